@@ -1,0 +1,125 @@
+"""The typer application: global options, and the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ..errors import EXIT_INPUT, ShigenError
+from ..workspace import ENV_WORKSPACE, Workspace
+
+EXIT_INTERNAL = 4
+
+
+@dataclass
+class State:
+    workspace: Workspace
+    debug: bool = False
+
+    @property
+    def catalogue(self) -> Path:
+        return self.workspace.catalogue
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some Windows service accounts
+        return os.environ.get("USERNAME", "") or "不明"
+
+
+class ShigenGroup(TyperGroup):
+    """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ShigenError as exc:
+            if _debug(ctx):
+                raise
+            _error(f"エラー: {exc.text}")
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except KeyboardInterrupt:
+            _error("中断しました。台帳は書き換えていません。")
+            raise typer.Exit(130) from None
+        except PermissionError as exc:
+            if _debug(ctx):
+                raise
+            _error(f"エラー: {exc.filename or ''} に書き込めません(Excel などで開いていませんか)。"
+                   "ファイルを閉じてから、もう一度実行してください。")
+            raise typer.Exit(EXIT_INPUT) from None
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            _error(f"内部エラー: 思いがけない問題が起きました({type(exc).__name__})。台帳は書き換えていません。"
+                   "--debug を付けて実行すると詳しい情報が出ます。")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _debug(ctx: typer.Context) -> bool:
+    obj = ctx.obj
+    return bool(getattr(obj, "debug", False)) or os.environ.get("SHIGEN_DEBUG") == "1"
+
+
+def _error(text: str) -> None:
+    from .render import err_console
+
+    err_console().print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+app = typer.Typer(
+    cls=ShigenGroup,
+    name="shigen",
+    help="社会資源台帳(生活支援サービスの一覧)を取り込み・点検・更新分担・回収・配布するための道具です。",
+    epilog="使い方の流れ: init → import → audit → assign → collect → export。各コマンドの説明は `shigen コマンド --help`。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"shigen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", envvar=ENV_WORKSPACE, show_envvar=True,
+        help="作業フォルダー(workbooks/ と exports/ があるフォルダー)。省略すると今いるフォルダー。")] = None,
+    catalogue: Annotated[Path | None, typer.Option(
+        "--catalogue", help="台帳ファイルを直接指定します(既定: 作業フォルダー/workbooks/catalogue.xlsx)。")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="エラーのときに詳しい技術情報(トレースバック)を表示します。")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="バージョンを表示して終わります。")] = False,
+) -> None:
+    """Global options shared by every command."""
+    ctx.obj = State(Workspace.resolve(workspace, catalogue), debug)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.obj
+    if not isinstance(obj, State):  # a command invoked without the callback (tests)
+        obj = State(Workspace.resolve())
+        ctx.obj = obj
+    return obj
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,157 @@
+"""Creating a workspace and an empty master workbook (`shigen init`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import master
+from . import schema as S
+from .errors import UsageError
+from .model import Catalogue, Genre, Settings
+from .workspace import Workspace
+from .xlsx_style import a4, set_widths, style_header_row
+
+EXPORTS_README = "shigen が書き出したファイル(一覧・報告書・更新作業用ブック)がここに入ります。\n"
+
+
+@dataclass
+class InitResult:
+    catalogue: Path
+    created_folders: list[Path]
+    districts: int
+    genres: int
+    coordinators: int
+    settings_source: Path | None
+
+
+def default_genres() -> list[Genre]:
+    genres = []
+    for i, seed in enumerate(S.DEFAULT_GENRES, start=1):
+        required = S.DEFAULT_REQUIRED + ("contact",) + tuple(k for k in seed.required if k not in S.DEFAULT_REQUIRED)
+        genres.append(Genre(seed.name, i, required, seed.synonyms, seed.description))
+    return genres
+
+
+def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path | None = None,
+                   force: bool = False) -> InitResult:
+    """Create workbooks/, exports/ and the master workbook with its settings sheets."""
+    path = ws.catalogue
+    if path.exists() and not force:
+        raise UsageError(
+            f"台帳 {path} はすでにあります。",
+            "作り直す場合は --force を付けてください(今の台帳は workbooks/.history/ に控えを残します)。",
+        )
+    created = []
+    for folder in (ws.workbooks, ws.exports, path.parent):
+        if not folder.exists():
+            folder.mkdir(parents=True)
+            created.append(folder)
+    readme = ws.exports / "README.txt"
+    if not readme.exists():
+        readme.write_text(EXPORTS_README, encoding="utf-8")
+
+    cat = Catalogue(path=path, genres=default_genres(),
+                    settings=Settings({k: v for k, (v, _) in S.SETTING_DEFAULTS.items()}))
+    if settings_from is not None:
+        src = master.load_settings_workbook(settings_from)
+        cat.districts = src.districts
+        cat.coordinators = src.coordinators
+        if src.genres:
+            cat.genres = src.genres
+        cat.settings.values.update({k: v for k, v in src.settings.values.items() if v})
+    if municipality:
+        cat.settings.values[S.SETTING_MUNICIPALITY] = municipality
+
+    wb = build_master_workbook()
+    master._write_settings_sheets(wb, cat)
+    _style_settings_sheets(wb)
+    if path.exists():
+        with master.master_lock(path):
+            master.backup(path)
+            master.atomic_save(wb, path)
+    else:
+        master.atomic_save(wb, path)
+    return InitResult(path, created, len(cat.districts), len(cat.genres), len(cat.coordinators), settings_from)
+
+
+def build_master_workbook():  # type: ignore[no-untyped-def]
+    """An empty master: every sheet, styled header, validation lists, widths, print setup."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = S.SHEET_RESOURCES
+    ws.append(list(S.HEADERS))
+    style_header_row(ws, len(S.HEADERS))
+    ws.row_dimensions[1].height = 30
+    set_widths(ws, [f.width for f in S.FIELDS])
+    ws.freeze_panes = "C2"  # ID and 名称 stay visible while scrolling right
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(S.HEADERS))}2"
+    a4(ws)
+    for i, f in enumerate(S.FIELDS, start=1):
+        letter = get_column_letter(i)
+        rng = f"{letter}2:{letter}1048576"
+        if f.kind is S.Kind.ENUM:
+            dv = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,
+                                showErrorMessage=True, errorStyle="warning",
+                                errorTitle=f.header, error=f"{f.header} は一覧から選んでください。",
+                                promptTitle=f.header, prompt="一覧から選んでください。")
+            dv.add(rng)
+            ws.add_data_validation(dv)
+        elif f.key in ("genre", "district"):
+            sheet = S.SHEET_GENRES if f.key == "genre" else S.SHEET_DISTRICTS
+            dv = DataValidation(type="list", formula1=f"='{sheet}'!$A$2:$A$200", allow_blank=True,
+                                showErrorMessage=True, errorStyle="warning", errorTitle=f.header,
+                                error=f"シート『{sheet}』にない{f.header}です。よければ『はい』を押してください。")
+            dv.add(rng)
+            ws.add_data_validation(dv)
+        elif f.kind is S.Kind.DATE:
+            ws.column_dimensions[letter].number_format = "yyyy/mm/dd"
+        if f.kind in (S.Kind.PHONE, S.Kind.POSTAL, S.Kind.ID):
+            ws.column_dimensions[letter].number_format = "@"
+    for name, headers in (
+        (S.SHEET_DISTRICTS, S.DISTRICT_HEADERS),
+        (S.SHEET_GENRES, S.GENRE_HEADERS),
+        (S.SHEET_COORDINATORS, S.COORDINATOR_HEADERS),
+        (S.SHEET_SETTINGS, S.SETTING_HEADERS),
+        (S.SHEET_HISTORY, S.HISTORY_HEADERS),
+        (S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS),
+    ):
+        sheet = wb.create_sheet(name)
+        sheet.append(list(headers))
+    return wb
+
+
+_SETTINGS_WIDTHS = {
+    S.SHEET_DISTRICTS: (14, 8, 60, 30),
+    S.SHEET_GENRES: (22, 8, 50, 60, 40),
+    S.SHEET_COORDINATORS: (14, 8, 24, 40, 6, 30),
+    S.SHEET_SETTINGS: (20, 30, 70),
+    S.SHEET_HISTORY: (19, 12, 10, 9, 14, 30, 30, 30),
+    S.SHEET_ASSIGNMENTS: (8, 9, 14, 10, 19),
+}
+
+
+def _style_settings_sheets(wb) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for name, widths in _SETTINGS_WIDTHS.items():
+        ws = wb[name]
+        style_header_row(ws, len(widths))
+        set_widths(ws, widths)
+        ws.freeze_panes = "A2"
+        a4(ws, landscape=True)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for name, col in ((S.SHEET_DISTRICTS, "B"), (S.SHEET_COORDINATORS, "B")):
+        dv = DataValidation(type="list", formula1='"' + ",".join(S.TIER_CHOICES) + '"', allow_blank=True)
+        dv.add(f"{col}2:{col}500")
+        wb[name].add_data_validation(dv)
+    dv = DataValidation(type="list", formula1='"○,×"', allow_blank=True)
+    dv.add("E2:E500")
+    wb[S.SHEET_COORDINATORS].add_data_validation(dv)

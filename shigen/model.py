@@ -1,0 +1,337 @@
+"""Small types of the catalogue and the domain rules shared by every command.
+
+A record's values are text keyed by schema field key (dates as ISO text). The
+settings sheets become District / Genre / Coordinator / Settings objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from . import schema as S
+from .text import search_key, sort_key
+
+
+@dataclass
+class Record:
+    values: dict[str, str]
+    extra: dict[str, object] = field(default_factory=dict)  # user-added columns, by header
+    row: int | None = None  # Excel row in 資源一覧 (None for records not yet written)
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def __getitem__(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+    @property
+    def id(self) -> str:
+        return self.values.get("id", "")
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name", "")
+
+    def date(self, key: str) -> dt.date | None:
+        text = self.values.get(key, "")
+        if not text:
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+
+    @property
+    def is_active(self) -> bool:
+        return (self.values.get("status") or S.STATUS_ACTIVE) == S.STATUS_ACTIVE
+
+    @property
+    def is_publishable(self) -> bool:
+        """掲載中, 公開範囲 一般 and 掲載同意 済."""
+        return (
+            self.is_active
+            and self.values.get("visibility") == S.VISIBILITY_PUBLIC
+            and self.values.get("consent") == S.CONSENT_GIVEN
+        )
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    tier: str = S.TIER_2
+    towns: tuple[str, ...] = ()
+    note: str = ""
+
+    @cached_property
+    def short(self) -> str:
+        """中央地区 → 中央 (for matching 対応エリア text that omits the suffix)."""
+        return re.sub(r"(地区|地域|圏域|エリア)$", "", self.name) or self.name
+
+
+@dataclass(frozen=True)
+class Genre:
+    name: str
+    order: int = 0
+    required: tuple[str, ...] = S.DEFAULT_REQUIRED + ("contact",)  # field keys, "contact" = any of CONTACT_KEYS
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    name: str
+    tier: str = S.TIER_2
+    districts: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    active: bool = True
+    note: str = ""
+
+
+@dataclass
+class Settings:
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def municipality(self) -> str:
+        return self.values.get(S.SETTING_MUNICIPALITY, "")
+
+    @property
+    def cycle_months(self) -> int:
+        try:
+            return max(1, int(float(self.values.get(S.SETTING_CYCLE, "12") or 12)))
+        except ValueError:
+            return 12
+
+    @property
+    def area_code(self) -> str:
+        return self.values.get(S.SETTING_AREA_CODE, "")
+
+    @property
+    def contact(self) -> str:
+        return self.values.get(S.SETTING_CONTACT, "")
+
+
+@dataclass
+class HistoryEntry:
+    when: str
+    by: str
+    command: str
+    record_id: str
+    field: str  # Japanese header
+    old: str
+    new: str
+    source: str = ""
+
+    def to_row(self) -> tuple[str, ...]:
+        return (self.when, self.by, self.command, self.record_id, self.field, self.old, self.new, self.source)
+
+
+@dataclass
+class Assignment:
+    year: str
+    record_id: str
+    coordinator: str
+    method: str
+    created: str
+
+    def to_row(self) -> tuple[str, ...]:
+        return (self.year, self.record_id, self.coordinator, self.method, self.created)
+
+
+@dataclass
+class Catalogue:
+    """The whole master workbook as data."""
+
+    path: Path
+    records: list[Record] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)  # user-added headers of 資源一覧, in order
+    districts: list[District] = field(default_factory=list)
+    genres: list[Genre] = field(default_factory=list)
+    coordinators: list[Coordinator] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+    last_id: int = 0
+    new_history: list[HistoryEntry] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    new_assignments: list[Assignment] = field(default_factory=list)
+    settings_changed: bool = False
+
+    # --- lookups ---------------------------------------------------------------
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records if r.id}
+
+    def genre_names(self) -> list[str]:
+        return [g.name for g in sorted(self.genres, key=lambda g: g.order)]
+
+    def genre(self, name: str) -> Genre | None:
+        for g in self.genres:
+            if g.name == name:
+                return g
+        return None
+
+    def district(self, name: str) -> District | None:
+        for d in self.districts:
+            if d.name == name:
+                return d
+        return None
+
+    def active_coordinators(self) -> list[Coordinator]:
+        return [c for c in self.coordinators if c.active]
+
+    # --- changes ---------------------------------------------------------------
+    def new_id(self) -> str:
+        """A fresh ID; IDs are never reused, even for records removed by hand."""
+        highest = max([self.last_id, *(_id_number(r.id) for r in self.records)])
+        self.last_id = highest + 1
+        return format_id(self.last_id)
+
+    def set_value(self, record: Record, key: str, value: str, *, command: str, by: str, source: str = "",
+                  when: str | None = None) -> bool:
+        """Change one field, logging it in 履歴. Returns False when the value is unchanged."""
+        old = record.get(key)
+        if old == value:
+            return False
+        record.values[key] = value
+        self.new_history.append(HistoryEntry(when or now_text(), by, command, record.id, S.header(key), old, value,
+                                             source))
+        return True
+
+    def add_record(self, values: dict[str, str], *, command: str, by: str, source: str = "") -> Record:
+        values = dict(values)
+        values["id"] = self.new_id()
+        record = Record(values)
+        self.records.append(record)
+        self.new_history.append(HistoryEntry(now_text(), by, command, record.id, "(新規登録)", "",
+                                             values.get("name", ""), source))
+        return record
+
+
+def format_id(number: int) -> str:
+    return f"S{number:05d}"
+
+
+def _id_number(text: str) -> int:
+    m = re.fullmatch(r"S(\d+)", text or "")
+    return int(m.group(1)) if m else 0
+
+
+def now_text() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# --- freshness ----------------------------------------------------------------------
+class Freshness(StrEnum):
+    FRESH = "確認済み"
+    DUE_SOON = "まもなく期限"
+    STALE = "期限切れ"
+    NEVER = "未確認"
+
+
+DUE_SOON_DAYS = 60
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    import calendar
+
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date(record: Record, cycle_months: int) -> dt.date | None:
+    confirmed = record.date("last_confirmed")
+    return add_months(confirmed, cycle_months) if confirmed else None
+
+
+def freshness(record: Record, as_of: dt.date, cycle_months: int) -> Freshness:
+    due = due_date(record, cycle_months)
+    if due is None:
+        return Freshness.NEVER
+    if due <= as_of:
+        return Freshness.STALE
+    if due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
+        return Freshness.DUE_SOON
+    return Freshness.FRESH
+
+
+# --- where a record can be used ----------------------------------------------------
+def is_city_wide(area: str) -> bool:
+    return any(word in area for word in S.CITY_WIDE_WORDS)
+
+
+def covered_districts(record: Record, districts: Iterable[District]) -> set[str]:
+    """Names of the districts where the record is usable: its own, those its 対応エリア names, or all."""
+    districts = list(districts)
+    area = record.get("area")
+    if area and is_city_wide(area):
+        return {d.name for d in districts}
+    names = {record.get("district")} - {""}
+    if area:
+        for d in districts:
+            if d.name in area or (len(d.short) >= 2 and d.short in area) or any(t and t in area for t in d.towns):
+                names.add(d.name)
+    return names
+
+
+def usable_in(record: Record, district: str, districts: Iterable[District]) -> bool:
+    return district in covered_districts(record, districts)
+
+
+def district_for_address(address: str, districts: Iterable[District]) -> str:
+    """The district whose town (町名) appears in the address; the longest town name wins."""
+    if not address:
+        return ""
+    best, best_len = "", 0
+    for d in districts:
+        for town in d.towns:
+            if town and len(town) > best_len and town in address:
+                best, best_len = d.name, len(town)
+    return best
+
+
+def match_genre(label: str, genres: Iterable[Genre]) -> str:
+    """The catalogue genre a source category names (exact, then synonym, then containment); '' if none."""
+    if not label:
+        return ""
+    key = search_key(label)
+    genres = list(genres)
+    for g in genres:
+        if search_key(g.name) == key:
+            return g.name
+    for g in genres:
+        if any(search_key(s) == key for s in g.synonyms):
+            return g.name
+    # 「配食サービス（昼食）」 → 配食・弁当: a synonym contained in the label, longest first
+    best, best_len = "", 0
+    for g in genres:
+        for s in (g.name, *g.synonyms):
+            sk = search_key(s)
+            if len(sk) >= 2 and sk in key and len(sk) > best_len:
+                best, best_len = g.name, len(sk)
+    return best
+
+
+def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:
+    """Genres in the ジャンル sheet's order, then 五十音順 by ふりがな (name when empty)."""
+    rank = {g: i for i, g in enumerate(genre_order)}
+    return sorted(records, key=lambda r: (rank.get(r.get("genre"), len(rank)), r.get("genre"),
+                                          sort_key(r.get("kana"), r.get("name")), r.id))
+
+
+def iter_public_values(record: Record) -> Iterator[tuple[str, str]]:
+    for key in S.PUBLIC_KEYS:
+        yield key, record.get(key)
+

@@ -1,0 +1,76 @@
+"""Shared look of every workbook shigen writes (openpyxl side): header style, widths, print setup."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+HEADER_FILL = "1F4E78"
+HEADER_FONT_COLOR = "FFFFFF"
+FONT_NAME = "游ゴシック"
+SEVERITY_FILLS = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def display_width(text: object) -> int:
+    """Width of text in Excel character units: East Asian wide characters count 2."""
+    longest = 0
+    for line in str(text or "").split("\n"):
+        w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+        longest = max(longest, w)
+    return longest
+
+
+def fit_widths(header: Sequence[str], rows: Iterable[Sequence[object]], *, minimum: int = 6, maximum: int = 50,
+               sample: int = 500) -> list[int]:
+    """Column widths that fit the header and the first ``sample`` rows, within bounds."""
+    widths = [display_width(h) + 2 for h in header]
+    for i, row in enumerate(rows):
+        if i >= sample:
+            break
+        for j, value in enumerate(row[: len(widths)]):
+            widths[j] = max(widths[j], display_width(value) + 2)
+    return [max(minimum, min(maximum, w)) for w in widths]
+
+
+def style_header_row(ws, ncols: int, row: int = 1) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
+    font = Font(name=FONT_NAME, bold=True, color=HEADER_FONT_COLOR)
+    thin = Side(style="thin", color="BFBFBF")
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.fill = fill
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(bottom=thin, right=thin)
+
+
+def set_widths(ws, widths: Sequence[int]) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def a4(ws, *, landscape: bool = True, fit_width: bool = True, title_rows: str | None = "1:1") -> None:  # type: ignore[no-untyped-def]
+    """A4 page setup: orientation, one page wide, header rows repeated, page x / y footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def as_text_cell(cell) -> None:  # type: ignore[no-untyped-def]
+    """Keep a string that looks like a formula as plain text."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
