@@ -1,6 +1,18 @@
-"""Command-line interface. Each command lives in its own cmd_*.py module and registers itself on ``app``."""
+"""Command-line interface.
 
-from . import cmd_init  # noqa: F401  (registers commands)
+Each command lives in its own ``cmd_*.py`` module and registers itself on ``app``;
+every such module in this package is imported here, so adding a command means adding a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
 from .app import app, main
+
+for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if _info.name.startswith("cmd_"):
+        importlib.import_module(f"{__name__}.{_info.name}")
 
 __all__ = ["app", "main"]
