@@ -285,8 +285,9 @@ def history_dir(path: Path) -> Path:
     return path.parent / ".history"
 
 
-def backup(path: Path, keep: int = HISTORY_KEEP) -> Path | None:
-    """Copy the current master to .history/<stem>_<timestamp>.xlsx and keep the newest ``keep``."""
+def backup(path: Path, keep: int | None = None) -> Path | None:
+    """Copy the current master to .history/<stem>_<timestamp>.xlsx and keep the newest ``keep`` (30)."""
+    keep = HISTORY_KEEP if keep is None else keep
     if not path.exists():
         return None
     folder = history_dir(path)
@@ -302,7 +303,7 @@ def backup(path: Path, keep: int = HISTORY_KEEP) -> Path | None:
 
 
 def _replace(tmp: Path, path: Path) -> None:
-    os.replace(tmp, path)
+    tmp.replace(path)  # atomic on Windows and POSIX alike
 
 
 def atomic_save(workbook, path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -216,9 +216,9 @@ _ERA_ABBR = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "�
              "平": "平成", "令": "令和"}
 _ERA_RE = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr明大昭平令])\s*(?P<y>\d{1,2}|元)\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*"
-    r"(?P<d>\d{1,2})\s*日?"
+    r"(?P<d>\d{1,2})\s*日?\s*$"
 )
-_WEST_RE = re.compile(r"^(?P<y>\d{4})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?")
+_WEST_RE = re.compile(r"^(?P<y>\d{4})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 _COMPACT_RE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -250,7 +250,10 @@ def parse_date(value: object) -> dt.date | None:
             start = ERAS[era]
             year = 1 if m.group("y") == "元" else int(m.group("y"))
             result = dt.date(start.year + year - 1, int(m.group("m")), int(m.group("d")))
-            return result if result >= start else None
+            later = [d for d in ERAS.values() if d > start]
+            if result < start or (later and result >= min(later)):
+                return None  # 平成32年 or 昭和1年1月1日 never existed
+            return result
         m = _WEST_RE.match(text) or _COMPACT_RE.match(text)
         if m:
             return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
