@@ -126,7 +126,7 @@ def build_master_workbook():  # type: ignore[no-untyped-def]
 
 
 _SETTINGS_WIDTHS = {
-    S.SHEET_DISTRICTS: (14, 8, 60, 30),
+    S.SHEET_DISTRICTS: (14, 8, 60, 30, 24),
     S.SHEET_GENRES: (22, 8, 50, 60, 40),
     S.SHEET_COORDINATORS: (14, 8, 24, 40, 6, 30),
     S.SHEET_SETTINGS: (20, 30, 70),

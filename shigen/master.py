@@ -178,12 +178,13 @@ def load_catalogue(path: Path) -> Catalogue:
 
 def _read_districts(wb) -> list[District]:  # type: ignore[no-untyped-def]
     header, body = _table(_rows(wb, S.SHEET_DISTRICTS))
-    c_name, c_tier, c_towns, c_note = (_col(header, h) for h in S.DISTRICT_HEADERS)
+    c_name, c_tier, c_towns, c_note, c_near = (_col(header, h) for h in S.DISTRICT_HEADERS)
     out = []
     for row in body:
         name = _get(row, c_name)
         if name:
-            out.append(District(name, _get(row, c_tier) or S.TIER_2, split_list(_get(row, c_towns)), _get(row, c_note)))
+            out.append(District(name, _get(row, c_tier) or S.TIER_2, split_list(_get(row, c_towns)), _get(row, c_note),
+                                split_list(_get(row, c_near))))
     return out
 
 
@@ -416,7 +417,7 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
 def _write_settings_sheets(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
     """Rewrite 地区 / ジャンル / コーディネーター / 設定 from the Catalogue (used by init and settings edits)."""
     _rewrite(wb, S.SHEET_DISTRICTS, S.DISTRICT_HEADERS,
-             [(d.name, d.tier, join_list(list(d.towns)), d.note) for d in cat.districts])
+             [(d.name, d.tier, join_list(list(d.towns)), d.note, join_list(list(d.neighbours))) for d in cat.districts])
     _rewrite(wb, S.SHEET_GENRES, S.GENRE_HEADERS,
              [(g.name, g.order, required_to_text(g.required), join_list(list(g.synonyms)), g.description)
               for g in cat.genres])

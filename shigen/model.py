@@ -70,6 +70,7 @@ class District:
     tier: str = S.TIER_2
     towns: tuple[str, ...] = ()
     note: str = ""
+    neighbours: tuple[str, ...] = ()  # 隣接地区 (optional): where `shigen coverage` looks first for a gap
 
     @cached_property
     def short(self) -> str:

@@ -189,7 +189,7 @@ MASTER_SHEETS = (
     SHEET_ASSIGNMENTS,
 )
 
-DISTRICT_HEADERS = ("地区名", "階層", "町名", "備考")
+DISTRICT_HEADERS = ("地区名", "階層", "町名", "備考", "隣接地区")  # 隣接地区: optional, used by `shigen coverage`
 GENRE_HEADERS = ("ジャンル", "表示順", "必須項目", "別名", "説明")
 COORDINATOR_HEADERS = ("氏名", "階層", "担当地区", "担当ジャンル", "在籍", "備考")
 SETTING_HEADERS = ("項目", "値", "説明")

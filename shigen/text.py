@@ -73,8 +73,11 @@ def clean_value(value: object) -> str:
     return fold_dashes(clean_text(value))
 
 
+_TO_HIRAGANA = {c: c - 0x60 for c in range(ord("ァ"), ord("ヶ") + 1)}
+
+
 def to_hiragana(text: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return text.translate(_TO_HIRAGANA)
 
 
 def to_katakana(text: str) -> str:
