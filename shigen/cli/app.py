@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ..errors import EXIT_INPUT, ShigenError
 from ..workspace import ENV_WORKSPACE, Workspace
@@ -34,7 +34,22 @@ def current_user() -> str:
         return os.environ.get("USERNAME", "") or "不明"
 
 
-class ShigenGroup(TyperGroup):
+HELP_OPTION_TEXT = "この説明を表示して終わります。"
+
+
+class _JapaneseHelp:
+    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION_TEXT
+        return option
+
+
+class ShigenCommand(_JapaneseHelp, TyperCommand):
+    """Every shigen command: help in Japanese (set for all commands in shigen/cli/__init__.py)."""
+
+
+class ShigenGroup(_JapaneseHelp, TyperGroup):
     """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
