@@ -49,3 +49,26 @@ def warn(text: str) -> None:
 
 def done(text: str) -> None:
     console().print("✔ " + text, style="green", markup=False, soft_wrap=True)
+
+
+def styled_table(title: str | None, columns: Sequence[tuple[str, dict[str, Any]]], rows: Iterable[Sequence[str]],
+                 *, section_after: int | None = None):  # type: ignore[no-untyped-def]
+    """A table whose columns take rich options (justify, no_wrap, ratio…) and whose cells may hold markup.
+
+    ``section_after``: draw a rule after that many rows (e.g. before a totals row).
+    """
+    from rich.table import Table
+
+    t = Table(title=title, header_style="bold", title_justify="left")
+    for name, options in columns:
+        t.add_column(name, **options)
+    for i, row in enumerate(rows, start=1):
+        t.add_row(*row, end_section=section_after == i)
+    return t
+
+
+def escape(text: str) -> str:
+    """Text shown literally inside a markup cell."""
+    from rich.markup import escape as _escape
+
+    return _escape(text or "")

@@ -1,0 +1,463 @@
+"""Where resources are missing: a district × genre matrix of the 掲載中 resources usable in each district.
+
+A resource counts in every district where it is usable (:func:`model.covered_districts`: located there,
+named by its 対応エリア, or 市内全域). Records with status 休止/廃止 are left out. A record whose
+最終確認日 is past the update cycle (期限切れ) or missing (未確認) is counted apart as *stale*, so a cell
+is never shown as covered only because of outdated entries.
+
+For each gap (a cell with no up-to-date resource) the nearest resources of the same genre in other
+districts are listed: first the districts named in the optional 隣接地区 column of the 地区 sheet, then
+districts that share many resources with the gap's district (a resource covering both is evidence they
+are next to each other), then any other district.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema as S
+from .errors import UsageError
+from .model import Catalogue, District, Freshness, Record, covered_districts, freshness, is_city_wide, match_genre
+from .text import sort_key
+
+NO_GENRE = "(ジャンルなし)"
+GAP_NONE = "なし"
+GAP_STALE_ONLY = "古い情報のみ"
+NEAREST_PER_GAP = 3
+STALE_STATES = (Freshness.STALE, Freshness.NEVER)
+
+
+@dataclass
+class Cell:
+    fresh: int = 0
+    stale: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.fresh + self.stale
+
+    @property
+    def state(self) -> str:
+        """'ok', 'stale_only' (only outdated entries) or 'gap' (nothing at all)."""
+        if self.fresh:
+            return "ok"
+        return "stale_only" if self.stale else "gap"
+
+
+@dataclass
+class Nearby:
+    """A resource of the gap's genre usable in another district."""
+
+    record_id: str
+    name: str
+    district: str  # the (neighbouring) district where it is usable
+    area: str
+    phone: str
+    last_confirmed: str
+    stale: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Gap:
+    district: str
+    genre: str
+    kind: str  # GAP_NONE / GAP_STALE_ONLY
+    stale: int  # outdated entries in the cell
+    nearby: list[Nearby] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"district": self.district, "genre": self.genre, "kind": self.kind, "stale": self.stale,
+                "nearby": [n.to_dict() for n in self.nearby]}
+
+
+@dataclass
+class CoverageResult:
+    as_of: dt.date
+    cycle_months: int
+    districts: list[str]
+    genres: list[str]
+    cells: dict[tuple[str, str], Cell]  # (district, genre)
+    genre_totals: dict[str, Cell]  # distinct resources of the genre usable somewhere
+    district_totals: dict[str, Cell]  # distinct resources usable in the district
+    total: Cell
+    non_insurance: dict[str, int]  # district → up-to-date 保険外サービス usable there
+    non_insurance_total: int
+    gaps: list[Gap]
+    neighbours: dict[str, list[str]]  # district → other districts, nearest first
+    neighbours_source: str  # '隣接地区' / '共通の資源' / 'なし'
+    category: str = ""
+    genre_filter: list[str] = field(default_factory=list)
+    counted: int = 0  # 掲載中 records considered (after filters)
+    excluded_inactive: int = 0  # 休止・廃止
+    unplaced: list[str] = field(default_factory=list)  # IDs usable in no known district
+    municipality: str = ""
+
+    def cell(self, district: str, genre: str) -> Cell:
+        return self.cells.get((district, genre), Cell())
+
+    def share(self, district: str | None = None) -> float | None:
+        """Share of 保険外サービス among the up-to-date resources usable in ``district`` (None = all)."""
+        if district is None:
+            total, part = self.total.fresh, self.non_insurance_total
+        else:
+            total, part = self.district_totals[district].fresh, self.non_insurance[district]
+        return part / total if total else None
+
+    def to_rows(self) -> list[list[object]]:
+        """One row per genre: fresh counts per district, then the genre total (stale counts in to_dict)."""
+        rows: list[list[object]] = []
+        for g in self.genres:
+            rows.append([g, *(self.cell(d, g).fresh for d in self.districts), self.genre_totals[g].fresh])
+        rows.append(["合計", *(self.district_totals[d].fresh for d in self.districts), self.total.fresh])
+        return rows
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "cycle_months": self.cycle_months,
+            "category": self.category,
+            "genre_filter": self.genre_filter,
+            "districts": self.districts,
+            "genres": self.genres,
+            "cells": [{"district": d, "genre": g, "fresh": self.cell(d, g).fresh, "stale": self.cell(d, g).stale,
+                       "state": self.cell(d, g).state} for g in self.genres for d in self.districts],
+            "district_totals": {d: {"fresh": c.fresh, "stale": c.stale} for d, c in self.district_totals.items()},
+            "genre_totals": {g: {"fresh": c.fresh, "stale": c.stale} for g, c in self.genre_totals.items()},
+            "total": {"fresh": self.total.fresh, "stale": self.total.stale},
+            "non_insurance_share": {d: self.share(d) for d in self.districts} | {"全体": self.share()},
+            "gaps": [g.to_dict() for g in self.gaps],
+            "neighbours": self.neighbours,
+            "neighbours_source": self.neighbours_source,
+            "counted": self.counted,
+            "excluded_inactive": self.excluded_inactive,
+            "unplaced": self.unplaced,
+        }
+
+
+def resolve_genres(labels: list[str], cat: Catalogue) -> list[str]:
+    """--genre values (names or synonyms) → catalogue genre names; unknown → UsageError."""
+    out: list[str] = []
+    for label in labels:
+        for part in label.replace(",", "、").split("、"):
+            part = part.strip()
+            if not part:
+                continue
+            name = match_genre(part, cat.genres)
+            if not name:
+                raise UsageError(f"ジャンル『{part}』は台帳のシート『{S.SHEET_GENRES}』にありません。",
+                                 "使えるジャンル: " + "、".join(cat.genre_names()))
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def row_districts(cat: Catalogue) -> list[District]:
+    """The districts shown as rows: the 第2層 areas (a 第1層 row standing for the whole city is left out)."""
+    tier2 = [d for d in cat.districts if d.tier != S.TIER_1]
+    return tier2 or list(cat.districts)
+
+
+def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] | None = None,
+             category: str = "") -> CoverageResult:
+    """Count, per district and genre, the 掲載中 resources usable there (up-to-date and stale apart)."""
+    as_of = as_of or dt.date.today()
+    cycle = cat.settings.cycle_months
+    if category and category not in S.CATEGORY_CHOICES:
+        raise UsageError(f"区分『{category}』はありません。", "使える区分: " + "、".join(S.CATEGORY_CHOICES))
+    wanted = resolve_genres(genres or [], cat)
+    districts = row_districts(cat)
+    names = [d.name for d in districts]
+    if not names:
+        raise UsageError(f"台帳のシート『{S.SHEET_DISTRICTS}』に地区がありません。",
+                         "地区名と町名を入れてから、もう一度実行してください。")
+
+    active: list[Record] = []
+    inactive = 0
+    for r in cat.records:
+        if not r.is_active:
+            inactive += 1
+            continue
+        if category and r.get("category") != category:
+            continue
+        g = r.get("genre") or NO_GENRE
+        if wanted and g not in wanted:
+            continue
+        active.append(r)
+
+    if wanted:
+        genre_list = list(wanted)
+    else:
+        genre_list = cat.genre_names()
+        extra = sorted({r.get("genre") or NO_GENRE for r in active} - set(genre_list),
+                       key=lambda g: (g == NO_GENRE, g))
+        genre_list += extra
+
+    cells: dict[tuple[str, str], Cell] = {(d, g): Cell() for d in names for g in genre_list}
+    genre_totals = {g: Cell() for g in genre_list}
+    district_totals = {d: Cell() for d in names}
+    total = Cell()
+    non_ins = dict.fromkeys(names, 0)
+    non_ins_total = 0
+    unplaced: list[str] = []
+    shared: Counter[tuple[str, str]] = Counter()  # how many local resources two districts share
+    usable: dict[str, list[tuple[Record, bool]]] = defaultdict(list)  # genre → (record, stale) usable somewhere
+    where_cache: dict[tuple[str, str], frozenset[str]] = {}
+    known = set(names)
+    for r in active:
+        key = (r.get("district"), r.get("area"))
+        where = where_cache.get(key)
+        if where is None:
+            where = frozenset(covered_districts(r, districts)) & known
+            where_cache[key] = where
+        if not where:
+            unplaced.append(r.id)
+            continue
+        g = r.get("genre") or NO_GENRE
+        stale = freshness(r, as_of, cycle) in STALE_STATES
+        non_insurance = r.get("category") == S.CATEGORY_NON_INSURANCE
+        for d in where:
+            c = cells[(d, g)]
+            t = district_totals[d]
+            if stale:
+                c.stale += 1
+                t.stale += 1
+            else:
+                c.fresh += 1
+                t.fresh += 1
+                if non_insurance:
+                    non_ins[d] += 1
+        gt = genre_totals[g]
+        if stale:
+            gt.stale += 1
+            total.stale += 1
+        else:
+            gt.fresh += 1
+            total.fresh += 1
+            if non_insurance:
+                non_ins_total += 1
+        usable[g].append((r, stale))
+        if 1 < len(where) < len(names) and not is_city_wide(r.get("area")):
+            ordered_where = sorted(where)
+            for i, a in enumerate(ordered_where):
+                for b in ordered_where[i + 1:]:
+                    shared[(a, b)] += 1
+
+    neighbours, source = _neighbours(districts, shared)
+    gaps = []
+    for g in genre_list:
+        for d in names:
+            c = cells[(d, g)]
+            if c.fresh:
+                continue
+            gap = Gap(d, g, GAP_STALE_ONLY if c.stale else GAP_NONE, c.stale)
+            gap.nearby = _nearest(d, usable.get(g, []), neighbours[d], districts, where_cache, known)
+            gaps.append(gap)
+
+    return CoverageResult(
+        as_of=as_of, cycle_months=cycle, districts=names, genres=genre_list, cells=cells,
+        genre_totals=genre_totals, district_totals=district_totals, total=total, non_insurance=non_ins,
+        non_insurance_total=non_ins_total, gaps=gaps, neighbours=neighbours, neighbours_source=source,
+        category=category, genre_filter=wanted, counted=len(active), excluded_inactive=inactive, unplaced=unplaced,
+        municipality=cat.settings.municipality,
+    )
+
+
+def _neighbours(districts: list[District], shared: Counter[tuple[str, str]]) -> tuple[dict[str, list[str]], str]:
+    """District → the other districts, nearest first, and where that order came from."""
+    names = [d.name for d in districts]
+    pos = {n: i for i, n in enumerate(names)}
+    out: dict[str, list[str]] = {}
+    explicit = any(d.neighbours for d in districts)
+    for d in districts:
+        others = [n for n in names if n != d.name]
+        declared = [n for n in d.neighbours if n in pos and n != d.name]
+        # a neighbour named only on the other district's row is still a neighbour
+        declared += [o.name for o in districts if d.name in o.neighbours and o.name not in declared and o.name != d.name]
+
+        def score(n: str, _d: str = d.name) -> int:
+            return shared[(min(_d, n), max(_d, n))]
+
+        rest = sorted((n for n in others if n not in declared), key=lambda n: (-score(n), pos[n]))
+        out[d.name] = declared + rest
+    if explicit:
+        return out, "隣接地区"
+    return out, "共通の資源" if shared else "なし"
+
+
+def _nearest(district: str, candidates: list[tuple[Record, bool]], order: list[str], districts: list[District],
+             where_cache: dict[tuple[str, str], frozenset[str]], known: set[str]) -> list[Nearby]:
+    """Up to NEAREST_PER_GAP resources usable in the nearest other districts, up-to-date first."""
+    rank = {n: i for i, n in enumerate(order)}
+    picks: list[tuple[tuple[object, ...], Nearby]] = []
+    for r, stale in candidates:
+        where = where_cache.get((r.get("district"), r.get("area")))
+        if where is None:
+            where = frozenset(covered_districts(r, districts)) & known
+        if district in where:
+            continue
+        best = min(where, key=lambda n: rank.get(n, len(rank)))
+        near = Nearby(r.id, r.name, best, r.get("area"), r.get("phone") or r.get("mobile"), r.get("last_confirmed"),
+                      stale)
+        picks.append(((stale, rank.get(best, len(rank)), sort_key(r.get("kana"), r.name), r.id), near))
+    picks.sort(key=lambda p: p[0])
+    return [n for _, n in picks[:NEAREST_PER_GAP]]
+
+
+# --- Excel ---------------------------------------------------------------------------
+GAP_FILL = "F8CBAD"  # red-ish: no resource at all
+STALE_FILL = "FFE699"  # yellow: only outdated entries
+TOTAL_FILL = "D9E1F2"
+
+
+def write_coverage_xlsx(result: CoverageResult, path: Path) -> Path:
+    """The matrix as a heat-map (colour scale on the up-to-date counts), gaps marked, plus a gap sheet."""
+    import openpyxl
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from .master import atomic_save
+    from .text import to_wareki
+    from .xlsx_style import FONT_NAME, a4, as_text_cell, fit_widths, set_widths, style_header_row
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "地区別の資源数"
+    font = Font(name=FONT_NAME)
+    bold = Font(name=FONT_NAME, bold=True)
+    thin = Side(style="thin", color="BFBFBF")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    fills = {"gap": PatternFill("solid", fgColor=GAP_FILL), "stale_only": PatternFill("solid", fgColor=STALE_FILL),
+             "total": PatternFill("solid", fgColor=TOTAL_FILL)}
+
+    title = f"{result.municipality or ''} 地区別・ジャンル別の資源数({to_wareki(result.as_of)}現在)".strip()
+    ws.cell(row=1, column=1, value=title).font = Font(name=FONT_NAME, bold=True, size=14)
+    conditions = [f"掲載中の資源のうち、その地区で使えるもの(所在地・対応エリア・市内全域)を数えています。"
+                  f"最終確認日から {result.cycle_months} か月を過ぎたもの・未確認のものは数に含めず、下の表に分けています。"]
+    if result.category:
+        conditions.append(f"区分: {result.category}のみ")
+    if result.genre_filter:
+        conditions.append("ジャンル: " + "、".join(result.genre_filter))
+    ws.cell(row=2, column=1, value=" / ".join(conditions)).font = font
+    ws.cell(row=3, column=1, value="色: 数が多いほど濃い緑。赤 = 資源なし、黄 = 古い情報のものしかない。").font = font
+
+    header_row = 5
+    headers = ["ジャンル", *result.districts, "合計(実数)"]
+    for c, h in enumerate(headers, start=1):
+        ws.cell(row=header_row, column=c, value=h)
+    style_header_row(ws, len(headers), row=header_row)
+    ncol = len(headers)
+    r = header_row
+    for g in result.genres:
+        r += 1
+        cell = ws.cell(row=r, column=1, value=g)
+        cell.font = bold
+        as_text_cell(cell)
+        for c, d in enumerate(result.districts, start=2):
+            cl = result.cell(d, g)
+            cell = ws.cell(row=r, column=c)
+            if cl.state == "ok":
+                cell.value = cl.fresh
+            elif cl.state == "stale_only":
+                cell.value = f"0(古{cl.stale})"
+                cell.fill = fills["stale_only"]
+            else:
+                cell.value = "0 なし"
+                cell.fill = fills["gap"]
+            cell.alignment = center
+            cell.border = border
+            cell.font = font
+        t = ws.cell(row=r, column=ncol, value=result.genre_totals[g].fresh)
+        t.fill, t.font, t.alignment, t.border = fills["total"], bold, center, border
+    first_data, last_data = header_row + 1, r
+    r += 1
+    ws.cell(row=r, column=1, value="合計(実数)").font = bold
+    for c, d in enumerate(result.districts, start=2):
+        ws.cell(row=r, column=c, value=result.district_totals[d].fresh)
+    ws.cell(row=r, column=ncol, value=result.total.fresh)
+    r += 1
+    ws.cell(row=r, column=1, value="うち保険外サービスの割合").font = bold
+    for c, d in enumerate([*result.districts, None], start=2):
+        share = result.share(d)
+        cell = ws.cell(row=r, column=c, value=share if share is not None else "—")
+        cell.number_format = "0%"
+    for rr in (r - 1, r):
+        for c in range(1, ncol + 1):
+            cell = ws.cell(row=rr, column=c)
+            cell.fill, cell.border, cell.alignment = fills["total"], border, center
+            if c > 1:
+                cell.font = bold
+    if result.districts and last_data >= first_data:
+        rng = f"B{first_data}:{get_column_letter(ncol - 1)}{last_data}"
+        ws.conditional_formatting.add(rng, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                                                          end_type="max", end_color="63BE7B"))
+
+    # stale counts below, so nothing is hidden
+    r += 2
+    ws.cell(row=r, column=1, value="期限切れ・未確認の件数(上の数には含みません)").font = bold
+    r += 1
+    for c, h in enumerate(headers, start=1):
+        ws.cell(row=r, column=c, value=h)
+    style_header_row(ws, ncol, row=r)
+    for g in result.genres:
+        r += 1
+        ws.cell(row=r, column=1, value=g).font = font
+        for c, d in enumerate(result.districts, start=2):
+            cell = ws.cell(row=r, column=c, value=result.cell(d, g).stale)
+            cell.alignment, cell.border, cell.font = center, border, font
+        cell = ws.cell(row=r, column=ncol, value=result.genre_totals[g].stale)
+        cell.alignment, cell.border, cell.font = center, border, font
+    if result.unplaced:
+        r += 2
+        ws.cell(row=r, column=1, value=f"地区が分からず数えていない資源: {len(result.unplaced)} 件(地区・対応エリアを確認してください)"
+                                         f" ID: {'、'.join(result.unplaced[:30])}{' …' if len(result.unplaced) > 30 else ''}").font = font
+    set_widths(ws, [max(22, *(display_w(g) for g in result.genres))] + [max(10, display_w(d) + 2) for d in result.districts]
+               + [12])
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    a4(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
+
+    gs = wb.create_sheet("不足の一覧")
+    gap_headers = ["地区", "ジャンル", "状況", "近くの資源", "使える地区", "対応エリア", "電話番号", "最終確認日", "ID"]
+    gs.append(gap_headers)
+    rows = []
+    for gap in result.gaps:
+        status = gap.kind if gap.kind == GAP_NONE else f"{gap.kind}({gap.stale}件)"
+        if not gap.nearby:
+            rows.append([gap.district, gap.genre, status, "(ほかの地区にもこのジャンルの資源がありません)", "", "", "", "", ""])
+        for n in gap.nearby:
+            confirmed = n.last_confirmed + (" 要確認" if n.stale else "") if n.last_confirmed else "未確認"
+            rows.append([gap.district, gap.genre, status, n.name, n.district, n.area, n.phone, confirmed, n.record_id])
+    for row in rows:
+        gs.append(row)
+        for cell in gs[gs.max_row]:
+            as_text_cell(cell)
+            cell.font = font
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        kind_cell = gs.cell(row=gs.max_row, column=3)
+        kind_cell.fill = fills["gap"] if str(kind_cell.value).startswith(GAP_NONE) else fills["stale_only"]
+    style_header_row(gs, len(gap_headers))
+    set_widths(gs, fit_widths(gap_headers, rows, maximum=40))
+    gs.freeze_panes = "A2"
+    gs.auto_filter.ref = f"A1:{get_column_letter(len(gap_headers))}{max(2, len(rows) + 1)}"
+    a4(gs, landscape=True)
+    note = {"隣接地区": "近さはシート『地区』の『隣接地区』の順です。",
+            "共通の資源": "『隣接地区』が空なので、同じ資源が両方を対応エリアにしている数が多い地区を近いとみなしています。",
+            "なし": "『隣接地区』が空で手がかりがないため、地区の並び順で示しています。"}[result.neighbours_source]
+    gs.oddHeader.left.text = "不足(地区×ジャンル)と近くの資源  " + note
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_save(wb, path)
+    return path
+
+
+def display_w(text: str) -> int:
+    from .xlsx_style import display_width
+
+    return display_width(text) + 2

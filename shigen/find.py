@@ -1,0 +1,452 @@
+"""Match a need to a service: free-text search over the catalogue with district, genre, day and fee filters.
+
+Only 掲載中 records are searched. Text is compared through :func:`text.search_key` (width, hiragana/katakana,
+case and spacing folded). A record is kept when every query term appears in its name, ふりがな, ジャンル
+(with the genre's synonyms), 運営主体, サービス内容, 備考, 対象者 or 料金.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema as S
+from .errors import UsageError
+from .model import Catalogue, District, Freshness, Record, covered_districts, freshness, match_genre
+from .text import search_key, sort_key
+
+SEARCH_KEYS = ("name", "kana", "genre", "operator", "content", "notes", "target", "fee")
+WEEKDAYS = "月火水木金土日"
+HOLIDAY = 7  # 祝日 as a pseudo weekday
+DAY_LABELS = (*WEEKDAYS, "祝")
+ALL_WEEK = frozenset(range(7))
+DEFAULT_LIMIT = 20
+
+
+# --- days ------------------------------------------------------------------------------
+_EVERY_DAY = re.compile(r"毎日|年中無休|無休|365日|全日|曜日を問わず|いつでも")
+_CLOSED_WORDS = re.compile(r"定休|休み|休業|休館|休日|除く|以外|お休|休")
+_NOISE = re.compile(
+    r"第\s*\d+(?:\s*[・,、と]\s*第?\s*\d+)*|毎月|月\s*\d+\s*回|\d+\s*[か|ヶ|ケ|カ|箇]?月|\d+\s*日|月末|月初|日中|日程|日時|日帰り|料金|金額|代金|現金|"
+    r"年末年始|お盆|\d+\s*[:：時]\s*\d*\s*分?|第\s*\d+|第[一二三四五]|隔週|毎週|毎|土地|水分|水道|火災|木造|日用品|"
+    r"日替|当日|前日|翌日|本日|日常|日本|月額|月謝|月払|日額"
+)
+_RANGE = re.compile(rf"([{WEEKDAYS}])\s*(?:曜日?)?\s*(?:[～〜~\-－ー―−]|から)\s*([{WEEKDAYS}])")
+_SEGMENT_SPLIT = re.compile(r"[、,，。/／\n()（）「」【】\[\]　 ]+")
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """The days a service runs, as read from 営業日 / 定休日. ``days`` is None when the text does not say."""
+
+    days: frozenset[int] | None
+    note: str = ""  # e.g. 第2・第4 (not every week)
+
+    def runs_on(self, day: int) -> bool | None:
+        return None if self.days is None else day in self.days
+
+    def label(self) -> str:
+        if self.days is None:
+            return "不明"
+        if self.days >= ALL_WEEK:
+            text = "毎日" if HOLIDAY in self.days else "月～日"
+        else:
+            text = _day_runs(sorted(d for d in self.days if d < 7))
+            if HOLIDAY in self.days:
+                text += "・祝" if text else "祝"
+        return text + (f"({self.note})" if self.note else "")
+
+
+def _day_runs(days: list[int]) -> str:
+    """[0,1,2,3,4,6] → 月～金・日 (runs of three or more days become a range)."""
+    parts, i = [], 0
+    while i < len(days):
+        j = i
+        while j + 1 < len(days) and days[j + 1] == days[j] + 1:
+            j += 1
+        if j - i >= 2:
+            parts.append(f"{WEEKDAYS[days[i]]}～{WEEKDAYS[days[j]]}")
+        else:
+            parts.extend(WEEKDAYS[d] for d in days[i:j + 1])
+        i = j + 1
+    return "・".join(parts)
+
+
+def _weekdays_in(segment: str) -> tuple[set[int], bool]:
+    """(weekday numbers, holiday flag) named in one piece of text."""
+    days: set[int] = set()
+    holiday = False
+    s = segment
+    if "平日" in s:
+        days |= {0, 1, 2, 3, 4}
+        s = s.replace("平日", "")
+    if "祝" in s:
+        holiday = True
+        s = re.sub(r"祝祭?日?", "", s)
+    if "週末" in s:
+        days |= {5, 6}
+        s = s.replace("週末", "")
+    s = s.replace("曜日", "").replace("曜", "")
+    s = _NOISE.sub(" ", s)
+    for m in _RANGE.finditer(s):
+        a, b = WEEKDAYS.index(m.group(1)), WEEKDAYS.index(m.group(2))
+        i = a
+        while True:
+            days.add(i)
+            if i == b:
+                break
+            i = (i + 1) % 7
+    s = _RANGE.sub(" ", s)
+    for ch in s:
+        if ch in WEEKDAYS:
+            days.add(WEEKDAYS.index(ch))
+    return days, holiday
+
+
+def _parse(text: str) -> tuple[set[int] | None, set[int], bool]:
+    """(open days or None when none named, closed days, every-day flag) of a 営業日 / 定休日 text."""
+    text = re.sub(r"\s+", " ", (text or "").strip())
+    if not text:
+        return None, set(), False
+    every = bool(_EVERY_DAY.search(text))
+    text = _EVERY_DAY.sub(" ", text)
+    opened: set[int] = set()
+    closed: set[int] = set()
+    named_open = False
+    # 「日曜定休」「土日祝を除く」「水曜休み」: the days in front of a closing word are closed
+    for seg in _SEGMENT_SPLIT.split(text):
+        if not seg:
+            continue
+        m = _CLOSED_WORDS.search(seg)
+        if m:
+            before, after = seg[: m.start()], seg[m.end():]
+            days, hol = _weekdays_in(before)
+            closed |= days | ({HOLIDAY} if hol else set())
+            days, hol = _weekdays_in(after)
+            if days or hol:
+                opened |= days | ({HOLIDAY} if hol else set())
+                named_open = True
+        else:
+            days, hol = _weekdays_in(seg)
+            if days or hol:
+                opened |= days | ({HOLIDAY} if hol else set())
+                named_open = True
+    return (opened if named_open else None), closed, every
+
+
+def parse_days(days_text: str, closed_text: str = "") -> DayInfo:
+    """営業日 「月～金」「平日」「土日祝」「毎週水曜」「第2・第4火曜」 and 定休日 「日曜定休」「日・祝」… → DayInfo.
+
+    The 定休日 text names closed days (a leading 「定休日:」 is not needed). When only closed days are known,
+    the service is taken to run on every other day. When neither text names a day (「不定休」, 「要相談」,
+    empty), the days are unknown.
+    """
+    d_open, d_closed, d_every = _parse(days_text)
+    c_open, c_closed, c_every = _parse(closed_text)
+    # in the 定休日 column every named day is a closed day, with or without 休み after it
+    closed = d_closed | c_closed | (c_open or set())
+    no_closing = bool(c_every) or bool(re.search(r"なし|無し|無休", closed_text or ""))
+    # 「年末年始」「お盆」: closing is stated, on no weekday
+    closing_stated = bool((closed_text or "").strip()) and not re.search(r"不定|要問|問い?合|相談|未定|不明|確認", closed_text)
+    note = ""
+    m = re.search(r"第\s*[\d一二三四五](?:\s*[・,、と及び]\s*第?\s*[\d一二三四五])*", days_text or "")
+    if m:
+        note = re.sub(r"\s+", "", m.group())
+    elif re.search(r"隔週", days_text or ""):
+        note = "隔週"
+    elif re.search(r"月\s*\d+\s*回", days_text or ""):
+        note = re.search(r"月\s*\d+\s*回", days_text or "").group().replace(" ", "")  # type: ignore[union-attr]
+    if d_every:
+        days: set[int] | None = set(range(8))
+    elif d_open is not None:
+        days = set(d_open)
+    elif closed or no_closing or d_closed or closing_stated:
+        days = set(range(7))  # closed days known: open on every other weekday (holidays only when said)
+        if no_closing and not closed:
+            days.add(HOLIDAY)
+    else:
+        return DayInfo(None)
+    days -= closed
+    return DayInfo(frozenset(days), note)
+
+
+def parse_day_option(values: list[str]) -> list[int]:
+    """--day values (土 / 土曜 / 土曜日 / 土日 / 平日 / 祝) → day numbers."""
+    out: list[int] = []
+    for value in values:
+        text = re.sub(r"\s+", "", value or "")
+        if not text:
+            continue
+        days, holiday = _weekdays_in(text)
+        wanted = sorted(days) + ([HOLIDAY] if holiday else [])
+        if not wanted:
+            raise UsageError(f"--day の『{value}』は曜日として読めません。", "例: --day 土、--day 日、--day 平日、--day 祝")
+        out += [d for d in wanted if d not in out]
+    return out
+
+
+# --- fee -------------------------------------------------------------------------------
+_FREE_TEXT = re.compile(r"無料|無償|^0円|^0$|^なし$|不要|^参加費なし")
+
+
+def is_free(record: Record) -> bool:
+    """無償, or (有償・無償 blank) a 料金 text saying 無料. 有償 and 一部有償 are never free."""
+    paid = record.get("paid")
+    if paid == "無償":
+        return True
+    if paid:
+        return False
+    fee = search_key(record.get("fee"))
+    return bool(fee) and bool(_FREE_TEXT.search(fee))
+
+
+# --- search ------------------------------------------------------------------------------
+@dataclass
+class Hit:
+    record: Record
+    rank: tuple[int, ...]
+    days: DayInfo
+    free: bool
+    stale: bool
+    exact_name: bool
+    genre_match: bool
+
+    def to_dict(self) -> dict[str, object]:
+        r = self.record
+        return {
+            "id": r.id, "name": r.name, "genre": r.get("genre"), "district": r.get("district"), "area": r.get("area"),
+            "phone": r.get("phone"), "mobile": r.get("mobile"), "fee": r.get("fee"), "paid": r.get("paid"),
+            "days": r.get("days"), "closed_days": r.get("closed_days"), "hours": r.get("hours"),
+            "run_days": self.days.label(), "free": self.free, "stale": self.stale, "exact_name": self.exact_name,
+            "genre_match": self.genre_match, "publishable": r.is_publishable,
+            "last_confirmed": r.get("last_confirmed"),
+        }
+
+
+@dataclass
+class FindResult:
+    terms: list[str]
+    district: str
+    genre: str
+    day: list[int]
+    free_only: bool
+    hits: list[Hit]
+    searched: int  # 掲載中 records looked at
+    unknown_day: int = 0  # records left out because their days could not be read
+    as_of: dt.date = field(default_factory=dt.date.today)
+    municipality: str = ""
+    contact: str = ""
+
+    def conditions(self) -> str:
+        parts = []
+        if self.terms:
+            parts.append("「" + " ".join(self.terms) + "」")
+        if self.district:
+            parts.append(f"{self.district}で使える")
+        if self.genre:
+            parts.append(self.genre)
+        if self.day:
+            parts.append("・".join(DAY_LABELS[d] for d in self.day) + "曜に営業" if HOLIDAY not in self.day
+                         else "・".join(DAY_LABELS[d] for d in self.day) + "に営業")
+        if self.free_only:
+            parts.append("無料・無償")
+        return "、".join(parts) or "すべて"
+
+    def to_rows(self) -> list[list[str]]:
+        return [[h.record.name, h.record.get("genre"), h.record.get("district"), h.record.get("area"),
+                 phone_text(h.record), h.days.label(), h.record.get("fee")] for h in self.hits]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"terms": self.terms, "district": self.district, "genre": self.genre,
+                "day": [DAY_LABELS[d] for d in self.day], "free_only": self.free_only, "searched": self.searched,
+                "unknown_day": self.unknown_day, "count": len(self.hits), "hits": [h.to_dict() for h in self.hits]}
+
+
+def phone_text(record: Record) -> str:
+    return " / ".join(x for x in (record.get("phone"), record.get("mobile")) if x)
+
+
+def resolve_district(label: str, districts: list[District]) -> District:
+    """A district by name, or short name (北 → 北地区); unknown → UsageError."""
+    key = search_key(label)
+    for d in districts:
+        if search_key(d.name) == key:
+            return d
+    for d in districts:
+        if search_key(d.short) == key:
+            return d
+    raise UsageError(f"地区『{label}』は台帳のシート『{S.SHEET_DISTRICTS}』にありません。",
+                     "使える地区: " + "、".join(d.name for d in districts))
+
+
+def _terms(words: list[str]) -> list[tuple[str, list[str]]]:
+    """Each query argument → (its key with spaces removed, its space-separated parts' keys)."""
+    out = []
+    for w in words:
+        if not w or not w.strip():
+            continue
+        parts = [search_key(p) for p in re.split(r"[\s\u3000]+", w.strip()) if p]
+        out.append((search_key(w), parts))
+    return out
+
+
+def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", genre: str = "",
+         day: list[str] | None = None, free: bool = False, as_of: dt.date | None = None) -> FindResult:
+    """Search the 掲載中 records; the result holds every hit, best first."""
+    as_of = as_of or dt.date.today()
+    words = [w for w in (words or []) if w and w.strip()]
+    d_obj = resolve_district(district, cat.districts) if district else None
+    genre_name = ""
+    if genre:
+        genre_name = match_genre(genre, cat.genres)
+        if not genre_name:
+            raise UsageError(f"ジャンル『{genre}』は台帳のシート『{S.SHEET_GENRES}』にありません。",
+                             "使えるジャンル: " + "、".join(cat.genre_names()))
+    days_wanted = parse_day_option(day or [])
+    terms = _terms(words)
+    genre_keys = {g.name: [search_key(x) for x in (g.name, *g.synonyms)] for g in cat.genres}
+    genre_rank = {g: i for i, g in enumerate(cat.genre_names())}
+    cycle = cat.settings.cycle_months
+    where_cache: dict[tuple[str, str], bool] = {}
+
+    hits: list[Hit] = []
+    searched = unknown_day = 0
+    for r in cat.records:
+        if not r.is_active:
+            continue
+        searched += 1
+        rg = r.get("genre")
+        if genre_name and rg != genre_name:
+            continue
+        if free and not is_free(r):
+            continue
+        if d_obj is not None:
+            key = (r.get("district"), r.get("area"))
+            ok = where_cache.get(key)
+            if ok is None:
+                ok = d_obj.name in covered_districts(r, cat.districts)
+                where_cache[key] = ok
+            if not ok:
+                continue
+        info = parse_days(r.get("days"), r.get("closed_days")) if days_wanted else None
+        if info is not None:
+            if info.days is None:
+                unknown_day += 1
+                continue
+            if not all(d in info.days for d in days_wanted):
+                continue
+        exact = genre_hit = False
+        name_hit = True
+        if terms:
+            name_k = search_key(r.name)
+            hay = search_key("\x00".join(r.get(k) for k in SEARCH_KEYS))
+            g_keys = genre_keys.get(rg, [search_key(rg)] if rg else [])
+            ok_all = True
+            for whole, parts in terms:
+                if whole in hay or (len(parts) > 1 and all(p in hay for p in parts)):
+                    continue
+                if any(whole in gk or gk in whole for gk in g_keys if gk):
+                    continue
+                ok_all = False
+                break
+            if not ok_all:
+                continue
+            exact = any(whole == name_k for whole, _ in terms) or search_key(" ".join(words)) == name_k
+            genre_hit = any(whole == gk or (len(whole) >= 2 and whole in gk) or (len(gk) >= 2 and gk in whole)
+                            for whole, _ in terms for gk in g_keys if gk)
+            name_hit = all(whole in name_k for whole, _ in terms)
+        elif genre_name:
+            genre_hit = True
+        stale = freshness(r, as_of, cycle) in (Freshness.STALE, Freshness.NEVER)
+        if info is None:
+            info = parse_days(r.get("days"), r.get("closed_days"))
+        rank = (0 if exact else 1, 0 if genre_hit else 1, 0 if name_hit else 1, 1 if stale else 0,
+                genre_rank.get(rg, len(genre_rank)))
+        hits.append(Hit(r, rank, info, is_free(r), stale, exact, genre_hit))
+    hits.sort(key=lambda h: (h.rank, sort_key(h.record.get("kana"), h.record.name), h.record.id))
+    return FindResult([w.strip() for w in words], d_obj.name if d_obj else "", genre_name, days_wanted, free, hits,
+                      searched, unknown_day, as_of, cat.settings.municipality, cat.settings.contact)
+
+
+# --- the client handout ----------------------------------------------------------------------
+HANDOUT_KEYS = ("name", "content", "phone", "days", "fee", "area")  # all public fields (checked below)
+HANDOUT_LIMIT = 15
+
+
+@dataclass
+class HandoutResult:
+    path: Path
+    written: int
+    left_out_private: int  # hits not cleared for publication (公開範囲/掲載同意), never written
+    left_out_limit: int  # publishable hits beyond the one-page limit
+
+
+def write_handout(result: FindResult, path: Path, *, limit: int = HANDOUT_LIMIT) -> HandoutResult:
+    """A one-page A4 portrait handout of the publishable hits, public fields only."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    from .master import atomic_save
+    from .text import wareki_month
+    from .xlsx_style import FONT_NAME, a4, as_text_cell, set_widths, style_header_row
+
+    assert all(k in S.PUBLIC_KEYS for k in HANDOUT_KEYS)
+    public = [h for h in result.hits if h.record.is_publishable]
+    private = len(result.hits) - len(public)
+    if not public:
+        raise UsageError("配布用に書き出せる資源がありません(該当なし、または公開範囲『一般』・掲載同意『済』のものがありません)。",
+                         "条件を変えて検索するか、台帳の公開範囲・掲載同意を確認してください。")
+    shown = public[:limit]
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ご案内"
+    font = Font(name=FONT_NAME, size=10)
+    bold = Font(name=FONT_NAME, size=10, bold=True)
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    headers = ["名称", "サービス内容", "電話番号", "営業日・時間", "料金", "利用できる地域"]
+    title = f"{result.municipality} 生活支援サービスのご案内".strip()
+    ws.cell(row=1, column=1, value=title).font = Font(name=FONT_NAME, size=14, bold=True)
+    ws.cell(row=2, column=1, value=f"条件: {result.conditions()}  ({wareki_month(result.as_of)}現在)").font = font
+    header_row = 4
+    for c, h in enumerate(headers, start=1):
+        ws.cell(row=header_row, column=c, value=h)
+    style_header_row(ws, len(headers), row=header_row)
+    r = header_row
+    for h in shown:
+        rec = h.record
+        r += 1
+        when = "\n".join(x for x in (rec.get("days"), rec.get("hours"),
+                                     f"休み: {rec.get('closed_days')}" if rec.get("closed_days") else "") if x)
+        phones = "\n".join(x for x in (rec.get("phone"), rec.get("mobile") and f"携帯 {rec.get('mobile')}",
+                                       rec.get("fax") and f"FAX {rec.get('fax')}") if x)
+        fee = rec.get("fee") or rec.get("paid")
+        values = [rec.name, rec.get("content"), phones, when, fee, rec.get("area")]
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=v or None)
+            as_text_cell(cell)
+            cell.font = bold if c == 1 else font
+            cell.alignment = wrap
+            cell.border = border
+    r += 2
+    foot = []
+    if len(public) > len(shown):
+        foot.append(f"ほかにも {len(public) - len(shown)} 件あります。")
+    foot.append("内容は変わることがあります。ご利用の前に各事業所へお問い合わせください。")
+    if result.contact:
+        foot.append(f"問い合わせ先: {result.contact}")
+    for line in foot:
+        ws.cell(row=r, column=1, value=line).font = font
+        r += 1
+    set_widths(ws, [22, 40, 15, 18, 16, 16])
+    a4(ws, landscape=False, title_rows=f"{header_row}:{header_row}")
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1  # one page
+    ws.print_area = f"A1:F{r}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_save(wb, path)
+    return HandoutResult(path, len(shown), private, len(public) - len(shown))
