@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import schema as S
-from .text import search_key, sort_key
+from .text import parse_date, search_key, sort_key
 
 
 @dataclass
@@ -47,8 +47,8 @@ class Record:
             return None
         try:
             return dt.date.fromisoformat(text)
-        except ValueError:
-            return None
+        except ValueError:  # typed by hand in Excel as text: 令和8年4月1日, R8.4.1, 2026/4/1…
+            return parse_date(text)
 
     @property
     def is_active(self) -> bool:

@@ -1,0 +1,130 @@
+"""`shigen audit`: find what is stale, missing, invalid or duplicated in a catalogue.
+
+``audit_catalogue(cat, as_of=...)`` is pure: it reads nothing, writes nothing and returns an
+:class:`AuditResult`. The same freshness rule as every other command (``model.freshness``)
+decides what is stale, due soon or never confirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import schema as S
+from ..model import Catalogue, Freshness, Settings
+from .checks import RECORD_CHECKS, Context, Locator, is_closed, record_freshness, source_locator
+from .duplicates import find_duplicates
+from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
+from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness, write_xlsx
+
+__all__ = [
+    "CATALOGUE", "CODES", "AuditResult", "AuditRun", "Finding", "Severity", "audit_catalogue", "run_audit",
+    "source_locator", "write_xlsx",
+]
+
+
+@dataclass
+class AuditRun:
+    """What `shigen audit` audited: the result and the catalogue whose records were checked."""
+
+    result: AuditResult
+    catalogue: Catalogue
+    read: object | None = None  # the importer's ReadResult when files were audited
+
+
+def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.date) -> AuditRun:
+    """Audit the master, or — with ``paths`` — resource files read through the importer (master untouched).
+
+    Files are checked against the master's settings (ジャンル, 地区, 設定) when the master exists,
+    else against shigen's default genres.
+    """
+    from ..master import load_catalogue, load_settings_workbook
+
+    if not paths:
+        cat = load_catalogue(catalogue_path)
+        return AuditRun(audit_catalogue(cat, as_of=as_of), cat)
+
+    from ..create import default_genres
+    from ..importer import read_paths
+
+    if catalogue_path.exists():
+        base = load_settings_workbook(catalogue_path)
+    else:
+        base = Catalogue(path=catalogue_path, settings=Settings({k: v for k, (v, _) in S.SETTING_DEFAULTS.items()}))
+    if not base.genres:
+        base.genres = default_genres()
+    read = read_paths(list(paths), base)
+    records = list(read.records)
+    extra: list[str] = []
+    for r in records:
+        for h in r.extra:
+            if h not in extra:
+                extra.append(h)
+    files = Catalogue(path=Path(paths[0]), records=records, extra_columns=extra, districts=base.districts,
+                      genres=base.genres, coordinators=base.coordinators, settings=base.settings)
+    result = audit_catalogue(files, as_of=as_of, locate=source_locator,
+                             source="、".join(str(p) for p in paths))
+    return AuditRun(result, files, read)
+
+
+def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = None,
+                    source: str | None = None) -> AuditResult:
+    """Check every record of ``cat`` against its own settings (ジャンル, 地区, 設定) as of ``as_of``.
+
+    ``locate`` maps a record to (file, sheet, row) for the findings; by default the master's
+    資源一覧 and the record's row. Use :func:`source_locator` for records read from other files.
+    """
+    ctx = Context.build(cat, as_of, locate)
+    findings: list[Finding] = []
+    freshness: Counter[Freshness] = Counter()
+    filled: Counter[str] = Counter()
+    placeholders: Counter[str] = Counter()
+    audited: list[int] = []
+    for index, record in enumerate(cat.records):
+        for check in RECORD_CHECKS:
+            for finding in check(record, ctx):
+                finding.index = index
+                findings.append(finding)
+        if is_closed(record):
+            continue
+        audited.append(index)
+        freshness[record_freshness(record, ctx)] += 1
+        for key, value in record.values.items():
+            if value:
+                filled[key] += 1
+    for f in findings:
+        if f.code == "placeholder" and f.index is not None and not is_closed(cat.records[f.index]):
+            placeholders[f.field] += 1
+
+    active = [cat.records[i] for i in audited]
+    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality):
+        first, second = active[pair.first], active[pair.second]
+        file, sheet, row = ctx.locate(first)
+        where = f"{sheet} {row}行目" if sheet and row else (f"{file} {row}行目" if row else file)
+        label = f"{first.id + ' ' if first.id else ''}『{first.name}』({where})"
+        finding = ctx.finding("duplicate", second, "name", second.name, related=first.id or f"{file}:{sheet}:{row}",
+                              detail=label, reason="・".join(pair.reasons))
+        finding.index = audited[pair.second]
+        findings.append(finding)
+
+    district_rank = {d.name: i for i, d in enumerate(cat.districts)}
+    findings.sort(key=lambda f: (SEVERITY_RANK[Severity(f.severity)], district_rank.get(f.district, len(district_rank)),
+                                 f.district, f.file, f.sheet, f.row or 0, f.index or 0, CODE_ORDER[f.code], f.field))
+    total = len(audited)
+    completeness = [
+        FieldCompleteness(fld.header, filled[fld.key] - placeholders[fld.header], total)
+        for fld in S.FIELDS if fld.key not in ("id", "source", "memo")
+    ]
+    return AuditResult(
+        as_of=as_of,
+        cycle_months=ctx.cycle_months,
+        source=source if source is not None else str(cat.path),
+        records=len(cat.records),
+        audited=total,
+        findings=findings,
+        freshness={FRESHNESS_LABELS[state]: freshness.get(state, 0) for state in Freshness},
+        completeness=completeness,
+    )

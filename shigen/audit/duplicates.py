@@ -1,0 +1,178 @@
+"""Likely duplicates: two records that probably describe the same resource.
+
+Never compares every pair. Candidate pairs come from blocks — records sharing a normalised
+phone number, a name key (株式会社/(株)/㈱, width, kana type, spaces and punctuation folded) or
+an address key — plus a sorted-neighbourhood pass over the distinct name keys (forward and
+reversed) that finds near-identical names (a typo, a missing の) with rapidfuzz. A block larger
+than :data:`SMALL_BLOCK` is compared only within a window of its records sorted by name, so the
+work grows linearly with the number of records.
+
+A candidate pair is reported when (reasons, any of):
+
+- 電話番号が同じ — a shared phone/mobile number and similar names (at least :data:`NAME_SIMILAR`, or
+  one name contained in the other): one provider such as a 社協, or a 公民館 lending its number to
+  several groups, runs different services under one number;
+- 名称が同じ / 名称がほぼ同じ — name keys equal or at least :data:`NAME_NEAR` similar;
+- 住所が同じで名称が似ている — the same address and names at least :data:`NAME_SIMILAR` similar
+  (or one name contained in the other).
+
+and nothing contradicts it: two different addresses (neither contained in the other), two
+different genres (unless the names are equal), or for the name reasons two different districts or
+different numbers in the names (第1/第2, 1号店/2号店).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from rapidfuzz.distance import Indel
+
+from ..model import Record
+from ..text import address_key, name_key
+
+SMALL_BLOCK = 30  # blocks up to this size are compared pair by pair
+WINDOW = 8  # neighbours compared in a larger block, or between sorted name keys
+NAME_NEAR = 0.9  # Indel similarity of name keys for "名称がほぼ同じ"
+NAME_SIMILAR = 0.6  # … for "住所が同じで名称が似ている" and for a shared phone number
+
+REASON_PHONE = "電話番号が同じ"
+REASON_NAME = "名称が同じ"
+REASON_NAME_NEAR = "名称がほぼ同じ"
+REASON_ADDRESS = "住所が同じで名称が似ている"
+
+_DIGITS = re.compile(r"\d+")
+_PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: int  # index of the earlier record
+    second: int  # index of the later record (the finding is reported on it)
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class _Keys:
+    name: str
+    phones: frozenset[str]
+    address: str
+    genre: str
+    district: str
+    digits: tuple[str, ...]
+
+
+def _address_block_key(address: str, municipality: str) -> str:
+    key = address_key(address)
+    key = _PREFECTURE.sub("", key)
+    if municipality:
+        muni = unicodedata.normalize("NFKC", municipality)
+        if key.startswith(muni):
+            key = key[len(muni):]
+    return key
+
+
+def _keys(record: Record, phone_of: Callable[[str], str], municipality: str) -> _Keys:
+    name = name_key(record.name)
+    phones = frozenset(p for p in (phone_of(record.get("phone")), phone_of(record.get("mobile"))) if p)
+    address = record.get("address")
+    akey = _address_block_key(address, municipality) if address else ""
+    digits = tuple(_DIGITS.findall(unicodedata.normalize("NFKC", record.name)))
+    return _Keys(name, phones, akey, record.get("genre"), record.get("district"), digits)
+
+
+def _similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return Indel.normalized_similarity(a, b)
+
+
+def _contains(a: str, b: str) -> bool:
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 3 and short in long_
+
+
+def _same_address(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a == b or _contains(a, b)) and any(c.isdigit() for c in min(a, b, key=len))
+
+
+def _addresses_differ(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and not (a == b or _contains(a, b))
+
+
+def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
+    """Why two records look like the same resource (empty when they do not)."""
+    if _addresses_differ(a.address, b.address):
+        return ()
+    exact = bool(a.name) and a.name == b.name
+    if a.genre and b.genre and a.genre != b.genre and not exact:
+        return ()  # one provider, several services (a 社協's 配食 and 送迎 under one number)
+    sim = _similarity(a.name, b.name)
+    similar = sim >= NAME_SIMILAR or _contains(a.name, b.name)
+    reasons = []
+    if a.phones & b.phones and similar:
+        reasons.append(REASON_PHONE)
+    if a.digits == b.digits:
+        if sim >= NAME_NEAR and not (a.district and b.district and a.district != b.district):
+            reasons.append(REASON_NAME if exact else REASON_NAME_NEAR)
+        elif similar and _same_address(a.address, b.address):
+            reasons.append(REASON_ADDRESS)
+    return tuple(reasons)
+
+
+def _block_pairs(members: Sequence[int], keys: Sequence[_Keys]) -> Iterable[tuple[int, int]]:
+    if len(members) <= SMALL_BLOCK:
+        yield from combinations(members, 2)
+        return
+    ordered = sorted(members, key=lambda i: (keys[i].name, i))
+    for pos, i in enumerate(ordered):
+        for j in ordered[pos + 1: pos + 1 + WINDOW]:
+            yield (i, j) if i < j else (j, i)
+
+
+def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
+                    municipality: str = "") -> list[DuplicatePair]:
+    """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
+
+    ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
+    """
+    keys = [_keys(r, phone_of, municipality) for r in records]
+    by_phone: dict[str, list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    by_address: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        for p in k.phones:
+            by_phone[p].append(i)
+        if k.name:
+            by_name[k.name].append(i)
+        if k.address and any(c.isdigit() for c in k.address):
+            by_address[k.address].append(i)
+
+    candidates: set[tuple[int, int]] = set()
+    for block in (by_phone, by_name, by_address):
+        for members in block.values():
+            if len(members) > 1:
+                candidates.update(_block_pairs(members, keys))
+
+    # near-identical names: neighbours among the distinct name keys, sorted forward and reversed
+    names = list(by_name)
+    for order in (sorted(names), sorted(names, key=lambda s: s[::-1])):
+        for pos, a in enumerate(order):
+            for b in order[pos + 1: pos + 1 + WINDOW]:
+                if _similarity(a, b) >= NAME_NEAR:
+                    for i in by_name[a][:SMALL_BLOCK]:
+                        for j in by_name[b][:SMALL_BLOCK]:
+                            candidates.add((i, j) if i < j else (j, i))
+
+    pairs = []
+    for i, j in sorted(candidates):
+        reasons = reasons_for(keys[i], keys[j])
+        if reasons:
+            pairs.append(DuplicatePair(i, j, reasons))
+    return pairs

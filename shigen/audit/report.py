@@ -1,0 +1,349 @@
+"""The result of an audit as data, and the Excel report a coordinator works through.
+
+:class:`AuditResult` holds the findings and the summary (counts by code and severity,
+freshness buckets, completeness per field); ``to_dict()`` is exactly what
+``shigen audit --format json`` prints. :func:`write_xlsx` writes the workbook with xlsxwriter
+(fast, constant memory): 概要, 指摘一覧 and a copy of the audited records with every offending
+cell coloured by severity and its message as a cell comment (comments up to
+:data:`MAX_COMMENTS` cells; colours always).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import schema as S
+from ..model import Catalogue, Freshness
+from ..text import to_wareki
+from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, SEVERITY_FILLS, display_width
+from .findings import CATALOGUE, CODES, ROW_HEADERS, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, Finding, Severity
+
+MAX_COMMENTS = 5_000  # cell comments in the catalogue copy; beyond this, cells are only coloured
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+COMPLETENESS_SKIP = frozenset({"id", "source", "memo"})
+SHEET_SUMMARY = "概要"
+SHEET_FINDINGS = "指摘一覧"
+
+
+@dataclass
+class FieldCompleteness:
+    field: str  # Japanese header
+    filled: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.filled / self.total, 1) if self.total else 100.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"field": self.field, "filled": self.filled, "total": self.total, "percent": self.percent}
+
+
+@dataclass
+class AuditResult:
+    as_of: dt.date
+    cycle_months: int
+    source: str  # the master or the files that were audited
+    records: int  # records read
+    audited: int  # records checked for freshness and required fields (all but 廃止)
+    findings: list[Finding] = field(default_factory=list)
+    freshness: dict[str, int] = field(default_factory=dict)  # Freshness label → count
+    completeness: list[FieldCompleteness] = field(default_factory=list)
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {s.value: counts.get(s.value, 0) for s in SEVERITIES}
+
+    @property
+    def by_code(self) -> dict[str, int]:
+        counts = Counter(f.code for f in self.findings)
+        return {c.code: counts.get(c.code, 0) for c in CATALOGUE}
+
+    @property
+    def records_with_findings(self) -> int:
+        return len({f.index for f in self.findings})
+
+    def fails(self, fail_on: str) -> bool:
+        """True when a finding at or above ``fail_on`` (error / warning / info) exists; never for 'never'."""
+        if fail_on == "never":
+            return False
+        limit = SEVERITY_RANK[Severity(fail_on)]
+        return any(SEVERITY_RANK[Severity(f.severity)] <= limit for f in self.findings)
+
+    def to_rows(self) -> list[tuple[object, ...]]:
+        return [f.to_row() for f in self.findings]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "cycle_months": self.cycle_months,
+            "source": self.source,
+            "records": self.records,
+            "audited": self.audited,
+            "summary": {
+                "by_severity": self.by_severity,
+                "by_code": self.by_code,
+                "freshness": dict(self.freshness),
+                "completeness": [c.to_dict() for c in self.completeness],
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+FRESHNESS_LABELS = {
+    Freshness.FRESH: "周期内に確認済み",
+    Freshness.DUE_SOON: "まもなく期限(60日以内)",
+    Freshness.STALE: "期限切れ",
+    Freshness.NEVER: "未確認(確認日なし)",
+}
+
+
+# --- the workbook ------------------------------------------------------------------------
+class _Formats:
+    def __init__(self, wb) -> None:  # type: ignore[no-untyped-def]
+        base = {"font_name": FONT_NAME, "font_size": 10, "valign": "top"}
+        self.base = wb.add_format(base)
+        self.wrap = wb.add_format({**base, "text_wrap": True})
+        self.header = wb.add_format({**base, "bold": True, "font_color": "#" + HEADER_FONT_COLOR,
+                                     "bg_color": "#" + HEADER_FILL, "align": "center", "valign": "vcenter",
+                                     "text_wrap": True, "border": 1, "border_color": "#BFBFBF"})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 14})
+        self.section = wb.add_format({**base, "bold": True, "font_size": 11, "bottom": 1})
+        self.number = wb.add_format({**base, "num_format": "#,##0"})
+        self.percent = wb.add_format({**base, "num_format": "0.0\"%\""})
+        self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "text_wrap": True})
+        self.severity = {s.value: wb.add_format({**base, "bg_color": "#" + SEVERITY_FILLS[s.value]}) for s in SEVERITIES}
+        self.severity_wrap = {s.value: wb.add_format({**base, "text_wrap": True, "bg_color": "#" + SEVERITY_FILLS[s.value]})
+                              for s in SEVERITIES}
+
+
+def _a4(ws, *, landscape: bool) -> None:  # type: ignore[no-untyped-def]
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C&P / &N")
+
+
+def _text(value: object) -> object:
+    return "" if value is None else value
+
+
+def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments: int = MAX_COMMENTS) -> Path:
+    """Write the audit report workbook to ``path`` (atomically: temp file, then replace)."""
+    import xlsxwriter
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    try:
+        fmt = _Formats(wb)
+        summary = wb.add_worksheet(SHEET_SUMMARY)
+        findings_ws = wb.add_worksheet(SHEET_FINDINGS)
+        copy_ws = wb.add_worksheet(S.SHEET_RESOURCES)
+        comments = _write_copy(copy_ws, result, cat, fmt, max_comments)
+        _write_findings(findings_ws, result, fmt)
+        _write_summary(summary, result, cat, fmt, comments)
+        summary.activate()
+        wb.close()
+        tmp.replace(path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return path
+
+
+def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comments: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    ws.set_column(0, 0, 30, fmt.base)
+    ws.set_column(1, 1, 22, fmt.base)
+    ws.set_column(2, 3, 12, fmt.base)
+    ws.set_column(4, 4, 70, fmt.wrap)
+    municipality = cat.settings.municipality
+    row = 0
+    ws.write(row, 0, f"{municipality + ' ' if municipality else ''}社会資源台帳 点検結果", fmt.title)
+    row += 2
+    info = [
+        ("点検日", f"{result.as_of.isoformat()}({to_wareki(result.as_of)})"),
+        ("点検したもの", result.source),
+        ("更新周期", f"{result.cycle_months} か月"),
+        ("資源の件数", f"{result.records:,} 件(廃止を除く {result.audited:,} 件について確認期限と必須項目を点検)"),
+        ("指摘のある資源", f"{result.records_with_findings:,} 件"),
+        ("指摘の件数", f"{len(result.findings):,} 件"),
+    ]
+    for label, value in info:
+        ws.write(row, 0, label, fmt.base)
+        ws.write(row, 1, value, fmt.base)
+        row += 1
+
+    row += 1
+    ws.write(row, 0, "重要度別の件数", fmt.section)
+    row += 1
+    for c, h in enumerate(("重要度", "件数")):
+        ws.write(row, c, h, fmt.header)
+    row += 1
+    for sev, count in result.by_severity.items():
+        ws.write(row, 0, SEVERITY_LABEL[Severity(sev)], fmt.severity[sev])
+        ws.write_number(row, 1, count, fmt.number)
+        row += 1
+
+    row += 1
+    ws.write(row, 0, "指摘の種類別の件数", fmt.section)
+    row += 1
+    for c, h in enumerate(("指摘", "コード", "重要度", "件数", "どういうときに出るか")):
+        ws.write(row, c, h, fmt.header)
+    row += 1
+    for code, count in result.by_code.items():
+        info_c = CODES[code]
+        ws.write(row, 0, info_c.title, fmt.base)
+        ws.write(row, 1, code, fmt.base)
+        ws.write(row, 2, SEVERITY_LABEL[info_c.severity], fmt.severity[info_c.severity.value])
+        ws.write_number(row, 3, count, fmt.number)
+        ws.write(row, 4, info_c.description, fmt.wrap)
+        row += 1
+
+    row += 1
+    ws.write(row, 0, "確認状況(最終確認日、廃止を除く)", fmt.section)
+    row += 1
+    for c, h in enumerate(("区分", "件数", "割合")):
+        ws.write(row, c, h, fmt.header)
+    row += 1
+    for label, count in result.freshness.items():
+        ws.write(row, 0, label, fmt.base)
+        ws.write_number(row, 1, count, fmt.number)
+        ws.write_number(row, 2, round(100.0 * count / result.audited, 1) if result.audited else 0.0, fmt.percent)
+        row += 1
+
+    row += 1
+    ws.write(row, 0, "項目ごとの記入率(廃止を除く。仮の値は未記入と数えます)", fmt.section)
+    row += 1
+    for c, h in enumerate(("項目", "記入あり", "対象件数", "記入率")):
+        ws.write(row, c, h, fmt.header)
+    row += 1
+    for comp in result.completeness:
+        ws.write(row, 0, comp.field, fmt.base)
+        ws.write_number(row, 1, comp.filled, fmt.number)
+        ws.write_number(row, 2, comp.total, fmt.number)
+        ws.write_number(row, 3, comp.percent, fmt.percent)
+        row += 1
+
+    row += 1
+    written, cells = comments
+    notes = [
+        f"シート『{SHEET_FINDINGS}』に指摘を1行ずつ並べています(重要度→地区の順。見出しの▼で絞り込めます)。",
+        f"シート『{S.SHEET_RESOURCES}』は点検した資源の写しです。指摘のあるセルを重要度の色で塗り、"
+        "セルのコメントに内容を書いています。台帳そのものは書き換えていません。",
+    ]
+    if written < cells:
+        notes.append(f"指摘のあるセルが多いため、コメントは最初の {written:,} セルだけに付けました"
+                     f"(全 {cells:,} セル。色はすべてのセルに付いています)。内容は『{SHEET_FINDINGS}』で確かめてください。")
+    for note in notes:
+        ws.merge_range(row, 0, row, 4, note, fmt.note)
+        ws.set_row(row, 30)
+        row += 1
+    _a4(ws, landscape=False)
+
+
+FINDING_WIDTHS = (8, 16, 18, 9, 26, 16, 10, 18, 12, 6, 14, 22, 48, 48, 22)
+_WRAP_COLUMNS = {ROW_HEADERS.index("内容"), ROW_HEADERS.index("対処")}
+
+
+def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ignore[no-untyped-def]
+    for c, width in enumerate(FINDING_WIDTHS):
+        ws.set_column(c, c, width, fmt.wrap if c in _WRAP_COLUMNS else fmt.base)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(result.findings), 1), len(ROW_HEADERS) - 1)
+    ws.repeat_rows(0)
+    _a4(ws, landscape=True)
+    ws.set_row(0, 20)
+    for c, h in enumerate(ROW_HEADERS):
+        ws.write_string(0, c, h, fmt.header)
+    for r, f in enumerate(result.findings, start=1):
+        for c, value in enumerate(f.to_row()):
+            if c == 0:
+                ws.write_string(r, c, str(value), fmt.severity[f.severity])
+            elif isinstance(value, int):
+                ws.write_number(r, c, value)
+            elif value != "":
+                ws.write_string(r, c, str(value), fmt.wrap if c in _WRAP_COLUMNS else fmt.base)
+
+
+def _copy_rows(cat: Catalogue) -> list[int]:
+    """0-based sheet rows of the records: the master's own rows when they are usable, else 1, 2, 3…"""
+    rows = [r.row for r in cat.records]
+    if all(isinstance(x, int) and x >= 2 for x in rows) and all(a < b for a, b in zip(rows, rows[1:], strict=False)):
+        return [x - 1 for x in rows]  # type: ignore[operator]
+    return list(range(1, len(cat.records) + 1))
+
+
+def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comments: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The audited records with offending cells coloured; returns (comments written, cells with findings)."""
+    headers = [*S.HEADERS, *cat.extra_columns]
+    col_of = {h: i for i, h in enumerate(headers)}
+    cell_findings: dict[tuple[int, int], list[Finding]] = {}
+    for f in result.findings:
+        if f.index is None:
+            continue
+        c = col_of.get(f.field, col_of[S.header("name")])
+        cell_findings.setdefault((f.index, c), []).append(f)
+
+    for i, fld in enumerate(S.FIELDS):
+        ws.set_column(i, i, fld.width, fmt.base)
+    for i, h in enumerate(cat.extra_columns, start=len(S.FIELDS)):
+        ws.set_column(i, i, min(40, max(10, display_width(h) + 2)), fmt.base)
+    ws.freeze_panes(1, 2)
+    rows = _copy_rows(cat)
+    last_row = rows[-1] if rows else 1
+    ws.autofilter(0, 0, last_row, len(headers) - 1)
+    ws.repeat_rows(0)
+    _a4(ws, landscape=True)
+    ws.set_row(0, 30)
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h, fmt.header)
+
+    written = 0
+    keys = S.KEYS
+    n_keys = len(keys)
+    for index, (record, r) in enumerate(zip(cat.records, rows, strict=True)):
+        values = record.values
+        for c in range(len(headers)):
+            if c < n_keys:
+                value: object = values.get(keys[c], "")
+            else:
+                value = record.extra.get(headers[c], "")
+            found = cell_findings.get((index, c))
+            if found is None:
+                if value not in ("", None):
+                    _write_value(ws, r, c, value, None)
+                continue
+            worst = min(found, key=lambda f: SEVERITY_RANK[Severity(f.severity)]).severity
+            _write_value(ws, r, c, value, fmt.severity[worst])
+            if written < max_comments:
+                text = "\n".join(f"【{SEVERITY_LABEL[Severity(f.severity)]}】{f.message}" for f in found)
+                text += f"\n→ {found[0].hint}"
+                ws.write_comment(r, c, text, {"author": "shigen audit", "x_scale": 3.2, "y_scale": 1.6,
+                                              "font_name": FONT_NAME, "font_size": 9})
+                written += 1
+    return written, len(cell_findings)
+
+
+def _write_value(ws, r: int, c: int, value: object, cell_format) -> None:  # type: ignore[no-untyped-def]
+    if isinstance(value, bool):
+        ws.write_boolean(r, c, value, cell_format)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value, cell_format)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_string(r, c, value.isoformat(), cell_format)
+    else:
+        ws.write_string(r, c, str(value), cell_format)

@@ -1,0 +1,127 @@
+"""`shigen audit`: what is stale, missing, invalid or duplicated — in the terminal, Excel or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app, state
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    xlsx = "xlsx"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _parse_as_of(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"『{text}』は日付として読めません。2027-04-01 の形で指定してください。",
+                                 param_hint="--as-of") from None
+
+
+@app.command("audit")
+def audit_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="点検する資源ファイルやフォルダー(取り込み前の確認)。省略すると台帳を点検します。台帳は書き換えません。",
+        show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="この日の時点で点検します(2027-04-01 の形)。省略すると今日。", show_default=False)] = None,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="table: 画面に表示 / xlsx: Excel の点検結果ブック / json: JSON で出力。")] = OutputFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="書き出すファイル(xlsx の既定: exports/点検結果_日付.xlsx、json の既定: 画面)。",
+        show_default=False)] = None,
+    fail_on: Annotated[FailOn, typer.Option(
+        "--fail-on", help="この重要度以上の指摘があれば終了コード 1 にします(error / warning / info / never)。")] = FailOn.error,
+    top: Annotated[int, typer.Option("--top", help="画面に表示する指摘の件数。", min=0)] = 20,
+) -> None:
+    """台帳(または資源ファイル)を点検し、要更新・必須項目の空欄・誤った値・重複の疑いを一覧にします。"""
+    from ..audit import run_audit, write_xlsx
+    from ..errors import UsageError
+
+    day = _parse_as_of(as_of)
+    st = state(ctx)
+    if output is not None and output_format is OutputFormat.table:
+        raise UsageError("--output は --format xlsx または --format json と一緒に使います。",
+                         "Excel に書き出すときは --format xlsx を付けてください。")
+    run = run_audit(st.catalogue, list(paths or []), as_of=day)
+    result = run.result
+
+    if output_format is OutputFormat.json:
+        import json
+
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+        if output is None:
+            typer.echo(text)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text + "\n", encoding="utf-8")
+            _render(result, top=0)
+            from .render import done
+
+            done(f"点検結果(JSON)を書き出しました: {output}")
+    else:
+        _render(result, top=top)
+        if output_format is OutputFormat.xlsx:
+            stem = "点検結果" if not paths else f"点検結果_{Path(paths[0]).stem}"
+            target = st.workspace.export_path(f"{stem}_{day.strftime('%Y%m%d')}.xlsx", output)
+            write_xlsx(result, run.catalogue, target)
+            from .render import done
+
+            done(f"点検結果のブックを書き出しました: {target}")
+    if result.fails(fail_on.value):
+        raise typer.Exit(1)
+
+
+def _render(result, *, top: int) -> None:  # type: ignore[no-untyped-def]
+    from ..audit.findings import CODES, SEVERITY_LABEL, Severity
+    from ..text import to_wareki
+    from .render import say, show, table
+
+    say(f"点検: {result.source}")
+    say(f"点検日: {result.as_of.isoformat()}({to_wareki(result.as_of)})  /  資源 {result.records:,} 件"
+        f"(廃止を除く {result.audited:,} 件)  /  更新周期 {result.cycle_months} か月")
+    sev = result.by_severity
+    say("指摘: " + "  ".join(f"{SEVERITY_LABEL[Severity(k)]} {v:,} 件" for k, v in sev.items())
+        + f"  (指摘のある資源 {result.records_with_findings:,} 件)")
+    counts = [(CODES[c].title, c, SEVERITY_LABEL[CODES[c].severity], f"{n:,}")
+              for c, n in result.by_code.items() if n]
+    if counts:
+        show(table("指摘の種類別", ["指摘", "コード", "重要度", "件数"], counts, justify={"件数": "right"}))
+    audited = result.audited or 1
+    show(table("確認状況(最終確認日)", ["区分", "件数", "割合"],
+               [(k, f"{v:,}", f"{100 * v / audited:.1f}%") for k, v in result.freshness.items()],
+               justify={"件数": "right", "割合": "right"}))
+    incomplete = [(c.field, f"{c.filled:,} / {c.total:,}", f"{c.percent:.1f}%")
+                  for c in result.completeness if c.total and c.filled < c.total]
+    if incomplete:
+        show(table("項目ごとの記入率(100% でない項目)", ["項目", "記入あり", "記入率"], incomplete,
+                   justify={"記入あり": "right", "記入率": "right"}))
+    if top and result.findings:
+        rows = [(SEVERITY_LABEL[Severity(f.severity)],
+                 " ".join(x for x in (f.record_id, f.name) if x) + (f"\n({f.sheet} {f.row}行目)" if f.row else ""),
+                 f.field, f.message)
+                for f in result.findings[:top]]
+        rest = len(result.findings) - len(rows)
+        caption = f"ほか {rest:,} 件。すべての指摘は --format xlsx で Excel に書き出せます。" if rest > 0 else None
+        show(table(f"主な指摘(重要度・地区の順に {len(rows)} 件)", ["重要度", "資源", "項目", "内容"], rows,
+                   caption=caption))
+    elif not result.findings:
+        say("指摘はありません。", style="green")
