@@ -1,0 +1,75 @@
+"""`shigen export`: write the Excel list, the Word booklet or the CSV for distribution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app, state
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、csv(オープンデータ形式)。")] = "xlsx",
+    district: Annotated[list[str] | None, typer.Option(
+        "--district", "-d", help="この地区で使える資源だけにします(地区内にあるもの・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,
+    genre: Annotated[list[str] | None, typer.Option(
+        "--genre", "-g", help="このジャンルだけにします(台帳のシート『ジャンル』の名前)。何度でも指定できます。")] = None,
+    audience: Annotated[str, typer.Option(
+        "--audience", "-a", help="public: 一般向け(既定。公開・同意済みの資源だけ、内部の項目なし)/ staff: 関係者用(掲載中のすべての資源とすべての項目)。")] = "public",
+    title: Annotated[str | None, typer.Option("--title", help="表紙と見出しの題名(既定: 社会資源一覧 / 生活便利帳)。")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="書き出すファイル(既定: exports/社会資源一覧_地区_日付.xlsx など)。フォルダーを指定するとその中に既定の名前で作ります。")] = None,
+    encoding: Annotated[str, typer.Option(
+        "--encoding", help="csv の文字コード: utf-8(既定・BOM付き。Excel でそのまま開けます)/ cp932(古いパソコン向け。入らない文字は〓に置き換えて報告します)。")] = "utf-8",
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="発行日(「令和X年X月現在」と、古い情報を除く基準)。例: 2027-04-01、令和9年4月1日。既定: 今日。")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します(ほかのプログラムから使うとき)。")] = False,
+) -> None:
+    """配布用の一覧(Excel)・冊子(Word)・CSV を exports/ に書き出します。"""
+    import json
+
+    from ..errors import UsageError
+    from ..export import ExportOptions, export
+    from ..master import load_catalogue
+    from ..text import parse_date
+    from .render import done, say, show, table, warn
+
+    day = None
+    if as_of:
+        day = parse_date(as_of)
+        if day is None:
+            raise UsageError(f"--as-of『{as_of}』を日付として読めません。", "2027-04-01 や 令和9年4月1日 の形で指定してください。")
+    st = state(ctx)
+    cat = load_catalogue(st.catalogue)
+    options = ExportOptions(format=fmt.strip().lower(), audience=audience.strip().lower(),
+                            districts=tuple(district or ()), genres=tuple(genre or ()), title=title, output=output,
+                            encoding=encoding.strip().lower().replace("_", "-"), as_of=day)
+    result = export(cat, st.workspace, options)
+
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    who = "一般向け" if result.audience == "public" else "関係者用"
+    done(f"{result.path} を書き出しました({who}・{result.total} 件・{result.seconds:.1f} 秒)")
+    say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
+        f" / 発行日: {result.as_of.isoformat()}")
+    if result.by_genre:
+        show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
+    else:
+        warn("条件に合う資源がありません(空の一覧を書き出しました)。地区・ジャンル・公開範囲を確かめてください。")
+    if result.stale:
+        warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの一覧から除きました"
+             "(古い電話番号が印刷されるのを防ぐため)。確認して最終確認日を更新すると載ります。")
+        show(table("除いた資源(要確認)", ["ID", "名称", "ジャンル", "最終確認日"], result.stale_rows()))
+    if result.unconfirmed:
+        warn(f"最終確認日が空欄の資源が {len(result.unconfirmed)} 件あります(一覧には載せました)。"
+             "shigen audit で確認し、最終確認日を記入してください。")
+    if result.replacements:
+        warn(f"cp932 で表せない文字を〓に置き換えました({len(result.replacements)} か所)。"
+             "正しく表示させたいときは --encoding を外して(UTF-8 で)書き出してください。")
+        show(table("置き換えた文字", ["ID", "名称", "項目", "文字"], [r.to_row() for r in result.replacements]))

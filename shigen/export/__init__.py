@@ -1,0 +1,133 @@
+"""`shigen export`: the lists that leave the office (Excel for care managers, a Word booklet, CSV open data).
+
+:func:`export` selects the records (:mod:`.select`), writes one file (:mod:`.xlsx`, :mod:`.docx`, :mod:`.csv`)
+atomically under ``exports/`` (:mod:`.files`) and returns an :class:`ExportResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from ..model import Catalogue, Record
+from ..workspace import Workspace
+from .select import AUDIENCE_PUBLIC, AUDIENCES, Selection, select
+
+FORMATS = ("xlsx", "docx", "csv")
+ENCODINGS = ("utf-8", "cp932")
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str = "xlsx"
+    audience: str = AUDIENCE_PUBLIC
+    districts: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    title: str | None = None
+    output: Path | None = None
+    encoding: str = "utf-8"
+    as_of: dt.date | None = None
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    format: str
+    audience: str
+    as_of: dt.date
+    title: str
+    districts: list[str]
+    genres: list[str]
+    by_genre: list[tuple[str, int]]
+    stale: list[Record] = field(default_factory=list)
+    unconfirmed: list[Record] = field(default_factory=list)
+    replacements: list = field(default_factory=list)  # csv.Replacement
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.by_genre)
+
+    def stale_rows(self) -> list[tuple[str, str, str, str]]:
+        return [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in self.stale]
+
+    def to_rows(self) -> list[tuple[str, int]]:
+        return list(self.by_genre)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "format": self.format,
+            "audience": self.audience,
+            "as_of": self.as_of.isoformat(),
+            "title": self.title,
+            "districts": self.districts,
+            "genres": self.genres,
+            "total": self.total,
+            "by_genre": [{"genre": g, "count": n} for g, n in self.by_genre],
+            "stale_left_out": [dict(zip(("id", "name", "genre", "last_confirmed"), row, strict=True))
+                               for row in self.stale_rows()],
+            "unconfirmed": [r.id for r in self.unconfirmed],
+            "replaced_characters": [dict(zip(("id", "name", "field", "characters"), r.to_row(), strict=True))
+                                    for r in self.replacements],
+        }
+
+
+def check_options(options: ExportOptions) -> None:
+    if options.format not in FORMATS:
+        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・csv のどれかを指定してください。")
+    if options.audience not in AUDIENCES:
+        raise UsageError(f"--audience『{options.audience}』は使えません。",
+                         "public(一般向け・既定)か staff(関係者用)を指定してください。")
+    if options.encoding not in ENCODINGS:
+        raise UsageError(f"--encoding『{options.encoding}』は使えません。", "utf-8(既定)か cp932 を指定してください。")
+    if options.encoding != "utf-8" and options.format != "csv":
+        raise UsageError("--encoding は --format csv のときだけ使えます。", "--encoding を外すか、--format csv を指定してください。")
+
+
+def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResult:
+    """Select, write and report one export file."""
+    from .files import default_name, replace, target_path, temp_path
+    from .meta import make_meta
+
+    started = time.perf_counter()
+    check_options(options)
+    as_of = options.as_of or dt.date.today()
+    sel = select(cat, audience=options.audience, districts=list(options.districts), genres=list(options.genres),
+                 as_of=as_of)
+    meta = make_meta(cat, sel, options.format, options.title)
+    name = default_name(options.format, public=sel.is_public, districts=sel.districts, genres=sel.genres, as_of=as_of)
+    path = target_path(ws, options.format, options.output, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(path)
+    replacements: list = []
+    try:
+        if options.format == "xlsx":
+            from .xlsx import write_xlsx
+
+            write_xlsx(tmp, cat, sel, meta)
+        elif options.format == "docx":
+            from .docx import write_docx
+
+            write_docx(tmp, cat, sel, meta)
+        else:
+            from .csv import write_csv
+
+            replacements = write_csv(tmp, cat, sel, meta, options.encoding)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    replace(tmp, path)
+    return ExportResult(
+        path=path, format=options.format, audience=sel.audience, as_of=as_of, title=meta.title,
+        districts=sel.districts, genres=sel.genres,
+        by_genre=[(s.genre, len(s.records)) for s in sel.sections],
+        stale=sel.stale, unconfirmed=sel.unconfirmed, replacements=replacements,
+        seconds=time.perf_counter() - started,
+    )
+
+
+__all__ = ["ExportOptions", "ExportResult", "FORMATS", "ENCODINGS", "Selection", "export", "select"]
