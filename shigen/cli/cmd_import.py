@@ -1,0 +1,105 @@
+"""`shigen import`: existing resource lists (Excel / CSV) → the master catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app, current_user, state
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(
+        help="取り込む一覧ファイル(.xlsx .xlsm .xls .csv .tsv)かフォルダー(中のファイルをすべて探します)。")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="このシートだけを取り込みます(非表示のシートも指定できます)。")] = None,
+    genre: Annotated[str | None, typer.Option(
+        "--genre", help="ジャンルの列がない行に入れるジャンル(台帳のジャンル名か別名)。")] = None,
+    district: Annotated[str | None, typer.Option(
+        "--district", help="地区の列がない行に入れる地区(台帳の地区名)。")] = None,
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", help="列の対応を指定するファイル(TOML か、1列目=元の見出し・2列目=台帳の項目 の表)。")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="何が起きるか(新規・更新・変更なし・要確認)を表示するだけで、台帳も報告書も書きません。")] = False,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="読めないファイルを飛ばして残りを取り込みます(既定では1つでも読めなければ何も書きません)。")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="結果の表示形式: table(表)か json。")] = "table",
+) -> None:
+    """既存の一覧(前任者の Excel・他の地区の表・Web システムの CSV)を台帳に取り込みます。
+
+    見出し行・結合セル・〃・注記行・合計行などを読み分け、電話番号や日付をそろえ、
+    台帳の資源と照合して新規・更新・変更なし・要確認に分けます。結果は exports/取込報告_日時.xlsx にも保存します。
+    """
+    from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+    from ..importer import run_import
+    from .render import done, say, show, table, warn
+
+    if output_format not in ("table", "json"):
+        raise UsageError(f"--format『{output_format}』は使えません。", "table か json を指定してください。")
+    st = state(ctx)
+    result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
+                        district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run)
+    if output_format == "json":
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _render(result, say=say, show=show, table=table, warn=warn, done=done)
+    problems = bool(result.ambiguous or result.read.bad_files)
+    raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no-untyped-def]
+    from ..importer.report import AMBIGUOUS, NEW, UNCHANGED, UPDATED
+
+    rows = []
+    for f in result.read.files:
+        if f.error:
+            rows.append((f.path.name, "読めず", "", "", "", "", "", "", ""))
+        for s in f.sheets:
+            o = s.outcomes
+            rows.append((s.place, s.status.split("(")[0], s.rows_read, s.records, o.get(NEW, 0), o.get(UPDATED, 0),
+                         o.get(UNCHANGED, 0), o.get(AMBIGUOUS, 0), len(s.skipped)))
+    nums = ("行", "資源", "新規", "更新", "同じ", "要確認", "飛ばし")
+    show(table("取り込みの概要(ファイル・シートごと)", ["ファイル:シート", "状態", *nums], rows,
+               justify=dict.fromkeys(nums, "right")))
+    for s in result.read.sheets:
+        reasons = s.skipped_by_reason()
+        if reasons:
+            say(f"[{s.place}] 飛ばした行: " + "、".join(f"{k} {v}" for k, v in reasons.items()))
+    for s in result.read.sheets:
+        if not s.columns:
+            continue
+        mapped = "、".join(f"{c.header}→{c.label}" for c in s.columns)
+        say(f"[{s.place}] 列の対応: {mapped}")
+        if s.unmapped:
+            warn(f"[{s.place}] 台帳の項目に当たらない列(値は備考に『列名: 値』で残しました): {'、'.join(s.unmapped)}")
+        if s.above:
+            say(f"[{s.place}] 見出しより上の行: {' / '.join(s.above)[:120]}")
+    for f in result.read.bad_files:
+        warn(f"読めなかったファイル(飛ばしました): {f.error}")
+    for s in result.read.sheets:
+        for r, fld, msg in s.warnings[:20]:
+            warn(f"[{s.place}:{r}] {fld}: {msg}")
+        if len(s.warnings) > 20:
+            warn(f"[{s.place}] ほか {len(s.warnings) - 20} 件の警告は報告書を見てください。")
+    for genre, n in result.read.unmatched_genres.items():
+        warn(f"ジャンルに当たらない分類『{genre}』({n} 件): そのまま残しました。台帳のシート『ジャンル』の別名に加えると次から当てはまります。")
+    for o in result.ambiguous:
+        warn(f"要確認: {o.row.record.get('source')} {o.row.record.get('name')} — {o.reason} 候補: {'、'.join(o.candidates)}")
+    c = result.counts()
+    line = (f"新規 {c.get(NEW, 0)} 件 / 更新 {c.get(UPDATED, 0)} 件 / 変更なし {c.get(UNCHANGED, 0)} 件 / "
+            f"要確認 {c.get(AMBIGUOUS, 0)} 件")
+    if result.dry_run:
+        say(f"(試し実行){line}。台帳と報告書は書いていません。")
+        return
+    if result.changed:
+        done(f"取り込みました: {line}")
+    else:
+        done(f"台帳は変わりませんでした: {line}")
+    if result.report_path:
+        say(f"報告書: {result.report_path}")

@@ -1,0 +1,177 @@
+"""`shigen import`: existing, messy resource lists → the master catalogue, without losing anything.
+
+``read_paths`` reads and normalises (it never writes); ``import_paths`` matches the records against the
+master and applies them to the Catalogue in memory; the CLI then saves with ``master.save_catalogue``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import schema as S
+from ..errors import InputError, UsageError
+from ..model import Catalogue, Record, match_genre
+from . import columns as C
+from .layout import read_layout
+from .reading import SourceFile, find_inputs, read_file
+from .report import (
+    SHEET_EMPTY,
+    SHEET_HIDDEN,
+    SHEET_NO_HEADER,
+    SHEET_NOT_SELECTED,
+    ColumnReport,
+    FileReport,
+    ImportResult,
+    Outcome,
+    ReadResult,
+    ReadRow,
+    SheetReport,
+)
+from .values import Context, match_district, normalise
+
+__all__ = [
+    "ImportResult", "Outcome", "ReadResult", "ReadRow", "SheetReport", "FileReport",
+    "read_paths", "import_paths", "run_import",
+]
+
+GENERIC_SHEET_NAMES = {"sheet", "一覧", "リスト", "名簿", "台帳", "データ", "集計", "目次", "索引", "注意事項", "説明", "表紙"}
+
+
+def _source_label(path: Path, sheet: str, row: int, is_csv: bool) -> str:
+    return f"{path.name}:{row}" if is_csv else f"{path.name}:{sheet}:{row}"
+
+
+def _sheet_genre(name: str, cat: Catalogue) -> str:
+    key = name.strip().lower()
+    if not key or any(key.startswith(g) for g in GENERIC_SHEET_NAMES):
+        return ""
+    return match_genre(name, cat.genres)
+
+
+def _sheet_district(name: str, cat: Catalogue) -> str:
+    found = match_district(name, cat.districts)
+    if found:
+        return found
+    for d in cat.districts:
+        if d.name in name:
+            return d.name
+    return ""
+
+
+def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, genre: str | None = None,
+               district: str | None = None, mapping: Path | None = None, skip_bad: bool = False) -> ReadResult:
+    """Read and normalise every resource in ``paths`` (files or folders). Writes nothing.
+
+    A file that cannot be read, or in which no sheet holds a resource table, raises InputError
+    naming it — unless ``skip_bad``, in which case it is recorded in the result and skipped.
+    """
+    option_genre = ""
+    if genre:
+        option_genre = match_genre(genre, cat.genres)
+        if not option_genre:
+            raise UsageError(f"--genre『{genre}』は台帳のジャンルにありません。",
+                             f"台帳のシート『{S.SHEET_GENRES}』にあるジャンル名で指定してください"
+                             f"(例: {'、'.join(cat.genre_names()[:4])})。")
+    option_district = ""
+    if district:
+        option_district = match_district(district, cat.districts)
+        if not option_district:
+            names = "、".join(d.name for d in cat.districts) or "(地区が未登録です)"
+            raise UsageError(f"--district『{district}』は台帳の地区にありません。",
+                             f"台帳のシート『{S.SHEET_DISTRICTS}』の地区名で指定してください(例: {names})。")
+    mp = C.load_mapping(mapping) if mapping else None
+    files = find_inputs(paths, exclude=[cat.path])
+    if not files:
+        raise UsageError("取り込める一覧ファイル(.xlsx .xlsm .xls .csv .tsv)が見つかりません。",
+                         "ファイルかフォルダーを指定してください。")
+    result = ReadResult()
+    sheet_seen = False
+    extra_columns: list[str] = []
+    for path in files:
+        report = FileReport(path)
+        try:
+            source = read_file(path)
+            report.kind, report.encoding = source.kind, source.encoding
+            rows, seen = _read_source(source, report, cat, sheet=sheet, option_genre=option_genre,
+                                      option_district=option_district, mapping=mp)
+            sheet_seen = sheet_seen or seen
+        except InputError as exc:
+            if not skip_bad:
+                raise
+            report.error = exc.text
+            report.sheets = []
+            result.files.append(report)
+            continue
+        result.files.append(report)
+        result.rows.extend(rows)
+        for row in rows:
+            for h in row.record.extra:
+                if h not in extra_columns:
+                    extra_columns.append(h)
+            if row.record.get("genre") and not match_genre(row.record.get("genre"), cat.genres):
+                result.unmatched_genres[row.record.get("genre")] += 1
+    if sheet and not sheet_seen:
+        raise UsageError(f"シート『{sheet}』がどのファイルにもありません。", "--sheet のシート名を確かめてください。")
+    result.extra_columns = extra_columns
+    return result
+
+
+def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, sheet: str | None, option_genre: str,
+                 option_district: str, mapping: C.Mapping | None) -> tuple[list[ReadRow], bool]:
+    rows: list[ReadRow] = []
+    any_table = False
+    seen = False
+    path = source.path
+    for grid in source.sheets:
+        sr = SheetReport(path.name, grid.name, hidden=grid.hidden)
+        report.sheets.append(sr)
+        if sheet is not None and not source.is_csv and grid.name != sheet:
+            sr.status = SHEET_NOT_SELECTED
+            continue
+        seen = True
+        if grid.hidden and sheet is None:
+            sr.status = SHEET_HIDDEN
+            continue
+        if not any(any(v not in ("", None) for v in r) for r in grid.rows):
+            sr.status = SHEET_EMPTY
+            continue
+        layout = read_layout(grid, genres=cat.genres, districts=cat.districts, mapping=mapping)
+        if not layout.found:
+            sr.status = SHEET_NO_HEADER
+            continue
+        any_table = True
+        sr.header_rows = layout.header_rows
+        sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target)) for p in layout.columns]
+        sr.above, sr.as_of = layout.above, layout.as_of
+        sr.rows_read = layout.rows_read
+        sr.skipped = layout.skipped
+        sr.warnings = list(layout.warnings)
+        if not source.is_csv:
+            sr.genre_from_sheet = _sheet_genre(grid.name, cat)
+            sr.district_from_sheet = _sheet_district(grid.name, cat)
+        ctx = Context(cat.genres, cat.districts, cat.settings.area_code, sr.genre_from_sheet, sr.district_from_sheet,
+                      option_genre, option_district)
+        for body in layout.records:
+            norm = normalise(body.cells, ctx, section_genre=body.section_genre,
+                             section_district=body.section_district)
+            values = norm.values
+            values["source"] = _source_label(path, grid.name, body.row, source.is_csv)
+            if not values.get("status"):
+                values["status"] = S.STATUS_ACTIVE
+            record = Record(values, dict(norm.extra), body.row)
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr))
+            sr.records += 1
+            sr.normalised += norm.changed
+            sr.warnings.extend((body.row, h, m) for h, m in norm.warnings)
+        sr.warnings.sort(key=lambda w: w[0])
+    if seen and not any_table:
+        hidden = [s.sheet for s in report.sheets if s.status == SHEET_HIDDEN]
+        hint = "見出し行(『名称』『事業所名』などの列名が並んだ行)が先頭20行以内にあるか確かめてください。"
+        if hidden:
+            hint += f"非表示のシート({'、'.join(hidden)})は取り込みません。取り込むには --sheet でシート名を指定してください。"
+        hint += "このファイルを除いて続けるには --skip-bad を付けてください。"
+        raise InputError("資源の一覧(見出し行のある表)がどのシートにもありません。", hint, path=path)
+    return rows, seen
+
+
+from .merge import import_paths, run_import  # noqa: E402  (merge imports the names above)

@@ -1,0 +1,470 @@
+"""Sheet grid → header, column plan and the body rows that hold resources.
+
+Municipal lists put titles, 「令和5年4月1日現在」 and notes above the header; the header may span two rows
+(連絡先 merged over 電話 / FAX); one business may span several rows (its 名称 cell merged downwards);
+group columns are filled only on a group's first row; 〃 / 同上 mean "same as above"; spacer, ※ footnote,
+total and section-heading rows sit between the records. This module finds all of that and hands back
+the records' raw cells with their Excel rows, plus every skipped row and why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import District, Genre, match_genre
+from ..text import clean_text, parse_date, search_key
+from . import columns as C
+from .reading import SheetGrid
+from .values import Cell, is_ditto, match_district, raw_text
+
+HEADER_SCAN_ROWS = 20
+GROUP_TARGETS = ("genre", "category", "district")
+DATA_TARGETS_MIN = 2  # a header row names at least this many fields (one of them 名称), or 名称 alone
+
+SKIP_BLANK = "空行"
+SKIP_FOOTNOTE = "注記の行(※・注など)"
+SKIP_TOTAL = "合計・件数の行"
+SKIP_REPEAT_HEADER = "見出しの繰り返し"
+SKIP_SECTION = "区分の見出し行"
+SKIP_NO_NAME = "名称のない行"
+
+_DECORATION = "■□◆◇●○◎★☆▼▽▲△◯〇【〈《<［["
+_FOOTNOTE_START = re.compile(r"^(?:[※*＊]|注[\d１-９]?[)）:：.．\s]|\(注|（注|〔注|【注|出典[:：]|資料[:：]|作成[:：]|備考[:：]|問い?合わ?せ先?[:：])")
+_TOTAL_WORDS = {"合計", "小計", "総計", "計", "総数", "件数", "合計件数", "以上", "計(件)", "合計(件)"}
+_TOTAL_RE = re.compile(r"^(?:合計|小計|総計|総数|計|全)\s*[:：]?\s*\d*\s*(?:件|か所|箇所|ヶ所|カ所|団体|事業所)?$|^以上\s*\d*\s*件?$")
+
+
+@dataclass
+class ColumnPlan:
+    index: int  # 0-based column
+    header: str  # as shown in the report (two-row headers as 「連絡先/電話」)
+    target: str  # field key or a columns.* special target
+    from_mapping: bool = False
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class BodyRecord:
+    row: int  # 1-based Excel row of the record's first row
+    last_row: int
+    cells: list[Cell]
+    section_genre: str = ""
+    section_district: str = ""
+
+
+@dataclass
+class SheetLayout:
+    header_rows: list[int] = field(default_factory=list)  # 1-based
+    columns: list[ColumnPlan] = field(default_factory=list)
+    above: list[str] = field(default_factory=list)  # title / date / note lines above the header
+    as_of: str = ""  # 「令和5年4月1日現在」 → ISO date
+    records: list[BodyRecord] = field(default_factory=list)
+    rows_read: int = 0  # body rows looked at (below the header)
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, header, message)
+    sections: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.columns)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _blank(v: Any) -> bool:
+    return v is None or v == "" or (isinstance(v, str) and not v.strip())
+
+
+class _Merges:
+    """Merged ranges of a sheet, looked up by cell."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        self.h_top: dict[tuple[int, int], tuple[int, int, int, int]] = {}  # any merged cell → its range
+        for rng in ranges:
+            r0, c0, r1, c1 = rng
+            if (r1 - r0 + 1) * (c1 - c0 + 1) > 200_000:  # a whole-column merge: ignore rather than blow up
+                continue
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    self.h_top[(r, c)] = rng
+
+    def range_of(self, r: int, c: int) -> tuple[int, int, int, int] | None:
+        return self.h_top.get((r, c))
+
+
+def _cell(rows: list[list[Any]], r: int, c: int) -> Any:
+    if r < len(rows):
+        row = rows[r]
+        if c < len(row):
+            return row[c]
+    return ""
+
+
+# --- header ---------------------------------------------------------------------------------
+def _header_cell(rows: list[list[Any]], merges: _Merges, r: int, c: int) -> str:
+    """Header text of a cell; a horizontally merged header cell names every column it spans."""
+    rng = merges.range_of(r, c)
+    if rng and rng[0] == r and rng[1] != c:
+        return C.header_text(_cell(rows, r, rng[1]))
+    if rng and rng[0] != r:  # inside a vertical merge started above: the header is the top cell's
+        return C.header_text(_cell(rows, rng[0], rng[1]))
+    return C.header_text(_cell(rows, r, c))
+
+
+def _target(text: str, mapping: C.Mapping | None) -> tuple[str, bool]:
+    if not text:
+        return "", False
+    if mapping is not None:
+        t = mapping.get(text)
+        if t is not None:
+            return t, True
+    return C.match_header(text), False
+
+
+_FIELDISH = set(C.S.KEYS) | {C.COMBINED_PHONE_FAX, C.HOURS_END, C.ADDRESS_PART}
+
+
+def _score(texts: list[str], mapping: C.Mapping | None) -> tuple[int, bool]:
+    fields = set()
+    for t in texts:
+        if not t or len(t) > 30:
+            continue
+        target, _ = _target(t, mapping)
+        if target in _FIELDISH:
+            fields.add("phone" if target == C.COMBINED_PHONE_FAX else target)
+    return len(fields), "name" in fields
+
+
+def find_header(grid: SheetGrid, mapping: C.Mapping | None = None) -> tuple[int, list[str], int] | None:
+    """(first header row, column headers, number of header rows) — 0-based rows — or None."""
+    rows = grid.rows
+    width = grid.width
+    if not rows or not width:
+        return None
+    merges = _Merges(grid.merged)
+    best: tuple[int, int] | None = None  # (score, row)
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        texts = [_header_cell(rows, merges, r, c) for c in range(width)]
+        score, has_name = _score(texts, mapping)
+        if not has_name or (score < DATA_TARGETS_MIN and sum(1 for t in texts if t) > 1):
+            continue
+        if best is None or score > best[0]:
+            best = (score, r)
+    if best is None:
+        return None
+    r = best[1]
+    if r > 0 and any((rng := merges.range_of(r, c)) and rng[0] == r - 1 and rng[2] >= r for c in range(width)):
+        r -= 1  # the chosen row continues a header started one row above (cells merged down into it)
+    parents = [_header_cell(rows, merges, r, c) for c in range(width)]
+    n_rows = 1
+    if r + 1 < len(rows):
+        children = []
+        for c in range(width):
+            rng = merges.range_of(r + 1, c)
+            if rng and rng[0] <= r:  # vertical merge from the parent row: no child of its own
+                children.append("")
+            else:
+                children.append(_header_cell(rows, merges, r + 1, c))
+        if _is_subheader(rows, merges, r, parents, children, mapping):
+            combined = []
+            for c in range(width):
+                p, ch = parents[c], children[c]
+                if ch and ch != p:
+                    combined.append(f"{p}/{ch}" if p else ch)
+                else:
+                    combined.append(p)
+            parents = combined
+            n_rows = 2
+    return r, parents, n_rows
+
+
+def _is_subheader(rows: list[list[Any]], merges: _Merges, r: int, parents: list[str], children: list[str],
+                  mapping: C.Mapping | None) -> bool:
+    mapped = unmapped = 0
+    for c, child in enumerate(children):
+        if not child:
+            continue
+        if len(child) > 20 or re.search(r"\d{2,}", child):
+            return False  # data, not a header
+        parent = parents[c]
+        rng = merges.range_of(r, c)
+        parent_spans = bool(rng and rng[3] > rng[1])
+        target = _child_target(parent, child, mapping)
+        if target and (not parent or parent_spans or target != _target(parent, mapping)[0] or parent == child) or target:
+            mapped += 1
+        else:
+            unmapped += 1
+    return mapped >= 1 and unmapped <= mapped // 2
+
+
+def _child_target(parent: str, child: str, mapping: C.Mapping | None) -> str:
+    for text in (f"{parent}/{child}" if parent else "", parent + child if parent else "", child):
+        if not text:
+            continue
+        target, _ = _target(text, mapping)
+        if target and target not in (C.UNMAPPED, C.ROW_NUMBER):
+            return target
+    return ""
+
+
+def plan_columns(headers: list[str], body_has_data: list[bool], mapping: C.Mapping | None) -> list[ColumnPlan]:
+    plans: list[ColumnPlan] = []
+    for c, text in enumerate(headers):
+        if not text:
+            if c < len(body_has_data) and body_has_data[c]:
+                plans.append(ColumnPlan(c, f"(見出しなし {column_letter(c)}列)", C.UNMAPPED))
+            continue
+        target, from_mapping = _target(text, mapping)
+        if not target and "/" in text:
+            parent, _, child = text.partition("/")
+            target = _child_target(parent, child, mapping)
+        if not target:
+            target = C.UNMAPPED
+        plans.append(ColumnPlan(c, text, target, from_mapping))
+    # two columns named as 名称: the business (事業所名/事業者名) is the operator, the service the name
+    names = [p for p in plans if p.target == "name"]
+    if len(names) > 1 and not any(p.target == "operator" for p in plans):
+        for p in names:
+            if any(w in p.header for w in ("事業所", "事業者", "法人", "運営", "提供")):
+                p.target = "operator"
+                break
+    # a second 更新日-like date column when 最終確認日 is taken is shigen's own 更新日: not imported
+    return plans
+
+
+# --- body -------------------------------------------------------------------------------------
+def _text(v: Any) -> str:
+    return clean_text(raw_text(v)) if not isinstance(v, str) else clean_text(v)
+
+
+def _is_footnote(first: str, count: int, in_name: bool) -> bool:
+    if _FOOTNOTE_START.match(first):
+        return True
+    return count == 1 and ("。" in first and len(first) > 20)
+
+
+def _is_total(texts: list[str]) -> bool:
+    for t in texts:
+        k = re.sub(r"\s+", "", t)
+        if k in _TOTAL_WORDS or _TOTAL_RE.match(k):
+            return True
+    return False
+
+
+def _section_label(text: str) -> str:
+    return text.strip(_DECORATION + "】〉》>］] 　:：").strip()
+
+
+def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[District],
+                mapping: C.Mapping | None = None) -> SheetLayout:
+    """Find the header and the records of one sheet (see the module docstring)."""
+    out = SheetLayout()
+    found = find_header(grid, mapping)
+    if found is None:
+        return out
+    r_head, headers, n_head = found
+    rows = grid.rows
+    width = grid.width
+    merges = _Merges(grid.merged)
+    start = r_head + n_head
+    out.header_rows = [r_head + 1 + i for i in range(n_head)]
+    for r in range(r_head):
+        line = " ".join(_text(v) for v in rows[r] if not _blank(v))
+        if line:
+            out.above.append(line)
+            if not out.as_of:
+                m = re.search(r"((?:令和|平成|R|H)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[/.\-年]\d{1,2}[/.\-月]\d{1,2}日?)", line)
+                if m:
+                    day = parse_date(m.group(1))
+                    if day:
+                        out.as_of = day.isoformat()
+    body_has_data = [False] * width
+    for row in rows[start:]:
+        for c, v in enumerate(row):
+            if not body_has_data[c] and not _blank(v):
+                body_has_data[c] = True
+    plans = plan_columns(headers, body_has_data, mapping)
+    out.columns = plans
+    cols = [p for p in plans if p.target not in (C.IGNORE,)]
+    name_cols = [p.index for p in cols if p.target == "name"]
+    header_texts = {p.index: p.header.split("/")[-1] for p in cols}
+
+    # records spanning several rows: a 名称 cell merged downwards
+    span: dict[int, int] = {}
+    for r0, c0, r1, c1 in grid.merged:
+        if r1 > r0 and r0 >= start and any(c0 <= c <= c1 for c in name_cols):
+            span[r0] = max(span.get(r0, r0), r1)
+
+    pending: list[tuple[int, int, dict[int, Any]]] = []  # (row0, row1, col → value)
+    section_genre = section_district = ""
+    sections: list[tuple[str, str]] = []
+    r = start
+    n = len(rows)
+    while r < n:
+        end = span.get(r, r)
+        row0 = r
+        r = end + 1
+        values: dict[int, Any] = {}
+        copied: set[int] = set()  # cells filled from a group cell merged down from a record above
+        for p in cols:
+            c = p.index
+            if end > row0:
+                parts: list[Any] = []
+                for k in range(row0, end + 1):
+                    rng = merges.range_of(k, c)
+                    if rng and rng[0] < k and rng[0] >= row0:
+                        continue  # merged over the same record: already taken from its top row
+                    v = _cell(rows, k, c)
+                    if rng and rng[0] < row0 and rng[1] == c:
+                        v = _cell(rows, rng[0], rng[1])
+                        copied.add(c)
+                    if not _blank(v) and v not in parts:
+                        parts.append(v)
+                value: Any = parts[0] if len(parts) == 1 else "\n".join(_text(x) for x in parts)
+            else:
+                value = _cell(rows, row0, c)
+                if _blank(value):
+                    rng = merges.range_of(row0, c)
+                    if rng and rng[0] < row0 and rng[1] == c and rng[0] >= start:
+                        value = _cell(rows, rng[0], rng[1])  # a group cell merged down over several records
+                        copied.add(c)
+            if not _blank(value):
+                values[c] = value
+        out.rows_read += end - row0 + 1
+        excel_row = row0 + 1
+        own = {c: v for c, v in values.items() if c not in copied}
+        if not own:
+            out.skipped.append((excel_row, SKIP_BLANK, ""))
+            continue
+        texts = {c: _text(v) for c, v in own.items()}
+        ordered = [texts[c] for c in sorted(texts)]
+        first = ordered[0]
+        name_text = next((texts[c] for c in name_cols if c in texts), "")
+        joined = " ".join(ordered)[:80]
+        if sum(1 for c, t in texts.items() if t == header_texts.get(c)) >= max(2, len(texts) // 2):
+            out.skipped.append((excel_row, SKIP_REPEAT_HEADER, joined))
+            continue
+        if _is_total(ordered[:2]) and (not name_text or _is_total([name_text])):
+            out.skipped.append((excel_row, SKIP_TOTAL, joined))
+            continue
+        if _is_footnote(first, len(texts), bool(name_text)) and (not name_text or len(texts) == 1):
+            out.skipped.append((excel_row, SKIP_FOOTNOTE, joined))
+            continue
+        if len(texts) == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts):
+            label = _section_label(first)
+            g = _genre_of_label(label, genres)
+            d = match_district(label, districts) or _district_in(label, districts)
+            if g:
+                section_genre = g
+            elif d:
+                section_district, section_genre = d, ""
+            out.skipped.append((excel_row, SKIP_SECTION, first))
+            out.sections.append((excel_row, label))
+            continue
+        if not name_text:
+            if pending:
+                # a row without a name under a record: its text belongs to the record above
+                p0, _, pvals = pending[-1]
+                for c, v in own.items():
+                    t = _text(v)
+                    if is_ditto(t):
+                        continue
+                    old = pvals.get(c)
+                    pvals[c] = v if _blank(old) else f"{_text(old)}\n{t}"
+                out.warnings.append((excel_row, "名称", f"名称のない行を {p0 + 1} 行目の資源の続きとして取り込みました"))
+                continue
+            out.skipped.append((excel_row, SKIP_NO_NAME, joined))
+            continue
+        pending.append((row0, end, values))
+        sections.append((section_genre, section_district))
+
+    # ditto marks and group columns filled only on a group's first row
+    group_cols = _group_columns(cols, pending)
+    previous: dict[int, Any] = {}
+    last_section: tuple[str, str] | None = None
+    for (row0, end, values), sec in zip(pending, sections, strict=True):
+        if sec != last_section:
+            previous = {}
+            last_section = sec
+        for p in cols:
+            c = p.index
+            v = values.get(c)
+            if v is not None and isinstance(v, str) and is_ditto(v):
+                if c in previous:
+                    values[c] = previous[c]
+                else:
+                    del values[c]
+                    out.warnings.append((row0 + 1, p.header, "〃(同上)の上に値がありません"))
+            elif v is None and c in group_cols and c in previous:
+                values[c] = previous[c]
+        previous = {c: values[c] for c in values}
+        cells = [Cell(p.header, p.target, values[p.index]) for p in cols if p.index in values]
+        out.records.append(BodyRecord(row0 + 1, end + 1, cells, sec[0], sec[1]))
+    return out
+
+
+def _group_columns(cols: list[ColumnPlan], pending: list[tuple[int, int, dict[int, Any]]]) -> set[int]:
+    """Genre / district / category columns written only on each group's first row."""
+    out = set()
+    for p in cols:
+        if p.target not in GROUP_TARGETS:
+            continue
+        blanks = 0
+        last = None
+        repeats = 0
+        seen = 0
+        for _, _, values in pending:
+            v = values.get(p.index)
+            if v is None:
+                blanks += 1
+                continue
+            t = _text(v)
+            if is_ditto(t):
+                continue
+            seen += 1
+            if t == last:
+                repeats += 1
+            last = t
+        if blanks and seen and repeats == 0:
+            out.add(p.index)
+    return out
+
+
+def _is_section(grid: SheetGrid, merges: _Merges, r: int, c: int, text: str, name_cols: list[int],
+                genres: list[Genre], districts: list[District]) -> bool:
+    if len(text) > 40:
+        return False
+    if text[:1] in _DECORATION or text.endswith(("】", "〉", "》")):
+        return True
+    rng = merges.range_of(r, c)
+    if rng and rng[3] - rng[1] >= 1 and rng[0] == rng[2]:
+        return True
+    if c not in name_cols:
+        return True
+    label = _section_label(text)
+    key = search_key(label)
+    return any(search_key(g.name) == key or any(search_key(s) == key for s in g.synonyms) for g in genres) or bool(
+        match_district(label, districts))
+
+
+def _genre_of_label(label: str, genres: list[Genre]) -> str:
+    return match_genre(label, genres)
+
+
+def _district_in(label: str, districts: list[District]) -> str:
+    for d in districts:
+        if d.name in label:
+            return d.name
+    return ""

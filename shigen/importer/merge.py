@@ -1,0 +1,182 @@
+"""Matching imported records against the master and applying them (in memory).
+
+A source record matches a master record
+1. by ID — only when the source's ID column holds a shigen ID that exists in the master *and* the name,
+   a phone number or the address agrees (another system's ID that merely looks like ours is never trusted);
+2. else by the same 出典 (file:sheet:row) with the same name;
+3. else by the normalised name (株式会社/(株)/㈱, width, spaces folded) together with the same phone
+   number or the same address. A shared phone number alone is never a match.
+Several candidates at one step → reported as 要確認, never guessed. Rows of the same run are never merged
+with each other: the index holds only the records that were in the master before the run, and a master
+record claimed by one row is not given to another.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from .. import schema as S
+from ..master import cell_text
+from ..model import Catalogue, HistoryEntry, Record, _id_number, format_id, now_text, today
+from ..text import address_key, name_key
+from . import read_paths
+from .report import AMBIGUOUS, NEW, UNCHANGED, UPDATED, ImportResult, Outcome, ReadResult, ReadRow
+
+COMMAND = "import"
+NEVER_OVERWRITTEN = {"id", "source", "updated_at"}
+
+
+def _phones(record: Record) -> set[str]:
+    return {v for v in (record.get("phone"), record.get("mobile")) if v}
+
+
+class _Index:
+    def __init__(self, records: list[Record]) -> None:
+        self.by_id: dict[str, Record] = {}
+        self.by_source: dict[str, list[Record]] = defaultdict(list)
+        self.by_name: dict[str, list[Record]] = defaultdict(list)
+        for r in records:
+            if r.id:
+                self.by_id[r.id] = r
+            if r.get("source"):
+                self.by_source[r.get("source")].append(r)
+            key = name_key(r.name)
+            if key:
+                self.by_name[key].append(r)
+
+
+def _agrees(a: Record, b: Record) -> bool:
+    if name_key(a.name) and name_key(a.name) == name_key(b.name):
+        return True
+    if _phones(a) & _phones(b):
+        return True
+    return bool(a.get("address")) and address_key(a.get("address")) == address_key(b.get("address"))
+
+
+def find_match(row: ReadRow, index: _Index) -> tuple[str, list[Record], str]:
+    """(how, candidates, note): one candidate = a match; several = ambiguous; none = new."""
+    rec = row.record
+    note = ""
+    if row.shigen_id:
+        master = index.by_id.get(row.shigen_id)
+        if master is not None and _agrees(rec, master):
+            return "ID", [master], ""
+        if master is not None:
+            note = f"ID {row.shigen_id} は台帳の別の資源({master.name})のもののため、照合に使いませんでした。"
+    key = name_key(rec.name)
+    source = rec.get("source")
+    if source and source in index.by_source:
+        same = [m for m in index.by_source[source] if name_key(m.name) == key]
+        if same:
+            return "出典", same, note
+    if key and key in index.by_name:
+        phones = _phones(rec)
+        addr = address_key(rec.get("address")) if rec.get("address") else ""
+        by_phone = [m for m in index.by_name[key] if phones & _phones(m)]
+        by_addr = [m for m in index.by_name[key] if addr and address_key(m.get("address")) == addr]
+        found = list({id(m): m for m in by_phone + by_addr}.values())
+        if found:
+            how = "名称+電話" if by_phone else "名称+住所"
+            return how, found, note
+    return "", [], note
+
+
+def apply_import(read: ReadResult, cat: Catalogue, *, by: str) -> ImportResult:
+    """Match every read record against the master and apply new / changed ones to ``cat`` (not saved)."""
+    result = ImportResult(read)
+    index = _Index(cat.records)
+    claimed: dict[int, str] = {}  # id(master record) → source of the row that took it
+    stamp = now_text()
+    day = today().isoformat()
+    next_number = max([cat.last_id, *(_id_number(r.id) for r in cat.records)])
+    for h in read.extra_columns:
+        if h not in cat.extra_columns and h not in S.FIELD_BY_HEADER:
+            cat.extra_columns.append(h)
+    for row in read.rows:
+        rec = row.record
+        source = rec.get("source")
+        how, candidates, note = find_match(row, index)
+        outcome: Outcome
+        if len(candidates) > 1:
+            outcome = Outcome(row, AMBIGUOUS, candidates=[m.id for m in candidates], matched_by=how,
+                              reason=f"{how}が一致する資源が台帳に複数あります。どれに当たるか確かめてください。")
+        elif len(candidates) == 1 and id(candidates[0]) in claimed:
+            master = candidates[0]
+            outcome = Outcome(row, AMBIGUOUS, candidates=[master.id], matched_by=how,
+                              reason=f"同じ取り込みの別の行({claimed[id(master)]})がすでにこの資源に一致しています。"
+                                     "重複していないか確かめてください。")
+        elif len(candidates) == 1:
+            master = candidates[0]
+            claimed[id(master)] = source
+            changes = _update(cat, master, row, by=by, stamp=stamp, day=day)
+            outcome = Outcome(row, UPDATED if changes else UNCHANGED, master.id, how, changes, reason=note)
+        else:
+            next_number += 1
+            values = {k: v for k, v in rec.values.items() if v}
+            values["id"] = format_id(next_number)
+            values["updated_at"] = day
+            record = Record(values, dict(rec.extra))
+            cat.records.append(record)
+            cat.last_id = next_number
+            cat.new_history.append(HistoryEntry(stamp, by, COMMAND, record.id, "(新規登録)", "", record.name, source))
+            outcome = Outcome(row, NEW, record.id, reason=note)
+        result.outcomes.append(outcome)
+        if row.report is not None:
+            row.report.outcomes[outcome.status] += 1
+    return result
+
+
+def _update(cat: Catalogue, master: Record, row: ReadRow, *, by: str, stamp: str, day: str) -> list[tuple[str, str, str]]:
+    rec = row.record
+    source = rec.get("source")
+    changes: list[tuple[str, str, str]] = []
+    for key in S.KEYS:
+        if key in NEVER_OVERWRITTEN or key not in row.explicit:
+            continue
+        new = rec.get(key)
+        old = master.get(key)
+        if new and new != old:
+            cat.set_value(master, key, new, command=COMMAND, by=by, source=source, when=stamp)
+            changes.append((S.header(key), old, new))
+    if not master.get("source") and source:
+        cat.set_value(master, "source", source, command=COMMAND, by=by, source=source, when=stamp)
+        changes.append((S.header("source"), "", source))
+    for h, value in rec.extra.items():
+        old = cell_text(master.extra.get(h))
+        if value and value != old:
+            master.extra[h] = value
+            changes.append((h, old, value))
+    if changes:
+        master.values["updated_at"] = day
+    return changes
+
+
+def import_paths(paths: list[Path], cat: Catalogue, *, by: str, sheet: str | None = None, genre: str | None = None,
+                 district: str | None = None, mapping: Path | None = None, skip_bad: bool = False) -> ImportResult:
+    """read_paths + apply_import: the catalogue is changed in memory, nothing is written."""
+    read = read_paths(paths, cat, sheet=sheet, genre=genre, district=district, mapping=mapping, skip_bad=skip_bad)
+    return apply_import(read, cat, by=by)
+
+
+def run_import(workspace, paths: list[Path], *, by: str, sheet: str | None = None,  # type: ignore[no-untyped-def]
+               genre: str | None = None, district: str | None = None, mapping: Path | None = None,
+               skip_bad: bool = False, dry_run: bool = False, report: bool = True) -> ImportResult:
+    """The whole command: load the master, read, match, save (unless dry-run) and write the report.
+
+    With ``dry_run`` nothing at all is written — neither the master nor the report.
+    """
+    from ..master import load_catalogue, save_catalogue
+    from .report import report_name, write_report
+
+    cat = load_catalogue(workspace.catalogue)
+    result = import_paths(paths, cat, by=by, sheet=sheet, genre=genre, district=district, mapping=mapping,
+                          skip_bad=skip_bad)
+    result.dry_run = dry_run
+    if dry_run:
+        return result
+    if result.changed:
+        result.backup_path = save_catalogue(cat)
+    if report:
+        result.report_path = write_report(result, workspace.export_path(report_name()))
+    return result

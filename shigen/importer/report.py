@@ -1,0 +1,280 @@
+"""What an import read and did, as data (to_dict / to_rows), and the Excel report under exports/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import schema as S
+from ..model import Record
+
+NEW = "新規"
+UPDATED = "更新"
+UNCHANGED = "変更なし"
+AMBIGUOUS = "要確認"
+OUTCOMES = (NEW, UPDATED, UNCHANGED, AMBIGUOUS)
+
+SHEET_IMPORTED = "取込対象"
+SHEET_HIDDEN = "非表示のシート(取り込まず)"
+SHEET_NO_HEADER = "見出し行なし(取り込まず)"
+SHEET_NOT_SELECTED = "--sheet の指定外"
+SHEET_EMPTY = "空のシート(取り込まず)"
+
+
+@dataclass
+class ColumnReport:
+    letter: str
+    header: str
+    target: str  # field key or special target
+    label: str  # Japanese description of the target
+
+    def to_dict(self) -> dict[str, str]:
+        return {"column": self.letter, "header": self.header, "target": self.target, "label": self.label}
+
+
+@dataclass
+class SheetReport:
+    file: str
+    sheet: str  # '' for CSV
+    status: str = SHEET_IMPORTED
+    hidden: bool = False
+    header_rows: list[int] = field(default_factory=list)
+    columns: list[ColumnReport] = field(default_factory=list)
+    above: list[str] = field(default_factory=list)
+    as_of: str = ""
+    genre_from_sheet: str = ""
+    district_from_sheet: str = ""
+    rows_read: int = 0
+    records: int = 0
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field/header, message)
+    normalised: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def place(self) -> str:
+        return f"{self.file}:{self.sheet}" if self.sheet else self.file
+
+    @property
+    def unmapped(self) -> list[str]:
+        return [c.header for c in self.columns if c.target == "unmapped"]
+
+    def skipped_by_reason(self) -> Counter[str]:
+        return Counter(reason for _, reason, _ in self.skipped)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "sheet": self.sheet, "status": self.status, "hidden": self.hidden,
+            "header_rows": self.header_rows, "columns": [c.to_dict() for c in self.columns],
+            "unmapped_columns": self.unmapped, "above_header": self.above, "as_of": self.as_of,
+            "genre_from_sheet": self.genre_from_sheet, "district_from_sheet": self.district_from_sheet,
+            "rows_read": self.rows_read, "records": self.records,
+            "skipped": [{"row": r, "reason": why, "text": t} for r, why, t in self.skipped],
+            "skipped_by_reason": dict(self.skipped_by_reason()),
+            "warnings": [{"row": r, "field": f, "message": m} for r, f, m in self.warnings],
+            "values_normalised": self.normalised,
+            "outcomes": {k: self.outcomes.get(k, 0) for k in OUTCOMES},
+        }
+
+
+@dataclass
+class FileReport:
+    path: Path
+    kind: str = ""
+    encoding: str = ""
+    sheets: list[SheetReport] = field(default_factory=list)
+    error: str = ""  # set when the file was skipped (--skip-bad)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": str(self.path), "name": self.path.name, "kind": self.kind, "encoding": self.encoding,
+                "error": self.error, "sheets": [s.to_dict() for s in self.sheets]}
+
+
+@dataclass
+class ReadRow:
+    """One record read from a source, with what merge needs to know about it."""
+
+    record: Record
+    file: Path
+    sheet: str
+    shigen_id: str = ""  # an S00012-like value in the source's ID column (a hint, checked against the master)
+    explicit: set[str] = field(default_factory=set)  # keys whose values came from the source
+    report: SheetReport | None = None
+
+
+@dataclass
+class ReadResult:
+    """Everything read from the input files; nothing has been written."""
+
+    files: list[FileReport] = field(default_factory=list)
+    rows: list[ReadRow] = field(default_factory=list)
+    unmatched_genres: Counter[str] = field(default_factory=Counter)
+    extra_columns: list[str] = field(default_factory=list)  # foreign-ID columns to add to the master
+
+    @property
+    def records(self) -> list[Record]:
+        return [r.record for r in self.rows]
+
+    @property
+    def sheets(self) -> list[SheetReport]:
+        return [s for f in self.files for s in f.sheets]
+
+    @property
+    def bad_files(self) -> list[FileReport]:
+        return [f for f in self.files if f.error]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "records": len(self.rows),
+            "unmatched_genres": dict(self.unmatched_genres),
+        }
+
+
+@dataclass
+class Outcome:
+    row: ReadRow
+    status: str  # NEW / UPDATED / UNCHANGED / AMBIGUOUS
+    record_id: str = ""
+    matched_by: str = ""  # "ID" / "出典" / "名称+電話" / "名称+住所"
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (header, old, new)
+    candidates: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def to_row(self) -> tuple[str, ...]:
+        rec = self.row.record
+        changes = "\n".join(f"{h}: {o or '(空)'} → {n}" for h, o, n in self.changes)
+        return (rec.get("source"), self.status, self.record_id, rec.get("name"), self.matched_by,
+                changes or self.reason, "、".join(self.candidates))
+
+    def to_dict(self) -> dict[str, Any]:
+        rec = self.row.record
+        return {"source": rec.get("source"), "status": self.status, "id": self.record_id, "name": rec.get("name"),
+                "matched_by": self.matched_by, "changes": [{"field": h, "old": o, "new": n} for h, o, n in self.changes],
+                "candidates": self.candidates, "reason": self.reason}
+
+
+OUTCOME_HEADERS = ("出典", "結果", "ID", "名称", "一致の根拠", "変更内容・理由", "候補のID")
+
+
+@dataclass
+class ImportResult:
+    read: ReadResult
+    outcomes: list[Outcome] = field(default_factory=list)
+    dry_run: bool = False
+    report_path: Path | None = None
+    backup_path: Path | None = None
+    started: str = field(default_factory=lambda: dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+
+    def counts(self) -> Counter[str]:
+        return Counter(o.status for o in self.outcomes)
+
+    @property
+    def changed(self) -> bool:
+        c = self.counts()
+        return bool(c.get(NEW) or c.get(UPDATED))
+
+    @property
+    def ambiguous(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == AMBIGUOUS]
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = self.counts()
+        return {
+            "dry_run": self.dry_run,
+            "counts": {k: counts.get(k, 0) for k in OUTCOMES},
+            "report": str(self.report_path) if self.report_path else "",
+            **self.read.to_dict(),
+            "outcomes": [o.to_dict() for o in self.outcomes],
+        }
+
+    # --- rows for the terminal and the Excel report --------------------------------------------
+    SUMMARY_HEADERS = ("ファイル", "シート", "状態", "見出し行", "読んだ行", "資源", "新規", "更新", "変更なし", "要確認",
+                       "飛ばした行", "正規化した値", "警告", "ジャンル(シート名)", "地区(シート名)")
+
+    def summary_rows(self) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for f in self.read.files:
+            if f.error:
+                rows.append((f.path.name, "", f"読めず: {f.error}", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", ""))
+                continue
+            for s in f.sheets:
+                skipped = "、".join(f"{k} {v}" for k, v in s.skipped_by_reason().items())
+                rows.append((s.file, s.sheet or "(CSV)", s.status, "・".join(map(str, s.header_rows)), s.rows_read,
+                             s.records, s.outcomes.get(NEW, 0), s.outcomes.get(UPDATED, 0),
+                             s.outcomes.get(UNCHANGED, 0), s.outcomes.get(AMBIGUOUS, 0), skipped or 0,
+                             s.normalised, len(s.warnings), s.genre_from_sheet, s.district_from_sheet))
+        return rows
+
+    COLUMN_HEADERS = ("ファイル", "シート", "列", "元の見出し", "取り込み先")
+
+    def column_rows(self) -> list[tuple[str, ...]]:
+        return [(s.file, s.sheet, c.letter, c.header, c.label) for s in self.read.sheets for c in s.columns]
+
+    PROBLEM_HEADERS = ("ファイル", "シート", "行", "種類", "項目", "内容")
+
+    def problem_rows(self) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for f in self.read.files:
+            if f.error:
+                rows.append((f.path.name, "", "", "読めないファイル", "", f.error))
+        for s in self.read.sheets:
+            if s.status != SHEET_IMPORTED:
+                rows.append((s.file, s.sheet, "", "取り込まなかったシート", "", s.status))
+            for r, reason, text in s.skipped:
+                rows.append((s.file, s.sheet, r, "飛ばした行", reason, text))
+            for r, fld, msg in s.warnings:
+                rows.append((s.file, s.sheet, r, "警告", fld, msg))
+        for o in self.ambiguous:
+            rec = o.row.record
+            rows.append((o.row.file.name, o.row.sheet, rec.row or "", "要確認(台帳と照合できず)", rec.get("name"),
+                         f"{o.reason} 候補: {'、'.join(o.candidates)}"))
+        for genre, n in self.read.unmatched_genres.items():
+            rows.append(("", "", "", "ジャンルに当たらない分類", S.header("genre"), f"『{genre}』 {n} 件"))
+        return rows
+
+
+def write_report(result: ImportResult, path: Path) -> Path:
+    """The import report workbook: 概要 / 取込結果 / 列の対応 / 飛ばした行と警告."""
+    import openpyxl
+    from openpyxl.styles import Alignment
+
+    from ..master import atomic_save
+    from ..xlsx_style import a4, as_text_cell, fit_widths, set_widths, style_header_row
+
+    wb = openpyxl.Workbook()
+    sheets: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]] = [
+        ("概要", ImportResult.SUMMARY_HEADERS, result.summary_rows()),
+        ("取込結果", OUTCOME_HEADERS, [o.to_row() for o in result.outcomes]),
+        ("列の対応", ImportResult.COLUMN_HEADERS, result.column_rows()),
+        ("飛ばした行と警告", ImportResult.PROBLEM_HEADERS, result.problem_rows()),
+    ]
+    first = True
+    for title, headers, rows in sheets:
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = title
+        ws.append(list(headers))
+        for row in rows:
+            ws.append(["" if v is None else v for v in row])
+        style_header_row(ws, len(headers))
+        set_widths(ws, fit_widths(headers, rows, maximum=60))
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                as_text_cell(cell)
+                if isinstance(cell.value, str) and "\n" in cell.value:
+                    cell.alignment = wrap
+        a4(ws, landscape=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_save(wb, path)
+    return path
+
+
+def report_name(now: dt.datetime | None = None) -> str:
+    return f"取込報告_{(now or dt.datetime.now()).strftime('%Y%m%d-%H%M%S')}.xlsx"

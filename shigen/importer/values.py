@@ -1,0 +1,581 @@
+"""Per-field normalisation of one source row (raw cells by column target → catalogue values).
+
+What happens to a row, in order:
+1. cells are grouped by target field (two columns naming the same field are joined line by line);
+2. labelled parts inside a cell move to their own field: 「…\\n料金：800円」「【料金】…」「定休日：日曜」;
+3. every phone-like number found in phone columns (and labelled TEL/FAX parts elsewhere) is split into
+   電話番号 / 携帯電話 / FAX and formatted nationally (0479-62-1111) with phonenumbers;
+4. each field is normalised by its kind (dates → ISO, 〒 → NNN-NNNN, width and dashes folded …);
+5. genre and district are resolved against the catalogue's ジャンル and 地区 sheets.
+
+Names keep their characters (㈱, 髙): only width (full-width Latin/digits, half-width kana) and spacing
+are tidied. Nothing is dropped: text that fits no field goes to 備考 with its column name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .. import schema as S
+from ..model import District, Genre, district_for_address, match_genre
+from ..text import (
+    clean_text,
+    clean_value,
+    find_phones,
+    fold_dashes,
+    normalize_email,
+    normalize_phone,
+    normalize_postal,
+    normalize_url,
+    parse_date,
+)
+from . import columns as C
+
+DITTO_MARKS = frozenset({"〃", "″", "同上", "〃〃", "同", "”", '"', "''", "々", "〃　", "同左"})
+PLACEHOLDERS = frozenset({"-", "－", "―", "‐", "ー", "−", "―――", "--", "---", "…", "・"})
+NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "×", "✕", "未設置", "不明", "なし。", "無し。"})
+SAME_AS_PHONE = re.compile(r"^(?:電話|TEL|Tel|tel|電話番号|上記|左記)?\s*(?:と|に)?\s*(?:同じ|同一|兼用|共通|同様)$|^同左$|^同上$")
+
+# Labels inside a cell → field key. Order matters only for documentation; the regex takes the longest.
+INLINE_LABELS: dict[str, str] = {
+    "料金": "fee", "利用料": "fee", "利用料金": "fee", "費用": "fee", "参加費": "fee", "会費": "fee", "価格": "fee",
+    "定休日": "closed_days", "休み": "closed_days", "休業日": "closed_days", "休日": "closed_days",
+    "お休み": "closed_days", "休館日": "closed_days", "定休": "closed_days",
+    "営業時間": "hours", "受付時間": "hours", "開催時間": "hours", "活動時間": "hours", "時間": "hours",
+    "利用時間": "hours", "営業日": "days", "開催日": "days", "活動日": "days", "曜日": "days", "配達日": "days",
+    "運行日": "days", "実施日": "days", "対象": "target", "対象者": "target", "利用対象": "target",
+    "申込": "apply", "申込方法": "apply", "申し込み": "apply", "申込み": "apply", "申し込み方法": "apply",
+    "予約": "apply", "支払": "payment", "支払方法": "payment", "支払い方法": "payment", "支払い": "payment",
+    "対応エリア": "area", "エリア": "area", "配達エリア": "area", "対象エリア": "area", "対応地域": "area",
+    "利用できるエリア": "area", "実施地域": "area",
+    "TEL": "phone", "Tel": "phone", "tel": "phone", "電話": "phone", "電話番号": "phone",
+    "FAX": "fax", "Fax": "fax", "fax": "fax", "携帯": "mobile", "携帯電話": "mobile",
+    "メール": "email", "E-mail": "email", "Email": "email", "URL": "url", "HP": "url", "ホームページ": "url",
+    "住所": "address", "所在地": "address", "内容": "content", "サービス内容": "content",
+    "備考": "notes", "注意事項": "notes", "運営": "operator", "運営主体": "operator",
+}
+_LABEL_ALT = "|".join(re.escape(x) for x in sorted(INLINE_LABELS, key=len, reverse=True))
+# 【料金】 anywhere; 「料金:」 at the start of a line or after a space / 、 / 。 / ／
+_LABEL_RE = re.compile(
+    rf"【\s*(?P<b>{_LABEL_ALT})\s*】\s*|(?:(?<=^)|(?<=[\s、,。/／\n]))(?:[■●・◆◇□○〇]\s*)?(?P<c>{_LABEL_ALT})\s*[:：]\s*",
+    re.MULTILINE,
+)
+# fields whose cells are searched for labelled parts
+LABEL_SOURCES = frozenset({
+    "operator", "area", "address", "content", "target", "fee", "days", "hours", "closed_days", "apply", "payment",
+    "notes", "paid",
+})
+TEXT_PHONE_KEYS = ("phone", "mobile", "fax", C.COMBINED_PHONE_FAX)
+
+PAID_WORDS = {
+    "有償": "有償", "有料": "有償", "有": "有償", "無償": "無償", "無料": "無償", "無": "無償",
+    "一部有償": "一部有償", "一部有料": "一部有償", "実費": "一部有償", "一部無料": "一部有償",
+}
+STATUS_WORDS = {
+    "掲載中": S.STATUS_ACTIVE, "営業中": S.STATUS_ACTIVE, "活動中": S.STATUS_ACTIVE, "実施中": S.STATUS_ACTIVE,
+    "運営中": S.STATUS_ACTIVE, "有効": S.STATUS_ACTIVE, "○": S.STATUS_ACTIVE, "〇": S.STATUS_ACTIVE,
+    "休止": S.STATUS_PAUSED, "休止中": S.STATUS_PAUSED, "休業中": S.STATUS_PAUSED, "休業": S.STATUS_PAUSED,
+    "活動休止": S.STATUS_PAUSED, "一時休止": S.STATUS_PAUSED,
+    "廃止": S.STATUS_CLOSED, "閉鎖": S.STATUS_CLOSED, "終了": S.STATUS_CLOSED, "廃業": S.STATUS_CLOSED,
+    "閉店": S.STATUS_CLOSED, "解散": S.STATUS_CLOSED, "活動終了": S.STATUS_CLOSED,
+}
+CONSENT_WORDS = {
+    "済": "済", "同意済": "済", "同意済み": "済", "同意": "済", "あり": "済", "有": "済", "○": "済", "〇": "済", "可": "済",
+    "許可": "済", "承諾": "済", "はい": "済", "未": "未", "未確認": "未", "なし": "未", "無": "未", "": "",
+    "拒否": "拒否", "不可": "拒否", "×": "拒否", "掲載不可": "拒否", "いいえ": "拒否",
+}
+VISIBILITY_WORDS = {
+    "一般": S.VISIBILITY_PUBLIC, "公開": S.VISIBILITY_PUBLIC, "可": S.VISIBILITY_PUBLIC, "○": S.VISIBILITY_PUBLIC,
+    "〇": S.VISIBILITY_PUBLIC, "一般公開": S.VISIBILITY_PUBLIC, "関係者のみ": S.VISIBILITY_STAFF,
+    "関係者": S.VISIBILITY_STAFF, "非公開": S.VISIBILITY_STAFF, "内部": S.VISIBILITY_STAFF,
+    "職員のみ": S.VISIBILITY_STAFF, "×": S.VISIBILITY_STAFF, "不可": S.VISIBILITY_STAFF,
+}
+CATEGORY_WORDS = {
+    "保険外": "保険外サービス", "介護保険外": "保険外サービス", "保険外サービス": "保険外サービス",
+    "介護保険": "介護保険サービス", "介護保険サービス": "介護保険サービス", "障害福祉": "障害福祉サービス",
+    "障害福祉サービス": "障害福祉サービス", "インフォーマル": "インフォーマル", "公的": "公的サービス",
+    "公的サービス": "公的サービス", "行政": "公的サービス", "その他": "その他",
+}
+GENRE_CATEGORY = {seed.name: seed.category for seed in S.DEFAULT_GENRES}
+
+
+@dataclass
+class Context:
+    """What a row needs besides its cells: the catalogue's lists and the sheet/option defaults."""
+
+    genres: list[Genre]
+    districts: list[District]
+    area_code: str = ""
+    sheet_genre: str = ""  # genre named by the sheet's name (or a section heading row)
+    sheet_district: str = ""
+    option_genre: str = ""  # --genre
+    option_district: str = ""  # --district
+
+
+@dataclass
+class Cell:
+    header: str  # as shown in the source (two-row headers joined with /)
+    target: str  # field key or a columns.* special target
+    value: object  # raw value as read (str, date, float, time…)
+
+
+@dataclass
+class Normalised:
+    values: dict[str, str]
+    extra: dict[str, str] = field(default_factory=dict)  # foreign IDs → extra columns
+    shigen_id: str = ""  # an S00012-like value found in an ID column (checked by merge, never trusted alone)
+    explicit: set[str] = field(default_factory=set)  # keys that came from the source (not defaults)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (field header, message)
+    changed: int = 0  # values that normalisation changed
+    unmatched_genre: str = ""
+    unmatched_district: str = ""
+
+
+# --- raw cell → text -------------------------------------------------------------------------
+def raw_text(value: object) -> str:
+    """A raw cell as text before normalisation (times as 9:00, whole floats without .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    if isinstance(value, dt.timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        if value.date() == dt.date(1899, 12, 31) or value.date() == dt.date(1899, 12, 30):  # a time read as datetime
+            return f"{value.hour}:{value.minute:02d}"
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def is_ditto(text: str) -> bool:
+    return text.strip().replace(" ", "").replace("\u3000", "") in DITTO_MARKS
+
+
+def is_placeholder(text: str) -> bool:
+    return text.strip() in PLACEHOLDERS
+
+
+# --- labelled parts --------------------------------------------------------------------------
+def split_labelled(text: str, own: str) -> tuple[str, list[tuple[str, str]]]:
+    """(text left for the cell's own field, [(field key, value), …]) for 「料金：…」「【定休日】…」 parts."""
+    if not text or ("【" not in text and ":" not in text and "：" not in text):
+        return text, []
+    matches = list(_LABEL_RE.finditer(text))
+    if not matches:
+        return text, []
+    own_parts: list[str] = [text[: matches[0].start()]]
+    found: list[tuple[str, str]] = []
+    for i, m in enumerate(matches):
+        label = m.group("b") or m.group("c")
+        key = INLINE_LABELS[label]
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        segment = text[m.end(): end]
+        rest = ""
+        if m.group("b"):
+            # 【料金】 on its own line takes the following lines; with text after it, only that line
+            line, sep, tail = segment.partition("\n")
+            if line.strip():
+                segment, rest = line, tail
+        else:
+            line, sep, tail = segment.partition("\n")
+            segment, rest = line, tail
+        value = segment.strip(" \n、,。/")
+        if key == own:
+            own_parts.append(label_free(segment))
+        elif value:
+            found.append((key, value))
+        if rest.strip():
+            own_parts.append(rest)
+    own_text = "\n".join(p.strip(" \n") for p in own_parts if p.strip(" \n、,/"))
+    return own_text, found
+
+
+def label_free(text: str) -> str:
+    return text.strip(" \n")
+
+
+# --- phone numbers ---------------------------------------------------------------------------
+@dataclass
+class _Number:
+    role: str  # "phone" / "fax" / "mobile" / "" (unlabelled in a combined column)
+    text: str
+    header: str
+
+
+def _numbers_in(text: str, role: str, header: str, combined: bool) -> tuple[list[_Number], str]:
+    """Numbers in one phone cell and the text left over (「代表」「平日のみ」…)."""
+    found = find_phones(text)
+    numbers: list[_Number] = []
+    for label, num in found:
+        if label == "FAX":
+            r = "fax"
+        elif label == "携帯":
+            r = "mobile"
+        elif label == "TEL":
+            r = "phone"
+        else:
+            r = "" if combined else role
+        numbers.append(_Number(r, num, header))
+    leftover = fold_dashes(clean_text(text)).replace("（", "(").replace("）", ")")
+    for _, num in found:
+        leftover = leftover.replace(num, " ", 1)
+    leftover = re.sub(r"(?i)(TEL|FAX|電話番号|電話|携帯|ファックス|ファクス|☎|℡)\s*[:：.]?", " ", leftover)
+    leftover = re.sub(r"[\s/／・,、:：()（）]+", " ", leftover).strip()
+    return numbers, leftover
+
+
+def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, str]], ctx: Context,
+                   out: Normalised, notes: list[str]) -> None:
+    numbers: list[_Number] = []
+    fax_same = False
+    fax_none = False
+    for key in TEXT_PHONE_KEYS:
+        for cell in cells.get(key, []):
+            text = raw_text(cell.value)
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and text.isdigit() \
+                    and 9 <= len(text) <= 10 and not text.startswith("0"):
+                text = "0" + text  # a phone number stored as a number lost its leading zero
+                out.warnings.append((cell.header, f"数値として入っていた電話番号の先頭の 0 を補いました({text})"))
+            text = clean_value(text)
+            if not text or is_placeholder(text):
+                continue
+            if text in NONE_WORDS:
+                if key == "fax":
+                    fax_none = True
+                continue
+            if key == "fax" and SAME_AS_PHONE.match(text.replace(" ", "")):
+                fax_same = True
+                out.changed += 1
+                continue
+            combined = key == C.COMBINED_PHONE_FAX
+            role = "phone" if combined else key
+            found, leftover = _numbers_in(text, role, cell.header, combined)
+            if not found:
+                phone = normalize_phone(text, ctx.area_code)
+                if phone.valid:
+                    found = [_Number(role, text, cell.header)]
+                    leftover = ""
+                else:
+                    found = [_Number(role, text, cell.header)]  # kept as written, flagged below
+                    leftover = ""
+            numbers.extend(found)
+            if leftover and not re.fullmatch(r"[\d\s\-]*", leftover):
+                notes.append(f"{cell.header}: {leftover}")
+    unlabelled = [n for n in numbers if not n.role]  # 「電話・FAX」 columns: the first number is the phone
+    for i, n in enumerate(unlabelled):
+        n.role = "phone" if i == 0 and not any(m.role == "phone" for m in numbers) else "fax"
+    for key, value, header in labelled:
+        for label, num in find_phones(value) or [("", value)]:
+            role = {"FAX": "fax", "携帯": "mobile", "TEL": "phone"}.get(label, key)
+            numbers.append(_Number(role, num, header))
+
+    formatted: list[tuple[str, str, bool, str]] = []  # (role, number, mobile?, header)
+    for n in numbers:
+        phone = normalize_phone(n.text, ctx.area_code)
+        if phone.valid:
+            if phone.area_code_added:
+                out.warnings.append((n.header, f"市外局番がないため設定の既定の市外局番を補いました({phone.number})。確かめてください"))
+            if phone.note and phone.note not in ("代表",):
+                notes.append(f"{n.header}: {phone.number}({phone.note})")
+            formatted.append((n.role, phone.number, phone.mobile, n.header))
+            if phone.number != clean_text(n.text):
+                out.changed += 1
+        else:
+            why = "市外局番がありません" if re.fullmatch(r"\d{1,4}-?\d{4}", _digits_dash(n.text)) else "番号として読めません"
+            out.warnings.append((n.header, f"電話番号『{n.text}』を直せませんでした({why})。そのまま残しています"))
+            formatted.append((n.role, clean_value(n.text), False, n.header))
+
+    landlines = [f for f in formatted if f[0] == "phone" and not f[2]]
+    tel_mobiles = [f for f in formatted if f[0] == "phone" and f[2]]
+    mobiles = [f for f in formatted if f[0] == "mobile"]
+    faxes = [f for f in formatted if f[0] == "fax"]
+    phone_value = ""
+    if landlines:
+        phone_value = landlines[0][1]
+        mobiles = tel_mobiles + mobiles  # a mobile in the phone column goes to 携帯電話 beside a landline
+        others = landlines[1:]
+    elif tel_mobiles:
+        phone_value = tel_mobiles[0][1]
+        others = tel_mobiles[1:]
+        if not mobiles and others:
+            mobiles, others = others[:1], others[1:]
+    else:
+        others = []
+    mobile_value = ""
+    seen = {phone_value}
+    for f in mobiles:
+        if f[1] in seen:
+            continue
+        if not mobile_value:
+            mobile_value = f[1]
+        else:
+            others.append(f)
+        seen.add(f[1])
+    fax_value = ""
+    for f in faxes:
+        if not fax_value:
+            fax_value = f[1]
+        elif f[1] != fax_value:
+            notes.append(f"{f[3]}: {f[1]}")
+    for f in others:
+        if f[1] not in seen:
+            notes.append(f"{S.header('phone')}(ほか): {f[1]}")
+            seen.add(f[1])
+    if fax_same and not fax_value:
+        fax_value = phone_value
+    del fax_none
+    for key, value in (("phone", phone_value), ("mobile", mobile_value), ("fax", fax_value)):
+        if value:
+            out.values[key] = value
+            out.explicit.add(key)
+
+
+def _digits_dash(text: str) -> str:
+    return re.sub(r"[^\d\-]", "", fold_dashes(clean_text(text)))
+
+
+# --- genre / district ------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def _district_key(text: str) -> str:
+    return re.sub(r"(地区|地域|圏域|エリア)$", "", text)
+
+
+def match_district(text: str, districts: Iterable[District]) -> str:
+    """The 地区 sheet's district a source text names (中央 / 中央地区 / 中央地域 …); '' if none."""
+    text = clean_text(text).replace(" ", "")
+    if not text:
+        return ""
+    short = _district_key(text)
+    for d in districts:
+        if text == d.name or text == d.short or (short and short == d.short):
+            return d.name
+    return ""
+
+
+def genre_category(genre: str) -> str:
+    return GENRE_CATEGORY.get(genre, "")
+
+
+# --- the row -----------------------------------------------------------------------------------
+def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "") -> Normalised:
+    """One source row → catalogue values (see the module docstring for the steps)."""
+    out = Normalised({})
+    notes: list[str] = []
+    by_target: dict[str, list[Cell]] = {}
+    for cell in cells:
+        by_target.setdefault(cell.target, []).append(cell)
+
+    # IDs: another system's numbers are kept in extra columns; an S00012-like value is only a hint
+    for cell in by_target.get("id", []):
+        text = clean_value(raw_text(cell.value))
+        if not text:
+            continue
+        if re.fullmatch(r"S\d{5,}", text) and not out.shigen_id:
+            out.shigen_id = text
+        column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER or cell.header in C.ID_NAMES else cell.header
+        out.extra[column] = text
+    for cell in by_target.get(C.FOREIGN_ID, []):
+        text = clean_value(raw_text(cell.value))
+        if text:
+            column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER else cell.header
+            out.extra[column] = text
+
+    # text of every field, two columns of the same field joined line by line
+    texts: dict[str, str] = {}
+    raw_values: dict[str, object] = {}
+    for target, group in by_target.items():
+        if target not in S.FIELD_BY_KEY or target == "id" or target in S.PHONE_KEYS:
+            continue
+        parts = []
+        for cell in group:
+            t = raw_text(cell.value)
+            t = clean_text(t) if target in ("name", "kana") else clean_value(t)
+            if t and not is_placeholder(t) and t not in parts:
+                parts.append(t)
+        if parts:
+            texts[target] = "\n".join(parts)
+            raw_values[target] = group[0].value if len(parts) == 1 else texts[target]
+
+    # labelled parts inside cells
+    labelled_phones: list[tuple[str, str, str]] = []
+    for target in [t for t in texts if t in LABEL_SOURCES]:
+        own, parts = split_labelled(texts[target], target)
+        if not parts:
+            continue
+        texts[target] = own
+        header = by_target[target][0].header
+        for key, value in parts:
+            out.changed += 1
+            if key in ("phone", "fax", "mobile"):
+                labelled_phones.append((key, value, header))
+            elif key in texts and texts[key]:
+                if value not in texts[key]:
+                    texts[key] = texts[key] + "\n" + value
+            else:
+                texts[key] = value
+        if not texts[target]:
+            del texts[target]
+
+    # 〒 at the start of an address
+    address = texts.get("address", "")
+    m = re.match(r"^〒?\s*(\d{3}-?\d{4})\s+(.+)$", address, re.S) if address else None
+    if m and (address.startswith("〒") or "-" in m.group(1)):
+        if not texts.get("postal_code"):
+            texts["postal_code"] = m.group(1)
+        texts["address"] = m.group(2).strip()
+        out.changed += 1
+    # phone numbers written after the address (住所・電話番号 columns)
+    if texts.get("address") and find_phones(texts["address"]):
+        addr_lines = []
+        for line in texts["address"].split("\n"):
+            found = find_phones(line)
+            valid = [(lab, num) for lab, num in found if normalize_phone(num).valid]
+            if valid:
+                for lab, num in valid:
+                    role = {"FAX": "fax", "携帯": "mobile"}.get(lab, "phone")
+                    labelled_phones.append((role, num, by_target["address"][0].header))
+                    line = line.replace(num, " ")
+                line = re.sub(r"(?i)(TEL|FAX|電話|携帯)\s*[:：.]?", " ", line)
+                line = re.sub(r"\s+", " ", line).strip(" /、,()（）")
+            if line:
+                addr_lines.append(line)
+        texts["address"] = "\n".join(addr_lines)
+        out.changed += 1
+    parts_of_address = [clean_value(raw_text(c.value)) for c in by_target.get(C.ADDRESS_PART, [])]
+    parts_of_address = [p for p in parts_of_address if p and not is_placeholder(p)]
+    if parts_of_address:
+        headers = [c.header for c in by_target.get(C.ADDRESS_PART, [])]
+        joined = ""
+        for header, part in zip(headers, parts_of_address, strict=False):
+            spaced = any(w in header for w in ("方書", "建物", "ビル"))
+            joined = f"{joined} {part}".strip() if spaced else joined + part
+        base = texts.get("address", "")
+        texts["address"] = f"{base} {joined}".strip() if base and joined not in base else (base or joined)
+
+    # hours = 開始時間 ～ 終了時間
+    ends = [clean_value(raw_text(c.value)) for c in by_target.get(C.HOURS_END, [])]
+    ends = [e for e in ends if e and not is_placeholder(e)]
+    if ends:
+        start = texts.get("hours", "")
+        texts["hours"] = f"{start}～{ends[0]}" if start else f"～{ends[0]}"
+
+    # phones
+    _assign_phones(by_target, labelled_phones, ctx, out, notes)
+
+    # everything else by kind
+    for key, text in texts.items():
+        if not text:
+            continue
+        f = S.FIELD_BY_KEY[key]
+        value = text
+        raw = raw_text(raw_values.get(key, text))
+        if f.kind is S.Kind.DATE:
+            day = parse_date(raw_values.get(key, text))
+            if day is None:
+                days = [d for d in (parse_date(t) for t in text.split("\n")) if d]
+                day = max(days) if days else None  # 確認日 and 更新日 both given: the latest
+            if day is not None:
+                value = day.isoformat()
+            else:
+                out.warnings.append((f.header, f"日付『{text}』を読めませんでした。そのまま残しています"))
+        elif f.kind is S.Kind.POSTAL:
+            value, ok = normalize_postal(text)
+            if not ok:
+                out.warnings.append((f.header, f"郵便番号『{text}』の形が正しくありません。そのまま残しています"))
+        elif f.kind is S.Kind.EMAIL:
+            value, ok = normalize_email(text)
+            if not ok:
+                out.warnings.append((f.header, f"メールアドレス『{text}』の形が正しくありません"))
+        elif f.kind is S.Kind.URL:
+            value, ok = normalize_url(text)
+            if not ok:
+                out.warnings.append((f.header, f"URL『{text}』の形が正しくありません"))
+        elif key == "paid":
+            value = PAID_WORDS.get(text.replace(" ", ""), text)
+            if value not in S.PAID_CHOICES:
+                out.warnings.append((f.header, f"『{text}』は有償・無償の選択肢にありません。そのまま残しています"))
+        elif key == "status":
+            value = STATUS_WORDS.get(text.replace(" ", ""), text)
+            if value not in S.STATUS_CHOICES:
+                out.warnings.append((f.header, f"状態『{text}』は選択肢(掲載中・休止・廃止)にありません"))
+        elif key == "consent":
+            value = CONSENT_WORDS.get(text.replace(" ", ""), text)
+            if value not in S.CONSENT_CHOICES:
+                out.warnings.append((f.header, f"掲載同意『{text}』は選択肢(済・未・拒否)にありません"))
+        elif key == "visibility":
+            value = VISIBILITY_WORDS.get(text.replace(" ", ""), text)
+            if value not in S.VISIBILITY_CHOICES:
+                out.warnings.append((f.header, f"公開範囲『{text}』は選択肢(一般・関係者のみ)にありません"))
+        elif key == "hours":
+            value = re.sub(r"(?<![\d:])0(\d):(\d\d)", r"\1:\2", text)  # 08:30 → 8:30
+        elif key == "category":
+            value = CATEGORY_WORDS.get(text.replace(" ", ""), text)
+        elif key == "genre":
+            matched = match_genre(text, ctx.genres)
+            if matched:
+                value = matched
+            else:
+                out.unmatched_genre = text
+                out.warnings.append((f.header, f"分類『{text}』に当たるジャンルが台帳のジャンルにありません。そのまま残しています"))
+        elif key == "district":
+            matched = match_district(text, ctx.districts)
+            if matched:
+                value = matched
+            else:
+                out.unmatched_district = text
+                out.warnings.append((f.header, f"地区『{text}』は台帳の地区にありません。そのまま残しています"))
+        if value != raw.strip():
+            out.changed += 1
+        if value:
+            out.values[key] = value
+            out.explicit.add(key)
+
+    # genre and district from the sheet, section headings and options when the row says nothing
+    if not out.values.get("genre"):
+        genre = section_genre or ctx.option_genre or ctx.sheet_genre
+        if genre:
+            out.values["genre"] = genre
+            out.explicit.add("genre")
+    if not out.values.get("district"):
+        district = section_district or ctx.sheet_district or ctx.option_district
+        if district:
+            out.values["district"] = district
+            out.explicit.add("district")
+        else:  # derived from the address: filled for new records, never overwrites a master's district
+            district = district_for_address(out.values.get("address", ""), ctx.districts)
+            if district:
+                out.values["district"] = district
+    if not out.values.get("category"):
+        category = genre_category(out.values.get("genre", ""))
+        if category:
+            out.values["category"] = category
+
+    # unmapped columns → 備考 with their header
+    for cell in by_target.get(C.UNMAPPED, []):
+        text = clean_value(raw_text(cell.value))
+        if text and not is_placeholder(text):
+            notes.append(f"{cell.header}: {text}")
+    if notes:
+        base = out.values.get("notes", "")
+        lines = [base] if base else []
+        lines += [n for n in notes if n not in base]
+        out.values["notes"] = "\n".join(lines)
+        out.explicit.add("notes")
+    return out
