@@ -15,6 +15,7 @@ STEM_LIST = "社会資源一覧"
 STEM_BOOKLET = "生活便利帳"
 STAFF_MARK = "関係者用"
 _MAX_PARTS = 3
+_MAX_STEM = 120
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -28,8 +29,8 @@ def default_name(fmt: str, *, public: bool, districts: list[str], genres: list[s
             shown = "・".join(names[:_MAX_PARTS]) + (f"ほか{len(names) - _MAX_PARTS}件" if len(names) > _MAX_PARTS else "")
             parts.append(shown)
     parts.append(as_of.strftime("%Y%m%d"))
-    stem = "_".join(safe_filename(p) for p in parts)
-    return safe_filename(stem + SUFFIX[fmt])
+    stem = safe_filename("_".join(parts))[:_MAX_STEM]
+    return stem + SUFFIX[fmt]
 
 
 def target_path(ws: Workspace, fmt: str, output: Path | str | None, default: str) -> Path:
