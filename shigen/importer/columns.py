@@ -26,6 +26,8 @@ HOURS_END = "hours_end"  # 終了時間 (with 開始時間 → 営業時間 「9
 ADDRESS_PART = "address_part"  # 所在地_町字, 方書: appended to the address
 FOREIGN_ID = "foreign_id"  # another system's ID or number: kept in an extra column, never a master ID
 ROW_NUMBER = "row_number"  # No / 番号 / 連番: row numbers of the source list, not data
+EXTRA_COLUMN = "extra_column"  # 緯度 / 経度 …: kept as an extra column of the master
+ADDRESS_PREFIX = "address_prefix"  # 都道府県名 / 市区町村名: put before the address unless it already starts so
 UNMAPPED = "unmapped"  # kept in 備考 as 「見出し: 値」
 IGNORE = "ignore"  # only from --mapping (「取り込まない」)
 
@@ -42,6 +44,8 @@ EXTRA_SYNONYMS: dict[str, str] = {
     "利用可能曜日特記事項": "notes", "利用可能曜日特記事項(留意事項)": "notes",
     "事業所番号": FOREIGN_ID, "法人番号": FOREIGN_ID, "管理番号": FOREIGN_ID, "登録番号": FOREIGN_ID,
     "整理番号": FOREIGN_ID, "施設番号": FOREIGN_ID, "施設ID": FOREIGN_ID, "事業所ID": FOREIGN_ID,
+    "緯度": EXTRA_COLUMN, "経度": EXTRA_COLUMN, "都道府県名": ADDRESS_PREFIX, "市区町村名": ADDRESS_PREFIX,
+    "所在地_都道府県名": ADDRESS_PREFIX, "所在地_市区町村名": ADDRESS_PREFIX,
     "No": ROW_NUMBER, "NO": ROW_NUMBER, "no": ROW_NUMBER, "No.": ROW_NUMBER, "NO.": ROW_NUMBER, "№": ROW_NUMBER,
     "番号": ROW_NUMBER, "連番": ROW_NUMBER, "通し番号": ROW_NUMBER, "通番": ROW_NUMBER, "項番": ROW_NUMBER,
     "電話・ファックス": COMBINED_PHONE_FAX, "電話FAX": COMBINED_PHONE_FAX, "TEL/FAX": COMBINED_PHONE_FAX,
@@ -170,6 +174,8 @@ def target_label(target: str) -> str:
         HOURS_END: f"{S.header('hours')}(終了時刻)",
         ADDRESS_PART: f"{S.header('address')}(結合)",
         FOREIGN_ID: "元の番号(追加列に保存)",
+        EXTRA_COLUMN: "追加列に保存",
+        ADDRESS_PREFIX: f"{S.header('address')}(先頭に補う)",
         ROW_NUMBER: "行番号(取り込まない)",
         UNMAPPED: f"対応なし({S.header('notes')}に保存)",
         IGNORE: "取り込まない(--mapping の指定)",

@@ -33,6 +33,7 @@ SKIP_NO_NAME = "名称のない行"
 _DECORATION = "■□◆◇●○◎★☆▼▽▲△◯〇【〈《<［["
 _FOOTNOTE_START = re.compile(r"^(?:[※*＊]|注[\d１-９]?[)）:：.．\s]|\(注|（注|〔注|【注|出典[:：]|資料[:：]|作成[:：]|備考[:：]|問い?合わ?せ先?[:：])")
 _TOTAL_WORDS = {"合計", "小計", "総計", "計", "総数", "件数", "合計件数", "以上", "計(件)", "合計(件)"}
+_COUNT_RE = re.compile(r"^\d[\d,]*\s*(?:件|か所|箇所|ヶ所|カ所|団体|事業所)?$")
 _TOTAL_RE = re.compile(r"^(?:合計|小計|総計|総数|計|全)\s*[:：]?\s*\d*\s*(?:件|か所|箇所|ヶ所|カ所|団体|事業所)?$|^以上\s*\d*\s*件?$")
 
 
@@ -356,7 +357,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         if sum(1 for c, t in texts.items() if t == header_texts.get(c)) >= max(2, len(texts) // 2):
             out.skipped.append((excel_row, SKIP_REPEAT_HEADER, joined))
             continue
-        if _is_total(ordered[:2]) and (not name_text or _is_total([name_text])):
+        if _is_total(ordered[:2]) and (not name_text or _is_total([name_text]) or _COUNT_RE.match(name_text)):
             out.skipped.append((excel_row, SKIP_TOTAL, joined))
             continue
         if _is_footnote(first, len(texts), bool(name_text)) and (not name_text or len(texts) == 1):

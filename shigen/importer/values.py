@@ -69,6 +69,7 @@ LABEL_SOURCES = frozenset({
     "operator", "area", "address", "content", "target", "fee", "days", "hours", "closed_days", "apply", "payment",
     "notes", "paid",
 })
+TRIVIAL_PHONE_NOTES = frozenset({"代表", "代", "代表番号", "番号"})
 TEXT_PHONE_KEYS = ("phone", "mobile", "fax", C.COMBINED_PHONE_FAX)
 
 PAID_WORDS = {
@@ -276,7 +277,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
                     found = [_Number(role, text, cell.header)]  # kept as written, flagged below
                     leftover = ""
             numbers.extend(found)
-            if leftover and not re.fullmatch(r"[\d\s\-]*", leftover):
+            if leftover and not re.fullmatch(r"[\d\s\-]*", leftover) and leftover not in TRIVIAL_PHONE_NOTES:
                 notes.append(f"{cell.header}: {leftover}")
     unlabelled = [n for n in numbers if not n.role]  # 「電話・FAX」 columns: the first number is the phone
     for i, n in enumerate(unlabelled):
@@ -292,7 +293,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
         if phone.valid:
             if phone.area_code_added:
                 out.warnings.append((n.header, f"市外局番がないため設定の既定の市外局番を補いました({phone.number})。確かめてください"))
-            if phone.note and phone.note not in ("代表",):
+            if phone.note and phone.note not in TRIVIAL_PHONE_NOTES:
                 notes.append(f"{n.header}: {phone.number}({phone.note})")
             formatted.append((n.role, phone.number, phone.mobile, n.header))
             if phone.number != clean_text(n.text):
@@ -391,7 +392,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             out.shigen_id = text
         column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER or cell.header in C.ID_NAMES else cell.header
         out.extra[column] = text
-    for cell in by_target.get(C.FOREIGN_ID, []):
+    for cell in by_target.get(C.FOREIGN_ID, []) + by_target.get(C.EXTRA_COLUMN, []):
         text = clean_value(raw_text(cell.value))
         if text:
             column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER else cell.header
@@ -468,6 +469,17 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             joined = f"{joined} {part}".strip() if spaced else joined + part
         base = texts.get("address", "")
         texts["address"] = f"{base} {joined}".strip() if base and joined not in base else (base or joined)
+
+    prefix = "".join(p for p in (clean_value(raw_text(c.value)) for c in by_target.get(C.ADDRESS_PREFIX, []))
+                     if p and not is_placeholder(p))
+    if prefix and texts.get("address"):
+        base = texts["address"]
+        pieces = [clean_value(raw_text(c.value)) for c in by_target.get(C.ADDRESS_PREFIX, [])]
+        missing = "".join(p for p in pieces if p and p not in base)
+        if missing and not base.startswith(prefix):
+            texts["address"] = missing + base
+    elif prefix:
+        texts["address"] = prefix
 
     # hours = 開始時間 ～ 終了時間
     ends = [clean_value(raw_text(c.value)) for c in by_target.get(C.HOURS_END, [])]
