@@ -74,10 +74,10 @@ def main() -> None:
 
     step("7. 配布用の一覧を作る")
     if available("export"):
-        shigen("export", "--format", "xlsx", "--district", "中央地区")
-        shigen("export", "--format", "xlsx", "--audience", "staff")
-        shigen("export", "--format", "docx")
-        shigen("export", "--format", "csv")
+        shigen("export", "--format", "xlsx", "--district", "中央地区", "--as-of", AS_OF)
+        shigen("export", "--format", "xlsx", "--audience", "staff", "--as-of", AS_OF)
+        shigen("export", "--format", "docx", "--as-of", AS_OF)
+        shigen("export", "--format", "csv", "--as-of", AS_OF)
 
     step("8. 地区ごとの資源の偏りと、ニーズに合う資源の検索")
     if available("coverage"):

@@ -149,6 +149,7 @@ def test_public_xlsx_for_a_district_holds_what_is_usable_there_and_nothing_priva
     # the stale record is listed in the terminal, not printed in the file
     assert STALE in result.stdout
     assert "除きました" in result.stderr
+    assert "掲載同意が『済』でない 2 件" in result.stdout  # says why the others are missing
 
 
 def test_public_docx_scans_clean_in_paragraphs_cells_headers_and_footers(cli, ws):
@@ -428,6 +429,7 @@ def test_json_report_equals_library_result(cli, ws, tmp_path):
     assert shown == lib
     assert [r["name"] for r in shown["stale_left_out"]] == [STALE]
     assert shown["total"] == 3
+    assert shown["not_public"] == {"公開範囲が『一般』でない": 1, "掲載同意が『済』でない": 2}
 
 
 def test_empty_selection_still_writes_a_file_and_says_so(cli, tmp_path):

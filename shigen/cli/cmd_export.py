@@ -62,6 +62,9 @@ def export_command(
         show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
     else:
         warn("条件に合う資源がありません(空の一覧を書き出しました)。地区・ジャンル・公開範囲を確かめてください。")
+    if result.left_out:
+        reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
+        say(f"  一般向けのため載せていない資源: {reasons}(--audience staff の一覧には載ります)")
     if result.stale:
         warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの一覧から除きました"
              "(古い電話番号が印刷されるのを防ぐため)。確認して最終確認日を更新すると載ります。")

@@ -45,6 +45,7 @@ class ExportResult:
     stale: list[Record] = field(default_factory=list)
     unconfirmed: list[Record] = field(default_factory=list)
     replacements: list = field(default_factory=list)  # csv.Replacement
+    left_out: dict[str, int] = field(default_factory=dict)  # public: reason → number of records not listed
     seconds: float = 0.0
 
     @property
@@ -71,6 +72,7 @@ class ExportResult:
             "stale_left_out": [dict(zip(("id", "name", "genre", "last_confirmed"), row, strict=True))
                                for row in self.stale_rows()],
             "unconfirmed": [r.id for r in self.unconfirmed],
+            "not_public": dict(self.left_out),
             "replaced_characters": [dict(zip(("id", "name", "field", "characters"), r.to_row(), strict=True))
                                     for r in self.replacements],
         }
@@ -125,7 +127,7 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
         path=path, format=options.format, audience=sel.audience, as_of=as_of, title=meta.title,
         districts=sel.districts, genres=sel.genres,
         by_genre=[(s.genre, len(s.records)) for s in sel.sections],
-        stale=sel.stale, unconfirmed=sel.unconfirmed, replacements=replacements,
+        stale=sel.stale, unconfirmed=sel.unconfirmed, replacements=replacements, left_out=sel.left_out,
         seconds=time.perf_counter() - started,
     )
 

@@ -40,6 +40,7 @@ class Selection:
     stale: list[Record] = field(default_factory=list)  # publishable but left out: past cycle + 6 months
     unconfirmed: list[Record] = field(default_factory=list)  # included although 最終確認日 is empty
     sections: list[Section] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)  # reason → count (public: not 一般 / not 同意 / stale)
 
     @property
     def is_public(self) -> bool:
@@ -97,10 +98,9 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
     chosen: list[Record] = []
     stale: list[Record] = []
     unconfirmed: list[Record] = []
+    left_out: dict[str, int] = {}
     for r in cat.records:
         if not r.is_active:
-            continue
-        if public and not r.is_publishable:
             continue
         if genre_set and r.get("genre") not in genre_set:
             continue
@@ -108,6 +108,10 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
             usable = covered_districts(r, all_districts)
             if not any(d in usable for d in wanted_districts):
                 continue
+        if public and not r.is_publishable:
+            for reason in _not_public_reasons(r):
+                left_out[reason] = left_out.get(reason, 0) + 1
+            continue
         if public and is_stale(r, as_of, cycle):
             stale.append(r)
             continue
@@ -120,7 +124,21 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
     selection = Selection(records, audience, as_of, wanted_districts, wanted_genres, ordered(stale, order),
                           ordered(unconfirmed, order))
     selection.sections = _sections(cat, records)
+    selection.left_out = left_out
     return selection
+
+
+REASON_VISIBILITY = f"{S.header('visibility')}が『{S.VISIBILITY_PUBLIC}』でない"
+REASON_CONSENT = f"{S.header('consent')}が『{S.CONSENT_GIVEN}』でない"
+
+
+def _not_public_reasons(record: Record) -> list[str]:
+    reasons = []
+    if record.get("visibility") != S.VISIBILITY_PUBLIC:
+        reasons.append(REASON_VISIBILITY)
+    if record.get("consent") != S.CONSENT_GIVEN:
+        reasons.append(REASON_CONSENT)
+    return reasons
 
 
 def _sections(cat: Catalogue, records: list[Record]) -> list[Section]:
