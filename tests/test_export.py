@@ -438,3 +438,34 @@ def test_empty_selection_still_writes_a_file_and_says_so(cli, tmp_path):
     assert "ありません" in result.stderr
     doc = Document(str(tmp_path / "exports" / "生活便利帳_南地区_20270401.docx"))
     assert any("掲載する資源がありません" in p.text for p in doc.paragraphs)
+
+
+def test_staff_booklet_shows_internal_fields_and_warns(cli, ws):
+    run_export(cli, "--format", "docx", "--audience", "staff")
+    path = ws.exports / "生活便利帳_関係者用_20270401.docx"
+    blob = "\n".join(docx_texts(path))
+    for marker in ("SECRET-MEMO-1", "SECRET-PERSON-1", "NONCONSENT未同意の店", "STAFFONLY関係者のみの会"):
+        assert marker in blob
+    assert "PAUSED休止中の食堂" not in blob and "CLOSED廃止した商店" not in blob
+    assert "外部配布禁止" in Document(str(path)).sections[0].header.paragraphs[0].text
+
+
+def test_control_characters_are_removed_before_writing_xml():
+    from shigen.export.files import clean_cell
+
+    assert clean_cell("垂直タブ\x0bと\x1f制御\r\n文字\tタブ") == "垂直タブと制御\n文字\tタブ"
+
+
+def test_long_titles_and_line_breaks_do_not_break_the_files(cli, tmp_path):
+    make_workspace(tmp_path, [record(name="タブ\tと改行\nのある名前", content="制御文字を含む内容", notes="長い" * 20000)])
+    title = "とても長い題名&" * 30
+    run_export(cli, "--title", title)
+    run_export(cli, "--format", "docx", "--title", title)
+    wb = openpyxl.load_workbook(tmp_path / "exports" / "社会資源一覧_20270401.xlsx")
+    sheet = wb["全件"]
+    assert sheet["A2"].value == "タブ\tと改行\nのある名前"
+    assert len(sheet.oddHeader.left.text) < 255
+    contents = [c.value for c in sheet[2] if isinstance(c.value, str) and c.value.startswith("制御文字")]
+    assert contents == ["制御文字を含む内容"]
+    doc = Document(str(tmp_path / "exports" / "生活便利帳_20270401.docx"))
+    assert any("制御文字を含む内容" in cell.text for t in doc.tables for row in t.rows for cell in row.cells)

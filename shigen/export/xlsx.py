@@ -26,12 +26,14 @@ _EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MAX_URLS = 65000  # Excel holds at most 65,530 links per sheet
 _MAX_URL_LEN = 2079
+_CELL_MAX = 32767  # Excel's limit for the text of one cell
 _WIDTH_SAMPLE = 800
 _BORDER_COLOR = "#BFBFBF"
 
 
-def _hf(text: str) -> str:
-    """Escape text for an Excel header/footer (& is a control character there)."""
+def _hf(text: str, limit: int = 70) -> str:
+    """Escape text for an Excel header/footer (& is a control character there; the whole is ≤ 255 characters)."""
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
     return text.replace("&", "&&")
 
 
@@ -220,7 +222,7 @@ class _Writer:
             if height:
                 set_row(row, height)
             for j, (col, kind) in enumerate(plan):
-                value = clean_cell(col.value(record))
+                value = clean_cell(col.value(record))[:_CELL_MAX]
                 if not value:
                     write_blank(row, j, None, f_body)
                 elif kind == "url" and urls < _MAX_URLS and len(value) <= _MAX_URL_LEN and _URL_RE.match(value):
