@@ -136,9 +136,13 @@ def _update(cat: Catalogue, master: Record, row: ReadRow, *, by: str, stamp: str
             continue
         new = rec.get(key)
         old = master.get(key)
-        if new and new != old:
-            cat.set_value(master, key, new, command=COMMAND, by=by, source=source, when=stamp)
-            changes.append((S.header(key), old, new))
+        if not new or new == old:
+            continue
+        if old and ((key == "name" and name_key(new) == name_key(old))
+                    or (key == "address" and address_key(new) == address_key(old))):
+            continue  # only spelled differently (㈱ / 株式会社, 1丁目2番 / 1-2): the master's spelling stays
+        cat.set_value(master, key, new, command=COMMAND, by=by, source=source, when=stamp)
+        changes.append((S.header(key), old, new))
     if not master.get("source") and source:
         cat.set_value(master, "source", source, command=COMMAND, by=by, source=source, when=stamp)
         changes.append((S.header("source"), "", source))
