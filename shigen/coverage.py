@@ -206,9 +206,11 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
     non_ins_total = 0
     unplaced: list[str] = []
     shared: Counter[tuple[str, str]] = Counter()  # how many local resources two districts share
-    usable: dict[str, list[tuple[Record, bool]]] = defaultdict(list)  # genre → (record, stale) usable somewhere
+    # (genre, district) → resources usable there but not everywhere, for the gaps' "nearby" lists
+    local: dict[tuple[str, str], list[tuple[Record, bool, frozenset[str]]]] = defaultdict(list)
     where_cache: dict[tuple[str, str], frozenset[str]] = {}
     known = set(names)
+    stale_cache: dict[str, bool] = {}
     for r in active:
         key = (r.get("district"), r.get("area"))
         where = where_cache.get(key)
@@ -219,7 +221,10 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
             unplaced.append(r.id)
             continue
         g = r.get("genre") or NO_GENRE
-        stale = freshness(r, as_of, cycle) in STALE_STATES
+        confirmed = r.get("last_confirmed")
+        stale = stale_cache.get(confirmed)
+        if stale is None:
+            stale = stale_cache[confirmed] = freshness(r, as_of, cycle) in STALE_STATES
         non_insurance = r.get("category") == S.CATEGORY_NON_INSURANCE
         for d in where:
             c = cells[(d, g)]
@@ -241,7 +246,9 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
             total.fresh += 1
             if non_insurance:
                 non_ins_total += 1
-        usable[g].append((r, stale))
+        if len(where) < len(names):  # a resource usable everywhere can never be "nearby" to a gap
+            for d in where:
+                local[(g, d)].append((r, stale, where))
         if 1 < len(where) < len(names) and not is_city_wide(r.get("area")):
             ordered_where = sorted(where)
             for i, a in enumerate(ordered_where):
@@ -250,13 +257,14 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
 
     neighbours, source = _neighbours(districts, shared)
     gaps = []
+    sorted_keys: set[tuple[str, str]] = set()
     for g in genre_list:
         for d in names:
             c = cells[(d, g)]
             if c.fresh:
                 continue
             gap = Gap(d, g, GAP_STALE_ONLY if c.stale else GAP_NONE, c.stale)
-            gap.nearby = _nearest(d, usable.get(g, []), neighbours[d], districts, where_cache, known)
+            gap.nearby = _nearest(d, g, local, neighbours[d], sorted_keys)
             gaps.append(gap)
 
     return CoverageResult(
@@ -290,23 +298,35 @@ def _neighbours(districts: list[District], shared: Counter[tuple[str, str]]) -> 
     return out, "共通の資源" if shared else "なし"
 
 
-def _nearest(district: str, candidates: list[tuple[Record, bool]], order: list[str], districts: list[District],
-             where_cache: dict[tuple[str, str], frozenset[str]], known: set[str]) -> list[Nearby]:
-    """Up to NEAREST_PER_GAP resources usable in the nearest other districts, up-to-date first."""
-    rank = {n: i for i, n in enumerate(order)}
-    picks: list[tuple[tuple[object, ...], Nearby]] = []
-    for r, stale in candidates:
-        where = where_cache.get((r.get("district"), r.get("area")))
-        if where is None:
-            where = frozenset(covered_districts(r, districts)) & known
-        if district in where:
-            continue
-        best = min(where, key=lambda n: rank.get(n, len(rank)))
-        near = Nearby(r.id, r.name, best, r.get("area"), r.get("phone") or r.get("mobile"), r.get("last_confirmed"),
-                      stale)
-        picks.append(((stale, rank.get(best, len(rank)), sort_key(r.get("kana"), r.name), r.id), near))
-    picks.sort(key=lambda p: p[0])
-    return [n for _, n in picks[:NEAREST_PER_GAP]]
+def _nearest(district: str, genre: str, local: dict[tuple[str, str], list[tuple[Record, bool, frozenset[str]]]],
+             order: list[str], sorted_keys: set[tuple[str, str]]) -> list[Nearby]:
+    """Up to NEAREST_PER_GAP resources of ``genre`` usable in the nearest other districts, up-to-date first.
+
+    Walks the neighbours nearest first, so the cost per gap does not grow with the catalogue.
+    """
+    picked: list[Nearby] = []
+    seen: set[int] = set()
+    for want_stale in (False, True):
+        for n in order:
+            entries = local.get((genre, n))
+            if not entries:
+                continue
+            if (genre, n) not in sorted_keys:
+                entries.sort(key=lambda e: (e[1], sort_key(e[0].get("kana"), e[0].name), e[0].id))
+                sorted_keys.add((genre, n))
+            for r, stale, where in entries:
+                if stale != want_stale:
+                    if stale:  # sorted fresh first: nothing more of this kind here
+                        break
+                    continue
+                if district in where or id(r) in seen:
+                    continue
+                seen.add(id(r))
+                picked.append(Nearby(r.id, r.name, n, r.get("area"), r.get("phone") or r.get("mobile"),
+                                     r.get("last_confirmed"), stale))
+                if len(picked) >= NEAREST_PER_GAP:
+                    return picked
+    return picked
 
 
 # --- Excel ---------------------------------------------------------------------------

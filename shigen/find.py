@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import schema as S
 from .errors import UsageError
 from .model import Catalogue, District, Freshness, Record, covered_districts, freshness, match_genre
-from .text import search_key, sort_key
+from .text import search_key, sort_key, to_hiragana
 
 SEARCH_KEYS = ("name", "kana", "genre", "operator", "content", "notes", "target", "fee")
 WEEKDAYS = "月火水木金土日"
@@ -136,6 +139,7 @@ def _parse(text: str) -> tuple[set[int] | None, set[int], bool]:
     return (opened if named_open else None), closed, every
 
 
+@lru_cache(maxsize=4096)
 def parse_days(days_text: str, closed_text: str = "") -> DayInfo:
     """営業日 「月～金」「平日」「土日祝」「毎週水曜」「第2・第4火曜」 and 定休日 「日曜定休」「日・祝」… → DayInfo.
 
@@ -281,6 +285,60 @@ def resolve_district(label: str, districts: list[District]) -> District:
                      "使える地区: " + "、".join(d.name for d in districts))
 
 
+def _variants() -> dict[str, list[str]]:
+    """Folded character → the raw spellings that fold to it (full-width ASCII, half-width kana, katakana)."""
+    out: dict[str, list[str]] = {}
+
+    def add(folded: str, raw: str) -> None:
+        if folded != raw and raw not in out.setdefault(folded, []):
+            out[folded].append(raw)
+
+    for code in range(0xFF01, 0xFFEF):  # full-width ASCII, half-width kana and symbols
+        raw = chr(code)
+        folded = unicodedata.normalize("NFKC", raw)
+        if len(folded) == 1:
+            add(to_hiragana(folded).lower(), raw)
+    for code in range(0xFF66, 0xFF9E):  # half-width kana with (han)dakuten: ｶﾞ → ガ
+        for mark in ("\uff9e", "\uff9f"):
+            folded = unicodedata.normalize("NFKC", chr(code) + mark)
+            if len(folded) == 1:
+                add(to_hiragana(folded), chr(code) + mark)
+    for code in range(ord("ァ"), ord("ヶ") + 1):
+        add(to_hiragana(chr(code)), chr(code))
+    add(" ", "\u3000")
+    return out
+
+
+_VARIANTS: dict[str, list[str]] | None = None
+
+
+def _fold_pattern(key: str) -> re.Pattern[str]:
+    """A pattern that finds a search key (see text.search_key) in raw text: any width, kana type, case, spacing.
+
+    Searching raw text with a folded pattern avoids normalising every record (NFKC of 20,000 records
+    alone took 0.3 s); the pattern is built once per query.
+    """
+    global _VARIANTS
+    if _VARIANTS is None:
+        _VARIANTS = _variants()
+    parts = []
+    for ch in key:
+        raw = [ch, *_VARIANTS.get(ch, [])]
+        singles = [re.escape(x) for x in raw if len(x) == 1]
+        multi = [re.escape(x) for x in raw if len(x) > 1]
+        alt = (f"[{''.join(singles)}]" if len(singles) > 1 else singles[0])
+        parts.append(f"(?:{alt}|{'|'.join(multi)})" if multi else alt)
+    return re.compile(r"\s*".join(parts), re.IGNORECASE)
+
+
+def _matching(texts: list[str], pattern: re.Pattern[str], starts: list[int], big: str) -> set[int]:
+    """Indexes of the texts (joined in ``big`` at ``starts``) the pattern finds."""
+    found: set[int] = set()
+    for m in pattern.finditer(big):
+        found.add(bisect_right(starts, m.start()) - 1)
+    return found
+
+
 def _terms(words: list[str]) -> list[tuple[str, list[str]]]:
     """Each query argument → (its key with spaces removed, its space-separated parts' keys)."""
     out = []
@@ -311,7 +369,7 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
     cycle = cat.settings.cycle_months
     where_cache: dict[tuple[str, str], bool] = {}
 
-    hits: list[Hit] = []
+    candidates: list[tuple[Record, DayInfo | None]] = []
     searched = unknown_day = 0
     for r in cat.records:
         if not r.is_active:
@@ -337,31 +395,60 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
                 continue
             if not all(d in info.days for d in days_wanted):
                 continue
-        exact = genre_hit = False
-        name_hit = True
-        if terms:
-            name_k = search_key(r.name)
-            hay = search_key("\x00".join(r.get(k) for k in SEARCH_KEYS))
-            g_keys = genre_keys.get(rg, [search_key(rg)] if rg else [])
-            ok_all = True
-            for whole, parts in terms:
-                if whole in hay or (len(parts) > 1 and all(p in hay for p in parts)):
-                    continue
-                if any(whole in gk or gk in whole for gk in g_keys if gk):
-                    continue
-                ok_all = False
-                break
-            if not ok_all:
+        candidates.append((r, info))
+
+    # text: the query is folded into a pattern that tolerates width, kana type, case and spaces, and run over
+    # all candidates joined in one string (one regex scan instead of normalising 20,000 records)
+    matched: list[tuple[Record, DayInfo | None, bool, bool, bool]] = []
+    if terms:
+        texts = []
+        for r, _ in candidates:
+            v = r.values
+            texts.append("\x00".join([v.get(k, "") for k in SEARCH_KEYS]))
+        starts, pos = [], 0
+        for text in texts:
+            starts.append(pos)
+            pos += len(text) + 1
+        big = "\x01".join(texts)
+        per_term: list[tuple[str, set[int]]] = []
+        for whole, parts in terms:
+            hit = _matching(texts, _fold_pattern(whole), starts, big) if whole else set()
+            if len(parts) > 1:
+                sets = [_matching(texts, _fold_pattern(p), starts, big) for p in parts]
+                hit |= set.intersection(*sets)
+            per_term.append((whole, hit))
+        genre_ok: dict[str, list[bool]] = {}
+        joined = search_key(" ".join(words))
+        for i, (r, info) in enumerate(candidates):
+            rg = r.get("genre")
+            g_keys = genre_keys.get(rg)
+            if g_keys is None:
+                g_keys = genre_keys[rg] = [search_key(rg)] if rg else []
+            by_genre = genre_ok.get(rg)
+            if by_genre is None:
+                by_genre = genre_ok[rg] = [any(whole in gk or gk in whole for gk in g_keys if gk) for whole, _ in terms]
+            if not all(i in hit or g for (_, hit), g in zip(per_term, by_genre, strict=True)):
                 continue
-            exact = any(whole == name_k for whole, _ in terms) or search_key(" ".join(words)) == name_k
+            name_k = search_key(r.name)
+            exact = any(whole == name_k for whole, _ in terms) or joined == name_k
             genre_hit = any(whole == gk or (len(whole) >= 2 and whole in gk) or (len(gk) >= 2 and gk in whole)
                             for whole, _ in terms for gk in g_keys if gk)
             name_hit = all(whole in name_k for whole, _ in terms)
-        elif genre_name:
-            genre_hit = True
-        stale = freshness(r, as_of, cycle) in (Freshness.STALE, Freshness.NEVER)
+            matched.append((r, info, exact, genre_hit, name_hit))
+    else:
+        matched = [(r, info, False, bool(genre_name), True) for r, info in candidates]
+
+    hits: list[Hit] = []
+    stale_cache: dict[str, bool] = {}
+    for r, info, exact, genre_hit, name_hit in matched:
+        confirmed = r.get("last_confirmed")
+        stale = stale_cache.get(confirmed)
+        if stale is None:
+            stale = freshness(r, as_of, cycle) in (Freshness.STALE, Freshness.NEVER)
+            stale_cache[confirmed] = stale
         if info is None:
             info = parse_days(r.get("days"), r.get("closed_days"))
+        rg = r.get("genre")
         rank = (0 if exact else 1, 0 if genre_hit else 1, 0 if name_hit else 1, 1 if stale else 0,
                 genre_rank.get(rg, len(genre_rank)))
         hits.append(Hit(r, rank, info, is_free(r), stale, exact, genre_hit))

@@ -67,7 +67,6 @@ def find_command(
 
 
 def _table(result, limit: int):  # type: ignore[no-untyped-def]
-    from ..find import phone_text
     from .render import escape, styled_table
 
     columns = [("名称", {"ratio": 3, "overflow": "fold"}), ("ジャンル", {"ratio": 2, "overflow": "fold"}),
@@ -81,6 +80,6 @@ def _table(result, limit: int):  # type: ignore[no-untyped-def]
         confirmed = escape(r.get("last_confirmed") or "未確認")
         if h.stale:
             confirmed = f"[yellow]{confirmed}[/]"
-        rows.append([escape(name), escape(r.get("genre")), escape(phone_text(r)), h.days.label(),
+        rows.append([escape(name), escape(r.get("genre")), escape(r.get("phone") or r.get("mobile")), h.days.label(),
                      escape(r.get("fee") or r.get("paid")), escape(r.get("area") or r.get("district")), confirmed])
     return styled_table(f"検索結果: {result.conditions()} — {len(result.hits)} 件", columns, rows)
