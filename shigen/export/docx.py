@@ -176,14 +176,20 @@ def _card(record: Record, public: bool) -> str:
             lines.append((CARD_LABELS.get(key) or S.header(key), value))
     if record.get("url"):
         lines.append(("ホームページ", record.get("url")))
-    if not public:
+    staff: list[tuple[str, str]] = []
+    if not public:  # every other field, run together in one paragraph so the card stays short
         shown = {"name", "phone", "mobile", "fax", "email", "url", "days", "hours", "postal_code", *CARD_KEYS}
-        lines += [(f.header, record.get(f.key)) for f in S.FIELDS if f.key not in shown and record.get(f.key)]
+        staff = [(f.header, record.get(f.key)) for f in S.FIELDS if f.key not in shown and record.get(f.key)]
     tab = f'<w:tab w:val="left" w:pos="{LABEL_W}"/>'
     for i, (label, value) in enumerate(lines):
         paras.append(_p(_run(label, bold=True, size=BODY_PT, color=ACCENT) + "<w:r><w:tab/></w:r>"
-                        + _run(value, size=BODY_PT), keep_next=i < len(lines) - 1, tabs=tab, hanging=LABEL_W,
-                        after=40))
+                        + _run(value, size=BODY_PT), keep_next=i < len(lines) - 1 or bool(staff), tabs=tab,
+                        hanging=LABEL_W, after=40))
+    if staff:
+        runs = "".join((_run(" / ", size=BODY_PT, color="808080") if i else "")
+                       + _run(f"{label} ", bold=True, size=BODY_PT, color="595959") + _run(value, size=BODY_PT)
+                       for i, (label, value) in enumerate(staff))
+        paras.append(_p(runs, shade="F2F2F2", before=80, after=40))
     return _box("".join(paras)) + _SPACER
 
 
@@ -246,7 +252,7 @@ def _header_footer(section, meta: Meta) -> None:  # type: ignore[no-untyped-def]
     header = section.header
     header.is_linked_to_previous = False
     hp = header.paragraphs[0]
-    label = meta.heading + ("(関係者用・外部配布禁止)" if not meta.public else "")
+    label = meta.heading + ("・外部配布禁止" if not meta.public else "")
     xml = _p(_run(label, size=BODY_PT, color="595959") + "<w:r><w:tab/></w:r>" + _run(meta.stamp, bold=True, size=BODY_PT),
              tabs=right_tab, style="Header")
     hp._p.addnext(parse_xml(xml.replace("<w:p>", f"<w:p {nsdecls('w')}>", 1)))
