@@ -469,3 +469,18 @@ def test_long_titles_and_line_breaks_do_not_break_the_files(cli, tmp_path):
     assert contents == ["制御文字を含む内容"]
     doc = Document(str(tmp_path / "exports" / "生活便利帳_20270401.docx"))
     assert any("制御文字を含む内容" in cell.text for t in doc.tables for row in t.rows for cell in row.cells)
+
+
+@pytest.mark.parametrize("confirmed, cycle, stale", [
+    ("2025-09-30", 12, True),  # due 2026-09-30, +6 months = 2027-03-30 < 2027-04-01
+    ("2025-10-01", 12, False),  # due+6 months = 2027-04-01: not yet past
+    ("2026-03-31", 6, True),  # due 2026-09-30 (6-month cycle) +6 months = 2027-03-30
+    ("", 12, False),  # never confirmed: listed, and reported as unconfirmed instead
+])
+def test_stale_means_more_than_six_months_past_the_cycle(confirmed, cycle, stale):
+    import datetime as dt
+
+    from shigen.export.select import is_stale
+    from shigen.model import Record
+
+    assert is_stale(Record({"last_confirmed": confirmed}), dt.date(2027, 4, 1), cycle) is stale
