@@ -1,0 +1,464 @@
+"""`make bench`: time every shigen command as a whole process and write benchmarks/RESULTS.md.
+
+    .venv/bin/python benchmarks/run.py                       # 1,500 / 20,000 / 200,000 records
+    .venv/bin/python benchmarks/run.py --sizes 1500,20000    # skip the prefecture scale
+    .venv/bin/python benchmarks/run.py --quick               # 1,500 and 20,000, one run each
+
+Each measurement is a fresh subprocess (interpreter start, imports, reading the master, the work, writing), the
+median of several runs (fewer for 200,000 records). Commands that change the master (import, assign, collect)
+run on a fresh copy each time; copying is not timed. Peak memory is the child's maximum resident set size
+(``os.wait4``; on Windows, where the ``resource`` module is missing, it is not measured).
+
+A command that does not exist yet (``shigen <cmd> --help`` fails) is skipped and listed as such. Baselines in the
+same run: reading the same workbook with python-calamine alone and with ``pandas.read_excel(engine="openpyxl")``,
+and ``python -c pass`` against ``shigen --help``. Generated data lives in benchmarks/data/ (git-ignored) and is
+reused while the generator is unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+OUT = HERE / "out"
+RESULTS = HERE / "RESULTS.md"
+NOTES = HERE / "NOTES.md"
+PY = sys.executable
+YEAR = "2027"
+
+GB = 1024 ** 3
+COMMANDS = ("import", "audit", "assign", "collect", "export", "coverage", "find")
+
+# (size or None for any size, label) → target seconds
+TARGETS: dict[tuple[int | None, str], float] = {
+    (20000, "import"): 10, (20000, "audit"): 5, (20000, "assign"): 20, (20000, "export xlsx"): 20,
+    (20000, "coverage"): 2, (20000, "find"): 2, (200000, "audit"): 60,
+}
+SMALL = 1500  # every command < 2 s
+SMALL_TARGET = 2.0
+HELP_TARGET = 0.5
+BIG = 200000
+BIG_CALAMINE_RATIO = 3.0
+BIG_MEMORY = 2 * GB
+
+
+# --- measuring -------------------------------------------------------------------------------
+@dataclass
+class Measure:
+    size: int | None
+    label: str
+    times: list[float] = field(default_factory=list)
+    peak: int | None = None  # bytes
+    rc: int = 0
+    error: str = ""
+    skipped: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.times) if self.times else None
+
+
+def _maxrss_bytes(ru_maxrss: int) -> int:
+    return ru_maxrss if sys.platform == "darwin" else ru_maxrss * 1024  # Linux reports KiB
+
+
+def run_once(cmd: list[str], *, cwd: Path | None = None, timeout: float = 1800,
+             env: dict[str, str] | None = None) -> tuple[float, int | None, int, str]:
+    """(seconds, peak RSS bytes or None, exit code, last stderr line) of one subprocess."""
+    # stderr goes to a file, not a pipe: a chatty command must never block on a full pipe
+    with tempfile.TemporaryFile() as errfile:
+        elapsed, peak, rc = _wait(subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errfile, env=env),
+                                  time.perf_counter(), timeout)
+        errfile.seek(0)
+        err = errfile.read()[-4000:].decode("utf-8", "replace")
+    if rc == -9:
+        return elapsed, peak, rc, f"{timeout:.0f} 秒で打ち切りました"
+    last = next((line for line in reversed(err.strip().splitlines()) if line.strip()), "")
+    return elapsed, peak, rc, last
+
+
+def _wait(proc: subprocess.Popen, start: float, timeout: float) -> tuple[float, int | None, int]:  # type: ignore[type-arg]
+    """Wait for the child: (seconds, peak RSS bytes or None, exit code; -9 when killed at the timeout)."""
+    if not hasattr(os, "wait4"):  # Windows: no resource module, no wait4 — time only
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return time.perf_counter() - start, None, -9
+        return time.perf_counter() - start, None, proc.returncode
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            elapsed = time.perf_counter() - start
+            rc = os.waitstatus_to_exitcode(status)
+            proc.returncode = rc
+            return elapsed, _maxrss_bytes(usage.ru_maxrss), rc
+        if time.perf_counter() > deadline:
+            proc.kill()
+            _, _, usage = os.wait4(proc.pid, 0)
+            proc.returncode = -9
+            return time.perf_counter() - start, _maxrss_bytes(usage.ru_maxrss), -9
+        time.sleep(0.005)
+
+
+def shigen_cmd() -> list[str]:
+    script = Path(PY).with_name("shigen.exe" if os.name == "nt" else "shigen")
+    return [str(script)] if script.exists() else [PY, "-m", "shigen"]
+
+
+def available(command: str) -> bool:
+    return subprocess.run([*shigen_cmd(), command, "--help"], capture_output=True).returncode == 0
+
+
+def measure(m: Measure, make_cmd, runs: int, *, ok=(0,), prepare=None, timeout: float = 1800) -> Measure:  # type: ignore[no-untyped-def]
+    """Run ``make_cmd()`` ``runs`` times (``prepare()`` before each, untimed) and keep times and peak memory."""
+    for _ in range(runs):
+        ctx = prepare() if prepare else None
+        cmd = make_cmd(ctx) if prepare else make_cmd()
+        seconds, peak, rc, last = run_once(cmd, timeout=timeout)
+        m.rc = rc
+        if rc not in ok:
+            m.error = f"終了コード {rc}: {last}"[:300]
+            break
+        m.times.append(seconds)
+        if peak is not None:
+            m.peak = max(m.peak or 0, peak)
+    label = f"{m.label} ({m.size:,})" if m.size else m.label
+    med = m.median
+    print(f"  {label:<28} {'—' if med is None else f'{med:7.2f} s'}  "
+          f"{'' if m.peak is None else f'{m.peak / 2**20:7.0f} MB'}  {m.error}", flush=True)
+    return m
+
+
+# --- data --------------------------------------------------------------------------------------
+def _generator_stamp() -> str:
+    return hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:16]
+
+
+def ensure_catalogue(size: int) -> tuple[Path, float | None]:
+    """benchmarks/data/ws_<size> (regenerated when the generator changed); returns (workspace, seconds or None)."""
+    ws = DATA / f"ws_{size}"
+    stamp = ws / ".stamp"
+    if stamp.exists() and stamp.read_text() == _generator_stamp() and (ws / "workbooks" / "catalogue.xlsx").exists():
+        return ws, None
+    if ws.exists():
+        shutil.rmtree(ws)
+    start = time.perf_counter()
+    subprocess.run([PY, str(HERE / "generate.py"), "--records", str(size), "--out", str(ws)], check=True)
+    stamp.write_text(_generator_stamp())
+    return ws, time.perf_counter() - start
+
+
+def ensure_import_source(size: int) -> Path:
+    path = DATA / f"import_{size}.xlsx"
+    stamp = path.with_suffix(".stamp")
+    if path.exists() and stamp.exists() and stamp.read_text() == _generator_stamp():
+        return path
+    subprocess.run([PY, str(HERE / "generate.py"), "--import-rows", str(size), "--out", str(path)], check=True)
+    stamp.write_text(_generator_stamp())
+    return path
+
+
+def fresh_copy(ws: Path, name: str) -> Path:
+    target = OUT / name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(ws, target, ignore=shutil.ignore_patterns(".history", "exports"))
+    (target / "exports").mkdir(exist_ok=True)
+    return target
+
+
+def empty_workspace(ws: Path, name: str) -> Path:
+    """A new workspace whose settings (districts, coordinators…) come from the generated master."""
+    target = OUT / name
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    subprocess.run([*shigen_cmd(), "--workspace", str(target), "init", "--settings",
+                    str(ws / "workbooks" / "catalogue.xlsx")], check=True, capture_output=True)
+    return target
+
+
+# --- the benchmark -------------------------------------------------------------------------------
+def bench_size(size: int, runs: int, commands: set[str], present: dict[str, bool], baselines: bool,
+               timeout: float) -> list[Measure]:
+    print(f"\n■ {size:,} 件", flush=True)
+    ws, gen_seconds = ensure_catalogue(size)
+    master = ws / "workbooks" / "catalogue.xlsx"
+    results: list[Measure] = []
+    if gen_seconds is not None:
+        g = Measure(size, "(生成) generate.py")
+        g.times = [gen_seconds]
+        results.append(g)
+    sh = shigen_cmd()
+
+    def skipped(label: str, why: str) -> None:
+        m = Measure(size, label, skipped=why)
+        print(f"  {label:<28} 省略: {why}")
+        results.append(m)
+
+    if baselines:
+        code = ("from python_calamine import CalamineWorkbook as W; "
+                f"W.from_path({str(master)!r}).get_sheet_by_name('資源一覧').to_python()")
+        results.append(measure(Measure(size, "基準: python-calamine"), lambda: [PY, "-c", code], runs, timeout=timeout))
+        code = f"import pandas as pd; pd.read_excel({str(master)!r}, sheet_name='資源一覧', engine='openpyxl', dtype=str)"
+        results.append(measure(Measure(size, "基準: pandas(openpyxl)"), lambda: [PY, "-c", code],
+                               1 if size >= BIG else runs, timeout=timeout))
+
+    def want(cmd: str) -> bool:
+        if cmd not in commands:
+            return False
+        if not present.get(cmd):
+            skipped(cmd, f"shigen {cmd} がまだありません")
+            return False
+        return True
+
+    if want("import"):
+        if size > 20000:
+            skipped("import", "取り込みは 20,000 行までを測ります")
+        else:
+            src = ensure_import_source(size)
+            results.append(measure(Measure(size, "import"), lambda w: [*sh, "--workspace", str(w), "import", str(src),
+                                                                       "--by", "bench"],
+                                   runs, ok=(0, 1), prepare=lambda: empty_workspace(ws, f"import_{size}"),
+                                   timeout=timeout))
+    if want("audit"):
+        results.append(measure(Measure(size, "audit"), lambda: [*sh, "--workspace", str(ws), "audit"], runs, ok=(0, 1),
+                               timeout=timeout))
+    if "assign" in commands and present.get("assign"):
+        assign_m = Measure(size, "assign")
+        collect_m = Measure(size, "collect")
+        for _ in range(runs):
+            copy = fresh_copy(ws, f"assign_{size}")
+            before = set((copy / "exports").rglob("*.xlsx"))
+            s, peak, rc, last = run_once([*sh, "--workspace", str(copy), "assign", "--by", "district", "--year", YEAR],
+                                         timeout=timeout)
+            if rc not in (0, 1):
+                assign_m.error = f"終了コード {rc}: {last}"[:300]
+                break
+            assign_m.times.append(s)
+            assign_m.peak = max(assign_m.peak or 0, peak or 0) or None
+            books = sorted(set((copy / "exports").rglob("*.xlsx")) - before)
+            if "collect" in commands and present.get("collect") and books:
+                s, peak, rc, last = run_once([*sh, "--workspace", str(copy), "collect", *map(str, books)],
+                                             timeout=timeout)
+                if rc not in (0, 1):
+                    collect_m.error = f"終了コード {rc}: {last}"[:300]
+                else:
+                    collect_m.times.append(s)
+                    collect_m.peak = max(collect_m.peak or 0, peak or 0) or None
+            elif "collect" in commands and present.get("collect"):
+                collect_m.error = "assign が更新用ブックを書き出しませんでした"
+        for m in (assign_m, collect_m):
+            if m.label == "collect" and ("collect" not in commands or not present.get("collect")):
+                continue
+            med = m.median
+            print(f"  {m.label:<28} {'—' if med is None else f'{med:7.2f} s'}  "
+                  f"{'' if m.peak is None else f'{m.peak / 2**20:7.0f} MB'}  {m.error}", flush=True)
+            results.append(m)
+        if "collect" in commands and not present.get("collect"):
+            skipped("collect", "shigen collect がまだありません")
+    elif "assign" in commands:
+        skipped("assign", "shigen assign がまだありません")
+        if "collect" in commands:
+            skipped("collect", "shigen collect がまだありません(assign の更新用ブックが必要)")
+    if want("export"):
+        for fmt in ("xlsx", "docx", "csv"):
+            out = OUT / f"export_{size}.{fmt}"
+            results.append(measure(Measure(size, f"export {fmt}"),
+                                   lambda fmt=fmt, out=out: [*sh, "--workspace", str(ws), "export", "--format", fmt,
+                                                             "--output", str(out)], runs, timeout=timeout))
+    if want("coverage"):
+        results.append(measure(Measure(size, "coverage"), lambda: [*sh, "--workspace", str(ws), "coverage"], runs,
+                               timeout=timeout))
+        results.append(measure(Measure(size, "coverage xlsx"),
+                               lambda: [*sh, "--workspace", str(ws), "coverage", "--format", "xlsx", "--output",
+                                        str(OUT / f"coverage_{size}.xlsx")], runs, timeout=timeout))
+    if want("find"):
+        district = _first_district(master)
+        results.append(measure(Measure(size, "find"),
+                               lambda: [*sh, "--workspace", str(ws), "find", "配食", "--district", district], runs,
+                               timeout=timeout))
+        results.append(measure(Measure(size, "find --day --free"),
+                               lambda: [*sh, "--workspace", str(ws), "find", "--day", "土", "--free"], runs,
+                               timeout=timeout))
+    return results
+
+
+def _first_district(master: Path) -> str:
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name("地区").to_python()
+    return str(rows[1][0]) if len(rows) > 1 else ""
+
+
+# --- report --------------------------------------------------------------------------------------
+def machine() -> list[tuple[str, str]]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # sysconf is POSIX only
+        ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GB:.1f} GB"
+    try:
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except (OSError, AttributeError):
+        load = ""
+    versions = []
+    for mod in ("python_calamine", "openpyxl", "xlsxwriter", "pandas", "docx"):
+        try:
+            from importlib.metadata import version
+
+            name = {"docx": "python-docx", "python_calamine": "python-calamine"}.get(mod, mod)
+            versions.append(f"{name} {version(name)}")
+        except Exception:
+            continue
+    return [("日時", dt.datetime.now().strftime("%Y-%m-%d %H:%M")), ("CPU", cpu or "不明"),
+            ("コア数", str(os.cpu_count())), ("メモリ", ram or "不明"), ("Python", platform.python_version()),
+            ("OS", platform.platform()), ("開始時の負荷(loadavg)", load or "—"), ("ライブラリ", "、".join(versions))]
+
+
+def _fmt_s(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _fmt_mb(x: int | None) -> str:
+    return "—" if x is None else f"{x / 2**20:,.0f}"
+
+
+def verdicts(results: list[Measure], help_m: Measure, pass_m: Measure) -> list[tuple[str, str, str, str]]:
+    """(target, measured, result, note) rows."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "—" if ok is None else ("✅ 達成" if ok else "❌ 未達")
+
+    med = help_m.median
+    rows.append(("`shigen --help` < 0.5 s", f"{_fmt_s(med)} s(python -c pass {_fmt_s(pass_m.median)} s)",
+                 verdict(None if med is None else med < HELP_TARGET), ""))
+    by = {(m.size, m.label): m for m in results}
+    small = [m for m in results if m.size == SMALL and not m.label.startswith(("基準", "(生成)"))]
+    if small:
+        for m in small:
+            if m.skipped:
+                rows.append((f"1,500 件: {m.label} < 2 s", "—", "省略", m.skipped))
+            else:
+                rows.append((f"1,500 件: {m.label} < 2 s", f"{_fmt_s(m.median)} s",
+                             verdict(None if m.median is None else m.median < SMALL_TARGET), m.error))
+    for (size, label), target in TARGETS.items():
+        labels = [label] if label != "find" else ["find", "find --day --free"]
+        for lab in labels:
+            m = by.get((size, lab))
+            if m is None:
+                continue
+            if m.skipped:
+                rows.append((f"{size:,} 件: {lab} < {target:g} s", "—", "省略", m.skipped))
+                continue
+            rows.append((f"{size:,} 件: {lab} < {target:g} s", f"{_fmt_s(m.median)} s",
+                         verdict(None if m.median is None else m.median < target), m.error))
+    audit, cal = by.get((BIG, "audit")), by.get((BIG, "基準: python-calamine"))
+    if audit and cal and audit.median and cal.median:
+        ratio = audit.median / cal.median
+        rows.append(("200,000 件: audit ≤ 3 × calamine の読み込み", f"{ratio:.1f} 倍", verdict(ratio <= BIG_CALAMINE_RATIO), ""))
+    big = [m for m in results if m.size == BIG and m.peak is not None and not m.label.startswith(("基準", "(生成)"))]
+    for m in big:
+        rows.append((f"200,000 件: {m.label} のピークメモリ < 2 GB", f"{_fmt_mb(m.peak)} MB", verdict(m.peak < BIG_MEMORY), ""))
+    return rows
+
+
+def write_report(results: list[Measure], help_m: Measure, pass_m: Measure, present: dict[str, bool],
+                 sizes: list[int], runs: dict[int, int], path: Path) -> None:
+    lines = ["# shigen ベンチマーク結果", "",
+             "`make bench`(`benchmarks/run.py`)が書き出します。各コマンドをひとつのプロセスとして起動から終了まで測り、"
+             "複数回の中央値を示します。台帳は `benchmarks/generate.py` が作る架空のデータ(5% に誤りを仕込んだもの)です。",
+             "", "## 実行環境", "", "| 項目 | 値 |", "| --- | --- |"]
+    lines += [f"| {k} | {v} |" for k, v in machine()]
+    lines += ["", f"件数: {', '.join(f'{s:,}' for s in sizes)}(回数: "
+              + "、".join(f"{s:,} 件 {runs[s]} 回" for s in sizes) + ")", ""]
+    missing = [c for c in COMMANDS if not present.get(c)]
+    if missing:
+        lines += [f"**まだないコマンド(省略)**: {', '.join(missing)}", ""]
+    lines += ["## 目標と結果", "", "| 目標 | 測定値 | 結果 | 備考 |", "| --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in verdicts(results, help_m, pass_m)]
+    lines += ["", "## すべての測定", "",
+              "比は、同じブックを python-calamine だけで読む時間・pandas(openpyxl)で読む時間に対する倍率です"
+              "(どちらも Python の起動と import を含みます)。", "",
+              "| 件数 | 測定 | 中央値 (s) | 回数 | ピークメモリ (MB) | calamine 比 | pandas 比 | 備考 |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines.append(f"| — | python -c pass | {_fmt_s(pass_m.median)} | {len(pass_m.times)} | {_fmt_mb(pass_m.peak)} | | | |")
+    lines.append(f"| — | shigen --help | {_fmt_s(help_m.median)} | {len(help_m.times)} | {_fmt_mb(help_m.peak)} | | | "
+                 f"{help_m.error} |")
+    base = {(m.size, m.label): m.median for m in results if m.label.startswith("基準")}
+    for m in results:
+        cal = base.get((m.size, "基準: python-calamine"))
+        pdm = base.get((m.size, "基準: pandas(openpyxl)"))
+        med = m.median
+        command = not m.label.startswith(("基準", "(生成)"))
+        r1 = f"{med / cal:.1f}" if med and cal and command else ""
+        r2 = f"{med / pdm:.2f}" if med and pdm and command else ""
+        note = m.skipped and f"省略: {m.skipped}" or m.error
+        lines.append(f"| {m.size:,} | {m.label} | {_fmt_s(med)} | {len(m.times)} | {_fmt_mb(m.peak)} | {r1} | {r2} | "
+                     f"{note} |")
+    if NOTES.exists():
+        lines += ["", NOTES.read_text(encoding="utf-8").strip()]
+    lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="shigen の各コマンドの所要時間とメモリを測り、benchmarks/RESULTS.md に書きます。")
+    ap.add_argument("--sizes", default="1500,20000,200000", help="台帳の件数(カンマ区切り)")
+    ap.add_argument("--runs", type=int, default=0, help="各測定の回数(既定: 1,500 件 5 回、20,000 件 3 回、200,000 件 1 回)")
+    ap.add_argument("--quick", action="store_true", help="1,500 件と 20,000 件を 1 回ずつ(手早く確かめる)")
+    ap.add_argument("--commands", default=",".join(COMMANDS), help="測るコマンド(カンマ区切り)")
+    ap.add_argument("--no-baselines", action="store_true", help="calamine / pandas の基準を測りません")
+    ap.add_argument("--timeout", type=float, default=1800, help="1 回の実行の上限(秒)")
+    ap.add_argument("--output", type=Path, default=RESULTS, help="結果の Markdown(既定: benchmarks/RESULTS.md)")
+    args = ap.parse_args(argv)
+
+    sizes = [1500, 20000] if args.quick else [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    runs = {s: (1 if args.quick else args.runs or (5 if s <= 1500 else 3 if s <= 20000 else 1)) for s in sizes}
+    commands = {c.strip() for c in args.commands.split(",") if c.strip()}
+    DATA.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    present = {c: available(c) for c in COMMANDS}
+    print("コマンド: " + "、".join(f"{c}{'' if ok else '(なし)'}" for c, ok in present.items()))
+    print("■ 起動")
+    help_runs = 3 if args.quick else 10
+    pass_m = measure(Measure(None, "python -c pass"), lambda: [PY, "-c", "pass"], help_runs)
+    help_m = measure(Measure(None, "shigen --help"), lambda: [*shigen_cmd(), "--help"], help_runs)
+
+    results: list[Measure] = []
+    for size in sizes:
+        results += bench_size(size, runs[size], commands, present, not args.no_baselines, args.timeout)
+        write_report(results, help_m, pass_m, present, sizes, runs, args.output)  # partial results survive a crash
+    write_report(results, help_m, pass_m, present, sizes, runs, args.output)
+    print(f"\n書き出しました: {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
