@@ -403,9 +403,9 @@ SHEETS_A: dict[str, list[tuple[str, ...]]] = {
 }
 
 HEADER_A_TOP = ("No.", "事業所名", "住所", "連絡先", None, "対応エリア", "サービス内容・料金", "受付時間", "支払\n方法",
-                "確認日")
-HEADER_A_SUB = (None, None, None, "電話", "FAX", None, None, None, None, None)
-WIDTHS_A = (5, 30, 30, 16, 16, 22, 48, 18, 14, 14)
+                "確認日", "掲載許可", "公開区分")
+HEADER_A_SUB = (None, None, None, "電話", "FAX", None, None, None, None, None, None, None)
+WIDTHS_A = (5, 30, 30, 16, 16, 22, 48, 18, 14, 14, 8, 10)
 FOOTNOTES_A = (
     "※料金は税込みです。最新の内容は各事業所に確認してください。",
     "※掲載は各事業所の了解を得ています（令和5年3月 みどり野市社会福祉協議会 調べ）。",
@@ -464,8 +464,11 @@ def write_file_a(path: Path) -> int:
             no += 1
             total += 1
             name_, addr, tel, fax, area, content, hours, pay, conf = rec
+            # the provider's permission to publish (most gave it; a few were never asked or refused)
+            consent = None if total % 10 == 7 else ("×" if total % 23 == 0 else "○")
+            scope = "関係者のみ" if total % 13 == 5 else "一般"
             values = [no, name_, addr, tel or None, fax or None, area or None, content, hours, pay,
-                      _confirm_value(conf)]
+                      _confirm_value(conf), consent, scope]
             for col, v in enumerate(values, start=1):
                 c = ws.cell(row=r, column=col, value=v)
                 c.border = BOX
