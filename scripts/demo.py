@@ -81,9 +81,10 @@ def main() -> None:
 
     step("8. 地区ごとの資源の偏りと、ニーズに合う資源の検索")
     if available("coverage"):
-        shigen("coverage")
+        shigen("coverage", "--as-of", AS_OF)
+        shigen("coverage", "--as-of", AS_OF, "--format", "xlsx")
     if available("find"):
-        shigen("find", "配食", "--district", "北地区")
+        shigen("find", "配食", "--district", "北地区", "--as-of", AS_OF)
 
     step("9. 台帳の概要")
     shigen("status")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import schema as S
 from .errors import UsageError
-from .model import Catalogue, District, Freshness, Record, covered_districts, freshness, is_city_wide, match_genre
+from .model import AreaIndex, Catalogue, District, Freshness, Record, freshness, is_city_wide, match_genre
 from .text import sort_key
 
 NO_GENRE = "(ジャンルなし)"
@@ -208,15 +208,15 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
     shared: Counter[tuple[str, str]] = Counter()  # how many local resources two districts share
     # (genre, district) → resources usable there but not everywhere, for the gaps' "nearby" lists
     local: dict[tuple[str, str], list[tuple[Record, bool, frozenset[str]]]] = defaultdict(list)
-    where_cache: dict[tuple[str, str], frozenset[str]] = {}
-    known = set(names)
+    index = AreaIndex(districts)
+    known = frozenset(names)
+    everywhere = {g: Cell() for g in genre_list}  # usable in every district: added to each row at the end
+    everywhere_non_ins = 0
     stale_cache: dict[str, bool] = {}
     for r in active:
-        key = (r.get("district"), r.get("area"))
-        where = where_cache.get(key)
-        if where is None:
-            where = frozenset(covered_districts(r, districts)) & known
-            where_cache[key] = where
+        where = index.covered(r)
+        if not where <= known:
+            where = where & known
         if not where:
             unplaced.append(r.id)
             continue
@@ -226,6 +226,23 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
         if stale is None:
             stale = stale_cache[confirmed] = freshness(r, as_of, cycle) in STALE_STATES
         non_insurance = r.get("category") == S.CATEGORY_NON_INSURANCE
+        gt = genre_totals[g]
+        if stale:
+            gt.stale += 1
+            total.stale += 1
+        else:
+            gt.fresh += 1
+            total.fresh += 1
+            if non_insurance:
+                non_ins_total += 1
+        if len(where) == len(names):  # city-wide (or covering every district): counted once per row below
+            ev = everywhere[g]
+            if stale:
+                ev.stale += 1
+            else:
+                ev.fresh += 1
+                everywhere_non_ins += non_insurance
+            continue
         for d in where:
             c = cells[(d, g)]
             t = district_totals[d]
@@ -237,23 +254,23 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
                 t.fresh += 1
                 if non_insurance:
                     non_ins[d] += 1
-        gt = genre_totals[g]
-        if stale:
-            gt.stale += 1
-            total.stale += 1
-        else:
-            gt.fresh += 1
-            total.fresh += 1
-            if non_insurance:
-                non_ins_total += 1
-        if len(where) < len(names):  # a resource usable everywhere can never be "nearby" to a gap
-            for d in where:
-                local[(g, d)].append((r, stale, where))
-        if 1 < len(where) < len(names) and not is_city_wide(r.get("area")):
+            local[(g, d)].append((r, stale, where))  # candidates for the gaps' "nearby" lists
+        if len(where) > 1 and not is_city_wide(r.get("area")):
             ordered_where = sorted(where)
             for i, a in enumerate(ordered_where):
                 for b in ordered_where[i + 1:]:
                     shared[(a, b)] += 1
+    ev_fresh = sum(c.fresh for c in everywhere.values())
+    ev_stale = sum(c.stale for c in everywhere.values())
+    for d in names:
+        for g, ev in everywhere.items():
+            if ev.fresh or ev.stale:
+                c = cells[(d, g)]
+                c.fresh += ev.fresh
+                c.stale += ev.stale
+        district_totals[d].fresh += ev_fresh
+        district_totals[d].stale += ev_stale
+        non_ins[d] += everywhere_non_ins
 
     neighbours, source = _neighbours(districts, shared)
     gaps = []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import schema as S
 from .errors import UsageError
-from .model import Catalogue, District, Freshness, Record, covered_districts, freshness, match_genre
+from .model import AreaIndex, Catalogue, District, Freshness, Record, freshness, match_genre
 from .text import search_key, sort_key, to_hiragana
 
 SEARCH_KEYS = ("name", "kana", "genre", "operator", "content", "notes", "target", "fee")
@@ -367,7 +367,7 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
     genre_keys = {g.name: [search_key(x) for x in (g.name, *g.synonyms)] for g in cat.genres}
     genre_rank = {g: i for i, g in enumerate(cat.genre_names())}
     cycle = cat.settings.cycle_months
-    where_cache: dict[tuple[str, str], bool] = {}
+    index = AreaIndex(cat.districts) if d_obj is not None else None
 
     candidates: list[tuple[Record, DayInfo | None]] = []
     searched = unknown_day = 0
@@ -380,14 +380,8 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
             continue
         if free and not is_free(r):
             continue
-        if d_obj is not None:
-            key = (r.get("district"), r.get("area"))
-            ok = where_cache.get(key)
-            if ok is None:
-                ok = d_obj.name in covered_districts(r, cat.districts)
-                where_cache[key] = ok
-            if not ok:
-                continue
+        if index is not None and d_obj.name not in index.covered(r):  # type: ignore[union-attr]
+            continue
         info = parse_days(r.get("days"), r.get("closed_days")) if days_wanted else None
         if info is not None:
             if info.days is None:

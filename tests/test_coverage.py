@@ -160,3 +160,14 @@ def test_xlsx_heat_map_gap_sheet_and_print_setup(ws, cli, tmp_path):
     north = [r for r in gap_rows if r[0] == "北地区" and r[1] == "移動販売"]
     assert north and {r[3] for r in north} >= {"南浜移動販売"}
     assert gaps.page_setup.orientation == "landscape"
+
+
+@pytest.mark.parametrize(("district", "area"), [
+    ("中央地区", "市内全域"), ("北地区", "北地区、汐見"), ("東地区", "東台、緑町"), ("", "南浜・港町"), ("南地区", ""),
+    ("", "北と東の一部"), ("西地区", "本町"), ("", "朝日ヶ丘周辺"), ("中央地区", "全域(離島を除く)"), ("", ""),
+])
+def test_area_index_agrees_with_covered_districts(district, area):
+    from shigen.model import AreaIndex, Record, covered_districts
+
+    rec = Record({"district": district, "area": area})
+    assert AreaIndex(DISTRICTS).covered(rec) == covered_districts(rec, DISTRICTS)

@@ -76,10 +76,13 @@ def _table(result, limit: int):  # type: ignore[no-untyped-def]
     rows = []
     for h in result.hits[:limit]:
         r = h.record
-        name = r.name + ("(非公開)" if not r.is_publishable else "")
+        name = r.name + ("" if r.is_publishable else " *")
         confirmed = escape(r.get("last_confirmed") or "未確認")
         if h.stale:
             confirmed = f"[yellow]{confirmed}[/]"
         rows.append([escape(name), escape(r.get("genre")), escape(r.get("phone") or r.get("mobile")), h.days.label(),
                      escape(r.get("fee") or r.get("paid")), escape(r.get("area") or r.get("district")), confirmed])
-    return styled_table(f"検索結果: {result.conditions()} — {len(result.hits)} 件", columns, rows)
+    table = styled_table(f"検索結果: {result.conditions()} — {len(result.hits)} 件", columns, rows)
+    if any(not h.record.is_publishable for h in result.hits[:limit]):
+        table.caption = "* = 関係者のみ(公開範囲・掲載同意が整っていないため、利用者向けの案内には載せません)"
+    return table
