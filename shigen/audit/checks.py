@@ -34,6 +34,19 @@ NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "該当なし", "�
 NOT_CHECKED_FOR_PLACEHOLDERS = frozenset({"id", "memo", "source"})  # 内部メモ may say 要確認: that is its job
 
 
+def _find_placeholders(record: Record) -> tuple[str, ...]:
+    values = record.values
+    found = []
+    anywhere = PLACEHOLDER_ANYWHERE.search("\x1f".join(values.values())) is not None
+    for key, value in values.items():
+        if not value or key in NOT_CHECKED_FOR_PLACEHOLDERS:
+            continue
+        short = len(value) <= 8 and (value in PLACEHOLDER_WORDS or value.strip(_BRACKETS) in PLACEHOLDER_WORDS)
+        if short or (anywhere and PLACEHOLDER_ANYWHERE.search(value)):
+            found.append(key)
+    return tuple(found)
+
+
 def placeholder(value: str) -> bool:
     """True when ``value`` is a stand-in (要確認, ？, 未定, -, ＊…) rather than a value."""
     if not value:
@@ -45,6 +58,12 @@ def placeholder(value: str) -> bool:
         if stripped != value and stripped in PLACEHOLDER_WORDS:
             return True
     return PLACEHOLDER_ANYWHERE.search(value) is not None
+
+
+_HYPHENATED = re.compile(r"(0\d{1,4}-\d{1,4})-(\d{4})")
+_EMAIL_FAST = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
+_URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
+_POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
 
 
 # --- the context shared by every check ------------------------------------------------
@@ -85,6 +104,9 @@ class Context:
     town_district: dict[str, str] = field(default_factory=dict)
     _address_cache: dict[str, str] = field(default_factory=dict)
     _phone_cache: dict[str, Phone] = field(default_factory=dict)
+    _shape_cache: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict)
+    _placeholder_record: Record | None = None
+    _placeholder_keys: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None) -> Context:
@@ -112,10 +134,29 @@ class Context:
                        record.get("district"), sheet, row, header, value, message, hint, file, related)
 
     def phone(self, value: str) -> Phone:
-        """normalize_phone with the catalogue's default area code, remembered for the whole audit."""
+        """normalize_phone with the catalogue's default area code, fast for numbers already well written.
+
+        A Japanese number's validity and grouping depend on its leading digits only, so a value shaped
+        like 0479-62-1111 is judged once per "0479-62" and the answer reused (checked against
+        phonenumbers in tests/test_audit.py).
+        """
         found = self._phone_cache.get(value)
-        if found is None:
-            found = normalize_phone(value, self.area_code)
+        if found is not None:
+            return found
+        m = _HYPHENATED.fullmatch(value)
+        if m:
+            shape = self._shape_cache.get(m.group(1))
+            if shape is None:
+                found = normalize_phone(value, self.area_code)
+                self._shape_cache[m.group(1)] = (found.valid, found.valid and found.number == value, found.mobile)
+                return found
+            valid, as_written, mobile = shape
+            if not valid:
+                return Phone(value, False)
+            if as_written:
+                return Phone(value, True, mobile)
+        found = normalize_phone(value, self.area_code)
+        if len(self._phone_cache) < 200_000:
             self._phone_cache[value] = found
         return found
 
@@ -125,6 +166,13 @@ class Context:
             return ""
         p = self.phone(value)
         return p.number if p.valid else ""
+
+    def placeholder_keys(self, record: Record) -> tuple[str, ...]:
+        """Keys of the record's fields that hold a placeholder (computed once per record)."""
+        if record is not self._placeholder_record:
+            self._placeholder_record = record
+            self._placeholder_keys = _find_placeholders(record)
+        return self._placeholder_keys
 
     def district_of_address(self, address: str) -> str:
         """The district whose town (町名) appears in the address; the longest town wins (as model.district_for_address)."""
@@ -149,22 +197,21 @@ def is_closed(record: Record) -> bool:
 
 # --- the checks ------------------------------------------------------------------------
 def check_placeholders(record: Record, ctx: Context) -> Iterator[Finding]:
-    for key, value in record.values.items():
-        if value and key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value):
-            yield ctx.finding("placeholder", record, key, value)
+    for key in ctx.placeholder_keys(record):
+        yield ctx.finding("placeholder", record, key)
 
 
-def _usable(record: Record, key: str) -> str:
+def _usable(record: Record, key: str, ctx: Context) -> str:
     """The value when it should be validated: not empty and not a placeholder."""
-    value = record.get(key)
-    if not value or placeholder(value):
+    value = record.values.get(key, "")
+    if not value or key in ctx.placeholder_keys(record):
         return ""
     return value
 
 
 def check_phones(record: Record, ctx: Context) -> Iterator[Finding]:
     for key in S.PHONE_KEYS:
-        value = _usable(record, key)
+        value = _usable(record, key, ctx)
         if not value or value in NONE_WORDS:
             continue
         if not ctx.phone(value).valid:
@@ -172,20 +219,20 @@ def check_phones(record: Record, ctx: Context) -> Iterator[Finding]:
 
 
 def check_email(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "email")
-    if value and value not in NONE_WORDS and not normalize_email(value)[1]:
+    value = _usable(record, "email", ctx)
+    if value and value not in NONE_WORDS and not _EMAIL_FAST.fullmatch(value) and not normalize_email(value)[1]:
         yield ctx.finding("invalid-email", record, "email", value)
 
 
 def check_url(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "url")
-    if value and value not in NONE_WORDS and not normalize_url(value)[1]:
+    value = _usable(record, "url", ctx)
+    if value and value not in NONE_WORDS and not _URL_FAST.fullmatch(value) and not normalize_url(value)[1]:
         yield ctx.finding("invalid-url", record, "url", value)
 
 
 def check_postal_code(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "postal_code")
-    if value and not normalize_postal(value)[1]:
+    value = _usable(record, "postal_code", ctx)
+    if value and not _POSTAL_FAST.fullmatch(value) and not normalize_postal(value)[1]:
         yield ctx.finding("invalid-postal-code", record, "postal_code", value)
 
 
@@ -209,7 +256,7 @@ def _parse_iso(value: str) -> dt.date | None:
 
 def check_dates(record: Record, ctx: Context) -> Iterator[Finding]:
     for key in S.DATE_KEYS:
-        value = _usable(record, key)
+        value = _usable(record, key, ctx)
         if value:
             detail = _date_problem(value, ctx.as_of)
             if detail:
@@ -218,7 +265,7 @@ def check_dates(record: Record, ctx: Context) -> Iterator[Finding]:
 
 def check_choices(record: Record, ctx: Context) -> Iterator[Finding]:
     for key in S.ENUM_KEYS:
-        value = _usable(record, key)
+        value = _usable(record, key, ctx)
         if value:
             choices = S.FIELD_BY_KEY[key].choices
             if value not in choices:
@@ -226,7 +273,7 @@ def check_choices(record: Record, ctx: Context) -> Iterator[Finding]:
 
 
 def check_genre(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "genre")
+    value = _usable(record, "genre", ctx)
     if value and value not in ctx.genres:
         guess = match_genre(value, ctx.genres.values())
         detail = f"『{guess}』のことでしょうか。" if guess else ""
@@ -240,7 +287,7 @@ def _known_district(value: str, ctx: Context) -> bool:
 def check_district(record: Record, ctx: Context) -> Iterator[Finding]:
     if not ctx.district_names:
         return  # no 地区 sheet filled in yet: nothing to compare with
-    value = _usable(record, "district")
+    value = _usable(record, "district", ctx)
     if value and not _known_district(value, ctx):
         guess = next((d.name for d in ctx.cat.districts if value in (d.short, d.name) or d.short in value), "")
         detail = f"『{guess}』のことでしょうか。" if guess else ""
@@ -251,7 +298,7 @@ def check_district_mismatch(record: Record, ctx: Context) -> Iterator[Finding]:
     district = record.get("district")
     if district not in ctx.district_names:
         return
-    address = _usable(record, "address")
+    address = _usable(record, "address", ctx)
     located = ctx.district_of_address(address)
     if located and located != district:
         yield ctx.finding("district-mismatch", record, "district", address, detail=located)
@@ -290,7 +337,7 @@ def check_freshness(record: Record, ctx: Context) -> Iterator[Finding]:
     if is_closed(record):
         return
     value = record.get("last_confirmed")
-    if value and (placeholder(value) or _date_problem(value, ctx.as_of)):
+    if value and ("last_confirmed" in ctx.placeholder_keys(record) or _date_problem(value, ctx.as_of)):
         return  # reported as placeholder / invalid-date
     state = record_freshness(record, ctx)
     if state is Freshness.NEVER:

@@ -16,7 +16,8 @@ A candidate pair is reported when (reasons, any of):
 - 住所が同じで名称が似ている — the same address and names at least :data:`NAME_SIMILAR` similar
   (or one name contained in the other).
 
-and nothing contradicts it: two different addresses (neither contained in the other), two
+and nothing contradicts it: two different addresses (equal after folding, or one the other plus a
+leading 市名 or a trailing 建物名, count as the same), two
 different genres (unless the names are equal), or for the name reasons two different districts or
 different numbers in the names (第1/第2, 1号店/2号店).
 """
@@ -35,9 +36,10 @@ from rapidfuzz.distance import Indel
 from ..model import Record
 from ..text import address_key, name_key
 
-SMALL_BLOCK = 30  # blocks up to this size are compared pair by pair
+SMALL_BLOCK = 12  # blocks up to this size are compared pair by pair
+CDIST_LIMIT = 3000  # larger blocks (one number shared by thousands) are compared within the window only
 WINDOW = 8  # neighbours compared in a larger block, or between sorted name keys
-NAME_NEAR = 0.9  # Indel similarity of name keys for "名称がほぼ同じ"
+NAME_NEAR = 0.85  # Indel similarity of name keys for "名称がほぼ同じ" (one typo in a 7-character name)
 NAME_SIMILAR = 0.6  # … for "住所が同じで名称が似ている" and for a shared phone number
 
 REASON_PHONE = "電話番号が同じ"
@@ -81,7 +83,7 @@ def _keys(record: Record, phone_of: Callable[[str], str], municipality: str) -> 
     phones = frozenset(p for p in (phone_of(record.get("phone")), phone_of(record.get("mobile"))) if p)
     address = record.get("address")
     akey = _address_block_key(address, municipality) if address else ""
-    digits = tuple(_DIGITS.findall(unicodedata.normalize("NFKC", record.name)))
+    digits = tuple(_DIGITS.findall(name))  # name_key keeps digits, NFKC-folded
     return _Keys(name, phones, akey, record.get("genre"), record.get("district"), digits)
 
 
@@ -98,12 +100,24 @@ def _contains(a: str, b: str) -> bool:
     return len(short) >= 3 and short in long_
 
 
+def _address_within(a: str, b: str) -> bool:
+    """Equal, or one is the other with a leading part (市名) or a trailing part (建物名) added."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 3:
+        return False
+    if long_.endswith(short):
+        return True
+    return long_.startswith(short) and not long_[len(short)].isdigit()  # 本町1-2-3 ≠ 本町1-2-31
+
+
 def _same_address(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and (a == b or _contains(a, b)) and any(c.isdigit() for c in min(a, b, key=len))
+    return bool(a) and bool(b) and _address_within(a, b) and _DIGITS.search(min(a, b, key=len)) is not None
 
 
 def _addresses_differ(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and not (a == b or _contains(a, b))
+    return bool(a) and bool(b) and not _address_within(a, b)
 
 
 def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
@@ -126,13 +140,27 @@ def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _block_pairs(members: Sequence[int], keys: Sequence[_Keys]) -> Iterable[tuple[int, int]]:
+def _block_pairs(members: Sequence[int], keys: Sequence[_Keys], *, similar_only: bool) -> Iterable[tuple[int, int]]:
+    """Pairs to compare inside one block: all of a small block; in a larger one the neighbours by name
+    (window) and — when only similar names can be duplicates — every pair whose names are similar
+    (rapidfuzz.process.cdist, in C++)."""
     if len(members) <= SMALL_BLOCK:
         yield from combinations(members, 2)
         return
     ordered = sorted(members, key=lambda i: (keys[i].name, i))
+    window = 2 if similar_only and len(members) <= CDIST_LIMIT else WINDOW  # 2: a name and its longer form
     for pos, i in enumerate(ordered):
-        for j in ordered[pos + 1: pos + 1 + WINDOW]:
+        for j in ordered[pos + 1: pos + 1 + window]:
+            yield (i, j) if i < j else (j, i)
+    if window != WINDOW:
+        import numpy as np
+        from rapidfuzz.process import cdist
+
+        names = [keys[i].name for i in ordered]
+        scores = cdist(names, names, scorer=Indel.normalized_similarity, score_cutoff=NAME_SIMILAR)
+        rows, cols = np.nonzero(np.triu(scores, 1))
+        for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
+            i, j = ordered[a], ordered[b]
             yield (i, j) if i < j else (j, i)
 
 
@@ -151,21 +179,22 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
             by_phone[p].append(i)
         if k.name:
             by_name[k.name].append(i)
-        if k.address and any(c.isdigit() for c in k.address):
+        if k.address and _DIGITS.search(k.address):
             by_address[k.address].append(i)
 
     candidates: set[tuple[int, int]] = set()
-    for block in (by_phone, by_name, by_address):
+    for block, similar_only in ((by_phone, True), (by_name, False), (by_address, True)):
         for members in block.values():
             if len(members) > 1:
-                candidates.update(_block_pairs(members, keys))
+                candidates.update(_block_pairs(members, keys, similar_only=similar_only))
 
     # near-identical names: neighbours among the distinct name keys, sorted forward and reversed
     names = list(by_name)
+    similarity = Indel.normalized_similarity
     for order in (sorted(names), sorted(names, key=lambda s: s[::-1])):
         for pos, a in enumerate(order):
             for b in order[pos + 1: pos + 1 + WINDOW]:
-                if _similarity(a, b) >= NAME_NEAR:
+                if similarity(a, b, score_cutoff=NAME_NEAR):
                     for i in by_name[a][:SMALL_BLOCK]:
                         for j in by_name[b][:SMALL_BLOCK]:
                             candidates.add((i, j) if i < j else (j, i))

@@ -1,0 +1,376 @@
+"""`shigen.audit` as a library: every planted defect is found, clean records raise nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+
+import pytest
+from builders import load, make_workspace, record
+
+from shigen import schema as S
+from shigen.audit import CATALOGUE, audit_catalogue
+from shigen.audit.checks import Context, placeholder, source_locator
+from shigen.audit.duplicates import (
+    REASON_ADDRESS,
+    REASON_NAME,
+    REASON_NAME_NEAR,
+    REASON_PHONE,
+    find_duplicates,
+)
+from shigen.model import Catalogue, Record
+from shigen.text import normalize_phone
+
+AS_OF = dt.date(2027, 4, 1)
+TOWNS = {"中央地区": ("本町", "栄町", "旭町", "駅前"), "北地区": ("北山", "上野", "松原"),
+         "南地区": ("南浜", "汐見", "港町"), "東地区": ("東台", "朝日ヶ丘", "緑町")}
+PREFIXES = ("みどり", "さくら", "ひまわり", "あおば", "たんぽぽ", "こすもす", "やまびこ", "なごみ", "ほほえみ", "すずらん",
+            "つばさ", "わかば", "のぞみ", "かがやき", "あじさい")
+KINDS = (("配食センター", "配食・弁当"), ("移動スーパー", "移動販売"), ("ふれあいサロン", "サロン・交流の場"),
+         ("送迎サービス", "移送・外出支援"), ("家事サポート", "家事援助・生活支援"), ("見守り隊", "見守り・安否確認"),
+         ("訪問理容", "訪問理美容"), ("体操クラブ", "通いの場・体操教室"))
+
+
+def clean(i: int, **overrides: object) -> dict[str, str]:
+    """A complete, clean record, different from every other clean(i) (name, phone, address)."""
+    district = list(TOWNS)[i % 4]
+    town = TOWNS[district][i % len(TOWNS[district])]
+    prefix = PREFIXES[i % len(PREFIXES)]
+    kind, genre = KINDS[(i // len(PREFIXES)) % len(KINDS)]
+    values = record(
+        name=f"{prefix}{kind} {town}", genre=genre, district=district, address=f"みどり野市{town}{i + 1}-{i % 5 + 1}-{i % 7 + 1}",
+        phone=f"0479-6{2 + i % 3}-{1000 + i}", last_confirmed="2026-09-01", kana="",
+    )
+    values.update({k: str(v) for k, v in overrides.items()})
+    return values
+
+
+# (overrides, expected (code, field header)) — one planted defect per record, at least 5 per code
+H = S.header
+PLANTED: list[tuple[dict[str, str], tuple[str, str]]] = [
+    # missing-field
+    ({"content": ""}, ("missing-field", H("content"))),
+    ({"area": ""}, ("missing-field", H("area"))),
+    ({"phone": ""}, ("missing-field", H("phone"))),  # no contact at all
+    ({"phone": "なし"}, ("missing-field", H("phone"))),  # "なし" is not a way to be contacted
+    ({"genre": "買い物支援", "fee": "", "paid": "有償"}, ("missing-field", H("fee"))),  # 有償 → 料金 required
+    ({"genre": "移動販売", "days": ""}, ("missing-field", H("days"))),  # the genre's own required field
+    # stale / never-confirmed / due-soon
+    ({"last_confirmed": "2025-05-01"}, ("stale", H("last_confirmed"))),
+    ({"last_confirmed": "2024-01-15"}, ("stale", H("last_confirmed"))),
+    ({"last_confirmed": "2026-03-31"}, ("stale", H("last_confirmed"))),
+    ({"last_confirmed": "2026-04-01"}, ("stale", H("last_confirmed"))),  # due exactly on the audit day
+    ({"last_confirmed": "平成30年4月1日"}, ("stale", H("last_confirmed"))),  # typed as text in Excel
+    ({"last_confirmed": ""}, ("never-confirmed", H("last_confirmed"))),
+    ({"last_confirmed": "", "confirmed_by": ""}, ("never-confirmed", H("last_confirmed"))),
+    ({"last_confirmed": "", "status": "休止", "visibility": "関係者のみ"}, ("never-confirmed", H("last_confirmed"))),
+    ({"last_confirmed": "", "genre": "移動販売"}, ("never-confirmed", H("last_confirmed"))),
+    ({"last_confirmed": "", "district": "北地区", "address": "みどり野市北山9-9-9"}, ("never-confirmed", H("last_confirmed"))),
+    ({"last_confirmed": "2026-04-02"}, ("due-soon", H("last_confirmed"))),
+    ({"last_confirmed": "2026-04-20"}, ("due-soon", H("last_confirmed"))),
+    ({"last_confirmed": "2026-05-01"}, ("due-soon", H("last_confirmed"))),
+    ({"last_confirmed": "2026-05-30"}, ("due-soon", H("last_confirmed"))),
+    ({"last_confirmed": "R8.5.15"}, ("due-soon", H("last_confirmed"))),
+    # invalid values
+    ({"phone": "0479-62-111"}, ("invalid-phone", H("phone"))),
+    ({"phone": "03-1234"}, ("invalid-phone", H("phone"))),
+    ({"phone": "62-1111"}, ("invalid-phone", H("phone"))),  # no area code and none set in 設定
+    ({"phone": "000-0000-0000"}, ("invalid-phone", H("phone"))),
+    ({"mobile": "090-1234-567"}, ("invalid-phone", H("mobile"))),
+    ({"fax": "0479-62"}, ("invalid-fax", H("fax"))),
+    ({"fax": "12345"}, ("invalid-fax", H("fax"))),
+    ({"fax": "0479-62-22222"}, ("invalid-fax", H("fax"))),
+    ({"fax": "電話と同じ"}, ("invalid-fax", H("fax"))),
+    ({"fax": "99-9999-9999"}, ("invalid-fax", H("fax"))),
+    ({"email": "info@"}, ("invalid-email", H("email"))),
+    ({"email": "info.example.jp"}, ("invalid-email", H("email"))),
+    ({"email": "info@@example.jp"}, ("invalid-email", H("email"))),
+    ({"email": "a b@example.jp"}, ("invalid-email", H("email"))),
+    ({"email": "インフォ@例.jp"}, ("invalid-email", H("email"))),
+    ({"url": "htp://example.jp"}, ("invalid-url", H("url"))),
+    ({"url": "example"}, ("invalid-url", H("url"))),
+    ({"url": "https//example.jp"}, ("invalid-url", H("url"))),
+    ({"url": "ホームページあり"}, ("invalid-url", H("url"))),
+    ({"url": "http:/x"}, ("invalid-url", H("url"))),
+    ({"postal_code": "289-001"}, ("invalid-postal-code", H("postal_code"))),
+    ({"postal_code": "2890"}, ("invalid-postal-code", H("postal_code"))),
+    ({"postal_code": "289-00011"}, ("invalid-postal-code", H("postal_code"))),
+    ({"postal_code": "ABC-DEFG"}, ("invalid-postal-code", H("postal_code"))),
+    ({"postal_code": "〒289-00"}, ("invalid-postal-code", H("postal_code"))),
+    ({"last_confirmed": "2026-13-01"}, ("invalid-date", H("last_confirmed"))),
+    ({"last_confirmed": "去年の春"}, ("invalid-date", H("last_confirmed"))),
+    ({"last_confirmed": "2030-01-01"}, ("invalid-date", H("last_confirmed"))),  # after the audit day
+    ({"updated_at": "R5.13.1"}, ("invalid-date", H("updated_at"))),
+    ({"updated_at": "2026/02/30"}, ("invalid-date", H("updated_at"))),
+    ({"category": "保険外"}, ("invalid-choice", H("category"))),
+    ({"category": "民間"}, ("invalid-choice", H("category"))),
+    ({"paid": "有料"}, ("invalid-choice", H("paid"))),
+    ({"status": "営業中", "visibility": "関係者のみ"}, ("invalid-choice", H("status"))),
+    ({"visibility": "公開"}, ("invalid-choice", H("visibility"))),
+    # genre / district
+    ({"genre": "配食"}, ("unknown-genre", H("genre"))),
+    ({"genre": "お弁当屋さん"}, ("unknown-genre", H("genre"))),
+    ({"genre": "デイサービス"}, ("unknown-genre", H("genre"))),
+    ({"genre": "生きがい・就労"}, ("unknown-genre", H("genre"))),
+    ({"genre": "弁当配達"}, ("unknown-genre", H("genre"))),
+    ({"district": "西地区"}, ("unknown-district", H("district"))),
+    ({"district": "中央"}, ("unknown-district", H("district"))),
+    ({"district": "北部地区"}, ("unknown-district", H("district"))),
+    ({"district": "みどり野地区"}, ("unknown-district", H("district"))),
+    ({"district": "南地区・東地区"}, ("unknown-district", H("district"))),
+    ({"district": "中央地区", "address": "みどり野市北山5-1-1"}, ("district-mismatch", H("district"))),
+    ({"district": "北地区", "address": "みどり野市南浜2-2-2"}, ("district-mismatch", H("district"))),
+    ({"district": "南地区", "address": "千葉県みどり野市朝日ヶ丘3-3"}, ("district-mismatch", H("district"))),
+    ({"district": "東地区", "address": "みどり野市駅前4-4-4 駅前ビル2F"}, ("district-mismatch", H("district"))),
+    ({"district": "中央地区", "address": "みどり野市汐見6-6"}, ("district-mismatch", H("district"))),
+    # placeholders
+    ({"fee": "要確認"}, ("placeholder", H("fee"))),
+    ({"days": "未定"}, ("placeholder", H("days"))),
+    ({"hours": "？"}, ("placeholder", H("hours"))),
+    ({"closed_days": "-"}, ("placeholder", H("closed_days"))),
+    ({"apply": "調査中"}, ("placeholder", H("apply"))),
+    ({"notes": "（要確認）"}, ("placeholder", H("notes"))),
+    ({"target": "＊"}, ("placeholder", H("target"))),
+    ({"hours": "9:00～(要確認)"}, ("placeholder", H("hours"))),
+    ({"operator": "不明"}, ("placeholder", H("operator"))),
+    ({"payment": "後日"}, ("placeholder", H("payment"))),
+    # publication
+    ({"consent": "未"}, ("no-consent", H("consent"))),
+    ({"consent": ""}, ("no-consent", H("consent"))),
+    ({"consent": "拒否"}, ("no-consent", H("consent"))),
+    ({"consent": "未", "genre": "移動販売"}, ("no-consent", H("consent"))),
+    ({"consent": "", "district": "東地区", "address": "みどり野市東台8-1"}, ("no-consent", H("consent"))),
+    ({"status": "休止"}, ("inactive-public", H("visibility"))),
+    ({"status": "休止", "genre": "移動販売"}, ("inactive-public", H("visibility"))),
+    ({"status": "廃止"}, ("inactive-public", H("visibility"))),
+    ({"status": "廃止", "content": "", "last_confirmed": ""}, ("inactive-public", H("visibility"))),  # closed: no more
+    ({"status": "休止", "consent": "未"}, ("inactive-public", H("visibility"))),
+]
+
+# Duplicate pairs: (first, second, reason in the finding). The second record carries the finding.
+DUPLICATES: list[tuple[dict[str, str], dict[str, str], str]] = [
+    ({"name": "株式会社まるみ商店 移動販売", "phone": "0479-62-3301", "address": "", "genre": "移動販売"},
+     {"name": "㈱まるみ商店 移動販売", "phone": "0479-62-3301", "address": "", "genre": "移動販売"}, REASON_PHONE),
+    ({"name": "みどり野デマンドタクシー のりあい号", "phone": "0479-62-1112", "genre": "移送・外出支援", "address": "",
+      "district": "中央地区"},
+     {"name": "みどり野市デマンドタクシー「のりあい号」", "phone": "0479-62-1112", "genre": "移送・外出支援",
+      "address": "", "district": "南地区"}, REASON_PHONE),
+    ({"name": "ＮＰＯ法人 北山たすけあいの会", "phone": "0479-63-8812", "address": "みどり野市北山1-10-4",
+      "district": "北地区", "genre": "家事援助・生活支援"},
+     {"name": "NPO法人北山たすけあいの会", "phone": "", "mobile": "090-5518-2093", "address": "北山1丁目10番4号",
+      "district": "北地区", "genre": "家事援助・生活支援"}, REASON_NAME),
+    ({"name": "株式会社 みどり野給食センター", "phone": "0479-62-4810", "address": "みどり野市本町3-8-12"},
+     {"name": "(株)みどり野給食センター", "phone": "0479-62-4811", "address": "みどり野市本町3丁目8-12"}, REASON_NAME),
+    ({"name": "ひだまり配食サービス", "phone": "0479-64-1201", "address": "みどり野市栄町2-2-2"},
+     {"name": "ひだまり配食サーピス", "phone": "0479-64-1202", "address": ""}, REASON_NAME_NEAR),
+    ({"name": "こもれびの配食センター", "phone": "0479-64-1301", "address": ""},
+     {"name": "こもれび配食センター", "phone": "0479-64-1302", "address": "みどり野市栄町8-1"}, REASON_NAME_NEAR),
+    ({"name": "なかよし弁当", "phone": "0479-64-1401", "address": "みどり野市旭町5-5-5"},
+     {"name": "なかよし弁当 旭町店", "phone": "0479-64-1402", "address": "みどり野市旭町5-5-5"}, REASON_ADDRESS),
+    ({"name": "そよかぜ食堂", "phone": "0479-64-1501", "address": "みどり野市駅前1-1-1", "genre": "地域食堂"},
+     {"name": "そよかぜ食堂 駅前会館会場", "phone": "", "email": "soyokaze@example.jp", "address": "千葉県みどり野市駅前1-1-1",
+      "genre": "地域食堂"}, REASON_ADDRESS),
+]
+
+
+def planted_catalogue(tmp_path):
+    records = [clean(i) for i in range(24)]
+    expected: dict[int, tuple[str, str]] = {}
+    for n, (overrides, exp) in enumerate(PLANTED):
+        expected[len(records)] = exp
+        records.append(clean(100 + n, **overrides))
+    dup_rows: dict[int, tuple[int, str]] = {}
+    for n, (first, second, reason) in enumerate(DUPLICATES):
+        a = clean(300 + 2 * n, **{"district": "中央地区", "genre": "配食・弁当", **first})
+        b = clean(301 + 2 * n, **{"district": "中央地区", "genre": "配食・弁当", **second})
+        for rec in (a, b):
+            if rec["address"] and not any(t in rec["address"] for t in TOWNS[rec["district"]]):
+                rec["district"] = next(d for d, towns in TOWNS.items() if any(t in rec["address"] for t in towns))
+        records.append(a)
+        dup_rows[len(records)] = (len(records) - 1, reason)
+        records.append(b)
+    ws = make_workspace(tmp_path, records)
+    return ws, load(ws), expected, dup_rows
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    ws, cat, expected, dups = planted_catalogue(tmp_path_factory.mktemp("planted"))
+    return ws, cat, expected, dups, audit_catalogue(cat, as_of=AS_OF)
+
+
+def test_fixture_plants_at_least_five_of_every_code():
+    counts = Counter(code for _, (code, _) in PLANTED)
+    counts["duplicate"] = len(DUPLICATES)
+    assert {c.code for c in CATALOGUE} == set(counts)
+    assert min(counts.values()) >= 5, counts
+
+
+def test_every_planted_defect_is_found_and_nothing_else(planted):
+    _, cat, expected, dups, result = planted
+    by_record: dict[int, set[tuple[str, str]]] = {}
+    for f in result.findings:
+        by_record.setdefault(f.index, set()).add((f.code, f.field))
+    for index, exp in expected.items():
+        got = by_record.get(index, set())
+        assert got == {exp}, (cat.records[index].values, got)
+    for index, (_, _) in dups.items():
+        assert by_record.get(index) == {("duplicate", H("name"))}, (cat.records[index].name, by_record.get(index))
+        assert by_record.get(index - 1) is None, cat.records[index - 1].name
+    flagged = set(expected) | set(dups)
+    stray = {i: v for i, v in by_record.items() if i not in flagged}
+    assert stray == {}, {cat.records[i].name: v for i, v in stray.items()}
+
+
+def test_duplicate_findings_name_the_other_record_and_reason(planted):
+    _, cat, _, dups, result = planted
+    found = {f.index: f for f in result.findings if f.code == "duplicate"}
+    for index, (other, reason) in dups.items():
+        f = found[index]
+        assert f.related == cat.records[other].id
+        assert reason in f.message and cat.records[other].name in f.message
+
+
+def test_findings_carry_location_and_text(planted):
+    ws, cat, _, _, result = planted
+    for f in result.findings:
+        rec = cat.records[f.index]
+        assert (f.record_id, f.name, f.sheet, f.row, f.file) == (rec.id, rec.name, S.SHEET_RESOURCES, rec.row,
+                                                                ws.catalogue.name)
+        assert f.message and f.hint and "{" not in f.message
+    severities = [f.severity for f in result.findings]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+
+
+def test_summary_counts(planted):
+    _, cat, expected, dups, result = planted
+    summary = result.to_dict()["summary"]
+    want = Counter(code for code, _ in expected.values())
+    want["duplicate"] = len(dups)
+    assert {k: v for k, v in summary["by_code"].items() if v} == dict(want)
+    assert sum(summary["by_severity"].values()) == len(result.findings)
+    closed = sum(1 for r in cat.records if r.get("status") == "廃止")
+    assert result.audited == len(cat.records) - closed
+    fresh = summary["freshness"]
+    assert sum(fresh.values()) == result.audited
+    assert fresh["期限切れ"] == want["stale"] and fresh["まもなく期限(60日以内)"] == want["due-soon"]
+    comp = {c["field"]: c for c in summary["completeness"]}
+    assert comp["名称"]["percent"] == 100.0
+    assert comp["サービス内容"]["filled"] == result.audited - 1  # one planted empty サービス内容 (the 廃止 one not counted)
+    assert comp["料金"]["filled"] == result.audited - 2  # one empty, one 要確認 (a placeholder is not a value)
+
+
+def test_valid_but_unnormalised_values_are_not_errors(tmp_path):
+    records = [
+        clean(0, phone="０４７９－６２－１１１１"), clean(1, phone="(0479)62-1112"), clean(2, phone="0479621113"),
+        clean(3, phone="0479-62-1114（代表）"), clean(4, phone="62-1115"), clean(5, postal_code="〒2890001"),
+        clean(6, email="ｉｎｆｏ＠example.jp"), clean(7, url="www.example.jp"), clean(8, fax="なし"),
+        clean(9, last_confirmed="令和8年9月1日"), clean(10, last_confirmed="2026/9/1"),
+        clean(11, memo="料金は要確認(先方に電話すること)"), clean(12, district="市内全域", area="市内全域"),
+        clean(13, mobile="090-1234-5678", phone=""), clean(14, phone="", email="info@example.jp"),
+        clean(15, status="廃止", visibility="関係者のみ", content="", last_confirmed=""),
+        clean(16, notes="不明な点はお電話ください。"), clean(17, hours="9:00～17:00(土曜は12:00まで)"),
+    ]
+    ws = make_workspace(tmp_path, records, settings={S.SETTING_AREA_CODE: "0479"})
+    result = audit_catalogue(load(ws), as_of=AS_OF)
+    assert result.findings == []
+    assert result.fails("info") is False
+
+
+def test_phone_shape_cache_agrees_with_normalize_phone():
+    ctx = Context.build(Catalogue(path=None), AS_OF)  # type: ignore[arg-type]
+    rng = random.Random(7)
+    values = []
+    for _ in range(400):
+        area = rng.choice(["0479", "03", "06", "0120", "090", "080", "050", "0470", "0475", "0436", "04", "099", "011"])
+        mid = str(rng.randint(1, 9999)).zfill(rng.choice([1, 2, 3, 4]))
+        values.append(f"{area}-{mid}-{rng.randint(0, 9999):04d}")
+    for v in values * 2:  # the second round is answered from the cache
+        got, want = ctx.phone(v), normalize_phone(v)
+        assert (got.valid, got.number if got.valid else v, got.mobile) == (want.valid, want.number if want.valid else v,
+                                                                           want.mobile), v
+
+
+@pytest.mark.parametrize("value", ["要確認", "？", "?", "未定", "不明", "調査中", "-", "ー", "＊", "*", "確認中", "後日",
+                                   "（要確認）", "【未定】", "??", "○○円", "月～金(要確認)", "TBD"])
+def test_placeholders(value):
+    assert placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["なし", "9:00～17:00", "不明な点はお電話ください", "月・水・金", "○", "有償",
+                                   "1食 600円", "-5%割引", "市内全域"])
+def test_not_placeholders(value):
+    assert not placeholder(value)
+
+
+def _rec(**values: str) -> Record:
+    return Record({k: str(v) for k, v in values.items()})
+
+
+def _phone_of(text: str) -> str:
+    p = normalize_phone(text)
+    return p.number if text and p.valid else ""
+
+
+def test_duplicates_each_reason_and_the_non_duplicates():
+    records = [
+        _rec(name="株式会社まるみ商店", phone="0479-62-3301", genre="移動販売"),
+        _rec(name="まるみ商店 移動販売部", phone="0479-62-3301", genre="移動販売"),  # phone + similar name
+        _rec(name="社会福祉法人みどり野市社会福祉協議会 配食", phone="0479-62-0294", genre="配食・弁当"),
+        _rec(name="社会福祉法人みどり野市社会福祉協議会 送迎", phone="0479-62-0294", genre="移送・外出支援"),  # other genre
+        _rec(name="上野いきいき体操", phone="0479-63-5000", genre="通いの場・体操教室", address="上野1-1 上野公民館"),
+        _rec(name="上野手芸サロン", phone="0479-63-5000", genre="通いの場・体操教室", address="上野1-1 上野公民館"),
+        _rec(name="ふれあいサロン", district="北地区", genre="サロン・交流の場"),
+        _rec(name="ふれあいサロン", district="南地区", genre="サロン・交流の場"),  # same generic name elsewhere
+        _rec(name="ひまわりサロン第1", district="北地区", genre="サロン・交流の場"),
+        _rec(name="ひまわりサロン第2", district="北地区", genre="サロン・交流の場"),  # numbered groups
+        _rec(name="あおば配食", address="みどり野市本町1-2-3"),
+        _rec(name="あおば配食", address="みどり野市本町1-2-31"),  # different address
+        _rec(name="ほほえみ理容室", address="みどり野市栄町4-4-4", genre="訪問理美容"),
+        _rec(name="ほほえみ理容室 訪問理容部", address="栄町4-4-4", genre="訪問理美容"),  # same address, similar name
+        _rec(name="こすもす見守り隊", genre="見守り・安否確認"),
+        _rec(name="こすもす見守り", genre="見守り・安否確認"),  # near-identical name
+    ]
+    pairs = {(p.first, p.second): p.reasons for p in find_duplicates(records, _phone_of, municipality="みどり野市")}
+    assert pairs == {
+        (0, 1): (REASON_PHONE,),
+        (12, 13): (REASON_ADDRESS,),
+        (14, 15): (REASON_NAME_NEAR,),
+    }
+
+
+def test_duplicates_in_a_large_block_are_found_without_comparing_all_pairs(monkeypatch):
+    import shigen.audit.duplicates as D
+
+    # 400 groups share the 社協's number: only the one real pair is a duplicate
+    rng = random.Random(3)
+    kana = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわ"
+    names = sorted({"".join(rng.choice(kana) for _ in range(6)) + "の会" for _ in range(400)})
+    records = [_rec(name=n, phone="0479-62-0294", genre="ボランティア") for n in names]
+    records.append(_rec(name=names[123] + "!", phone="0479-62-0294", genre="ボランティア"))
+    calls = 0
+    original = D.reasons_for
+
+    def counting(a, b):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return original(a, b)
+
+    monkeypatch.setattr(D, "reasons_for", counting)
+    pairs = find_duplicates(records, _phone_of)
+    assert [(p.first, p.second) for p in pairs if REASON_NAME in p.reasons] == [(123, len(records) - 1)]
+    assert calls < 5 * len(records)  # a window and the similar names, not 80,000 pairs
+
+
+def test_source_locator_reads_出典():
+    assert source_locator(_rec(source="社会資源ファイル_R5.xlsx:配食・弁当:7")) == ("社会資源ファイル_R5.xlsx", "配食・弁当", 7)
+    assert source_locator(_rec(source="Web出力.csv:12")) == ("Web出力.csv", "", 12)
+
+
+def test_audit_is_pure(planted):
+    ws, cat, _, _, result = planted
+    before = ws.catalogue.read_bytes()
+    again = audit_catalogue(cat, as_of=AS_OF)
+    assert again.to_dict() == result.to_dict()
+    assert ws.catalogue.read_bytes() == before

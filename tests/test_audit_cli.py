@@ -1,0 +1,136 @@
+"""`shigen audit` on the command line: exit codes, JSON equal to the library result, the Excel report."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from builders import load, make_workspace
+from test_audit import AS_OF, clean
+
+from shigen import schema as S
+from shigen.audit import audit_catalogue
+from shigen.xlsx_style import SEVERITY_FILLS
+
+CLEAN = [clean(i) for i in range(6)]
+WITH_WARNINGS = [*CLEAN, clean(50, last_confirmed="2025-01-10"), clean(51, fee="要確認")]
+WITH_ERRORS = [*WITH_WARNINGS, clean(52, phone="0479-62-111"), clean(53, consent="未"),
+               clean(54, last_confirmed="2026-04-20")]
+
+
+def test_clean_catalogue_exits_0(cli, tmp_path):
+    make_workspace(tmp_path, CLEAN)
+    result = cli("audit", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 0, result.stderr
+    assert "指摘はありません" in result.stdout
+    assert cli("audit", "--as-of", AS_OF.isoformat(), "--fail-on", "info").exit_code == 0
+
+
+def test_fail_on_thresholds(cli, tmp_path):
+    make_workspace(tmp_path, WITH_WARNINGS)
+    assert cli("audit", "--as-of", AS_OF.isoformat()).exit_code == 0  # default: error
+    assert cli("audit", "--as-of", AS_OF.isoformat(), "--fail-on", "warning").exit_code == 1
+    assert cli("audit", "--as-of", AS_OF.isoformat(), "--fail-on", "never").exit_code == 0
+
+
+def test_errors_exit_1_and_table_shows_summary(cli, tmp_path):
+    make_workspace(tmp_path, WITH_ERRORS)
+    result = cli("audit", "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 1
+    out = result.stdout
+    for text in ("エラー 2 件", "警告 2 件", "情報 1 件", "invalid-phone", "no-consent", "stale", "placeholder",
+                 "due-soon", "確認状況", "期限切れ", "主な指摘"):
+        assert text in out, text
+    assert cli("audit", "--as-of", AS_OF.isoformat(), "--fail-on", "never").exit_code == 0
+
+
+def test_json_equals_library_result(cli, tmp_path):
+    ws = make_workspace(tmp_path, WITH_ERRORS)
+    result = cli("audit", "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data == audit_catalogue(load(ws), as_of=AS_OF).to_dict()
+    assert {f["code"] for f in data["findings"]} == {"invalid-phone", "no-consent", "stale", "placeholder", "due-soon"}
+    out = tmp_path / "点検.json"
+    result = cli("audit", "--as-of", AS_OF.isoformat(), "--format", "json", "--output", str(out), "--fail-on", "never")
+    assert result.exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == data
+
+
+def test_xlsx_report_content(cli, tmp_path):
+    ws = make_workspace(tmp_path, WITH_ERRORS)
+    before = ws.catalogue.read_bytes()
+    result = cli("audit", "--as-of", AS_OF.isoformat(), "--format", "xlsx")
+    assert result.exit_code == 1
+    path = tmp_path / "exports" / "点検結果_20270401.xlsx"
+    assert path.exists() and str(path.name) in result.stdout.replace("\n", "")
+    assert ws.catalogue.read_bytes() == before  # the master is never written
+
+    lib = audit_catalogue(load(ws), as_of=AS_OF)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["概要", "指摘一覧", S.SHEET_RESOURCES]
+
+    summary = list(wb["概要"].iter_rows(values_only=True))
+    labels = {row[0]: row for row in summary if row and row[0]}
+    assert labels["エラー"][1] == 2 and labels["警告"][1] == 2 and labels["情報"][1] == 1
+    assert labels["期限切れ"][1] == 1 and labels["電話番号の誤り"][3] == 1
+
+    sheet = wb["指摘一覧"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:O{len(lib.findings) + 1}"
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[2] for r in rows] == [f.code for f in lib.findings]
+    assert [r[0] for r in rows] == ["エラー", "エラー", "警告", "警告", "情報"]  # sorted by severity
+    assert sheet["A2"].fill.fgColor.rgb.endswith(SEVERITY_FILLS["error"])
+
+    copy = wb[S.SHEET_RESOURCES]
+    headers = [c.value for c in copy[1]]
+    assert headers[: len(S.HEADERS)] == list(S.HEADERS)
+    assert copy.freeze_panes == "C2" and copy.auto_filter.ref
+    cat = load(ws)
+    for f in lib.findings:
+        record = cat.records[f.index]
+        cell = copy.cell(row=record.row, column=headers.index(f.field) + 1)
+        assert cell.comment is not None and f.message in cell.comment.text, (f.code, cell.coordinate)
+        assert cell.fill.fgColor.rgb.endswith(SEVERITY_FILLS[f.severity])
+        assert (cell.value or "") == record.get(S.FIELD_BY_HEADER[f.field].key)
+    clean_row = cat.records[0].row
+    assert all(c.comment is None and c.fill.fill_type is None for c in copy[clean_row])
+    assert copy.cell(row=clean_row, column=2).value == cat.records[0].name
+
+
+def test_xlsx_comments_are_capped_but_cells_still_coloured(tmp_path):
+    from shigen.audit import write_xlsx
+
+    ws = make_workspace(tmp_path, WITH_ERRORS)
+    cat = load(ws)
+    result = audit_catalogue(cat, as_of=AS_OF)
+    path = write_xlsx(result, cat, tmp_path / "capped.xlsx", max_comments=2)
+    wb = openpyxl.load_workbook(path)
+    copy = wb[S.SHEET_RESOURCES]
+    comments = [c for row in copy.iter_rows() for c in row if c.comment]
+    coloured = [c for row in copy.iter_rows(min_row=2) for c in row if c.fill.fill_type == "solid"]
+    assert len(comments) == 2 and len(coloured) == len(result.findings)
+    notes = " ".join(str(r[0]) for r in wb["概要"].iter_rows(values_only=True) if r[0])
+    assert "最初の 2 セルだけ" in notes
+
+
+def test_usage_errors(cli, tmp_path):
+    make_workspace(tmp_path, CLEAN)
+    result = cli("audit", "--as-of", "2027/04/01")
+    assert result.exit_code == 2 and "--as-of" in result.stderr
+    result = cli("audit", "--output", "x.xlsx")
+    assert result.exit_code == 2 and "--format xlsx" in result.stderr
+    assert cli("audit", "--format", "csv").exit_code == 2
+
+
+def test_missing_master_is_a_clear_error(cli):
+    result = cli("audit")
+    assert result.exit_code == 2
+    assert "shigen init" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_is_japanese(cli):
+    result = cli("audit", "--help")
+    assert result.exit_code == 0
+    assert "点検" in result.stdout and "--fail-on" in result.stdout
