@@ -374,3 +374,12 @@ def test_audit_is_pure(planted):
     again = audit_catalogue(cat, as_of=AS_OF)
     assert again.to_dict() == result.to_dict()
     assert ws.catalogue.read_bytes() == before
+
+
+def test_missing_core_fields_are_errors_other_required_fields_warnings(planted):
+    _, _, _, _, result = planted
+    severity = {f.field: f.severity for f in result.findings if f.code == "missing-field"}
+    assert severity == {H("content"): "error", H("phone"): "error", H("area"): "warning", H("fee"): "warning",
+                        H("days"): "warning"}
+    assert result.severity_label("missing-field") == "エラー・警告"
+    assert result.severity_label("no-consent") == "警告"

@@ -15,7 +15,7 @@ from shigen.xlsx_style import SEVERITY_FILLS
 CLEAN = [clean(i) for i in range(6)]
 WITH_WARNINGS = [*CLEAN, clean(50, last_confirmed="2025-01-10"), clean(51, fee="要確認")]
 WITH_ERRORS = [*WITH_WARNINGS, clean(52, phone="0479-62-111"), clean(53, consent="未"),
-               clean(54, last_confirmed="2026-04-20")]
+               clean(54, last_confirmed="2026-04-20"), clean(55, email="info@")]
 
 
 def test_clean_catalogue_exits_0(cli, tmp_path):
@@ -38,7 +38,7 @@ def test_errors_exit_1_and_table_shows_summary(cli, tmp_path):
     result = cli("audit", "--as-of", AS_OF.isoformat())
     assert result.exit_code == 1
     out = result.stdout
-    for text in ("エラー 2 件", "警告 2 件", "情報 1 件", "invalid-phone", "no-consent", "stale", "placeholder",
+    for text in ("エラー 2 件", "警告 3 件", "情報 1 件", "invalid-phone", "no-consent", "stale", "placeholder",
                  "due-soon", "確認状況", "期限切れ", "主な指摘"):
         assert text in out, text
     assert cli("audit", "--as-of", AS_OF.isoformat(), "--fail-on", "never").exit_code == 0
@@ -50,7 +50,8 @@ def test_json_equals_library_result(cli, tmp_path):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data == audit_catalogue(load(ws), as_of=AS_OF).to_dict()
-    assert {f["code"] for f in data["findings"]} == {"invalid-phone", "no-consent", "stale", "placeholder", "due-soon"}
+    assert {f["code"] for f in data["findings"]} == {"invalid-phone", "invalid-email", "no-consent", "stale",
+                                                     "placeholder", "due-soon"}
     out = tmp_path / "点検.json"
     result = cli("audit", "--as-of", AS_OF.isoformat(), "--format", "json", "--output", str(out), "--fail-on", "never")
     assert result.exit_code == 0
@@ -72,7 +73,7 @@ def test_xlsx_report_content(cli, tmp_path):
 
     summary = list(wb["概要"].iter_rows(values_only=True))
     labels = {row[0]: row for row in summary if row and row[0]}
-    assert labels["エラー"][1] == 2 and labels["警告"][1] == 2 and labels["情報"][1] == 1
+    assert labels["エラー"][1] == 2 and labels["警告"][1] == 3 and labels["情報"][1] == 1
     assert labels["期限切れ"][1] == 1 and labels["電話番号の誤り"][3] == 1
 
     sheet = wb["指摘一覧"]
@@ -80,7 +81,7 @@ def test_xlsx_report_content(cli, tmp_path):
     assert sheet.auto_filter.ref == f"A1:O{len(lib.findings) + 1}"
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[2] for r in rows] == [f.code for f in lib.findings]
-    assert [r[0] for r in rows] == ["エラー", "エラー", "警告", "警告", "情報"]  # sorted by severity
+    assert [r[0] for r in rows] == ["エラー", "エラー", "警告", "警告", "警告", "情報"]  # sorted by severity
     assert sheet["A2"].fill.fgColor.rgb.endswith(SEVERITY_FILLS["error"])
 
     copy = wb[S.SHEET_RESOURCES]

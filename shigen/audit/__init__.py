@@ -58,7 +58,7 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
         base.genres = default_genres()
     read = read_paths(list(paths), base)
     records = list(read.records)
-    extra: list[str] = []
+    extra: list[str] = list(getattr(read, "extra_columns", []))
     for r in records:
         for h in r.extra:
             if h not in extra:
@@ -103,7 +103,8 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
     for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality):
         first, second = active[pair.first], active[pair.second]
         file, sheet, row = ctx.locate(first)
-        where = f"{sheet} {row}行目" if sheet and row else (f"{file} {row}行目" if row else file)
+        place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)
+        where = f"{place} {row}行目" if row else place
         label = f"{first.id + ' ' if first.id else ''}『{first.name}』({where})"
         finding = ctx.finding("duplicate", second, "name", second.name, related=first.id or f"{file}:{sheet}:{row}",
                               detail=label, reason="・".join(pair.reasons))

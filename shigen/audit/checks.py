@@ -16,18 +16,18 @@ from pathlib import Path
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, due_date, freshness, match_genre
 from ..text import Phone, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
-from .findings import Finding, render
+from .findings import Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
 # A whole value that is one of these stands in for a value nobody knew.
 PLACEHOLDER_WORDS = frozenset({
-    "要確認", "確認中", "調査中", "要調査", "未確認", "未定", "不明", "不詳", "後日", "後日確認", "後日記入", "未記入",
+    "要確認", "確認中", "調査中", "調整中", "要調査", "未確認", "未定", "不明", "不詳", "後日", "後日確認", "後日記入", "未記入",
     "記入中", "問合せ中", "問い合わせ中", "検討中", "?", "??", "???", "？", "？？", "？？？", "-", "--", "---", "ー", "ーー",
     "―", "－", "‐", "−", "*", "**", "***", "＊", "＊＊", "※", "tbd", "TBD", "xxx", "XXX", "xx", "XX", "○○", "〇〇",
     "××", "…", "...", "・", "空欄",
 })
 # Markers that mean "not known yet" wherever they appear in a value (「月～金(要確認)」).
-PLACEHOLDER_ANYWHERE = re.compile(r"要確認|要調査|確認中|調査中|問い?合わ?せ中|TBD|[?？]{2,}|[○〇●]{2,}|××")
+PLACEHOLDER_ANYWHERE = re.compile(r"要確認|要調査|確認中|調査中|調整中|問い?合わ?せ中|TBD|[?？]{2,}|[○〇●]{2,}|××")
 _BRACKETS = "()（）[]［］【】「」『』<>＜＞ 　"
 # Explicitly "none": a fine answer for FAX, but not a way to be contacted.
 NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "該当なし", "なし。"})
@@ -121,7 +121,7 @@ class Context:
                    {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts), town_re, town_district)
 
     def finding(self, code: str, record: Record, key: str = "", value: str | None = None, *,
-                field_label: str = "", related: str = "", **fmt: object) -> Finding:
+                field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
         from .findings import CODES
 
         header = S.header(key) if key else ""
@@ -130,7 +130,7 @@ class Context:
         file, sheet, row = self.locate(record)
         message, hint = render(code, field=field_label or header, value=value, genre=record.get("genre"),
                                district=record.get("district"), **fmt)
-        return Finding(code, CODES[code].severity.value, record.id, record.name, record.get("genre"),
+        return Finding(code, severity or CODES[code].severity.value, record.id, record.name, record.get("genre"),
                        record.get("district"), sheet, row, header, value, message, hint, file, related)
 
     def phone(self, value: str) -> Phone:
@@ -313,6 +313,8 @@ def required_keys(record: Record, ctx: Context) -> tuple[str, ...]:
 
 
 CONTACT_LABEL = "連絡先(電話番号・携帯電話・メールのいずれか)"
+# Without these a record cannot be used at all (error); other required fields make it incomplete (warning).
+CORE_REQUIRED = frozenset({"name", "genre", "contact", "content"})
 
 
 def check_missing_fields(record: Record, ctx: Context) -> Iterator[Finding]:
@@ -321,12 +323,14 @@ def check_missing_fields(record: Record, ctx: Context) -> Iterator[Finding]:
     for key in required_keys(record, ctx):
         if key == "contact":
             if not any(record.get(k) and record.get(k) not in NONE_WORDS for k in S.CONTACT_KEYS):
-                yield ctx.finding("missing-field", record, "phone", "", field_label=CONTACT_LABEL)
+                yield ctx.finding("missing-field", record, "phone", "", field_label=CONTACT_LABEL,
+                                  severity=Severity.ERROR.value)
         elif key in S.FIELD_BY_KEY and not record.get(key):
             label = S.header(key)
             if key == "fee" and record.get("paid") in ("有償", "一部有償"):
                 label = f"料金({record.get('paid')}のため必須)"
-            yield ctx.finding("missing-field", record, key, "", field_label=label)
+            severity = Severity.ERROR if key in CORE_REQUIRED else Severity.WARNING
+            yield ctx.finding("missing-field", record, key, "", field_label=label, severity=severity.value)
 
 
 def record_freshness(record: Record, ctx: Context) -> Freshness:

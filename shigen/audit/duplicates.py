@@ -16,8 +16,8 @@ A candidate pair is reported when (reasons, any of):
 - 住所が同じで名称が似ている — the same address and names at least :data:`NAME_SIMILAR` similar
   (or one name contained in the other).
 
-and nothing contradicts it: two different addresses (equal after folding, or one the other plus a
-leading 市名 or a trailing 建物名, count as the same), two
+and nothing contradicts it: two different street addresses (both with a 番地; equal after folding,
+or one the other plus a leading 市名 or a trailing 建物名, count as the same), two
 different genres (unless the names are equal), or for the name reasons two different districts or
 different numbers in the names (第1/第2, 1号店/2号店).
 """
@@ -117,7 +117,9 @@ def _same_address(a: str, b: str) -> bool:
 
 
 def _addresses_differ(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and not _address_within(a, b)
+    """Two street addresses (with a 番地) that are not the same place; 「各地区の集会所前ほか」 compares with nothing."""
+    return (bool(a) and bool(b) and _DIGITS.search(a) is not None and _DIGITS.search(b) is not None
+            and not _address_within(a, b))
 
 
 def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:

@@ -65,6 +65,13 @@ class AuditResult:
         counts = Counter(f.code for f in self.findings)
         return {c.code: counts.get(c.code, 0) for c in CATALOGUE}
 
+    def severity_label(self, code: str) -> str:
+        """The severities the findings of ``code`` carry (「エラー・警告」), else the code's own."""
+        present = {f.severity for f in self.findings if f.code == code}
+        if not present:
+            return SEVERITY_LABEL[CODES[code].severity]
+        return "・".join(SEVERITY_LABEL[s] for s in SEVERITIES if s.value in present)
+
     @property
     def records_with_findings(self) -> int:
         return len({f.index for f in self.findings})
@@ -208,7 +215,7 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
         info_c = CODES[code]
         ws.write(row, 0, info_c.title, fmt.base)
         ws.write(row, 1, code, fmt.base)
-        ws.write(row, 2, SEVERITY_LABEL[info_c.severity], fmt.severity[info_c.severity.value])
+        ws.write(row, 2, result.severity_label(code), fmt.severity[info_c.severity.value])
         ws.write_number(row, 3, count, fmt.number)
         ws.write(row, 4, info_c.description, fmt.wrap)
         row += 1

@@ -101,7 +101,7 @@ def _render(result, *, top: int) -> None:  # type: ignore[no-untyped-def]
     sev = result.by_severity
     say("指摘: " + "  ".join(f"{SEVERITY_LABEL[Severity(k)]} {v:,} 件" for k, v in sev.items())
         + f"  (指摘のある資源 {result.records_with_findings:,} 件)")
-    counts = [(CODES[c].title, c, SEVERITY_LABEL[CODES[c].severity], f"{n:,}")
+    counts = [(CODES[c].title, c, result.severity_label(c), f"{n:,}")
               for c, n in result.by_code.items() if n]
     if counts:
         show(table("指摘の種類別", ["指摘", "コード", "重要度", "件数"], counts, justify={"件数": "right"}))
@@ -116,7 +116,7 @@ def _render(result, *, top: int) -> None:  # type: ignore[no-untyped-def]
                    justify={"記入あり": "right", "記入率": "right"}))
     if top and result.findings:
         rows = [(SEVERITY_LABEL[Severity(f.severity)],
-                 " ".join(x for x in (f.record_id, f.name) if x) + (f"\n({f.sheet} {f.row}行目)" if f.row else ""),
+                 " ".join(x for x in (f.record_id, f.name) if x) + (f"\n({f.sheet or f.file} {f.row}行目)" if f.row else ""),
                  f.field, f.message)
                 for f in result.findings[:top]]
         rest = len(result.findings) - len(rows)
