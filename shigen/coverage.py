@@ -487,7 +487,8 @@ def write_coverage_xlsx(result: CoverageResult, path: Path) -> Path:
     note = {"隣接地区": "近さはシート『地区』の『隣接地区』の順です。",
             "共通の資源": "『隣接地区』が空なので、同じ資源が両方を対応エリアにしている数が多い地区を近いとみなしています。",
             "なし": "『隣接地区』が空で手がかりがないため、地区の並び順で示しています。"}[result.neighbours_source]
-    gs.oddHeader.left.text = "不足(地区×ジャンル)と近くの資源  " + note
+    gs.oddHeader.left.text = "不足(地区×ジャンル)と近くの資源"
+    ws.cell(row=4, column=1, value="シート『不足の一覧』: 不足の欄ごとに近くの地区の資源。" + note).font = font
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_save(wb, path)

@@ -451,6 +451,13 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
                       searched, unknown_day, as_of, cat.settings.municipality, cat.settings.contact)
 
 
+def _lines(text: str, width: int) -> int:
+    """Printed lines of a wrapped cell (East Asian characters count 2)."""
+    from .xlsx_style import display_width
+
+    return sum(max(1, -(-display_width(line) // max(1, width - 1))) for line in (text or "").split("\n")) or 1
+
+
 # --- the client handout ----------------------------------------------------------------------
 HANDOUT_KEYS = ("name", "content", "phone", "days", "fee", "area")  # all public fields (checked below)
 HANDOUT_LIMIT = 15
@@ -490,6 +497,7 @@ def write_handout(result: FindResult, path: Path, *, limit: int = HANDOUT_LIMIT)
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
     headers = ["名称", "サービス内容", "電話番号", "営業日・時間", "料金", "利用できる地域"]
+    widths = [22, 40, 15, 18, 16, 16]
     title = f"{result.municipality} 生活支援サービスのご案内".strip()
     ws.cell(row=1, column=1, value=title).font = Font(name=FONT_NAME, size=14, bold=True)
     ws.cell(row=2, column=1, value=f"条件: {result.conditions()}  ({wareki_month(result.as_of)}現在)").font = font
@@ -507,6 +515,8 @@ def write_handout(result: FindResult, path: Path, *, limit: int = HANDOUT_LIMIT)
                                        rec.get("fax") and f"FAX {rec.get('fax')}") if x)
         fee = rec.get("fee") or rec.get("paid")
         values = [rec.name, rec.get("content"), phones, when, fee, rec.get("area")]
+        lines = max(_lines(v, w) for v, w in zip(values, widths, strict=True))
+        ws.row_dimensions[r].height = 14 * lines + 2  # rows do not grow by themselves when printed
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=r, column=c, value=v or None)
             as_text_cell(cell)
@@ -523,7 +533,7 @@ def write_handout(result: FindResult, path: Path, *, limit: int = HANDOUT_LIMIT)
     for line in foot:
         ws.cell(row=r, column=1, value=line).font = font
         r += 1
-    set_widths(ws, [22, 40, 15, 18, 16, 16])
+    set_widths(ws, widths)
     a4(ws, landscape=False, title_rows=f"{header_row}:{header_row}")
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1  # one page
