@@ -392,6 +392,8 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
         r = i + 2
         for key, c in key_cols:
             value = _excel_value(key, record.values.get(key, ""))
+            if value is None and r > old_max and c not in date_cols and c not in text_cols:
+                continue  # a new row has no cell to clear here; creating empty cells is most of the write time
             cell = ws.cell(row=r, column=c)
             if cell.value != value:
                 cell.value = value
@@ -460,10 +462,14 @@ def _append(wb, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]
         ws = wb.create_sheet(name)
         ws.append(list(headers))
     ws = wb[name]
+    r = ws.max_row  # computed once: ws.max_row / ws[row] scan every cell, which made appending O(n²)
     for row in rows:
-        ws.append([None if v == "" else v for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+        r += 1
+        for c, v in enumerate(row, start=1):
+            if v == "" or v is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=v)
+            if isinstance(v, str) and v.startswith("="):
                 cell.data_type = "s"
 
 

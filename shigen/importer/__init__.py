@@ -108,8 +108,8 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
             for h in row.record.extra:
                 if h not in extra_columns:
                     extra_columns.append(h)
-            if row.record.get("genre") and not match_genre(row.record.get("genre"), cat.genres):
-                result.unmatched_genres[row.record.get("genre")] += 1
+            if row.unmatched_genre:
+                result.unmatched_genres[row.unmatched_genre] += 1
     if sheet and not sheet_seen:
         raise UsageError(f"シート『{sheet}』がどのファイルにもありません。", "--sheet のシート名を確かめてください。")
     result.extra_columns = extra_columns
@@ -159,7 +159,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if not values.get("status"):
                 values["status"] = S.STATUS_ACTIVE
             record = Record(values, dict(norm.extra), body.row)
-            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr))
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
+                                norm.unmatched_genre))
             sr.records += 1
             sr.normalised += norm.changed
             sr.warnings.extend((body.row, h, m) for h, m in norm.warnings)

@@ -250,15 +250,27 @@ def _text(v: Any) -> str:
     return clean_text(raw_text(v)) if not isinstance(v, str) else clean_text(v)
 
 
+def _quick_text(v: Any) -> str:
+    """Enough of a cell's text to tell spacer, note, total and heading rows apart (cheaper than clean_text)."""
+    if isinstance(v, str):
+        return v.strip().replace("\u3000", " ")
+    return raw_text(v)
+
+
 def _is_footnote(first: str, count: int, in_name: bool) -> bool:
     if _FOOTNOTE_START.match(first):
         return True
     return count == 1 and ("。" in first and len(first) > 20)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _is_total(texts: list[str]) -> bool:
     for t in texts:
-        k = re.sub(r"\s+", "", t)
+        if t[:1] not in "合小総計全以件":
+            continue
+        k = _SPACES.sub("", t)
         if k in _TOTAL_WORDS or _TOTAL_RE.match(k):
             return True
     return False
@@ -349,7 +361,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         if not own:
             out.skipped.append((excel_row, SKIP_BLANK, ""))
             continue
-        texts = {c: _text(v) for c, v in own.items()}
+        texts = {c: _quick_text(v) for c, v in own.items()}
         ordered = [texts[c] for c in sorted(texts)]
         first = ordered[0]
         name_text = next((texts[c] for c in name_cols if c in texts), "")
@@ -402,7 +414,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         for p in cols:
             c = p.index
             v = values.get(c)
-            if v is not None and isinstance(v, str) and is_ditto(v):
+            if v is not None and isinstance(v, str) and len(v) <= 6 and is_ditto(v):
                 if c in previous:
                     values[c] = previous[c]
                 else:
@@ -410,7 +422,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                     out.warnings.append((row0 + 1, p.header, "〃(同上)の上に値がありません"))
             elif v is None and c in group_cols and c in previous:
                 values[c] = previous[c]
-        previous = {c: values[c] for c in values}
+        previous = dict(values)
         cells = [Cell(p.header, p.target, values[p.index]) for p in cols if p.index in values]
         out.records.append(BodyRecord(row0 + 1, end + 1, cells, sec[0], sec[1]))
     return out
