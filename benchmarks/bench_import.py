@@ -52,9 +52,9 @@ def build_source(path: Path, rows: int) -> None:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     from shigen.create import init_workspace
+    from shigen.importer import read_paths
     from shigen.importer.merge import apply_import
     from shigen.importer.reading import read_file
-    from shigen.importer import read_paths
     from shigen.importer.report import report_name, write_report
     from shigen.master import load_catalogue, save_catalogue
     from shigen.workspace import Workspace
