@@ -135,3 +135,17 @@ def test_help_is_japanese(cli):
     result = cli("audit", "--help")
     assert result.exit_code == 0
     assert "点検" in result.stdout and "--fail-on" in result.stdout
+
+
+def test_xlsx_copy_is_capped_for_huge_catalogues(tmp_path):
+    from shigen.audit import write_xlsx
+
+    ws = make_workspace(tmp_path, WITH_ERRORS)
+    cat = load(ws)
+    result = audit_catalogue(cat, as_of=AS_OF)
+    wb = openpyxl.load_workbook(write_xlsx(result, cat, tmp_path / "few.xlsx", max_copy_rows=3))
+    copy = wb[S.SHEET_RESOURCES]
+    assert copy.max_row == 4  # header + 3 records
+    assert wb["指摘一覧"].max_row == len(result.findings) + 1  # every finding is still listed
+    notes = " ".join(str(r[0]) for r in wb["概要"].iter_rows(values_only=True) if r[0])
+    assert f"最初の 3 件だけです(全 {len(cat.records)} 件)" in notes

@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, due_date, freshness, match_genre
 from ..text import Phone, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
-from .findings import Finding, Severity, render
+from .findings import CODES, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
 # A whole value that is one of these stands in for a value nobody knew.
@@ -35,14 +35,17 @@ NOT_CHECKED_FOR_PLACEHOLDERS = frozenset({"id", "memo", "source"})  # 内部メ�
 
 
 def _find_placeholders(record: Record) -> tuple[str, ...]:
-    values = record.values
     found = []
-    anywhere = PLACEHOLDER_ANYWHERE.search("\x1f".join(values.values())) is not None
+    marked: set[str] = set()
+    values = record.values
+    joined = "\x1f".join(values.values())
+    if PLACEHOLDER_ANYWHERE.search(joined):  # rare: find which values hold a marker
+        marked = {key for key, value in values.items() if value and PLACEHOLDER_ANYWHERE.search(value)}
     for key, value in values.items():
         if not value or key in NOT_CHECKED_FOR_PLACEHOLDERS:
             continue
-        short = len(value) <= 8 and (value in PLACEHOLDER_WORDS or value.strip(_BRACKETS) in PLACEHOLDER_WORDS)
-        if short or (anywhere and PLACEHOLDER_ANYWHERE.search(value)):
+        if key in marked or (len(value) <= 8 and (value in PLACEHOLDER_WORDS
+                                                  or value.strip(_BRACKETS) in PLACEHOLDER_WORDS)):
             found.append(key)
     return tuple(found)
 
@@ -107,6 +110,8 @@ class Context:
     _shape_cache: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict)
     _placeholder_record: Record | None = None
     _placeholder_keys: tuple[str, ...] = ()
+    _freshness_record: Record | None = None
+    _freshness: Freshness = Freshness.NEVER
 
     @classmethod
     def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None) -> Context:
@@ -122,8 +127,6 @@ class Context:
 
     def finding(self, code: str, record: Record, key: str = "", value: str | None = None, *,
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
-        from .findings import CODES
-
         header = S.header(key) if key else ""
         if value is None:
             value = record.get(key) if key else ""
@@ -334,7 +337,11 @@ def check_missing_fields(record: Record, ctx: Context) -> Iterator[Finding]:
 
 
 def record_freshness(record: Record, ctx: Context) -> Freshness:
-    return freshness(record, ctx.as_of, ctx.cycle_months)
+    """model.freshness — the rule every command shares — remembered for the record being checked."""
+    if record is not ctx._freshness_record:
+        ctx._freshness_record = record
+        ctx._freshness = freshness(record, ctx.as_of, ctx.cycle_months)
+    return ctx._freshness
 
 
 def check_freshness(record: Record, ctx: Context) -> Iterator[Finding]:

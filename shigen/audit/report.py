@@ -4,8 +4,10 @@
 freshness buckets, completeness per field); ``to_dict()`` is exactly what
 ``shigen audit --format json`` prints. :func:`write_xlsx` writes the workbook with xlsxwriter
 (fast, constant memory): 概要, 指摘一覧 and a copy of the audited records with every offending
-cell coloured by severity and its message as a cell comment (comments up to
-:data:`MAX_COMMENTS` cells; colours always).
+cell coloured by severity and its message as a cell comment. Comments are written for the first
+:data:`MAX_COMMENTS` cells (colours always) and the copy holds the first :data:`MAX_COPY_ROWS`
+records: beyond that a copy would take minutes to write and Excel slows down on it; 指摘一覧
+always lists every finding, and 概要 says when a limit applied.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import schema as S
-from ..model import Catalogue, Freshness
+from ..model import Catalogue, Freshness, Record
 from ..text import to_wareki
 from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, SEVERITY_FILLS, display_width
 from .findings import CATALOGUE, CODES, ROW_HEADERS, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, Finding, Severity
 
 MAX_COMMENTS = 5_000  # cell comments in the catalogue copy; beyond this, cells are only coloured
+MAX_COPY_ROWS = 50_000  # records in the catalogue copy (指摘一覧 always lists every finding)
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 COMPLETENESS_SKIP = frozenset({"id", "source", "memo"})
 SHEET_SUMMARY = "概要"
@@ -146,7 +149,8 @@ def _text(value: object) -> object:
     return "" if value is None else value
 
 
-def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments: int = MAX_COMMENTS) -> Path:
+def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments: int = MAX_COMMENTS,
+               max_copy_rows: int = MAX_COPY_ROWS) -> Path:
     """Write the audit report workbook to ``path`` (atomically: temp file, then replace)."""
     import xlsxwriter
 
@@ -160,7 +164,7 @@ def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments:
         summary = wb.add_worksheet(SHEET_SUMMARY)
         findings_ws = wb.add_worksheet(SHEET_FINDINGS)
         copy_ws = wb.add_worksheet(S.SHEET_RESOURCES)
-        comments = _write_copy(copy_ws, result, cat, fmt, max_comments)
+        comments = _write_copy(copy_ws, result, cat, fmt, max_comments, max_copy_rows)
         _write_findings(findings_ws, result, fmt)
         _write_summary(summary, result, cat, fmt, comments)
         summary.activate()
@@ -172,7 +176,7 @@ def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments:
     return path
 
 
-def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comments: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comments: tuple[int, int, int]) -> None:  # type: ignore[no-untyped-def]
     ws.set_column(0, 0, 30, fmt.base)
     ws.set_column(1, 1, 22, fmt.base)
     ws.set_column(2, 3, 12, fmt.base)
@@ -246,7 +250,7 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
         row += 1
 
     row += 1
-    written, cells = comments
+    written, cells, copied = comments
     notes = [
         f"シート『{SHEET_FINDINGS}』に指摘を1行ずつ並べています(重要度→地区の順。見出しの▼で絞り込めます)。",
         f"シート『{S.SHEET_RESOURCES}』は点検した資源の写しです。指摘のあるセルを重要度の色で塗り、"
@@ -255,6 +259,9 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
     if written < cells:
         notes.append(f"指摘のあるセルが多いため、コメントは最初の {written:,} セルだけに付けました"
                      f"(全 {cells:,} セル。色はすべてのセルに付いています)。内容は『{SHEET_FINDINGS}』で確かめてください。")
+    if copied < len(cat.records):
+        notes.append(f"資源が多いため、シート『{S.SHEET_RESOURCES}』の写しは最初の {copied:,} 件だけです"
+                     f"(全 {len(cat.records):,} 件)。指摘はすべて『{SHEET_FINDINGS}』にあります。")
     for note in notes:
         ws.merge_range(row, 0, row, 4, note, fmt.note)
         ws.set_row(row, 30)
@@ -286,21 +293,23 @@ def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ig
                 ws.write_string(r, c, str(value), fmt.wrap if c in _WRAP_COLUMNS else fmt.base)
 
 
-def _copy_rows(cat: Catalogue) -> list[int]:
+def _copy_rows(records: list[Record]) -> list[int]:
     """0-based sheet rows of the records: the master's own rows when they are usable, else 1, 2, 3…"""
-    rows = [r.row for r in cat.records]
+    rows = [r.row for r in records]
     if all(isinstance(x, int) and x >= 2 for x in rows) and all(a < b for a, b in zip(rows, rows[1:], strict=False)):
         return [x - 1 for x in rows]  # type: ignore[operator]
-    return list(range(1, len(cat.records) + 1))
+    return list(range(1, len(records) + 1))
 
 
-def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comments: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """The audited records with offending cells coloured; returns (comments written, cells with findings)."""
+def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comments: int,  # type: ignore[no-untyped-def]
+                max_rows: int) -> tuple[int, int, int]:
+    """The audited records with offending cells coloured; returns (comments written, cells with findings, records)."""
     headers = [*S.HEADERS, *cat.extra_columns]
     col_of = {h: i for i, h in enumerate(headers)}
+    records = cat.records[:max_rows]
     cell_findings: dict[tuple[int, int], list[Finding]] = {}
     for f in result.findings:
-        if f.index is None:
+        if f.index is None or f.index >= len(records):
             continue
         c = col_of.get(f.field, col_of[S.header("name")])
         cell_findings.setdefault((f.index, c), []).append(f)
@@ -310,7 +319,7 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
     for i, h in enumerate(cat.extra_columns, start=len(S.FIELDS)):
         ws.set_column(i, i, min(40, max(10, display_width(h) + 2)), fmt.base)
     ws.freeze_panes(1, 2)
-    rows = _copy_rows(cat)
+    rows = _copy_rows(records)
     last_row = rows[-1] if rows else 1
     ws.autofilter(0, 0, last_row, len(headers) - 1)
     ws.repeat_rows(0)
@@ -322,7 +331,7 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
     written = 0
     keys = S.KEYS
     n_keys = len(keys)
-    for index, (record, r) in enumerate(zip(cat.records, rows, strict=True)):
+    for index, (record, r) in enumerate(zip(records, rows, strict=True)):
         values = record.values
         for c in range(len(headers)):
             if c < n_keys:
@@ -342,7 +351,7 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
                 ws.write_comment(r, c, text, {"author": "shigen audit", "x_scale": 3.2, "y_scale": 1.6,
                                               "font_name": FONT_NAME, "font_size": 9})
                 written += 1
-    return written, len(cell_findings)
+    return written, len(cell_findings), len(records)
 
 
 def _write_value(ws, r: int, c: int, value: object, cell_format) -> None:  # type: ignore[no-untyped-def]
