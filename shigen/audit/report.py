@@ -222,6 +222,7 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
         ws.write(row, 2, result.severity_label(code), fmt.severity[info_c.severity.value])
         ws.write_number(row, 3, count, fmt.number)
         ws.write(row, 4, info_c.description, fmt.wrap)
+        _fit_height(ws, row, (info_c.description, 68))
         row += 1
 
     row += 1
@@ -283,7 +284,9 @@ def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ig
     ws.set_row(0, 20)
     for c, h in enumerate(ROW_HEADERS):
         ws.write_string(0, c, h, fmt.header)
+    message_width = FINDING_WIDTHS[ROW_HEADERS.index("内容")]
     for r, f in enumerate(result.findings, start=1):
+        _fit_height(ws, r, (f.message, message_width), (f.hint, message_width))
         for c, value in enumerate(f.to_row()):
             if c == 0:
                 ws.write_string(r, c, str(value), fmt.severity[f.severity])
@@ -291,6 +294,18 @@ def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ig
                 ws.write_number(r, c, value)
             elif value != "":
                 ws.write_string(r, c, str(value), fmt.wrap if c in _WRAP_COLUMNS else fmt.base)
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+
+
+def _fit_height(ws, row: int, *texts: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+    """Set a row's height so that wrapped text shows whole (Excel does not grow rows written by a program)."""
+    lines = 1
+    for text, width in texts:
+        lines = max(lines, -(-display_width(text) // max(width - 2, 1)))
+    if lines > 1:
+        ws.set_row(row, LINE_HEIGHT * min(lines, 8))
 
 
 def _copy_rows(records: list[Record]) -> list[int]:
