@@ -312,6 +312,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     out.columns = plans
     cols = [p for p in plans if p.target not in (C.IGNORE,)]
     name_cols = [p.index for p in cols if p.target == "name"]
+    group_idx = {p.index for p in cols if p.target in GROUP_TARGETS}
     header_texts = {p.index: p.header.split("/")[-1] for p in cols}
 
     # records spanning several rows: a 名称 cell merged downwards
@@ -375,7 +376,8 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         if _is_footnote(first, len(texts), bool(name_text)) and (not name_text or len(texts) == 1):
             out.skipped.append((excel_row, SKIP_FOOTNOTE, joined))
             continue
-        if len(texts) == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts):
+        if len(texts) == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts,
+                                               group_idx):
             label = _section_label(first)
             g = _genre_of_label(label, genres)
             d = match_district(label, districts) or _district_in(label, districts)
@@ -443,7 +445,7 @@ def _group_columns(cols: list[ColumnPlan], pending: list[tuple[int, int, dict[in
             if v is None:
                 blanks += 1
                 continue
-            t = _text(v)
+            t = _quick_text(v)
             if is_ditto(t):
                 continue
             seen += 1
@@ -456,7 +458,11 @@ def _group_columns(cols: list[ColumnPlan], pending: list[tuple[int, int, dict[in
 
 
 def _is_section(grid: SheetGrid, merges: _Merges, r: int, c: int, text: str, name_cols: list[int],
-                genres: list[Genre], districts: list[District]) -> bool:
+                genres: list[Genre], districts: list[District], group_cols: set[int]) -> bool:
+    """A row holding one short text that heads the rows below (■配食サービス / 【北地区】 / a genre alone).
+
+    A single value in another column (a second phone number, a note) is not a heading: it continues the
+    record above."""
     if len(text) > 40:
         return False
     if text[:1] in _DECORATION or text.endswith(("】", "〉", "》")):
@@ -464,8 +470,8 @@ def _is_section(grid: SheetGrid, merges: _Merges, r: int, c: int, text: str, nam
     rng = merges.range_of(r, c)
     if rng and rng[3] - rng[1] >= 1 and rng[0] == rng[2]:
         return True
-    if c not in name_cols:
-        return True
+    if c in group_cols:
+        return True  # a genre / district written alone on its own row heads the rows below
     label = _section_label(text)
     key = search_key(label)
     return any(search_key(g.name) == key or any(search_key(s) == key for s in g.synonyms) for g in genres) or bool(

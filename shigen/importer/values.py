@@ -62,7 +62,7 @@ INLINE_LABELS: dict[str, str] = {
 _LABEL_ALT = "|".join(re.escape(x) for x in sorted(INLINE_LABELS, key=len, reverse=True))
 # 【料金】 anywhere; 「料金:」 at the start of a line or after a space / 、 / 。 / ／
 _LABEL_RE = re.compile(
-    rf"【\s*(?P<b>{_LABEL_ALT})\s*】\s*|(?:(?<=^)|(?<=[\s、,。/／\n]))(?:[■●・◆◇□○〇]\s*)?(?P<c>{_LABEL_ALT})\s*[:：]\s*",
+    rf"【\s*(?P<b>{_LABEL_ALT})\s*】[ \t\u3000]*|(?:(?<=^)|(?<=[\s、,。/／\n]))(?:[■●・◆◇□○〇]\s*)?(?P<c>{_LABEL_ALT})\s*[:：]\s*",
     re.MULTILINE,
 )
 # fields whose cells are searched for labelled parts
@@ -226,6 +226,16 @@ def tidy_value(text: str) -> str:
     """clean_value for a str (clean_text + dash folding between digits), skipping work when not needed."""
     text = tidy(text)
     return fold_dashes(text) if _DASH_AFTER_DIGIT.search(text) else text
+
+
+@lru_cache(maxsize=8192)
+def _date_of_text(text: str) -> dt.date | None:
+    return parse_date(text)
+
+
+def _date_of(value: object) -> dt.date | None:
+    """parse_date, remembered for text (a long list repeats the same few dates)."""
+    return _date_of_text(value) if isinstance(value, str) else parse_date(value)
 
 
 def is_ditto(text: str) -> bool:
@@ -584,7 +594,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         value = text
         raw = raw_strs.get(key, text)
         if f.kind is S.Kind.DATE:
-            day = parse_date(raw_values.get(key, text))
+            day = _date_of(raw_values.get(key, text))
             if day is None:
                 days = [d for d in (parse_date(t) for t in text.split("\n")) if d]
                 day = max(days) if days else None  # 確認日 and 更新日 both given: the latest
