@@ -1,8 +1,10 @@
 """Match a need to a service: free-text search over the catalogue with district, genre, day and fee filters.
 
-Only 掲載中 records are searched. Text is compared through :func:`text.search_key` (width, hiragana/katakana,
-case and spacing folded). A record is kept when every query term appears in its name, ふりがな, ジャンル
-(with the genre's synonyms), 運営主体, サービス内容, 備考, 対象者 or 料金.
+Only 掲載中 records are searched. A query term is folded with :func:`text.search_key` and turned into a pattern
+that accepts every spelling folding to it (full-/half-width, hiragana/katakana, upper/lower case, spaces between
+any two characters), so the records themselves need no normalising. NFKC equivalences beyond width and kana
+(㈱ for (株), ① for 1) are not matched. A record is kept when every query term appears in its name, ふりがな,
+ジャンル (with the genre's synonyms), 運営主体, サービス内容, 備考, 対象者 or 料金.
 """
 
 from __future__ import annotations
@@ -331,8 +333,8 @@ def _fold_pattern(key: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(parts), re.IGNORECASE)
 
 
-def _matching(texts: list[str], pattern: re.Pattern[str], starts: list[int], big: str) -> set[int]:
-    """Indexes of the texts (joined in ``big`` at ``starts``) the pattern finds."""
+def _matching(pattern: re.Pattern[str], starts: list[int], big: str) -> set[int]:
+    """Indexes of the texts (joined in ``big``, each beginning at ``starts[i]``) the pattern finds."""
     found: set[int] = set()
     for m in pattern.finditer(big):
         found.add(bisect_right(starts, m.start()) - 1)
@@ -406,9 +408,9 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
         big = "\x01".join(texts)
         per_term: list[tuple[str, set[int]]] = []
         for whole, parts in terms:
-            hit = _matching(texts, _fold_pattern(whole), starts, big) if whole else set()
+            hit = _matching(_fold_pattern(whole), starts, big) if whole else set()
             if len(parts) > 1:
-                sets = [_matching(texts, _fold_pattern(p), starts, big) for p in parts]
+                sets = [_matching(_fold_pattern(p), starts, big) for p in parts]
                 hit |= set.intersection(*sets)
             per_term.append((whole, hit))
         genre_ok: dict[str, list[bool]] = {}
