@@ -74,3 +74,59 @@ def as_text_cell(cell) -> None:  # type: ignore[no-untyped-def]
     """Keep a string that looks like a formula as plain text."""
     if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
+
+
+# --- xlsxwriter side: new workbooks written fast (update workbooks, large reports) -----------------
+def xw_header_format(workbook):  # type: ignore[no-untyped-def]
+    """The shared header look (dark blue, white bold, centred, wrapped) as an xlsxwriter format."""
+    return workbook.add_format({
+        "bold": True, "font_name": FONT_NAME, "font_color": "#" + HEADER_FONT_COLOR, "bg_color": "#" + HEADER_FILL,
+        "align": "center", "valign": "vcenter", "text_wrap": True, "border": 1, "border_color": "#BFBFBF",
+    })
+
+
+def xw_a4(ws, *, landscape: bool = True, fit_width: bool = True, repeat_rows: tuple[int, int] | None = (0, 0)) -> None:  # type: ignore[no-untyped-def]
+    """Like :func:`a4` for an xlsxwriter worksheet (rows are 0-based: ``(0, 1)`` repeats rows 1–2)."""
+    ws.set_paper(9)  # A4
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    if repeat_rows:
+        ws.repeat_rows(*repeat_rows)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer("&C&P / &N")
+
+
+def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,  # type: ignore[no-untyped-def]
+                   widths: Sequence[int] | None = None, landscape: bool = True, title: str | None = None):
+    """A plain table sheet: optional title line, styled header, text cells, filter, frozen header, A4 print."""
+    ws = workbook.add_worksheet(name)
+    head = xw_header_format(workbook)
+    body = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "text_wrap": True})
+    top = 0
+    if title:
+        ws.write_string(0, 0, title, workbook.add_format({"font_name": FONT_NAME, "bold": True, "font_size": 13}))
+        top = 1
+    for c, h in enumerate(header):
+        ws.write_string(top, c, str(h), head)
+    for r, row in enumerate(rows, start=top + 1):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                ws.write_string(r, c, "○" if value else "", body)
+            elif isinstance(value, (int, float)):
+                ws.write_number(r, c, value, body)
+            else:
+                ws.write_string(r, c, str(value), body)
+    for c, w in enumerate(widths or fit_widths(header, rows)):
+        ws.set_column(c, c, w)
+    if header:
+        ws.autofilter(top, 0, top + max(len(rows), 1), len(header) - 1)
+    ws.freeze_panes(top + 1, 0)
+    xw_a4(ws, landscape=landscape, repeat_rows=(top, top))
+    return ws

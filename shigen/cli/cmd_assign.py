@@ -1,0 +1,88 @@
+"""`shigen assign`: split the yearly refresh among the coordinators and write their update workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from .app import app, state
+
+
+class By(StrEnum):
+    district = "district"
+    genre = "genre"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    """--as-of 2027-04-01 (or 2027/4/1, R9.4.1) → date; None when not given."""
+    if not value:
+        return None
+    from ..text import parse_date
+
+    day = parse_date(value)
+    if day is None:
+        raise typer.BadParameter(f"『{value}』を日付として読めません。2027-04-01 のように指定してください。")
+    return day
+
+
+@app.command("assign")
+def assign_command(
+    ctx: typer.Context,
+    by: Annotated[By, typer.Option("--by", help="分け方: district = 地区別(第2層は自分の地区、第1層は市内全域の資源)、"
+                                                "genre = ジャンル別(担当ジャンルを持ち、残りは件数で均等に)。")],
+    year: Annotated[str | None, typer.Option("--year", help="年度(例: 2027)。省略すると --as-of の日(既定は今日)の年度。")] = None,
+    only_due: Annotated[bool, typer.Option("--only-due", help="確認の期限が過ぎた・近い(60日以内)・未確認の資源だけを割り当てます。")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="期限を判断する基準日(例: 2027-04-01)。既定は今日。")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="割り当て案を表示するだけで、ファイルも台帳も書きません。")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="表示の形式: text(表)か json。")] = Format.text,
+) -> None:
+    """更新作業(年1回の情報確認)をコーディネーターで分担し、一人1冊の更新用ブックを作ります。
+
+    exports/更新作業/<年度>/ に 担当一覧.xlsx と <氏名>.xlsx を書き、割り当てを台帳のシート『担当履歴』に記録します
+    (翌年はこれを見て、できるだけ同じ人が同じ資源を担当します)。
+    """
+    import json
+
+    from ..assign import fiscal_year
+    from ..update_book import run_assign
+    from .render import done, say, show, table, warn
+
+    day = parse_as_of(as_of)
+    year = (year or fiscal_year(day or dt.date.today())).strip()
+    if not (year.isdigit() and len(year) == 4):
+        raise typer.BadParameter(f"年度『{year}』は 2027 のような西暦4桁で指定してください。", param_hint="--year")
+    result = run_assign(state(ctx).workspace, method=by.value, year=year, as_of=day, only_due=only_due,
+                        dry_run=dry_run)
+    plan = result.plan
+    if fmt is Format.json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    extra = f"(期限が近い・過ぎた・未確認のみ: 対象外 {plan.skipped_fresh} 件)" if only_due else ""
+    say(f"{year}年度の更新作業を{plan.method_label}に分けます: {plan.total} 件{extra}")
+    show(table(None, plan.HEADERS, plan.to_rows(),
+               justify={"件数": "right", "割合": "right", "昨年から継続": "right"}))
+    ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
+    say(f"最多÷最少 = {ratio}(目安は 1.2 以下)" + (f" / 昨年 {plan.previous_year} 年度と同じ担当: {plan.kept} 件"
+                                                  if plan.previous_year else ""))
+    for note in plan.notes:
+        warn("注意: " + note.message)
+    if result.replaced_year and not dry_run and result.written:
+        warn(f"注意: {year}年度の割り当てはすでにありました。今回の割り当てを最新として記録しました。")
+    if result.written is None:
+        if dry_run:
+            say("--dry-run のため、ファイルも台帳も書いていません。")
+        return
+    for p in result.written.moved:
+        warn(f"前に作ったファイルは上書きせず移しました: {p}")
+    done(f"担当一覧: {result.written.summary}")
+    for name, path in result.written.books.items():
+        say(f"  {name}: {path}")
+    say("次に: 各ブックを担当者に渡し、返ってきたら  shigen collect <ファイルかフォルダー>  で回収します。")

@@ -1,0 +1,60 @@
+"""`shigen collect`: merge returned update workbooks into the master, safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app, state
+from .cmd_assign import Format, parse_as_of
+
+TERMINAL_FINDINGS = 40
+
+
+@app.command("collect")
+def collect_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="返ってきた更新用ブック(.xlsx)。フォルダーを指定すると中の .xlsx をすべて読みます。")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="確かめるだけで、台帳も回収状況.xlsx も書きません。")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="今日の日付として扱う日(例: 2027-06-30)。更新日と、未来の確認日の判定に使います。")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="表示の形式: text(表)か json。")] = Format.text,
+) -> None:
+    """返ってきた更新用ブックの確認結果を台帳に反映し、回収状況をまとめます。
+
+    新しい値・休止/廃止・最終確認日・確認者を台帳に書き、変えた項目はすべてシート『履歴』に残します。
+    配った後に台帳で変わった資源(衝突)、知らない ID、灰色の列の書き換え、ありえない日付、新しい値のない『変更あり』は
+    反映せずに一覧にします。同じブックを2回回収しても、2回目は何も変わりません。
+    """
+    from ..collect import dumps, run_collect
+    from .render import done, say, show, table, warn
+
+    result = run_collect(state(ctx).workspace, paths, dry_run=dry_run, as_of=parse_as_of(as_of))
+    if fmt is Format.json:
+        typer.echo(dumps(result))
+        raise typer.Exit(result.exit_code)
+    show(table("回収したブック", list(result.files[0].HEADERS) if result.files else [],
+               [f.to_row() for f in result.files]))
+    if result.findings:
+        rows = [(f.file, f.row or "", f.record_id, f.name, f.title, f.field, f.issued, f.master, f.entered)
+                for f in result.findings[:TERMINAL_FINDINGS]]
+        more = len(result.findings) - TERMINAL_FINDINGS
+        show(table(f"反映しなかった行({len(result.findings)} 件)",
+                   ["ファイル", "行", "ID", "名称", "種類", "項目", "配布時の値", "台帳の今の値", "記入された値"], rows,
+                   caption=f"ほか {more} 件は 回収状況.xlsx のシート『要確認』を見てください。" if more > 0 else None))
+        for f in result.findings[:5]:
+            warn(f"{f.file} の {f.row} 行目 ({f.record_id}): {f.message}")
+    for year, rows in result.progress.items():
+        show(table(f"{year}年度の回収状況", rows[0].HEADERS if rows else [], [p.to_row() for p in rows],
+                   justify=dict.fromkeys(("担当件数", "確認済み", "うち変更あり", "うち休止・廃止", "連絡つかず", "要確認", "未回収", "進み具合"), "right")))
+    verb = "反映します(--dry-run のため書いていません)" if dry_run else "反映しました"
+    say(f"台帳に{verb}: {result.records_changed} 件の資源、内容の変更 {result.fields_changed} 項目。")
+    if not dry_run:
+        for p in result.progress_files:
+            done(f"回収状況: {p}")
+        if result.backup:
+            say(f"  書き換える前の台帳の控え: {result.backup}")
+    if result.findings:
+        say("反映しなかった行は、担当者に直してもらって再度 collect するか、台帳を直接直してください。")
+    raise typer.Exit(result.exit_code)

@@ -1,0 +1,578 @@
+"""Merging returned update workbooks into the master (`shigen collect`).
+
+Each returned row is checked, then applied to the in-memory catalogue with ``Catalogue.set_value`` (so every
+changed field lands in 履歴), and the master is saved once at the end. A row is **not applied** and is listed
+as a finding when:
+
+- its ID is unknown (not issued in that workbook, or no longer in the master) — ``unknown-id``;
+- a grey (locked) いまの値 cell was changed — ``locked-edit``;
+- 確認結果 is empty while something else was written, or is not one of the five choices — ``missing-result`` /
+  ``invalid-result``;
+- 確認日 is missing, unreadable, in the future, or more than a year before the sheet was made — ``missing-date`` /
+  ``impossible-date``;
+- 変更あり without any new value — ``no-new-value``; 変更なし / 連絡つかず with new values — ``values-without-change``;
+- a new value is not one of a field's choices — ``invalid-value``; 確認結果 休止/廃止 and a different 状態 — ``contradiction``;
+- the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
+  value at issue, the master's value and the value written in the sheet.
+
+Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
+最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema as S
+from .assign import latest_plan
+from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from .master import cell_text
+from .model import Catalogue, Record
+from .text import clean_text, clean_value, parse_date
+from .update_book import (
+    CLEAR_WORDS,
+    CONTENT_KEYS,
+    RESULT_CHANGED,
+    RESULT_CLOSED,
+    RESULT_PAUSED,
+    RESULT_UNCHANGED,
+    RESULT_UNREACHABLE,
+    RESULTS,
+    SHOWN_KEYS,
+    ReturnedBook,
+    ReturnedRow,
+    plan_folder,
+    read_update_book,
+)
+from .workspace import Workspace
+
+PROGRESS_NAME = "回収状況.xlsx"
+COMMAND = "collect"
+NAME_LIKE_KEYS = ("name", "kana", "operator")  # proper names: no dash folding
+
+FINDING_TITLES = {
+    "conflict": "台帳が先に変わっている(衝突)",
+    "unknown-id": "台帳にない・配っていない ID",
+    "locked-edit": "灰色の列(いまの値)が書き換えられている",
+    "missing-result": "確認結果が空欄",
+    "invalid-result": "確認結果が選択肢にない",
+    "missing-date": "確認日が空欄",
+    "impossible-date": "ありえない確認日",
+    "no-new-value": "変更ありなのに新しい値がない",
+    "values-without-change": "変更なし・連絡つかずなのに新しい値がある",
+    "invalid-value": "新しい値が選択肢にない",
+    "contradiction": "確認結果と状態が食い違う",
+}
+
+# per-record states kept in 回収状況.xlsx
+STATE_CONFIRMED = "確認済み"
+STATE_CHANGED = "変更を反映"
+STATE_CLOSED = "休止・廃止を反映"
+STATE_UNREACHABLE = "連絡つかず"
+STATE_PROBLEM = "要確認"
+STATE_PENDING = "未回収"
+DONE_STATES = (STATE_CONFIRMED, STATE_CHANGED, STATE_CLOSED)
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    file: str
+    row: int | None
+    record_id: str = ""
+    name: str = ""
+    coordinator: str = ""
+    field: str = ""  # Japanese header
+    issued: str = ""  # value when the workbook was made
+    master: str = ""  # value in the master now
+    entered: str = ""  # value written in the workbook
+
+    @property
+    def title(self) -> str:
+        return FINDING_TITLES.get(self.code, self.code)
+
+    HEADERS = ("ファイル", "行", "ID", "名称", "担当者", "種類", "内容", "項目", "配布時の値", "台帳の今の値", "記入された値")
+
+    def to_row(self) -> tuple[object, ...]:
+        return (self.file, self.row or "", self.record_id, self.name, self.coordinator, self.title, self.message,
+                self.field, self.issued, self.master, self.entered)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"code": self.code, "title": self.title, "message": self.message, "file": self.file, "row": self.row,
+                "record_id": self.record_id, "name": self.name, "coordinator": self.coordinator, "field": self.field,
+                "issued": self.issued, "master": self.master, "entered": self.entered}
+
+
+@dataclass
+class Outcome:
+    """What happened to one record in one returned workbook."""
+
+    record_id: str
+    coordinator: str
+    file: str
+    year: str
+    state: str  # one of the STATE_* values
+    result: str = ""
+    date: str = ""
+    method: str = ""
+    memo: str = ""
+    changed: list[str] = field(default_factory=list)  # Japanese headers of fields changed now
+    already: bool = False  # found already applied (a second collect)
+    collected_at: str = ""
+
+    HEADERS = ("ID", "担当者", "状況", "確認結果", "確認日", "確認方法", "変更した項目", "メモ", "ファイル", "回収日時")
+
+    def to_row(self) -> tuple[str, ...]:
+        return (self.record_id, self.coordinator, self.state, self.result, self.date, self.method,
+                "、".join(self.changed), self.memo, self.file, self.collected_at)
+
+
+@dataclass
+class FileSummary:
+    path: Path
+    coordinator: str
+    year: str
+    rows: int = 0
+    applied: int = 0  # rows that changed the master now
+    already: int = 0  # rows already in the master
+    unreachable: int = 0
+    rejected: int = 0
+    pending: int = 0  # rows with nothing written yet
+
+    HEADERS = ("ファイル", "担当者", "年度", "行数", "反映", "反映済み", "連絡つかず", "要確認", "未記入")
+
+    def to_row(self) -> tuple[object, ...]:
+        return (self.path.name, self.coordinator, self.year, self.rows, self.applied, self.already, self.unreachable,
+                self.rejected, self.pending)
+
+
+@dataclass
+class ProgressRow:
+    coordinator: str
+    assigned: int = 0
+    confirmed: int = 0  # 変更なし + 変更あり + 休止・廃止, reflected in the master
+    changed: int = 0
+    closed: int = 0
+    unreachable: int = 0
+    problems: int = 0
+    pending: int = 0  # not yet returned / not yet filled in
+
+    HEADERS = ("担当者", "担当件数", "確認済み", "うち変更あり", "うち休止・廃止", "連絡つかず", "要確認", "未回収", "進み具合")
+
+    @property
+    def percent(self) -> str:
+        return f"{100 * self.confirmed / self.assigned:.0f}%" if self.assigned else "—"
+
+    def to_row(self) -> tuple[object, ...]:
+        return (self.coordinator, self.assigned, self.confirmed, self.changed, self.closed, self.unreachable,
+                self.problems, self.pending, self.percent)
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(zip(("coordinator", "assigned", "confirmed", "changed", "closed", "unreachable", "problems",
+                         "pending", "percent"), self.to_row(), strict=True))
+
+
+@dataclass
+class CollectResult:
+    files: list[FileSummary]
+    findings: list[Finding]
+    outcomes: list[Outcome]
+    progress: dict[str, list[ProgressRow]]  # year → rows
+    fields_changed: int
+    records_changed: int
+    dry_run: bool
+    progress_files: list[Path] = field(default_factory=list)
+    backup: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FINDINGS if self.findings else EXIT_OK
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "dry_run": self.dry_run, "fields_changed": self.fields_changed, "records_changed": self.records_changed,
+            "files": [dict(zip(("file", "coordinator", "year", "rows", "applied", "already", "unreachable", "rejected",
+                                "pending"), f.to_row(), strict=True)) for f in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+            "progress": {y: [p.to_dict() for p in rows] for y, rows in self.progress.items()},
+            "progress_files": [str(p) for p in self.progress_files],
+        }
+
+
+# --- checking and applying one row ------------------------------------------------------------
+def _norm(text: str) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _clean_new(key: str, text: str) -> str:
+    if text.strip() in CLEAR_WORDS:
+        return ""
+    return clean_text(text) if key in NAME_LIKE_KEYS else clean_value(text)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        return parse_date(value.strip())
+    return parse_date(value)
+
+
+def _issue_date(book: ReturnedBook) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(book.meta.issued_at[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Context:
+    cat: Catalogue
+    by_id: dict[str, Record]
+    today: dt.date
+    now: str
+    findings: list[Finding]
+    outcomes: list[Outcome]
+    fields_changed: int = 0
+    records_changed: set[str] = field(default_factory=set)
+
+
+def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: FileSummary) -> None:
+    fname = book.path.name
+    coord = book.meta.coordinator
+    rid = row.record_id
+    rec = ctx.by_id.get(rid)
+    issued = book.issued.get(rid)
+    name = rec.name if rec else (issued.values.get("name", "") if issued else row.current.get("name", ""))
+
+    def outcome(state: str, **kw: Any) -> Outcome:
+        o = Outcome(rid, coord, fname, book.meta.year, state, row.result, kw.pop("date", ""), row.method, row.memo,
+                    collected_at=ctx.now, **kw)
+        ctx.outcomes.append(o)
+        return o
+
+    def reject(code: str, message: str, **kw: Any) -> None:
+        ctx.findings.append(Finding(code, message, fname, row.excel_row, rid, name, coord, **kw))
+
+    summary.rows += 1
+    if not rid or issued is None or rec is None:
+        if not rid:
+            msg = "ID のない行に記入があります。新しい資源は `shigen import` で取り込んでください。"
+        elif issued is None:
+            msg = f"ID {rid} はこのブックで配った資源ではありません。ID を書き換えていないか確かめてください。"
+        else:
+            msg = f"ID {rid} は台帳にありません(台帳から消された可能性があります)。"
+        reject("unknown-id", msg)
+        summary.rejected += 1
+        if rid and issued is not None:
+            outcome(STATE_PROBLEM)
+        return
+
+    edited = [k for k in SHOWN_KEYS if k in row.current and row.current[k] != _norm(issued.values.get(k, ""))]
+    if edited:
+        for k in edited:
+            reject("locked-edit", f"灰色の列『{S.header(k)}』が書き換えられています。変えたい内容は右隣の『新しい値』に入れてください。",
+                   field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=row.current[k])
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+
+    if row.empty:
+        summary.pending += 1
+        outcome(STATE_PENDING)
+        return
+    result = row.result
+    if not result:
+        if row.new or row.method or row.date_value not in (None, ""):
+            reject("missing-result", "確認結果が空欄です。変更なし・変更あり・休止・廃止・連絡つかず から選んでください。")
+            summary.rejected += 1
+            outcome(STATE_PROBLEM)
+        else:  # only a memo
+            summary.pending += 1
+            outcome(STATE_PENDING)
+        return
+    if result not in RESULTS:
+        reject("invalid-result", f"確認結果『{result}』は選択肢にありません。{'・'.join(RESULTS)} から選んでください。",
+               entered=result)
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+
+    day = None
+    raw_date = row.date_value
+    if raw_date not in (None, ""):
+        day = _as_date(raw_date)
+        issued_on = _issue_date(book)
+        why = ""
+        if day is None:
+            why = "日付として読めません"
+        elif day > ctx.today:
+            why = f"今日({ctx.today.isoformat()})より後の日付です"
+        elif issued_on and day < issued_on - dt.timedelta(days=366):
+            why = f"このブックを作った日({issued_on.isoformat()})より1年以上前です"
+        if why:
+            reject("impossible-date", f"確認日『{cell_text(raw_date)}』: {why}。確かめた日を 2027/5/10 のように入れてください。",
+                   field="確認日", entered=cell_text(raw_date))
+            summary.rejected += 1
+            outcome(STATE_PROBLEM)
+            return
+    elif result != RESULT_UNREACHABLE:
+        reject("missing-date", "確認日が空欄です。確かめた日を入れてください。", field="確認日")
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+
+    wanted: dict[str, str] = {}
+    for key, text in row.new.items():
+        value = _clean_new(key, text)
+        choices = S.FIELD_BY_KEY[key].choices
+        if value and choices and value not in choices:
+            reject("invalid-value", f"『{S.header(key)}』の新しい値『{value}』は選択肢({'・'.join(choices)})にありません。",
+                   field=S.header(key), issued=issued.values.get(key, ""), master=rec.get(key), entered=value)
+            summary.rejected += 1
+            outcome(STATE_PROBLEM)
+            return
+        if value != _norm(issued.values.get(key, "")):
+            wanted[key] = value
+    new_status = wanted.pop("status", None)
+    if result in (RESULT_PAUSED, RESULT_CLOSED):
+        if new_status is not None and new_status != result:
+            reject("contradiction", f"確認結果は『{result}』ですが、状態の新しい値は『{new_status}』です。どちらかに揃えてください。",
+                   field=S.header("status"), entered=new_status)
+            summary.rejected += 1
+            outcome(STATE_PROBLEM)
+            return
+        wanted["status"] = result
+    elif new_status is not None:
+        wanted["status"] = new_status
+    if result == RESULT_CHANGED and not wanted:
+        reject("no-new-value", "確認結果が『変更あり』ですが、『新しい値』の列に今と違う内容がありません。変わった項目の新しい値を入れてください。")
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+    if result in (RESULT_UNCHANGED, RESULT_UNREACHABLE) and wanted:
+        fields = "、".join(S.header(k) for k in wanted)
+        reject("values-without-change", f"確認結果が『{result}』ですが、新しい値({fields})が入っています。"
+                                        "変わったのなら『変更あり』を選んでください。")
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+    if result == RESULT_UNREACHABLE:
+        summary.unreachable += 1
+        outcome(STATE_UNREACHABLE, date=day.isoformat() if day else "")
+        return
+
+    assert day is not None
+    confirm = day.isoformat()
+    state = (STATE_CLOSED if result in (RESULT_PAUSED, RESULT_CLOSED) else
+             STATE_CHANGED if result == RESULT_CHANGED else STATE_CONFIRMED)
+    current_lc = rec.date("last_confirmed")
+    already = all(rec.get(k) == v for k, v in wanted.items()) and current_lc is not None and current_lc >= day
+    if already:
+        summary.already += 1
+        outcome(state, date=confirm, already=True)
+        return
+    moved = [k for k in CONTENT_KEYS if _norm(rec.get(k)) != _norm(issued.values.get(k, ""))]
+    if moved:
+        for k in moved:
+            entered = wanted.get(k, "(記入なし)" if result != RESULT_UNCHANGED else "(変更なし)")
+            reject("conflict", f"このブックを作った後に、台帳の『{S.header(k)}』が変わっています。"
+                               "台帳の今の内容を確かめ、必要なら台帳を直接直してください(この行は反映していません)。",
+                   field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=entered)
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+
+    changed: list[str] = []
+    for key, value in wanted.items():
+        if ctx.cat.set_value(rec, key, value, command=COMMAND, by=coord, source=fname):
+            changed.append(S.header(key))
+    bookkeeping = 0
+    if current_lc is None or day > current_lc:
+        bookkeeping += ctx.cat.set_value(rec, "last_confirmed", confirm, command=COMMAND, by=coord, source=fname)
+    bookkeeping += ctx.cat.set_value(rec, "confirmed_by", coord, command=COMMAND, by=coord, source=fname)
+    if changed or bookkeeping:
+        ctx.cat.set_value(rec, "updated_at", ctx.today.isoformat(), command=COMMAND, by=coord, source=fname)
+        ctx.records_changed.add(rid)
+    ctx.fields_changed += len(changed)
+    summary.applied += 1
+    outcome(state, date=confirm, changed=changed)
+
+
+# --- progress ------------------------------------------------------------------------------
+def read_progress(path: Path) -> dict[str, Outcome]:
+    """Per-record states saved by an earlier collect (回収状況.xlsx, sheet 資源別); empty if none."""
+    if not path.exists():
+        return {}
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        rows = wb.get_sheet_by_name(SHEET_RECORDS).to_python()
+    except Exception:  # an unreadable old progress file is rebuilt from this run and the master
+        return {}
+    if not rows:
+        return {}
+    header = [cell_text(h) for h in rows[0]]
+    if list(header[: len(Outcome.HEADERS)]) != list(Outcome.HEADERS):
+        return {}
+    out = {}
+    for r in rows[1:]:
+        v = [cell_text(x) for x in r] + [""] * len(Outcome.HEADERS)
+        if not v[0]:
+            continue
+        out[v[0]] = Outcome(v[0], v[1], v[8], "", v[2], v[3], v[4], v[5], v[7],
+                            [x for x in v[6].split("、") if x], collected_at=v[9])
+    return out
+
+
+def progress_for(cat: Catalogue, year: str, states: dict[str, Outcome],
+                 coordinators: Sequence[str] = ()) -> list[ProgressRow]:
+    """Per coordinator of the latest plan for ``year``: confirmed / changed / closed / unreachable / pending."""
+    plan = latest_plan(cat.assignments, year)
+    issued_on = max((a.created[:10] for a in cat.assignments if a.year == year), default="")
+    by_id = cat.by_id()
+    names = list(dict.fromkeys([*(c.name for c in cat.coordinators), *plan.values(), *coordinators]))
+    rows = {n: ProgressRow(n) for n in names}
+    ids = list(plan) or [o.record_id for o in states.values() if o.year in ("", year)]
+    for rid in ids:
+        who = plan.get(rid) or (states[rid].coordinator if rid in states else "")
+        if not who:
+            continue
+        p = rows.setdefault(who, ProgressRow(who))
+        p.assigned += 1
+        o = states.get(rid)
+        state = o.state if o else STATE_PENDING
+        if state == STATE_PENDING and rid in by_id:  # confirmed outside collect (or progress file lost)
+            rec = by_id[rid]
+            if issued_on and rec.get("last_confirmed") >= issued_on and rec.get("confirmed_by") == who:
+                state = STATE_CONFIRMED
+        if state in DONE_STATES:
+            p.confirmed += 1
+            p.changed += state == STATE_CHANGED
+            p.closed += state == STATE_CLOSED
+        elif state == STATE_UNREACHABLE:
+            p.unreachable += 1
+        elif state == STATE_PROBLEM:
+            p.problems += 1
+        else:
+            p.pending += 1
+    return [p for p in rows.values() if p.assigned]
+
+
+SHEET_PROGRESS = "進み具合"
+SHEET_FINDINGS = "要確認"
+SHEET_RECORDS = "資源別"
+
+
+def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
+                   states: dict[str, Outcome], by_id: dict[str, Record], now: str) -> None:
+    from .update_book import _atomic_close, _tmp, _workbook
+    from .xlsx_style import xw_table_sheet
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp(path)
+    wb = _workbook(tmp)
+    total = ProgressRow("合計")
+    for p in rows:
+        for attr in ("assigned", "confirmed", "changed", "closed", "unreachable", "problems", "pending"):
+            setattr(total, attr, getattr(total, attr) + getattr(p, attr))
+    xw_table_sheet(wb, SHEET_PROGRESS, ProgressRow.HEADERS, [p.to_row() for p in [*rows, total]],
+                   widths=[16, 10, 10, 12, 14, 11, 9, 9, 10], title=f"{year}年度 更新作業の回収状況({now} 時点)")
+    xw_table_sheet(wb, SHEET_FINDINGS, Finding.HEADERS, [f.to_row() for f in findings] or [("(ありません)",)],
+                   widths=[18, 6, 8, 24, 12, 22, 60, 12, 20, 20, 20],
+                   title="反映しなかった行(直して返してもらうか、台帳を直接直してください)")
+    ordered_states = sorted(states.values(), key=lambda o: (o.coordinator, o.record_id))
+    xw_table_sheet(wb, SHEET_RECORDS, [*Outcome.HEADERS, S.header("name")],
+                   [(*o.to_row(), by_id[o.record_id].name if o.record_id in by_id else "") for o in ordered_states],
+                   widths=[8, 14, 14, 10, 12, 9, 24, 30, 18, 18, 28])
+    _atomic_close(wb, tmp, path)
+
+
+# --- the whole `shigen collect` ----------------------------------------------------------------
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a folder means every .xlsx in it (not Excel's ~$ owner files)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", "."))))
+        else:
+            out.append(p)
+    if not out:
+        raise UsageError("回収する更新用ブックがありません。",
+                         "返ってきたファイル(またはそれが入ったフォルダー)を指定してください。例: shigen collect 返却/")
+    return list(dict.fromkeys(out))
+
+
+def collect_books(cat: Catalogue, books: list[ReturnedBook], *, today: dt.date,
+                  now: str) -> tuple[list[FileSummary], list[Finding], list[Outcome], int, int]:
+    """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``."""
+    ctx = _Context(cat, cat.by_id(), today, now, [], [])
+    summaries = []
+    for book in books:
+        summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
+        for row in book.rows:
+            _process_row(ctx, book, row, summary)
+        summaries.append(summary)
+    return summaries, ctx.findings, ctx.outcomes, ctx.fields_changed, len(ctx.records_changed)
+
+
+def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
+                as_of: dt.date | None = None) -> CollectResult:
+    from .master import excel_owner_files, load_catalogue, save_catalogue
+    from .model import now_text
+
+    files = expand_paths(paths)
+    books = [read_update_book(p) for p in files]  # any unreadable file stops here: nothing written
+    cat = load_catalogue(ws.catalogue)
+    if not dry_run and excel_owner_files(cat.path):
+        from .errors import MasterBusyError
+
+        raise MasterBusyError("台帳が Excel で開かれています。",
+                              "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。", path=cat.path)
+    today = as_of or dt.date.today()
+    now = now_text()
+    summaries, findings, outcomes, nfields, nrecords = collect_books(cat, books, today=today, now=now)
+    backup = None
+    if not dry_run and cat.new_history:
+        backup = save_catalogue(cat)
+
+    years = list(dict.fromkeys(b.meta.year for b in books))
+    progress: dict[str, list[ProgressRow]] = {}
+    written: list[Path] = []
+    by_id = cat.by_id()
+    for year in years:
+        path = plan_folder(ws, year) / PROGRESS_NAME
+        states = read_progress(path)
+        for o in outcomes:
+            if o.year != year:
+                continue
+            if o.state == STATE_PENDING and o.record_id in states:
+                continue  # a blank row never hides an earlier result
+            states[o.record_id] = o
+        coords = [b.meta.coordinator for b in books if b.meta.year == year]
+        progress[year] = progress_for(cat, year, states, coords)
+        if not dry_run:
+            year_findings = [f for f, b in _finding_years(findings, books) if b == year]
+            write_progress(path, year, progress[year], year_findings, states, by_id, now)
+            written.append(path)
+    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup)
+
+
+def _finding_years(findings: list[Finding], books: list[ReturnedBook]) -> list[tuple[Finding, str]]:
+    year_of = {b.path.name: b.meta.year for b in books}
+    return [(f, year_of.get(f.file, "")) for f in findings]
+
+
+def summary_counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
+    return dict(Counter(o.state for o in outcomes))
+
+
+def dumps(result: CollectResult) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
