@@ -332,3 +332,28 @@ def test_sample_workspace_imports_cleanly(cli, tmp_path):
     assert all(r.get("genre") for r in cat.records)
     again = cli("import", SAMPLE_SOURCES, "--format", "json")
     assert _json(again)["counts"] == {"新規": 0, "更新": 0, "変更なし": 151, "要確認": 0}
+
+
+def test_an_old_list_does_not_undo_newer_confirmations(cli, tmp_path):
+    ws = make_workspace(tmp_path, [record(name="みどり配食", phone="0479-62-1111", fee="1食650円",
+                                          last_confirmed="2026-06-01")])
+    path = _write_xlsx(tmp_path / "古い一覧.xlsx", [["名称", "電話", "料金", "確認日"],
+                                                 ["みどり配食", "0479-62-1111", "1食600円", "令和5年3月1日"]])
+    data = _json(cli("import", path, "--format", "json"))
+    outcome = data["outcomes"][0]
+    assert outcome["status"] == "変更なし" and "新しい" in outcome["reason"]
+    assert load(ws).records[0].get("fee") == "1食650円"
+    newer = _write_xlsx(tmp_path / "新しい一覧.xlsx", [["名称", "電話", "料金", "確認日"],
+                                                   ["みどり配食", "0479-62-1111", "1食700円", "2026/9/1"]])
+    data = _json(cli("import", newer, "--format", "json"))
+    assert data["outcomes"][0]["status"] == "更新"
+    rec = load(ws).records[0]
+    assert rec.get("fee") == "1食700円" and rec.get("last_confirmed") == "2026-09-01"
+
+
+def test_same_name_without_phone_or_address_is_new_but_mentioned(cli, tmp_path):
+    make_workspace(tmp_path, [record(name="ふれあいサロン", phone="0479-63-1111", address="みどり野市北山1-1")])
+    path = _write_xlsx(tmp_path / "a.xlsx", [["名称", "電話"], ["ふれあいサロン", "0479-64-2222"]])
+    data = _json(cli("import", path, "--format", "json"))
+    outcome = data["outcomes"][0]
+    assert outcome["status"] == "新規" and "S00001" in outcome["reason"]

@@ -79,6 +79,9 @@ def find_match(row: ReadRow, index: _Index) -> tuple[str, list[Record], str]:
         if found:
             how = "名称+電話" if by_phone else "名称+住所"
             return how, found, note
+        same_name = "、".join(m.id for m in index.by_name[key][:5])
+        note = (note + f"台帳に同じ名称の資源({same_name})がありますが、電話番号も住所も違うため新しい資源として入れました。"
+                "同じものなら audit の重複の知らせで確かめてください。")
     return "", [], note
 
 
@@ -109,8 +112,13 @@ def apply_import(read: ReadResult, cat: Catalogue, *, by: str) -> ImportResult:
         elif len(candidates) == 1:
             master = candidates[0]
             claimed[id(master)] = source
-            changes = _update(cat, master, row, by=by, stamp=stamp, day=day)
-            outcome = Outcome(row, UPDATED if changes else UNCHANGED, master.id, how, changes, reason=note)
+            if _master_is_newer(master, rec):
+                outcome = Outcome(row, UNCHANGED, master.id, how, reason=(
+                    f"台帳の最終確認日({master.get('last_confirmed')})のほうが一覧の確認日({rec.get('last_confirmed')})"
+                    "より新しいため、書き換えませんでした。"))
+            else:
+                changes = _update(cat, master, row, by=by, stamp=stamp, day=day)
+                outcome = Outcome(row, UPDATED if changes else UNCHANGED, master.id, how, changes, reason=note)
         else:
             next_number += 1
             values = {k: v for k, v in rec.values.items() if v}
@@ -125,6 +133,12 @@ def apply_import(read: ReadResult, cat: Catalogue, *, by: str) -> ImportResult:
         if row.report is not None:
             row.report.outcomes[outcome.status] += 1
     return result
+
+
+def _master_is_newer(master: Record, rec: Record) -> bool:
+    """An old list imported again must not undo what was confirmed since (both dates known, master's later)."""
+    mine, theirs = master.date("last_confirmed"), rec.date("last_confirmed")
+    return bool(mine and theirs and mine > theirs)
 
 
 def _update(cat: Catalogue, master: Record, row: ReadRow, *, by: str, stamp: str, day: str) -> list[tuple[str, str, str]]:
