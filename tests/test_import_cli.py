@@ -330,6 +330,9 @@ def test_sample_workspace_imports_cleanly(cli, tmp_path):
     merged = next(r for r in cat.records if r.name == "松原いきいき体操クラブ")
     assert merged.get("address").count("\n") == 1  # two venues, one record
     assert all(r.get("genre") for r in cat.records)
+    # 掲載許可 ○ / × of file a become 済 / 拒否; the other files say nothing, so nothing is invented
+    assert {r.get("consent") for r in cat.records} == {"", "済", "拒否"}
+    assert not [r for r in cat.records if r.get("consent") and not r.get("source").startswith("社会資源ファイル_R5")]
     again = cli("import", SAMPLE_SOURCES, "--format", "json")
     assert _json(again)["counts"] == {"新規": 0, "更新": 0, "変更なし": 151, "要確認": 0}
 
