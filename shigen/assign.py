@@ -262,7 +262,7 @@ def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date |
     for u in sorted((u for u in units if not u.previous), key=lambda u: (len(u.eligible), -u.size, u.key)):
         u.owner = min(u.eligible, key=lambda n: (loads[n], index[n]))
         loads[u.owner] += u.size
-    units = _rebalance(units, loads, index, by_id)
+    units = _rebalance(units, loads, index, by_id, prev)
 
     shares = _shares(units, coordinators, prev, by_id, genre_order)
     owner = {rid: s.coordinator for s in shares for rid in s.record_ids}
@@ -360,7 +360,8 @@ def _genre_units(cat: Catalogue, records: list[Record],
 
 
 def _split_by_previous(units: list[_Unit], prev: dict[str, str]) -> list[_Unit]:
-    """Cut each unit by last year's owner; records new to the unit follow its majority owner."""
+    """Cut each unit by last year's owner. Records new to the unit form their own part, which starts with the
+    unit's majority owner (a genre's or area's new records follow its owner) but is the first to move."""
     out: list[_Unit] = []
     for u in units:
         owners = [prev.get(rid, "") for rid in u.ids]
@@ -369,16 +370,17 @@ def _split_by_previous(units: list[_Unit], prev: dict[str, str]) -> list[_Unit]:
             out.append(u)
             continue
         majority = sorted(Counter(usable).items(), key=lambda kv: (-kv[1], u.eligible.index(kv[0])))[0][0]
-        parts: dict[str, list[str]] = defaultdict(list)
+        parts: dict[tuple[str, bool], list[str]] = defaultdict(list)
         for rid, o in zip(u.ids, owners, strict=True):
-            parts[o if o in u.eligible else majority].append(rid)
-        for i, (o, ids) in enumerate(sorted(parts.items(), key=lambda kv: u.eligible.index(kv[0]))):
+            parts[(o, False) if o in u.eligible else (majority, True)].append(rid)
+        for i, ((o, _new), ids) in enumerate(sorted(parts.items(), key=lambda kv: (u.eligible.index(kv[0][0]),
+                                                                                   kv[0][1]))):
             out.append(_Unit(u.genre, u.district, ids, u.eligible, part=i, previous=o))
     return out
 
 
 def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
-               by_id: dict[str, Record]) -> list[_Unit]:
+               by_id: dict[str, Record], prev: dict[str, str]) -> list[_Unit]:
     names = sorted(loads, key=lambda n: index[n])
     for _ in range(_MAX_STEPS):
         changed = False
@@ -388,7 +390,7 @@ def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
                     continue
                 if loads[hi] <= BALANCE_LIMIT * loads[lo] or loads[hi] - loads[lo] < 2:
                     break
-                if _move_some(units, hi, lo, loads, by_id):
+                if _move_some(units, hi, lo, loads, by_id, prev):
                     changed = True
                     break
             if changed:
@@ -398,29 +400,39 @@ def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
     return units
 
 
-def _move_some(units: list[_Unit], hi: str, lo: str, loads: dict[str, int], by_id: dict[str, Record]) -> bool:
-    """Move (or prepare to move, by cutting a unit) records from ``hi`` to ``lo``. False if nothing can move."""
+def _move_some(units: list[_Unit], hi: str, lo: str, loads: dict[str, int], by_id: dict[str, Record],
+               prev: dict[str, str]) -> bool:
+    """Move (or prepare to move, by cutting a unit) records from ``hi`` to ``lo``. False if nothing can move.
+
+    Parts holding none of ``hi``'s records of last year are moved (or cut) first, so continuity gives way
+    only as far as balance needs."""
     candidates = [u for u in units if u.owner == hi and lo in u.eligible and u.size]
     if not candidates:
         return False
     gap = loads[hi] - loads[lo]
     need = math.ceil((loads[hi] - BALANCE_LIMIT * loads[lo]) / (1 + BALANCE_LIMIT))
     need = max(1, min(need, gap - 1))
+    kept = {id(u): sum(1 for rid in u.ids if prev.get(rid) == hi) for u in candidates}
 
-    def pref(u: _Unit) -> tuple[bool, int, tuple[str, str, int, str]]:
-        return (u.previous == hi, u.size, u.key)  # parts kept for continuity move last, then the smallest
+    def pref(u: _Unit) -> tuple[int, int, tuple[str, str, int, str]]:
+        return (kept[id(u)], u.size, u.key)
 
-    fitting = [u for u in candidates if need <= u.size < gap]
-    if fitting:
-        _give(min(fitting, key=pref), lo, loads)
+    free = [u for u in candidates if kept[id(u)] == 0]
+    for pool in (free, candidates):
+        if not pool:
+            continue
+        fitting = [u for u in pool if need <= u.size < gap]
+        if fitting:
+            _give(min(fitting, key=pref), lo, loads)
+            return True
+        big = [u for u in pool if u.size >= gap]
+        if big:
+            _cut(units, min(big, key=pref), need, by_id)
+            return True
+        # every part of the pool is smaller than needed: the largest one helps most
+        _give(max(pool, key=lambda u: (u.size, u.key)), lo, loads)
         return True
-    big = [u for u in candidates if u.size >= gap]
-    if big:
-        u = min(big, key=pref)
-        _cut(units, u, need, by_id)
-        return True
-    _give(max(candidates, key=lambda u: (u.size, u.key)), lo, loads)  # all smaller than needed: the largest helps
-    return True
+    return False
 
 
 def _give(u: _Unit, to: str, loads: dict[str, int]) -> None:
