@@ -54,32 +54,46 @@ def import_command(
 
 
 def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no-untyped-def]
-    from ..importer.report import AMBIGUOUS, NEW, UNCHANGED, UPDATED
+    from ..importer.report import (
+        AMBIGUOUS,
+        NEW,
+        SHEET_EMPTY,
+        SHEET_HIDDEN,
+        SHEET_IMPORTED,
+        SHEET_NO_HEADER,
+        SHEET_NOT_SELECTED,
+        UNCHANGED,
+        UPDATED,
+    )
 
-    rows = []
+    short = {SHEET_IMPORTED: "取込", SHEET_HIDDEN: "非表示", SHEET_NO_HEADER: "見出しなし", SHEET_NOT_SELECTED: "対象外",
+             SHEET_EMPTY: "空"}
+    nums = ("行", "資源", "新規", "更新", "同じ", "要確認", "飛ばし")
     for f in result.read.files:
         if f.error:
-            rows.append((f.path.name, "読めず", "", "", "", "", "", "", ""))
+            continue
+        rows = []
         for s in f.sheets:
             o = s.outcomes
-            rows.append((s.place, s.status.split("(")[0], s.rows_read, s.records, o.get(NEW, 0), o.get(UPDATED, 0),
-                         o.get(UNCHANGED, 0), o.get(AMBIGUOUS, 0), len(s.skipped)))
-    nums = ("行", "資源", "新規", "更新", "同じ", "要確認", "飛ばし")
-    show(table("取り込みの概要(ファイル・シートごと)", ["ファイル:シート", "状態", *nums], rows,
-               justify=dict.fromkeys(nums, "right")))
-    for s in result.read.sheets:
-        reasons = s.skipped_by_reason()
-        if reasons:
-            say(f"[{s.place}] 飛ばした行: " + "、".join(f"{k} {v}" for k, v in reasons.items()))
-    for s in result.read.sheets:
-        if not s.columns:
-            continue
-        mapped = "、".join(f"{c.header}→{c.label}" for c in s.columns)
-        say(f"[{s.place}] 列の対応: {mapped}")
-        if s.unmapped:
-            warn(f"[{s.place}] 台帳の項目に当たらない列(値は備考に『列名: 値』で残しました): {'、'.join(s.unmapped)}")
-        if s.above:
-            say(f"[{s.place}] 見出しより上の行: {' / '.join(s.above)[:120]}")
+            rows.append((s.sheet or "(CSV)", short.get(s.status, s.status), s.rows_read, s.records, o.get(NEW, 0),
+                         o.get(UPDATED, 0), o.get(UNCHANGED, 0), o.get(AMBIGUOUS, 0), len(s.skipped)))
+        title = f.path.name + (f"  文字コード: {f.encoding}" if f.encoding else "")
+        show(table(title, ["シート", "状態", *nums], rows, justify=dict.fromkeys(nums, "right")))
+        for s in f.sheets:
+            reasons = s.skipped_by_reason()
+            if reasons:
+                say(f"  [{s.sheet or f.path.name}] 飛ばした行: " + "、".join(f"{k} {v}" for k, v in reasons.items()))
+        # sheets read the same way share one line
+        groups: dict[str, list[str]] = {}
+        for s in f.sheets:
+            if s.columns:
+                mapped = "、".join(f"{c.header}→{c.label}" for c in s.columns)
+                groups.setdefault(mapped, []).append(s.sheet or f.path.name)
+        for mapped, names in groups.items():
+            say(f"  [{'、'.join(names)}] 列の対応: {mapped}")
+        unmapped = sorted({h for s in f.sheets for h in s.unmapped})
+        if unmapped:
+            warn(f"  台帳の項目に当たらない列(値は備考に『列名: 値』で残しました): {'、'.join(unmapped)}")
     for f in result.read.bad_files:
         warn(f"読めなかったファイル(飛ばしました): {f.error}")
     for s in result.read.sheets:
