@@ -392,8 +392,8 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
         r = i + 2
         for key, c in key_cols:
             value = _excel_value(key, record.values.get(key, ""))
-            if value is None and r > old_max and c not in date_cols and c not in text_cols:
-                continue  # a new row has no cell to clear here; creating empty cells is most of the write time
+            if value is None and r > old_max:
+                continue  # nothing to clear in a new row; its empty cells take the column's format (set by init)
             cell = ws.cell(row=r, column=c)
             if cell.value != value:
                 cell.value = value
