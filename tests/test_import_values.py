@@ -190,3 +190,22 @@ def test_table_starting_lower_and_right(tmp_path):
     result = read_paths([path], load(ws))
     assert [r.get("source") for r in result.records] == ["a.xlsx:一覧:13"]
     assert result.sheets[0].header_rows == [11]
+
+
+def test_address_and_phone_in_one_column():
+    values = _norm(("住所・電話番号", "address", "みどり野市栄町2-2\nTEL 0479-62-1111 FAX 0479-62-1112"))
+    assert values["address"] == "みどり野市栄町2-2"
+    assert values["phone"] == "0479-62-1111" and values["fax"] == "0479-62-1112"
+
+
+def test_open_data_address_parts_and_hours():
+    from shigen.importer.columns import ADDRESS_PART, ADDRESS_PREFIX, HOURS_END
+
+    values = _norm(("都道府県名", ADDRESS_PREFIX, "千葉県"), ("市区町村名", ADDRESS_PREFIX, "みどり野市"),
+                   ("住所", "address", "北山1-1"), ("方書", ADDRESS_PART, "北山ビル3階"),
+                   ("開始時間", "hours", dt.time(9, 0)), ("終了時間", HOURS_END, dt.time(17, 30)))
+    assert values["address"] == "千葉県みどり野市北山1-1 北山ビル3階"
+    assert values["hours"] == "9:00～17:30"
+    assert values["district"] == "北地区"
+    full = _norm(("都道府県名", ADDRESS_PREFIX, "千葉県"), ("住所", "address", "千葉県みどり野市北山1-1"))
+    assert full["address"] == "千葉県みどり野市北山1-1"
