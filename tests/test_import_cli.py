@@ -360,3 +360,22 @@ def test_same_name_without_phone_or_address_is_new_but_mentioned(cli, tmp_path):
     data = _json(cli("import", path, "--format", "json"))
     outcome = data["outcomes"][0]
     assert outcome["status"] == "新規" and "S00001" in outcome["reason"]
+
+
+def test_a_copy_of_the_master_imports_as_unchanged_and_elsewhere_keeps_its_origin(cli, tmp_path):
+    import shutil
+
+    ws = make_workspace(tmp_path / "a", [record(name="みどり配食", source="引き継ぎ.xlsx:配食:5",
+                                                updated_at="2026-01-10")])
+    copy = tmp_path / "台帳の写し.xlsx"
+    shutil.copy(ws.catalogue, copy)
+    data = _json(cli("--workspace", ws.root, "import", copy, "--format", "json"))
+    assert data["counts"]["変更なし"] == 1 and data["outcomes"][0]["matched_by"] == "ID"
+    assert load(ws).records[0].get("last_confirmed") == "2026-06-01"  # 更新日 is not read as a confirmation
+    other = make_workspace(tmp_path / "b", [])
+    data = _json(cli("--workspace", other.root, "import", copy, "--format", "json"))
+    assert data["counts"]["新規"] == 1
+    rec = load(other).records[0]
+    assert rec.get("source") == "台帳の写し.xlsx:資源一覧:2"
+    assert "元の出典: 引き継ぎ.xlsx:配食:5" in rec.get("notes")
+    assert rec.extra.get("元のID") == "S00001"

@@ -155,12 +155,13 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             norm = normalise(body.cells, ctx, section_genre=body.section_genre,
                              section_district=body.section_district)
             values = norm.values
+            listed_source = values.get("source", "")
             values["source"] = _source_label(path, grid.name, body.row, source.is_csv)
             if not values.get("status"):
                 values["status"] = S.STATUS_ACTIVE
             record = Record(values, dict(norm.extra), body.row)
             rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
-                                norm.unmatched_genre))
+                                norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed
             sr.warnings.extend((body.row, h, m) for h, m in norm.warnings)

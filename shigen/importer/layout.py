@@ -241,7 +241,13 @@ def plan_columns(headers: list[str], body_has_data: list[bool], mapping: C.Mappi
             if any(w in p.header for w in ("事業所", "事業者", "法人", "運営", "提供")):
                 p.target = "operator"
                 break
-    # a second 更新日-like date column when 最終確認日 is taken is shigen's own 更新日: not imported
+    # 更新日 in an inherited list means "last confirmed"; beside a 最終確認日 column (a shigen export) it is
+    # shigen's own 更新日, which import sets itself
+    dated = [p for p in plans if p.target == "last_confirmed" and not p.from_mapping]
+    if len(dated) > 1:
+        for p in dated:
+            if C.header_text(p.header) == C.S.header("updated_at"):
+                p.target = "updated_at"
     return plans
 
 

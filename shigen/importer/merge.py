@@ -117,11 +117,13 @@ def apply_import(read: ReadResult, cat: Catalogue, *, by: str) -> ImportResult:
                     f"台帳の最終確認日({master.get('last_confirmed')})のほうが一覧の確認日({rec.get('last_confirmed')})"
                     "より新しいため、書き換えませんでした。"))
             else:
-                changes = _update(cat, master, row, by=by, stamp=stamp, day=day)
+                changes = _update(cat, master, row, how, by=by, stamp=stamp, day=day)
                 outcome = Outcome(row, UPDATED if changes else UNCHANGED, master.id, how, changes, reason=note)
         else:
             next_number += 1
             values = {k: v for k, v in rec.values.items() if v}
+            if row.listed_source and row.listed_source != source:
+                values["notes"] = "\n".join(x for x in (values.get("notes"), f"元の出典: {row.listed_source}") if x)
             values["id"] = format_id(next_number)
             values["updated_at"] = day
             record = Record(values, dict(rec.extra))
@@ -141,7 +143,8 @@ def _master_is_newer(master: Record, rec: Record) -> bool:
     return bool(mine and theirs and mine > theirs)
 
 
-def _update(cat: Catalogue, master: Record, row: ReadRow, *, by: str, stamp: str, day: str) -> list[tuple[str, str, str]]:
+def _update(cat: Catalogue, master: Record, row: ReadRow, how: str, *, by: str, stamp: str,
+            day: str) -> list[tuple[str, str, str]]:
     rec = row.record
     source = rec.get("source")
     changes: list[tuple[str, str, str]] = []
@@ -161,6 +164,8 @@ def _update(cat: Catalogue, master: Record, row: ReadRow, *, by: str, stamp: str
         cat.set_value(master, "source", source, command=COMMAND, by=by, source=source, when=stamp)
         changes.append((S.header("source"), "", source))
     for h, value in rec.extra.items():
+        if how == "ID" and h == row.id_column:
+            continue  # the master's own ID needs no 元のID column
         old = cell_text(master.extra.get(h))
         if value and value != old:
             master.extra[h] = value

@@ -104,6 +104,8 @@ class ReadRow:
     explicit: set[str] = field(default_factory=set)  # keys whose values came from the source
     report: SheetReport | None = None
     unmatched_genre: str = ""  # the source's category text when no catalogue genre fits it
+    id_column: str = ""  # extra column holding ``shigen_id``
+    listed_source: str = ""  # a 出典 column's value in the file (a shigen export): kept for new records
 
 
 @dataclass

@@ -175,6 +175,7 @@ class Normalised:
     values: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)  # foreign IDs → extra columns
     shigen_id: str = ""  # an S00012-like value found in an ID column (checked by merge, never trusted alone)
+    id_column: str = ""  # the extra column that keeps it (dropped when the ID proves to be the master's own)
     explicit: set[str] = field(default_factory=set)  # keys that came from the source (not defaults)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (field header, message)
     changed: int = 0  # values that normalisation changed
@@ -479,9 +480,10 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         text = clean_value(raw_text(cell.value))
         if not text:
             continue
+        column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER or cell.header in C.ID_NAMES else cell.header
         if re.fullmatch(r"S\d{5,}", text) and not out.shigen_id:
             out.shigen_id = text
-        column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER or cell.header in C.ID_NAMES else cell.header
+            out.id_column = column
         out.extra[column] = text
     for cell in by_target.get(C.FOREIGN_ID, []) + by_target.get(C.EXTRA_COLUMN, []):
         text = clean_value(raw_text(cell.value))
