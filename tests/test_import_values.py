@@ -209,3 +209,14 @@ def test_open_data_address_parts_and_hours():
     assert values["district"] == "北地区"
     full = _norm(("都道府県名", ADDRESS_PREFIX, "千葉県"), ("住所", "address", "千葉県みどり野市北山1-1"))
     assert full["address"] == "千葉県みどり野市北山1-1"
+
+
+def test_two_row_header_without_merged_cells_in_a_csv(tmp_path):
+    ws = make_workspace(tmp_path / "ws", [])
+    path = tmp_path / "二段.csv"
+    path.write_text("名称,住所,連絡先,\n,,電話,FAX\nみどり配食,みどり野市本町1-1,0479-62-1111,0479-62-1112\n",
+                    encoding="utf-8")
+    result = read_paths([path], load(ws))
+    assert result.sheets[0].header_rows == [1, 2]
+    rec = result.records[0]
+    assert (rec.get("source"), rec.get("phone"), rec.get("fax")) == ("二段.csv:3", "0479-62-1111", "0479-62-1112")
