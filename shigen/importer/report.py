@@ -196,20 +196,22 @@ class ImportResult:
 
     # --- rows for the terminal and the Excel report --------------------------------------------
     SUMMARY_HEADERS = ("ファイル", "シート", "状態", "見出し行", "読んだ行", "資源", "新規", "更新", "変更なし", "要確認",
-                       "飛ばした行", "正規化した値", "警告", "ジャンル(シート名)", "地区(シート名)")
+                       "飛ばした行", "正規化した値", "警告", "ジャンル(シート名)", "地区(シート名)", "基準日(題名の日付)",
+                       "見出しより上の行", "文字コード")
 
     def summary_rows(self) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         for f in self.read.files:
             if f.error:
-                rows.append((f.path.name, "", f"読めず: {f.error}", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", ""))
+                rows.append((f.path.name, "", f"読めず: {f.error}", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", "", ""))
                 continue
             for s in f.sheets:
                 skipped = "、".join(f"{k} {v}" for k, v in s.skipped_by_reason().items())
                 rows.append((s.file, s.sheet or "(CSV)", s.status, "・".join(map(str, s.header_rows)), s.rows_read,
                              s.records, s.outcomes.get(NEW, 0), s.outcomes.get(UPDATED, 0),
                              s.outcomes.get(UNCHANGED, 0), s.outcomes.get(AMBIGUOUS, 0), skipped or 0,
-                             s.normalised, len(s.warnings), s.genre_from_sheet, s.district_from_sheet))
+                             s.normalised, len(s.warnings), s.genre_from_sheet, s.district_from_sheet, s.as_of,
+                             "\n".join(s.above), f.encoding))
         return rows
 
     COLUMN_HEADERS = ("ファイル", "シート", "列", "元の見出し", "取り込み先")
