@@ -255,7 +255,8 @@ def bench_size(size: int, runs: int, commands: set[str], present: dict[str, bool
                 break
             assign_m.times.append(s)
             assign_m.peak = max(assign_m.peak or 0, peak or 0) or None
-            books = sorted(set((copy / "exports").rglob("*.xlsx")) - before)
+            # the per-coordinator update books (not the overview 担当一覧.xlsx), returned unchanged
+            books = sorted(p for p in set((copy / "exports").rglob("*.xlsx")) - before if not p.name.startswith("担当一覧"))
             if "collect" in commands and present.get("collect") and books:
                 s, peak, rc, last = run_once([*sh, "--workspace", str(copy), "collect", *map(str, books)],
                                              timeout=timeout)
@@ -270,7 +271,7 @@ def bench_size(size: int, runs: int, commands: set[str], present: dict[str, bool
             if m.label == "collect" and ("collect" not in commands or not present.get("collect")):
                 continue
             med = m.median
-            print(f"  {m.label:<28} {'—' if med is None else f'{med:7.2f} s'}  "
+            print(f"  {f'{m.label} ({size:,})':<28} {'—' if med is None else f'{med:7.2f} s'}  "
                   f"{'' if m.peak is None else f'{m.peak / 2**20:7.0f} MB'}  {m.error}", flush=True)
             results.append(m)
         if "collect" in commands and not present.get("collect"):
