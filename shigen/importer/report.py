@@ -269,7 +269,9 @@ def write_report(result: ImportResult, path: Path) -> Path:
         wrap = wb.add_format({"font_name": FONT_NAME, "valign": "top", "text_wrap": True})
         for title, headers, rows in sheets:
             ws = wb.add_worksheet(title)
-            for c, w in enumerate(fit_widths(headers, rows, maximum=60)):
+            narrow = title == "概要"  # many columns: narrower, wrapped, so that it prints legibly on A4
+            widths = fit_widths([h[:6] for h in headers] if narrow else headers, rows, maximum=22 if narrow else 60)
+            for c, w in enumerate(widths):
                 ws.set_column(c, c, w)
             ws.write_row(0, 0, headers, head)
             for r, row in enumerate(rows, start=1):
@@ -277,7 +279,7 @@ def write_report(result: ImportResult, path: Path) -> Path:
                     if value is None or value == "":
                         continue
                     if isinstance(value, str):
-                        ws.write_string(r, c, value, wrap if "\n" in value else body)
+                        ws.write_string(r, c, value, wrap if narrow or "\n" in value else body)
                     else:
                         ws.write(r, c, value, body)
             ws.freeze_panes(1, 0)
