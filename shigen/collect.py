@@ -45,6 +45,7 @@ from .update_book import (
     RESULT_UNREACHABLE,
     RESULTS,
     SHOWN_KEYS,
+    SUMMARY_NAME,
     ReturnedBook,
     ReturnedRow,
     plan_folder,
@@ -190,6 +191,7 @@ class CollectResult:
     dry_run: bool
     progress_files: list[Path] = field(default_factory=list)
     backup: Path | None = None
+    skipped: list[Path] = field(default_factory=list)  # 担当一覧.xlsx / 回収状況.xlsx given along
 
     @property
     def exit_code(self) -> int:
@@ -203,6 +205,7 @@ class CollectResult:
             "findings": [f.to_dict() for f in self.findings],
             "progress": {y: [p.to_dict() for p in rows] for y, rows in self.progress.items()},
             "progress_files": [str(p) for p in self.progress_files],
+            "skipped": [str(p) for p in self.skipped],
         }
 
 
@@ -495,19 +498,23 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
 
 
 # --- the whole `shigen collect` ----------------------------------------------------------------
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder means every .xlsx in it (not Excel's ~$ owner files)."""
+OWN_FILES = (SUMMARY_NAME, PROGRESS_NAME)  # shigen's own files beside the workbooks: never update workbooks
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(files to read, files passed over). A folder means every .xlsx in it (not Excel's ~$ owner files);
+    担当一覧.xlsx and 回収状況.xlsx are passed over, so the whole year folder can be given."""
     out: list[Path] = []
+    skipped: list[Path] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            out.extend(sorted(x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", "."))))
-        else:
-            out.append(p)
+        found = sorted(x for x in p.glob("*.xlsx") if not x.name.startswith(("~$", "."))) if p.is_dir() else [p]
+        for x in found:
+            (skipped if x.name in OWN_FILES else out).append(x)
     if not out:
         raise UsageError("回収する更新用ブックがありません。",
                          "返ってきたファイル(またはそれが入ったフォルダー)を指定してください。例: shigen collect 返却/")
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out)), skipped
 
 
 def collect_books(cat: Catalogue, books: list[ReturnedBook], *, today: dt.date,
@@ -528,7 +535,7 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
     from .master import excel_owner_files, load_catalogue, save_catalogue
     from .model import now_text
 
-    files = expand_paths(paths)
+    files, skipped = expand_paths(paths)
     books = [read_update_book(p) for p in files]  # any unreadable file stops here: nothing written
     cat = load_catalogue(ws.catalogue)
     if not dry_run and excel_owner_files(cat.path):
@@ -562,7 +569,7 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
             year_findings = [f for f, b in _finding_years(findings, books) if b == year]
             write_progress(path, year, progress[year], year_findings, states, by_id, now)
             written.append(path)
-    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup)
+    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped)
 
 
 def _finding_years(findings: list[Finding], books: list[ReturnedBook]) -> list[tuple[Finding, str]]:

@@ -131,15 +131,20 @@ class WrittenBooks:
     moved: list[Path] = field(default_factory=list)  # earlier versions kept under 以前の版/
 
 
-def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at: str | None = None) -> WrittenBooks:
+def book_targets(plan: AssignmentPlan, folder: Path) -> dict[str, Path]:
+    return {s.coordinator: book_path(folder, s.coordinator) for s in plan.shares if s.record_ids}
+
+
+def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at: str | None = None,
+               master_time: str | None = None) -> WrittenBooks:
     """Write 担当一覧.xlsx and one update workbook per coordinator with records; earlier files are kept aside."""
     folder.mkdir(parents=True, exist_ok=True)
-    targets = {s.coordinator: book_path(folder, s.coordinator) for s in plan.shares if s.record_ids}
+    targets = book_targets(plan, folder)
     summary = folder / SUMMARY_NAME
     moved = _move_aside([summary, *targets.values()], folder)
     by_id = cat.by_id()
     issued_at = issued_at or plan.created
-    master_time = _mtime_text(cat.path)
+    master_time = master_time if master_time is not None else _mtime_text(cat.path)
     for share in plan.shares:
         if share.coordinator in targets:
             write_update_book(targets[share.coordinator], cat, plan, share, [by_id[r] for r in share.record_ids],
@@ -633,9 +638,15 @@ class AssignResult:
         return data
 
 
+PARALLEL_FROM = 4000  # records: below this a second process costs more than it saves
+
+
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
                dry_run: bool = False) -> AssignResult:
-    """Plan, write the workbooks, and record the plan in the master's 担当履歴 (one safe save)."""
+    """Plan, write the workbooks, and record the plan in the master's 担当履歴 (one safe save).
+
+    For large plans the workbooks are written by a second process while this one saves the master
+    (both take seconds at 20,000 records; on two cores they overlap)."""
     from .assign import plan_assignments
     from .master import load_catalogue, save_catalogue
     from .model import now_text
@@ -646,10 +657,94 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     replaced = any(a.year == year for a in cat.assignments)
     if dry_run or not plan.total:
         return AssignResult(plan, None, replaced)
-    written = write_plan(cat, plan, plan_folder(ws, year), issued_at=created)
-    cat.new_assignments.extend(plan.assignments())
-    save_catalogue(cat)
-    return AssignResult(plan, written, replaced)
+    folder = plan_folder(ws, year)
+    _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
+    master_time = _mtime_text(cat.path)
+    if plan.total < PARALLEL_FROM:
+        written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
+        cat.new_assignments.extend(plan.assignments())
+        save_catalogue(cat)
+        return AssignResult(plan, written, replaced)
+
+    owned = set(plan.owner_of())
+    light = Catalogue(path=cat.path, records=[r for r in cat.records if r.id in owned], districts=cat.districts,
+                      genres=cat.genres, settings=cat.settings)
+    with _BackgroundWriter(light, plan, folder, created, master_time) as writer:
+        cat.new_assignments.extend(plan.assignments())
+        save_catalogue(cat)
+    return AssignResult(plan, writer.result(), replaced)
+
+
+class _BackgroundWriter:
+    """``write_plan`` in a separate Python process (``python -c``, so no caller's ``__main__`` is re-imported).
+
+    The job is pickled to a temporary file before the caller goes on; the child pickles back its result or
+    its exception. Leaving the ``with`` block waits for the child."""
+
+    def __init__(self, cat: Catalogue, plan: AssignmentPlan, folder: Path, created: str, master_time: str) -> None:
+        import pickle
+        import tempfile
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self._dir = Path(tempfile.mkdtemp(prefix="shigen-assign-"))
+        self._job = self._dir / "job.pickle"
+        self._out = self._dir / "result.pickle"
+        self._job.write_bytes(pickle.dumps((cat, plan, folder, created, master_time)))
+        self._proc = None
+
+    def __enter__(self) -> _BackgroundWriter:
+        import subprocess
+        import sys
+
+        code = "import sys; from shigen.update_book import _write_plan_job; _write_plan_job(sys.argv[1], sys.argv[2])"
+        self._proc = subprocess.Popen([sys.executable, "-c", code, str(self._job), str(self._out)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        assert self._proc is not None
+        _, self._stderr = self._proc.communicate()
+        if exc_type is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def result(self) -> WrittenBooks:
+        import pickle
+
+        try:
+            if not self._out.exists():
+                detail = (self._stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
+                raise RuntimeError("更新用ブックを書くプロセスが途中で終わりました: " + "".join(detail))
+            ok, value = pickle.loads(self._out.read_bytes())
+            if not ok:
+                raise value
+            return value
+        finally:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _write_plan_job(job: str, out: str) -> None:
+    import pickle
+
+    cat, plan, folder, created, master_time = pickle.loads(Path(job).read_bytes())
+    try:
+        result: tuple[bool, object] = (True, write_plan(cat, plan, folder, issued_at=created, master_time=master_time))
+    except Exception as exc:  # handed back to the parent, which raises it
+        result = (False, exc)
+    Path(out).write_bytes(pickle.dumps(result))
+
+
+def _refuse_open_files(master: Path, books: list[Path]) -> None:
+    """Stop before writing anything when Excel has the master or one of the workbooks open."""
+    from .errors import MasterBusyError
+    from .master import excel_owner_files
+
+    if excel_owner_files(master):
+        raise MasterBusyError("台帳が Excel で開かれています。",
+                              "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。", path=master)
+    for p in books:
+        if excel_owner_files(p):
+            raise MasterBusyError("更新用ブックが Excel で開かれています。",
+                                  "このファイルを閉じてから、もう一度実行してください(何も書き換えていません)。", path=p)
 
 
 def column_number(key: str, role: str) -> int:

@@ -276,3 +276,18 @@ def test_the_same_record_changed_in_two_workbooks_is_not_silently_overwritten(tm
     data = json.loads(cli("collect", str(one), str(two), "--as-of", AS_OF, "--format", "json").stdout)
     assert load(ws).by_id()[rid].get("fee") == "500円"
     assert [(f["file"], f["code"], f["entered"]) for f in data["findings"]] == [("2回目.xlsx", "conflict", "800円")]
+
+
+def test_the_whole_year_folder_can_be_given(tmp_path, cli):
+    ws, folder = setup(tmp_path, cli)
+    # a coordinator filled the workbook in place (no 返却 copy); 担当一覧.xlsx sits beside it
+    book = folder / "佐藤 花子.xlsx"
+    assert not book.exists()  # all records are local: the tier-1 coordinator has nothing this year
+    book = folder / "田中 健.xlsx"
+    fill(book, {ids_in(book)[0]: {"result": "変更なし", "date": DAY}}, out=book)
+    result = cli("collect", str(folder), "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert [f["file"] for f in data["files"]] == ["田中 健.xlsx", "鈴木 一郎.xlsx", "高橋 美穂.xlsx"]
+    assert [Path(p).name for p in data["skipped"]] == ["担当一覧.xlsx"]
+    assert data["records_changed"] == 1

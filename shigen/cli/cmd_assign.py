@@ -33,6 +33,12 @@ def parse_as_of(value: str | None) -> dt.date | None:
     return day
 
 
+def _short(text: object, keep: int = 3) -> str:
+    """「a、b、c、d、e」 → 「a、b、c ほか2」 for the terminal table."""
+    items = [x for x in str(text).split("、") if x]
+    return "、".join(items) if len(items) <= keep else "、".join(items[:keep]) + f" ほか{len(items) - keep}"
+
+
 @app.command("assign")
 def assign_command(
     ctx: typer.Context,
@@ -67,8 +73,10 @@ def assign_command(
         return
     extra = f"(期限が近い・過ぎた・未確認のみ: 対象外 {plan.skipped_fresh} 件)" if only_due else ""
     say(f"{year}年度の更新作業を{plan.method_label}に分けます: {plan.total} 件{extra}")
-    show(table(None, plan.HEADERS, plan.to_rows(),
-               justify={"件数": "right", "割合": "right", "昨年から継続": "right"}))
+    rows = [(name, tier, _short(genres), _short(districts), count, share, kept)
+            for name, tier, genres, districts, count, share, kept in plan.to_rows()]
+    show(table(None, plan.HEADERS, rows, justify={"件数": "right", "割合": "right", "昨年から継続": "right"},
+               caption="担当ジャンル・担当地区の全体は 担当一覧.xlsx にあります。" if rows != plan.to_rows() else None))
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
     say(f"最多÷最少 = {ratio}(目安は 1.2 以下)" + (f" / 昨年 {plan.previous_year} 年度と同じ担当: {plan.kept} 件"
                                                   if plan.previous_year else ""))

@@ -34,6 +34,8 @@ def collect_command(
     if fmt is Format.json:
         typer.echo(dumps(result))
         raise typer.Exit(result.exit_code)
+    for p in result.skipped:
+        say(f"{p.name} は shigen がまとめたファイルなので読み飛ばしました。")
     show(table("回収したブック", list(result.files[0].HEADERS) if result.files else [],
                [f.to_row() for f in result.files]))
     if result.findings:
