@@ -16,6 +16,7 @@ SAMPLE = ROOT / "workbooks"
 DEMO = ROOT / "exports" / "demo"
 YEAR = "2027"
 AS_OF = "2027-04-01"
+COLLECT_AS_OF = "2027-05-31"
 
 
 def shigen(*args: str, ok: tuple[int, ...] = (0,)) -> None:
@@ -64,13 +65,15 @@ def main() -> None:
 
     step("4. 更新作業を分担する(地区別)")
     if available("assign"):
-        shigen("assign", "--by", "district", "--year", YEAR)
+        shigen("assign", "--by", "district", "--year", YEAR, "--as-of", AS_OF)
 
     step("5. 二人が確認結果を記入して返した、とする")
     if available("collect"):
         subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_fill.py"), str(DEMO), YEAR], check=True)
         step("6. 返ってきた更新用ブックを回収する")
-        shigen("collect", *sorted(str(p) for p in (DEMO / "exports" / "更新作業" / YEAR / "返却").glob("*.xlsx")))
+        # the demo plays fiscal 2027: the sheets were filled in during April, and are collected at the end of May
+        shigen("collect", *sorted(str(p) for p in (DEMO / "exports" / "更新作業" / YEAR / "返却").glob("*.xlsx")),
+               "--as-of", COLLECT_AS_OF)
 
     step("7. 配布用の一覧を作る")
     if available("export"):

@@ -2,7 +2,7 @@
 
 Usage: python scripts/demo_fill.py <demo_root> <year>
 
-Takes the first two update workbooks of exports/更新作業/<year>/ (by the order of 担当一覧), fills them the way a
+Takes the first two update workbooks of exports/更新作業/<year>/ (by file name), fills them the way a
 coordinator does after phoning and visiting providers — most rows 変更なし, some 変更あり with new values, one 休止,
 one 連絡つかず, one row left for later — and saves the results into exports/更新作業/<year>/返却/.
 The originals are left as they are.
