@@ -287,7 +287,10 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
                     "select_locked_cells": True, "select_unlocked_cells": True})
     ws.activate()
 
-    _print_sheet(wb, f, groups)
+    who = share.coordinator.replace("&", "&&")  # & starts a header code in Excel
+    page_header = f"&L{plan.year}年度 社会資源の情報確認 ― {who} さん担当&R&A"
+    ws.set_header(page_header)
+    _print_sheet(wb, f, groups, page_header)
     _meta_sheets(wb, cat, plan, share, records, cols, row_of, issued_at, master_time)
     _atomic_close(wb, tmp, path)
 
@@ -361,7 +364,6 @@ def _validations(ws, cols: list[Column], first: int, last: int) -> None:  # type
 def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
                 issued_at: str) -> None:
     ws = wb.add_worksheet(SHEET_HELP)
-    ws.set_column(0, 0, 100)
     town = cat.settings.municipality
     lines: list[tuple[str, str]] = [
         ("title", f"{plan.year}年度 {town} 社会資源の情報確認 ― {share.coordinator} さん担当({count} 件)"),
@@ -391,15 +393,18 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
         ("text", ""),
         ("text", "このファイルには、台帳と照らし合わせるための見えないシートが入っています。消さないでください。"),
     ]
+    width = 120
+    ws.set_column(0, 0, width)
     for i, (style, text) in enumerate(lines):
         ws.write_string(i, 0, text, f[style])
+        ws.set_row(i, 22 if style == "title" else _height(text, width, 17))
     xw_a4(ws, landscape=True, repeat_rows=None)
 
 
 PRINT_KEYS = ("name", "genre", "address", "phone", "area", "days", "hours", "fee", "last_confirmed")
 
 
-def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]]) -> None:  # type: ignore[no-untyped-def]
+def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str) -> None:  # type: ignore[no-untyped-def]
     ws = wb.add_worksheet(SHEET_PRINT)
     head = ["ID", *(S.header(k) for k in PRINT_KEYS), LABEL_RESULT, LABEL_DATE, LABEL_MEMO]
     widths = [7, 22, 12, 22, 13, 14, 10, 10, 12, 10, 10, 9, 22]
@@ -413,11 +418,27 @@ def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]]) 
         row += 1
         for r in recs:
             ws.write_string(row, 0, r.id, f["print"])
+            lines = 2  # room to write by hand
             for c, k in enumerate(PRINT_KEYS, start=1):
-                ws.write_string(row, c, r.get(k), f["print"])
+                v = r.get(k)
+                if v:
+                    ws.write_string(row, c, v, f["print"])
+                    lines = max(lines, _lines(v, widths[c]))
+            ws.set_row(row, 12.5 * min(lines, 8) + 3)
             row += 1
     ws.freeze_panes(1, 0)
     xw_a4(ws, landscape=True, fit_width=True, repeat_rows=(0, 0))
+    ws.set_header(page_header)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell needs in a column ``width`` characters wide."""
+    usable = max(1, width - 1)
+    return sum(max(1, -(-display_width(part) // usable)) for part in str(text).split("\n"))
+
+
+def _height(text: str, width: int, line: float) -> float:
+    return line * _lines(text, width) + 2
 
 
 def _meta_sheets(wb, cat: Catalogue, plan: AssignmentPlan, share: Share, records: list[Record],  # type: ignore[no-untyped-def]
