@@ -34,7 +34,7 @@ from .assign import latest_plan
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .master import cell_text
 from .model import Catalogue, Record
-from .text import clean_text, clean_value, parse_date
+from .text import clean_text, clean_value, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
 from .update_book import (
     CLEAR_WORDS,
     CONTENT_KEYS,
@@ -214,10 +214,24 @@ def _norm(text: str) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _clean_new(key: str, text: str) -> str:
+def _clean_new(key: str, text: str, area_code: str = "") -> str:
+    """A new value as the master keeps it: (削除) → empty; phone numbers, postal codes, mail and URLs in their
+    usual form when they can be read (left as written otherwise, for audit to point out)."""
     if text.strip() in CLEAR_WORDS:
         return ""
-    return clean_text(text) if key in NAME_LIKE_KEYS else clean_value(text)
+    if key in NAME_LIKE_KEYS:
+        return clean_text(text)
+    kind = S.FIELD_BY_KEY[key].kind
+    if kind is S.Kind.PHONE:
+        phone = normalize_phone(text, area_code)
+        if not phone.valid:
+            return clean_value(text)
+        return f"{phone.number}（{phone.note}）" if phone.note else phone.number
+    normalise = {S.Kind.POSTAL: normalize_postal, S.Kind.EMAIL: normalize_email, S.Kind.URL: normalize_url}.get(kind)
+    if normalise:
+        value, ok = normalise(text)
+        return value if ok else clean_value(text)
+    return clean_value(text)
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -332,7 +346,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
 
     wanted: dict[str, str] = {}
     for key, text in row.new.items():
-        value = _clean_new(key, text)
+        value = _clean_new(key, text, ctx.cat.settings.area_code)
         choices = S.FIELD_BY_KEY[key].choices
         if value and choices and value not in choices:
             reject("invalid-value", f"『{S.header(key)}』の新しい値『{value}』は選択肢({'・'.join(choices)})にありません。",

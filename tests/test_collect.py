@@ -89,7 +89,7 @@ def test_round_trip_assign_fill_collect_makes_records_fresh(tmp_path, cli):
     a, b, c, d, e, f = ids_in(book)[:6]
     returned = fill(book, {
         a: {"result": "変更なし", "date": DAY},
-        b: {"result": "変更あり", "date": DAY, "new": {"fee": "1食 650円", "phone": "0479-62-2222", "fax": "（削除）"}},
+        b: {"result": "変更あり", "date": DAY, "new": {"fee": "1食 650円", "phone": "０４７９－６２－２２２２", "fax": "（削除）"}},
         c: {"result": "休止", "date": DAY, "memo": "担い手不足で休止中"},
         d: {"result": "廃止", "date": DAY},
         e: {"result": "連絡つかず", "memo": "3回電話した"},
