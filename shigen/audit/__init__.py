@@ -11,11 +11,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Settings
-from .checks import RECORD_CHECKS, Context, Locator, is_closed, record_freshness, source_locator
+from .checks import CHECKS, Context, Locator, source_locator
 from .duplicates import find_duplicates
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
 from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness, write_xlsx
@@ -78,26 +79,17 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
     資源一覧 and the record's row. Use :func:`source_locator` for records read from other files.
     """
     ctx = Context.build(cat, as_of, locate)
-    findings: list[Finding] = []
+    findings: list[Finding] = [f for check in CHECKS for f in check(ctx)]
     freshness: Counter[Freshness] = Counter()
     filled: Counter[str] = Counter()
     placeholders: Counter[str] = Counter()
-    audited: list[int] = []
-    for index, record in enumerate(cat.records):
-        for check in RECORD_CHECKS:
-            for finding in check(record, ctx):
-                finding.index = index
-                findings.append(finding)
-        if is_closed(record):
-            continue
-        audited.append(index)
-        freshness[record_freshness(record, ctx)] += 1
-        for key, value in record.values.items():
-            if value:
-                filled[key] += 1
-    for f in findings:
-        if f.code == "placeholder" and f.index is not None and not is_closed(cat.records[f.index]):
-            placeholders[f.field] += 1
+    audited = [i for i, closed in enumerate(ctx.closed) if not closed]
+    for i in audited:
+        record = cat.records[i]
+        freshness[ctx.states[i]] += 1
+        values = record.values
+        filled.update(compress(values.keys(), values.values()))  # keys of non-empty values, counted in C
+        placeholders.update(ctx.placeholders[i])
 
     active = [cat.records[i] for i in audited]
     for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality):
@@ -106,17 +98,16 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)
         where = f"{place} {row}行目" if row else place
         label = f"{first.id + ' ' if first.id else ''}『{first.name}』({where})"
-        finding = ctx.finding("duplicate", second, "name", second.name, related=first.id or f"{file}:{sheet}:{row}",
-                              detail=label, reason="・".join(pair.reasons))
-        finding.index = audited[pair.second]
-        findings.append(finding)
+        findings.append(ctx.finding("duplicate", audited[pair.second], "name", second.name,
+                                    related=first.id or f"{file}:{sheet}:{row}", detail=label,
+                                    reason="・".join(pair.reasons)))
 
     district_rank = {d.name: i for i, d in enumerate(cat.districts)}
     findings.sort(key=lambda f: (SEVERITY_RANK[Severity(f.severity)], district_rank.get(f.district, len(district_rank)),
                                  f.district, f.file, f.sheet, f.row or 0, f.index or 0, CODE_ORDER[f.code], f.field))
     total = len(audited)
     completeness = [
-        FieldCompleteness(fld.header, filled[fld.key] - placeholders[fld.header], total)
+        FieldCompleteness(fld.header, filled[fld.key] - placeholders[fld.key], total)
         for fld in S.FIELDS if fld.key not in ("id", "source", "memo")
     ]
     return AuditResult(

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from phonenumbers import PhoneNumber, is_valid_number
+
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, due_date, freshness, match_genre
-from ..text import Phone, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
+from ..text import normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
 from .findings import CODES, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -26,44 +28,43 @@ PLACEHOLDER_WORDS = frozenset({
     "―", "－", "‐", "−", "*", "**", "***", "＊", "＊＊", "※", "tbd", "TBD", "xxx", "XXX", "xx", "XX", "○○", "〇〇",
     "××", "…", "...", "・", "空欄",
 })
-# Markers that mean "not known yet" wherever they appear in a value (「月～金(要確認)」).
-PLACEHOLDER_ANYWHERE = re.compile(r"要確認|要調査|確認中|調査中|調整中|問い?合わ?せ中|TBD|[?？]{2,}|[○〇●]{2,}|××")
-_BRACKETS = "()（）[]［］【】「」『』<>＜＞ 　"
+# Markers that mean "not known yet" wherever they appear in a value (「月～金(要確認)」). Only plain
+# literals, so that the regex engine can skip ahead by their first characters (ten times faster).
+_MARKERS = ("要確認", "要調査", "確認中", "調査中", "調整中", "問合せ中", "問い合せ中", "問合わせ中", "問い合わせ中",
+            "TBD", *(a + b for a in "?？" for b in "?？"), *(a + b for a in "○〇●" for b in "○〇●"), "××")
+PLACEHOLDER_ANYWHERE = re.compile("|".join(re.escape(m) for m in _MARKERS))
+_BRACKET_PAIRS = ("()", "（）", "[]", "［］", "【】", "「」", "『』", "<>", "＜＞")
+# …and the same words in brackets: 「(未定)」「【不明】」
+_PLACEHOLDER_VALUES = PLACEHOLDER_WORDS | {f"{b[0]}{w}{b[1]}" for w in PLACEHOLDER_WORDS for b in _BRACKET_PAIRS}
+_BRACKETS = "".join(_BRACKET_PAIRS) + " 　"
 # Explicitly "none": a fine answer for FAX, but not a way to be contacted.
 NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "該当なし", "なし。"})
 NOT_CHECKED_FOR_PLACEHOLDERS = frozenset({"id", "memo", "source"})  # 内部メモ may say 要確認: that is its job
+_SEP = "\x1f"  # joins a record's values for one regex pass (never occurs in cell text)
 
 
 def _find_placeholders(record: Record) -> tuple[str, ...]:
-    found = []
-    marked: set[str] = set()
     values = record.values
-    joined = "\x1f".join(values.values())
-    if PLACEHOLDER_ANYWHERE.search(joined):  # rare: find which values hold a marker
-        marked = {key for key, value in values.items() if value and PLACEHOLDER_ANYWHERE.search(value)}
-    for key, value in values.items():
-        if not value or key in NOT_CHECKED_FOR_PLACEHOLDERS:
-            continue
-        if key in marked or (len(value) <= 8 and (value in PLACEHOLDER_WORDS
-                                                  or value.strip(_BRACKETS) in PLACEHOLDER_WORDS)):
-            found.append(key)
-    return tuple(found)
+    whole = not _PLACEHOLDER_VALUES.isdisjoint(values.values())  # a set operation in C: most records have none
+    anywhere = PLACEHOLDER_ANYWHERE.search(_SEP.join(values.values())) is not None
+    if not (whole or anywhere):
+        return ()
+    return tuple(key for key, value in values.items()
+                 if value and key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value))
 
 
 def placeholder(value: str) -> bool:
     """True when ``value`` is a stand-in (要確認, ？, 未定, -, ＊…) rather than a value."""
     if not value:
         return False
-    if len(value) <= 8:
-        if value in PLACEHOLDER_WORDS:
-            return True
-        stripped = value.strip(_BRACKETS)
-        if stripped != value and stripped in PLACEHOLDER_WORDS:
-            return True
+    if value in _PLACEHOLDER_VALUES:
+        return True
+    if len(value) <= 8 and value.strip(_BRACKETS) in PLACEHOLDER_WORDS:
+        return True
     return PLACEHOLDER_ANYWHERE.search(value) is not None
 
 
-_HYPHENATED = re.compile(r"(0\d{1,4}-\d{1,4})-(\d{4})")
+_PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")
 _EMAIL_FAST = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
@@ -106,12 +107,12 @@ class Context:
     town_re: re.Pattern[str] | None = None
     town_district: dict[str, str] = field(default_factory=dict)
     _address_cache: dict[str, str] = field(default_factory=dict)
-    _phone_cache: dict[str, Phone] = field(default_factory=dict)
-    _shape_cache: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict)
-    _placeholder_record: Record | None = None
-    _placeholder_keys: tuple[str, ...] = ()
-    _freshness_record: Record | None = None
-    _freshness: Freshness = Freshness.NEVER
+    _phone_cache: dict[str, str] = field(default_factory=dict)
+    _valid_prefix: dict[str, bool] = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    placeholders: list[tuple[str, ...]] = field(default_factory=list)  # per record: keys holding a placeholder
+    closed: list[bool] = field(default_factory=list)  # per record: 状態 廃止
+    states: list[Freshness] = field(default_factory=list)  # per record: model.freshness as of as_of
 
     @classmethod
     def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None) -> Context:
@@ -122,11 +123,18 @@ class Context:
                     town_district[town] = d.name
         towns = sorted(town_district, key=len, reverse=True)
         town_re = re.compile("|".join(re.escape(t) for t in towns)) if towns else None
-        return cls(cat, as_of, locate or master_locator(cat), cat.settings.cycle_months, cat.settings.area_code,
-                   {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts), town_re, town_district)
+        ctx = cls(cat, as_of, locate or master_locator(cat), cat.settings.cycle_months, cat.settings.area_code,
+                  {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts), town_re, town_district)
+        ctx.records = cat.records
+        ctx.placeholders = [_find_placeholders(r) for r in cat.records]
+        ctx.closed = [r.values.get("status") == S.STATUS_CLOSED for r in cat.records]
+        ctx.states = [record_freshness(r, ctx) for r in cat.records]
+        return ctx
 
-    def finding(self, code: str, record: Record, key: str = "", value: str | None = None, *,
+    def finding(self, code: str, index: int, key: str = "", value: str | None = None, *,
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
+        """A finding of ``code`` on record number ``index`` (and its field ``key``), message filled in."""
+        record = self.records[index]
         header = S.header(key) if key else ""
         if value is None:
             value = record.get(key) if key else ""
@@ -134,48 +142,41 @@ class Context:
         message, hint = render(code, field=field_label or header, value=value, genre=record.get("genre"),
                                district=record.get("district"), **fmt)
         return Finding(code, severity or CODES[code].severity.value, record.id, record.name, record.get("genre"),
-                       record.get("district"), sheet, row, header, value, message, hint, file, related)
+                       record.get("district"), sheet, row, header, value, message, hint, file, related, index)
 
-    def phone(self, value: str) -> Phone:
-        """normalize_phone with the catalogue's default area code, fast for numbers already well written.
+    def phone_digits(self, value: str) -> str:
+        """The digits of a valid phone cell (0479621111), '' when it is not a valid number.
 
-        A Japanese number's validity and grouping depend on its leading digits only, so a value shaped
-        like 0479-62-1111 is judged once per "0479-62" and the answer reused (checked against
-        phonenumbers in tests/test_audit.py).
+        Same judgement as :func:`shigen.text.normalize_phone` (checked in tests/test_audit.py): a cell
+        already written as a plain number (0479-62-1111, 0479621111) goes straight to
+        phonenumbers.is_valid_number, skipping the parse and format steps that cost most of the time,
+        and only once per leading six digits and length: in Japan's numbering plan (phonenumbers'
+        metadata) validity depends on the leading digits only, never on the subscriber digits.
+        Anything else (notes, brackets, full-width, a missing area code) goes through normalize_phone.
         """
+        if _PLAIN_PHONE.fullmatch(value):
+            digits = value.replace("-", "")
+            if len(digits) < 10:
+                return ""
+            key = digits[:6] + str(len(digits))
+            valid = self._valid_prefix.get(key)
+            if valid is None:
+                valid = is_valid_number(PhoneNumber(country_code=81, national_number=int(digits[1:])))
+                self._valid_prefix[key] = valid
+            return digits if valid else ""
         found = self._phone_cache.get(value)
-        if found is not None:
-            return found
-        m = _HYPHENATED.fullmatch(value)
-        if m:
-            shape = self._shape_cache.get(m.group(1))
-            if shape is None:
-                found = normalize_phone(value, self.area_code)
-                self._shape_cache[m.group(1)] = (found.valid, found.valid and found.number == value, found.mobile)
-                return found
-            valid, as_written, mobile = shape
-            if not valid:
-                return Phone(value, False)
-            if as_written:
-                return Phone(value, True, mobile)
-        found = normalize_phone(value, self.area_code)
-        if len(self._phone_cache) < 200_000:
-            self._phone_cache[value] = found
+        if found is None:
+            p = normalize_phone(value, self.area_code)
+            found = p.number.replace("-", "") if p.valid else ""
+            if len(self._phone_cache) < 500_000:
+                self._phone_cache[value] = found
         return found
 
     def phone_number(self, value: str) -> str:
-        """The normalised number of a phone cell, '' when empty, a placeholder or not a valid number."""
+        """Key of a phone cell for matching duplicates: its digits, '' when empty, 'なし' or invalid."""
         if not value or value in NONE_WORDS:
             return ""
-        p = self.phone(value)
-        return p.number if p.valid else ""
-
-    def placeholder_keys(self, record: Record) -> tuple[str, ...]:
-        """Keys of the record's fields that hold a placeholder (computed once per record)."""
-        if record is not self._placeholder_record:
-            self._placeholder_record = record
-            self._placeholder_keys = _find_placeholders(record)
-        return self._placeholder_keys
+        return self.phone_digits(value)
 
     def district_of_address(self, address: str) -> str:
         """The district whose town (町名) appears in the address; the longest town wins (as model.district_for_address)."""
@@ -199,44 +200,48 @@ def is_closed(record: Record) -> bool:
 
 
 # --- the checks ------------------------------------------------------------------------
-def check_placeholders(record: Record, ctx: Context) -> Iterator[Finding]:
-    for key in ctx.placeholder_keys(record):
-        yield ctx.finding("placeholder", record, key)
+# Each check walks every record (a tight loop is several times faster than calling a small
+# function per record at 200,000 records) and yields its findings. A value that is empty or a
+# placeholder is not validated further: the placeholder finding says what is wrong with it.
+def _values(ctx: Context, key: str) -> Iterator[tuple[int, str]]:
+    """(index, value) of every record whose ``key`` holds a real value (not empty, not a placeholder)."""
+    placeholders = ctx.placeholders
+    for i, record in enumerate(ctx.records):
+        value = record.values.get(key)
+        if value and (not placeholders[i] or key not in placeholders[i]):
+            yield i, value
 
 
-def _usable(record: Record, key: str, ctx: Context) -> str:
-    """The value when it should be validated: not empty and not a placeholder."""
-    value = record.values.get(key, "")
-    if not value or key in ctx.placeholder_keys(record):
-        return ""
-    return value
+def check_placeholders(ctx: Context) -> Iterator[Finding]:
+    for i, keys in enumerate(ctx.placeholders):
+        for key in keys:
+            yield ctx.finding("placeholder", i, key)
 
 
-def check_phones(record: Record, ctx: Context) -> Iterator[Finding]:
+def check_phones(ctx: Context) -> Iterator[Finding]:
     for key in S.PHONE_KEYS:
-        value = _usable(record, key, ctx)
-        if not value or value in NONE_WORDS:
-            continue
-        if not ctx.phone(value).valid:
-            yield ctx.finding("invalid-fax" if key == "fax" else "invalid-phone", record, key, value)
+        code = "invalid-fax" if key == "fax" else "invalid-phone"
+        for i, value in _values(ctx, key):
+            if value not in NONE_WORDS and not ctx.phone_digits(value):
+                yield ctx.finding(code, i, key, value)
 
 
-def check_email(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "email", ctx)
-    if value and value not in NONE_WORDS and not _EMAIL_FAST.fullmatch(value) and not normalize_email(value)[1]:
-        yield ctx.finding("invalid-email", record, "email", value)
+def check_email(ctx: Context) -> Iterator[Finding]:
+    for i, value in _values(ctx, "email"):
+        if value not in NONE_WORDS and not _EMAIL_FAST.fullmatch(value) and not normalize_email(value)[1]:
+            yield ctx.finding("invalid-email", i, "email", value)
 
 
-def check_url(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "url", ctx)
-    if value and value not in NONE_WORDS and not _URL_FAST.fullmatch(value) and not normalize_url(value)[1]:
-        yield ctx.finding("invalid-url", record, "url", value)
+def check_url(ctx: Context) -> Iterator[Finding]:
+    for i, value in _values(ctx, "url"):
+        if value not in NONE_WORDS and not _URL_FAST.fullmatch(value) and not normalize_url(value)[1]:
+            yield ctx.finding("invalid-url", i, "url", value)
 
 
-def check_postal_code(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "postal_code", ctx)
-    if value and not _POSTAL_FAST.fullmatch(value) and not normalize_postal(value)[1]:
-        yield ctx.finding("invalid-postal-code", record, "postal_code", value)
+def check_postal_code(ctx: Context) -> Iterator[Finding]:
+    for i, value in _values(ctx, "postal_code"):
+        if not _POSTAL_FAST.fullmatch(value) and not normalize_postal(value)[1]:
+            yield ctx.finding("invalid-postal-code", i, "postal_code", value)
 
 
 def _date_problem(value: str, as_of: dt.date) -> str:
@@ -257,54 +262,54 @@ def _parse_iso(value: str) -> dt.date | None:
     return None
 
 
-def check_dates(record: Record, ctx: Context) -> Iterator[Finding]:
+def check_dates(ctx: Context) -> Iterator[Finding]:
     for key in S.DATE_KEYS:
-        value = _usable(record, key, ctx)
-        if value:
+        for i, value in _values(ctx, key):
             detail = _date_problem(value, ctx.as_of)
             if detail:
-                yield ctx.finding("invalid-date", record, key, value, detail=detail)
+                yield ctx.finding("invalid-date", i, key, value, detail=detail)
 
 
-def check_choices(record: Record, ctx: Context) -> Iterator[Finding]:
+def check_choices(ctx: Context) -> Iterator[Finding]:
     for key in S.ENUM_KEYS:
-        value = _usable(record, key, ctx)
-        if value:
-            choices = S.FIELD_BY_KEY[key].choices
+        choices = S.FIELD_BY_KEY[key].choices
+        for i, value in _values(ctx, key):
             if value not in choices:
-                yield ctx.finding("invalid-choice", record, key, value, detail="・".join(choices))
+                yield ctx.finding("invalid-choice", i, key, value, detail="・".join(choices))
 
 
-def check_genre(record: Record, ctx: Context) -> Iterator[Finding]:
-    value = _usable(record, "genre", ctx)
-    if value and value not in ctx.genres:
-        guess = match_genre(value, ctx.genres.values())
-        detail = f"『{guess}』のことでしょうか。" if guess else ""
-        yield ctx.finding("unknown-genre", record, "genre", value, detail=detail)
+def check_genre(ctx: Context) -> Iterator[Finding]:
+    for i, value in _values(ctx, "genre"):
+        if value not in ctx.genres:
+            guess = match_genre(value, ctx.genres.values())
+            detail = f"『{guess}』のことでしょうか。" if guess else ""
+            yield ctx.finding("unknown-genre", i, "genre", value, detail=detail)
 
 
 def _known_district(value: str, ctx: Context) -> bool:
     return value in ctx.district_names or value in S.CITY_WIDE_WORDS
 
 
-def check_district(record: Record, ctx: Context) -> Iterator[Finding]:
+def check_district(ctx: Context) -> Iterator[Finding]:
     if not ctx.district_names:
         return  # no 地区 sheet filled in yet: nothing to compare with
-    value = _usable(record, "district", ctx)
-    if value and not _known_district(value, ctx):
-        guess = next((d.name for d in ctx.cat.districts if value in (d.short, d.name) or d.short in value), "")
-        detail = f"『{guess}』のことでしょうか。" if guess else ""
-        yield ctx.finding("unknown-district", record, "district", value, detail=detail)
+    for i, value in _values(ctx, "district"):
+        if not _known_district(value, ctx):
+            guess = next((d.name for d in ctx.cat.districts if value in (d.short, d.name) or d.short in value), "")
+            detail = f"『{guess}』のことでしょうか。" if guess else ""
+            yield ctx.finding("unknown-district", i, "district", value, detail=detail)
 
 
-def check_district_mismatch(record: Record, ctx: Context) -> Iterator[Finding]:
-    district = record.get("district")
-    if district not in ctx.district_names:
+def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
+    if ctx.town_re is None:
         return
-    address = _usable(record, "address", ctx)
-    located = ctx.district_of_address(address)
-    if located and located != district:
-        yield ctx.finding("district-mismatch", record, "district", address, detail=located)
+    names = ctx.district_names
+    for i, address in _values(ctx, "address"):
+        district = ctx.records[i].values.get("district", "")
+        if district in names:
+            located = ctx.district_of_address(address)
+            if located and located != district:
+                yield ctx.finding("district-mismatch", i, "district", address, detail=located)
 
 
 def required_keys(record: Record, ctx: Context) -> tuple[str, ...]:
@@ -320,60 +325,64 @@ CONTACT_LABEL = "連絡先(電話番号・携帯電話・メールのいずれ�
 CORE_REQUIRED = frozenset({"name", "genre", "contact", "content"})
 
 
-def check_missing_fields(record: Record, ctx: Context) -> Iterator[Finding]:
-    if is_closed(record):
-        return
-    for key in required_keys(record, ctx):
-        if key == "contact":
-            if not any(record.get(k) and record.get(k) not in NONE_WORDS for k in S.CONTACT_KEYS):
-                yield ctx.finding("missing-field", record, "phone", "", field_label=CONTACT_LABEL,
-                                  severity=Severity.ERROR.value)
-        elif key in S.FIELD_BY_KEY and not record.get(key):
-            label = S.header(key)
-            if key == "fee" and record.get("paid") in ("有償", "一部有償"):
-                label = f"料金({record.get('paid')}のため必須)"
-            severity = Severity.ERROR if key in CORE_REQUIRED else Severity.WARNING
-            yield ctx.finding("missing-field", record, key, "", field_label=label, severity=severity.value)
+def check_missing_fields(ctx: Context) -> Iterator[Finding]:
+    for i, record in enumerate(ctx.records):
+        if ctx.closed[i]:
+            continue
+        values = record.values
+        for key in required_keys(record, ctx):
+            if key == "contact":
+                if not any(values.get(k) and values.get(k) not in NONE_WORDS for k in S.CONTACT_KEYS):
+                    yield ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL,
+                                      severity=Severity.ERROR.value)
+            elif key in S.FIELD_BY_KEY and not values.get(key):
+                label = S.header(key)
+                if key == "fee" and values.get("paid") in ("有償", "一部有償"):
+                    label = f"料金({values.get('paid')}のため必須)"
+                severity = Severity.ERROR if key in CORE_REQUIRED else Severity.WARNING
+                yield ctx.finding("missing-field", i, key, "", field_label=label, severity=severity.value)
 
 
 def record_freshness(record: Record, ctx: Context) -> Freshness:
-    """model.freshness — the rule every command shares — remembered for the record being checked."""
-    if record is not ctx._freshness_record:
-        ctx._freshness_record = record
-        ctx._freshness = freshness(record, ctx.as_of, ctx.cycle_months)
-    return ctx._freshness
+    """model.freshness: the rule every command shares (assign --only-due too)."""
+    return freshness(record, ctx.as_of, ctx.cycle_months)
 
 
-def check_freshness(record: Record, ctx: Context) -> Iterator[Finding]:
-    if is_closed(record):
-        return
-    value = record.get("last_confirmed")
-    if value and ("last_confirmed" in ctx.placeholder_keys(record) or _date_problem(value, ctx.as_of)):
-        return  # reported as placeholder / invalid-date
-    state = record_freshness(record, ctx)
-    if state is Freshness.NEVER:
-        yield ctx.finding("never-confirmed", record, "last_confirmed", value)
-        return
-    due = due_date(record, ctx.cycle_months)
-    if state is Freshness.STALE:
-        yield ctx.finding("stale", record, "last_confirmed", value, cycle=ctx.cycle_months,
-                          due=due.isoformat() if due else "")
-    elif state is Freshness.DUE_SOON and due is not None:
-        yield ctx.finding("due-soon", record, "last_confirmed", value, due=due.isoformat(),
-                          days=(due - ctx.as_of).days)
+def check_freshness(ctx: Context) -> Iterator[Finding]:
+    for i, record in enumerate(ctx.records):
+        if ctx.closed[i]:
+            continue
+        value = record.values.get("last_confirmed", "")
+        if value and ("last_confirmed" in ctx.placeholders[i] or _date_problem(value, ctx.as_of)):
+            continue  # reported as placeholder / invalid-date
+        state = ctx.states[i]
+        if state is Freshness.FRESH:
+            continue
+        if state is Freshness.NEVER:
+            yield ctx.finding("never-confirmed", i, "last_confirmed", value)
+            continue
+        due = due_date(record, ctx.cycle_months)
+        if state is Freshness.STALE:
+            yield ctx.finding("stale", i, "last_confirmed", value, cycle=ctx.cycle_months,
+                              due=due.isoformat() if due else "")
+        elif due is not None:
+            yield ctx.finding("due-soon", i, "last_confirmed", value, due=due.isoformat(),
+                              days=(due - ctx.as_of).days)
 
 
-def check_publication(record: Record, ctx: Context) -> Iterator[Finding]:
-    if record.get("visibility") != S.VISIBILITY_PUBLIC:
-        return
-    status = record.get("status")
-    if status in (S.STATUS_PAUSED, S.STATUS_CLOSED):
-        yield ctx.finding("inactive-public", record, "visibility", status)
-    elif record.is_active and record.get("consent") != S.CONSENT_GIVEN:
-        yield ctx.finding("no-consent", record, "consent", record.get("consent") or "(空欄)")
+def check_publication(ctx: Context) -> Iterator[Finding]:
+    for i, record in enumerate(ctx.records):
+        values = record.values
+        if values.get("visibility") != S.VISIBILITY_PUBLIC:
+            continue
+        status = values.get("status", "")
+        if status in (S.STATUS_PAUSED, S.STATUS_CLOSED):
+            yield ctx.finding("inactive-public", i, "visibility", status)
+        elif record.is_active and values.get("consent") != S.CONSENT_GIVEN:
+            yield ctx.finding("no-consent", i, "consent", values.get("consent") or "(空欄)")
 
 
-RECORD_CHECKS: tuple[Callable[[Record, Context], Iterator[Finding]], ...] = (
+CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     check_missing_fields,
     check_publication,
     check_phones,

@@ -34,9 +34,10 @@ from itertools import combinations
 from rapidfuzz.distance import Indel
 
 from ..model import Record
-from ..text import address_key, name_key
+from ..text import name_key
 
 SMALL_BLOCK = 12  # blocks up to this size are compared pair by pair
+LOOSE_LIMIT = 20_000  # name block: records without a 番地 are compared with every other up to this many pairs
 CDIST_LIMIT = 3000  # larger blocks (one number shared by thousands) are compared within the window only
 WINDOW = 8  # neighbours compared in a larger block, or between sorted name keys
 NAME_NEAR = 0.85  # Indel similarity of name keys for "名称がほぼ同じ" (one typo in a 7-character name)
@@ -48,7 +49,25 @@ REASON_NAME_NEAR = "名称がほぼ同じ"
 REASON_ADDRESS = "住所が同じで名称が似ている"
 
 _DIGITS = re.compile(r"\d+")
+_NUMBER_RUN = re.compile(r"\d+(?:-\d+)*")
 _PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
+# text.address_key with its patterns compiled once (it runs for every record here)
+_SPACES = re.compile(r"\s+")
+_ADDRESS_DASH = re.compile(r"[‐－―ー−]")
+_CHOME = re.compile(r"(\d+)丁目")
+_BANCHI = re.compile(r"(\d+)番地?")
+_GOU = re.compile(r"(\d+)号")
+
+
+def fast_address_key(address: str) -> str:
+    """Same result as :func:`shigen.text.address_key` (checked in tests), faster."""
+    text = unicodedata.normalize("NFKC", address or "")
+    text = _SPACES.sub("", text)
+    text = _ADDRESS_DASH.sub("-", text)
+    text = _CHOME.sub(r"\1-", text)
+    text = _BANCHI.sub(r"\1-", text)
+    text = _GOU.sub(r"\1", text)
+    return text.rstrip("-")
 
 
 @dataclass(frozen=True)
@@ -66,10 +85,11 @@ class _Keys:
     genre: str
     district: str
     digits: tuple[str, ...]
+    number: str  # the first run of numbers in the address (番地), "" when it has none
 
 
 def _address_block_key(address: str, municipality: str) -> str:
-    key = address_key(address)
+    key = fast_address_key(address)
     key = _PREFECTURE.sub("", key)
     if municipality:
         muni = unicodedata.normalize("NFKC", municipality)
@@ -84,7 +104,8 @@ def _keys(record: Record, phone_of: Callable[[str], str], municipality: str) -> 
     address = record.get("address")
     akey = _address_block_key(address, municipality) if address else ""
     digits = tuple(_DIGITS.findall(name))  # name_key keeps digits, NFKC-folded
-    return _Keys(name, phones, akey, record.get("genre"), record.get("district"), digits)
+    m = _NUMBER_RUN.search(akey) if akey else None
+    return _Keys(name, phones, akey, record.get("genre"), record.get("district"), digits, m.group() if m else "")
 
 
 def _similarity(a: str, b: str) -> float:
@@ -166,6 +187,29 @@ def _block_pairs(members: Sequence[int], keys: Sequence[_Keys], *, similar_only:
             yield (i, j) if i < j else (j, i)
 
 
+def _name_block_pairs(members: Sequence[int], keys: Sequence[_Keys]) -> Iterable[tuple[int, int]]:
+    """Pairs inside a block of equal names that an address could not rule out: the same 番地, or one
+    of the two without a 番地 (a generic name such as いきいき百歳体操 is used all over a city)."""
+    if len(members) <= SMALL_BLOCK:
+        yield from combinations(members, 2)
+        return
+    by_number: dict[str, list[int]] = defaultdict(list)
+    for i in members:
+        by_number[keys[i].number].append(i)
+    loose = by_number.pop("", [])
+    for group in by_number.values():
+        if len(group) > 1:
+            yield from _block_pairs(group, keys, similar_only=False)
+    if loose:
+        if len(loose) * len(members) <= LOOSE_LIMIT:
+            for i in loose:
+                for j in members:
+                    if i != j:
+                        yield (i, j) if i < j else (j, i)
+        else:
+            yield from _block_pairs(members, keys, similar_only=False)
+
+
 def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
                     municipality: str = "") -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
@@ -185,10 +229,13 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
             by_address[k.address].append(i)
 
     candidates: set[tuple[int, int]] = set()
-    for block, similar_only in ((by_phone, True), (by_name, False), (by_address, True)):
+    for members in by_name.values():
+        if len(members) > 1:
+            candidates.update(_name_block_pairs(members, keys))
+    for block in (by_phone, by_address):
         for members in block.values():
             if len(members) > 1:
-                candidates.update(_block_pairs(members, keys, similar_only=similar_only))
+                candidates.update(_block_pairs(members, keys, similar_only=True))
 
     # near-identical names: neighbours among the distinct name keys, sorted forward and reversed
     names = list(by_name)
