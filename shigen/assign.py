@@ -269,6 +269,10 @@ def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date |
     notes.extend(_after_notes(notes, owner, prev, names, records))
     plan = AssignmentPlan(year, method, as_of, only_due, created or now_text(), shares, notes, considered, skipped,
                           prev_year)
+    no_id = sum(1 for r in cat.records if not r.id and r.get("status") != S.STATUS_CLOSED)
+    if no_id:
+        plan.notes.append(PlanNote("no-id", f"ID のない資源が {no_id} 件あり、割り当てていません。"
+                                            "台帳の『ID』を空欄にしないでください(shigen import で取り込むと ID が付きます)。"))
     if not records:
         plan.notes.append(PlanNote("no-records", "割り当てる資源がありません" + (
             "(--only-due: 期限が近い・過ぎた・未確認の資源がありません)。" if only_due else "。")))

@@ -132,7 +132,20 @@ class WrittenBooks:
 
 
 def book_targets(plan: AssignmentPlan, folder: Path) -> dict[str, Path]:
-    return {s.coordinator: book_path(folder, s.coordinator) for s in plan.shares if s.record_ids}
+    """Coordinator → workbook path; names that become the same file name (「A/B」「A_B」) get 「(2)」."""
+    out: dict[str, Path] = {}
+    used: set[str] = {SUMMARY_NAME.lower()}
+    for s in plan.shares:
+        if not s.record_ids:
+            continue
+        path = book_path(folder, s.coordinator)
+        n = 2
+        while path.name.lower() in used:
+            path = folder / f"{safe_filename(s.coordinator)}({n}).xlsx"
+            n += 1
+        used.add(path.name.lower())
+        out[s.coordinator] = path
+    return out
 
 
 def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at: str | None = None,

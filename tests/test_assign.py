@@ -375,3 +375,12 @@ def test_large_plans_write_the_books_in_a_second_process(tmp_path, monkeypatch):
         assert book.meta.coordinator == name
         assert sorted(book.issued) == sorted(share(result.plan, name).record_ids)
     assert len(load(ws).assignments) == 24
+
+
+def test_names_that_make_the_same_file_name_get_separate_books(tmp_path):
+    from shigen.update_book import book_targets
+
+    coords = [Coordinator("山田/花子", S.TIER_2, ("中央地区",)), Coordinator("山田_花子", S.TIER_2, ("北地区",))]
+    ws = make_workspace(tmp_path, [local(1, "中央地区", "移動販売"), local(2, "北地区", "移動販売")], coordinators=coords)
+    targets = book_targets(plan(ws, "district"), tmp_path)
+    assert sorted(p.name for p in targets.values()) == ["山田_花子(2).xlsx", "山田_花子.xlsx"]
