@@ -394,7 +394,9 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         summary.already += 1
         outcome(state, date=confirm, already=True)
         return
-    moved = [k for k in CONTENT_KEYS if _norm(rec.get(k)) != _norm(issued.values.get(k, ""))]
+    # fields changed in the master since issue, unless to exactly what this row asks for
+    moved = [k for k in CONTENT_KEYS
+             if _norm(rec.get(k)) != _norm(issued.values.get(k, "")) and rec.get(k) != wanted.get(k)]
     if moved:
         for k in moved:
             entered = wanted.get(k, "(記入なし)" if result != RESULT_UNCHANGED else "(変更なし)")

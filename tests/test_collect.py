@@ -291,3 +291,17 @@ def test_the_whole_year_folder_can_be_given(tmp_path, cli):
     assert [f["file"] for f in data["files"]] == ["田中 健.xlsx", "鈴木 一郎.xlsx", "高橋 美穂.xlsx"]
     assert [Path(p).name for p in data["skipped"]] == ["担当一覧.xlsx"]
     assert data["records_changed"] == 1
+
+
+def test_a_master_change_that_agrees_with_the_sheet_is_no_conflict(tmp_path, cli):
+    ws, folder = setup(tmp_path, cli)
+    book = folder / "鈴木 一郎.xlsx"
+    rid = ids_in(book)[0]
+    cat = load(ws)
+    cat.set_value(cat.by_id()[rid], "fee", "1食 650円", command="edit", by="事務局")  # the office heard it too
+    save_catalogue(cat)
+    returned = fill(book, {rid: {"result": "変更あり", "date": DAY, "new": {"fee": "1食 650円"}}})
+    data = json.loads(cli("collect", str(returned), "--as-of", AS_OF, "--format", "json").stdout)
+    assert data["findings"] == []
+    rec = load(ws).by_id()[rid]
+    assert rec.get("fee") == "1食 650円" and rec.get("last_confirmed") == "2027-05-10"
