@@ -672,7 +672,7 @@ class AssignResult:
         return data
 
 
-PARALLEL_FROM = 4000  # records: below this a second process costs more than it saves
+PARALLEL_FROM = 1000  # records: below this starting a second Python costs more than it saves
 
 
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
