@@ -502,7 +502,8 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
         for attr in ("assigned", "confirmed", "changed", "closed", "unreachable", "problems", "pending"):
             setattr(total, attr, getattr(total, attr) + getattr(p, attr))
     xw_table_sheet(wb, SHEET_PROGRESS, ProgressRow.HEADERS, [p.to_row() for p in [*rows, total]],
-                   widths=[16, 10, 10, 12, 14, 11, 9, 9, 10], title=f"{year}年度 更新作業の回収状況({now} 時点)")
+                   widths=[16, 10, 10, 12, 14, 11, 9, 9, 10], title=f"{year}年度 更新作業の回収状況({now} 時点)",
+                   right=(8,))
     xw_table_sheet(wb, SHEET_FINDINGS, Finding.HEADERS, [f.to_row() for f in findings] or [("(ありません)",)],
                    widths=[18, 6, 8, 24, 12, 22, 60, 12, 20, 20, 20],
                    title="反映しなかった行(直して返してもらうか、台帳を直接直してください)")

@@ -490,7 +490,7 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
     title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{plan.created} 作成、"
              f"最多÷最少 = {ratio}" + ("、期限の近い資源のみ" if plan.only_due else "") + ")")
-    xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title)
+    xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,))
     by_id = cat.by_id()
     owner = plan.owner_of()
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),

@@ -102,11 +102,18 @@ def xw_a4(ws, *, landscape: bool = True, fit_width: bool = True, repeat_rows: tu
 
 
 def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,  # type: ignore[no-untyped-def]
-                   widths: Sequence[int] | None = None, landscape: bool = True, title: str | None = None):
-    """A plain table sheet: optional title line, styled header, text cells, filter, frozen header, A4 print."""
+                   widths: Sequence[int] | None = None, landscape: bool = True, title: str | None = None,
+                   right: Iterable[int] = ()):
+    """A plain table sheet: optional title line, styled header, text cells, filter, frozen header, A4 print.
+
+    Numbers and the columns in ``right`` (e.g. 「95%」 text) are right-aligned; row heights follow wrapped text
+    (Excel does this by itself, LibreOffice does not)."""
     ws = workbook.add_worksheet(name)
     head = xw_header_format(workbook)
     body = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "text_wrap": True})
+    body_right = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "align": "right"})
+    right = set(right)
+    widths = list(widths or fit_widths(header, rows))
     top = 0
     if title:
         ws.write_string(0, 0, title, workbook.add_format({"font_name": FONT_NAME, "bold": True, "font_size": 13}))
@@ -114,6 +121,7 @@ def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Se
     for c, h in enumerate(header):
         ws.write_string(top, c, str(h), head)
     for r, row in enumerate(rows, start=top + 1):
+        lines = 1
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
@@ -122,8 +130,14 @@ def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Se
             elif isinstance(value, (int, float)):
                 ws.write_number(r, c, value, body)
             else:
-                ws.write_string(r, c, str(value), body)
-    for c, w in enumerate(widths or fit_widths(header, rows)):
+                text = str(value)
+                ws.write_string(r, c, text, body_right if c in right else body)
+                if c < len(widths) and len(text) * 2 > widths[c] - 1:
+                    usable = max(1, widths[c] - 1)
+                    lines = max(lines, sum(max(1, -(-display_width(t) // usable)) for t in text.split("\n")))
+        if lines > 1:
+            ws.set_row(r, 15 * min(lines, 8))
+    for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     if header:
         ws.autofilter(top, 0, top + max(len(rows), 1), len(header) - 1)
