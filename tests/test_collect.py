@@ -93,7 +93,7 @@ def test_round_trip_assign_fill_collect_makes_records_fresh(tmp_path, cli):
         c: {"result": "休止", "date": DAY, "memo": "担い手不足で休止中"},
         d: {"result": "廃止", "date": DAY},
         e: {"result": "連絡つかず", "memo": "3回電話した"},
-        f: {"result": "変更あり", "date": dt.datetime(2027, 5, 11), "new": {"status": "休止"}},
+        f: {"result": "変更あり", "date": "R9.5.11", "new": {"status": "休止"}},  # a date typed as text
     })
     before = {r.id: dict(r.values) for r in load(ws).records}
     result = cli("collect", str(returned), "--as-of", AS_OF)
@@ -305,3 +305,15 @@ def test_a_master_change_that_agrees_with_the_sheet_is_no_conflict(tmp_path, cli
     assert data["findings"] == []
     rec = load(ws).by_id()[rid]
     assert rec.get("fee") == "1食 650円" and rec.get("last_confirmed") == "2027-05-10"
+
+
+def test_master_open_in_excel_stops_before_anything_is_written(tmp_path, cli):
+    ws, folder = setup(tmp_path, cli)
+    book = folder / "鈴木 一郎.xlsx"
+    returned = fill(book, {ids_in(book)[0]: {"result": "変更なし", "date": DAY}})
+    owner = ws.catalogue.with_name("~$" + ws.catalogue.name)
+    owner.write_bytes(b"excel")
+    before = ws.catalogue.read_bytes()
+    result = cli("collect", str(returned), "--as-of", AS_OF)
+    assert result.exit_code == 3 and "Excel" in result.stderr
+    assert ws.catalogue.read_bytes() == before and not (folder / "回収状況.xlsx").exists()
