@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -592,10 +591,6 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
 def _finding_years(findings: list[Finding], books: list[ReturnedBook]) -> list[tuple[Finding, str]]:
     year_of = {b.path.name: b.meta.year for b in books}
     return [(f, year_of.get(f.file, "")) for f in findings]
-
-
-def summary_counts(outcomes: Iterable[Outcome]) -> dict[str, int]:
-    return dict(Counter(o.state for o in outcomes))
 
 
 def dumps(result: CollectResult) -> str:

@@ -647,12 +647,6 @@ def _norm(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def display(text: str, limit: int = 40) -> str:
-    """Shorten a value for a report cell."""
-    text = text.replace("\n", " ")
-    return text if display_width(text) <= limit else text[: limit // 2] + "…"
-
-
 # --- the whole `shigen assign` ------------------------------------------------------------
 @dataclass
 class AssignResult:
