@@ -554,11 +554,17 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
     files, skipped = expand_paths(paths)
     books = [read_update_book(p) for p in files]  # any unreadable file stops here: nothing written
     cat = load_catalogue(ws.catalogue)
-    if not dry_run and excel_owner_files(cat.path):
+    if not dry_run:
         from .errors import MasterBusyError
 
-        raise MasterBusyError("台帳が Excel で開かれています。",
-                              "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。", path=cat.path)
+        if excel_owner_files(cat.path):
+            raise MasterBusyError("台帳が Excel で開かれています。",
+                                  "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。", path=cat.path)
+        for year in dict.fromkeys(b.meta.year for b in books):
+            progress_path = plan_folder(ws, year) / PROGRESS_NAME
+            if excel_owner_files(progress_path):
+                raise MasterBusyError(f"{PROGRESS_NAME} が Excel で開かれています。",
+                                      "閉じてから、もう一度実行してください(何も書き換えていません)。", path=progress_path)
     today = as_of or dt.date.today()
     now = now_text()
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, books, today=today, now=now)
