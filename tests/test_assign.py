@@ -384,3 +384,23 @@ def test_names_that_make_the_same_file_name_get_separate_books(tmp_path):
     ws = make_workspace(tmp_path, [local(1, "中央地区", "移動販売"), local(2, "北地区", "移動販売")], coordinators=coords)
     targets = book_targets(plan(ws, "district"), tmp_path)
     assert sorted(p.name for p in targets.values()) == ["山田_花子(2).xlsx", "山田_花子.xlsx"]
+
+
+def test_genre_mode_books_are_grouped_by_genre(tmp_path, cli):
+    space = make_workspace(tmp_path, mixed_records(30), coordinators=[Coordinator("佐藤 花子", S.TIER_1)])
+    assert cli("assign", "--by", "genre", "--year", "2027").exit_code == 0
+    ws = openpyxl.load_workbook(tmp_path / "exports" / "更新作業" / "2027" / "佐藤 花子.xlsx")[SHEET_MAIN]
+    headings = [str(ws.cell(r, 1).value) for r in range(3, ws.max_row + 1)
+                if str(ws.cell(r, 1).value or "").startswith("■")]
+    in_sheet_order = [g for g in load(space).genre_names() if g in GENRES]  # the ジャンル sheet's order
+    assert [h.split("(")[0] for h in headings] == [f"■ {g}" for g in in_sheet_order]
+    assert len(headings) == len(GENRES)
+    # within a heading, every record has that genre
+    c_genre = column_number("genre", "current")
+    current = None
+    for r in range(3, ws.max_row + 1):
+        first = str(ws.cell(r, 1).value or "")
+        if first.startswith("■"):
+            current = first[2:].split("(")[0]
+        elif first:
+            assert ws.cell(r, c_genre).value == current

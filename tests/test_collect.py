@@ -317,3 +317,17 @@ def test_master_open_in_excel_stops_before_anything_is_written(tmp_path, cli):
     result = cli("collect", str(returned), "--as-of", AS_OF)
     assert result.exit_code == 3 and "Excel" in result.stderr
     assert ws.catalogue.read_bytes() == before and not (folder / "回収状況.xlsx").exists()
+
+
+def test_json_output_equals_the_library_result(tmp_path, cli):
+    from shigen.collect import run_collect
+
+    ws, folder = setup(tmp_path, cli)
+    book = folder / "高橋 美穂.xlsx"
+    ids = ids_in(book)
+    returned = fill(book, {ids[0]: {"result": "変更あり", "date": DAY, "new": {"fee": "300円"}},
+                           ids[1]: {"result": "変更あり", "date": DAY}})
+    data = json.loads(cli("collect", str(returned), "--dry-run", "--as-of", AS_OF, "--format", "json").stdout)
+    expected = run_collect(ws, [returned], dry_run=True, as_of=dt.date(2027, 6, 30)).to_dict()
+    assert data == expected
+    assert data["records_changed"] == 1 and [f["code"] for f in data["findings"]] == ["no-new-value"]
