@@ -386,3 +386,13 @@ def test_missing_core_fields_are_errors_other_required_fields_warnings(planted):
                         H("days"): "warning"}
     assert result.severity_label("missing-field") == "エラー・警告"
     assert result.severity_label("no-consent") == "警告"
+
+
+@pytest.mark.parametrize("address", ["みどり野市本町1丁目2番3号", "北山1丁目10番4号", "千葉県みどり野市 栄町 3-2-5",
+                                     "本町１－２－３ みどりビル2F", "大字上野字北123番地", "港町5番地の2", "1号館",
+                                     "東台2丁目15-3　ハイツー101号室", ""])
+def test_fast_address_key_equals_text_address_key(address):
+    from shigen.audit.duplicates import fast_address_key
+    from shigen.text import address_key
+
+    assert fast_address_key(address) == address_key(address)

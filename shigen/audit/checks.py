@@ -154,22 +154,24 @@ class Context:
         metadata) validity depends on the leading digits only, never on the subscriber digits.
         Anything else (notes, brackets, full-width, a missing area code) goes through normalize_phone.
         """
+        found = self._phone_cache.get(value)
+        if found is not None:
+            return found
         if _PLAIN_PHONE.fullmatch(value):
             digits = value.replace("-", "")
-            if len(digits) < 10:
-                return ""
-            key = digits[:6] + str(len(digits))
-            valid = self._valid_prefix.get(key)
-            if valid is None:
-                valid = is_valid_number(PhoneNumber(country_code=81, national_number=int(digits[1:])))
-                self._valid_prefix[key] = valid
-            return digits if valid else ""
-        found = self._phone_cache.get(value)
-        if found is None:
+            found = ""
+            if len(digits) >= 10:
+                key = digits[:6] + str(len(digits))
+                valid = self._valid_prefix.get(key)
+                if valid is None:
+                    valid = is_valid_number(PhoneNumber(country_code=81, national_number=int(digits[1:])))
+                    self._valid_prefix[key] = valid
+                found = digits if valid else ""
+        else:
             p = normalize_phone(value, self.area_code)
             found = p.number.replace("-", "") if p.valid else ""
-            if len(self._phone_cache) < 500_000:
-                self._phone_cache[value] = found
+        if len(self._phone_cache) < 1_000_000:
+            self._phone_cache[value] = found
         return found
 
     def phone_number(self, value: str) -> str:

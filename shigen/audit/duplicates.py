@@ -54,9 +54,8 @@ _PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)"
 # text.address_key with its patterns compiled once (it runs for every record here)
 _SPACES = re.compile(r"\s+")
 _ADDRESS_DASH = re.compile(r"[‐－―ー−]")
-_CHOME = re.compile(r"(\d+)丁目")
-_BANCHI = re.compile(r"(\d+)番地?")
-_GOU = re.compile(r"(\d+)号")
+_CHOME_BANCHI = re.compile(r"(?<=\d)(?:丁目|番地?)")  # (\d+)丁目 → \1-, (\d+)番地? → \1- without group templates
+_GOU = re.compile(r"(?<=\d)号")
 
 
 def fast_address_key(address: str) -> str:
@@ -64,9 +63,8 @@ def fast_address_key(address: str) -> str:
     text = unicodedata.normalize("NFKC", address or "")
     text = _SPACES.sub("", text)
     text = _ADDRESS_DASH.sub("-", text)
-    text = _CHOME.sub(r"\1-", text)
-    text = _BANCHI.sub(r"\1-", text)
-    text = _GOU.sub(r"\1", text)
+    text = _CHOME_BANCHI.sub("-", text)
+    text = _GOU.sub("", text)
     return text.rstrip("-")
 
 
@@ -77,10 +75,10 @@ class DuplicatePair:
     reasons: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Keys:
     name: str
-    phones: frozenset[str]
+    phones: tuple[str, ...]
     address: str
     genre: str
     district: str
@@ -98,14 +96,20 @@ def _address_block_key(address: str, municipality: str) -> str:
     return key
 
 
-def _keys(record: Record, phone_of: Callable[[str], str], municipality: str) -> _Keys:
-    name = name_key(record.name)
-    phones = frozenset(p for p in (phone_of(record.get("phone")), phone_of(record.get("mobile"))) if p)
-    address = record.get("address")
+def _keys(record: Record, phone_of: Callable[[str], str], municipality: str, names: dict[str, str]) -> _Keys:
+    values = record.values
+    raw = values.get("name", "")
+    name = names.get(raw)
+    if name is None:
+        name = names[raw] = name_key(raw)
+    p1, p2 = phone_of(values.get("phone", "")), phone_of(values.get("mobile", ""))
+    phones = (p1, p2) if p1 and p2 and p1 != p2 else ((p1,) if p1 else ((p2,) if p2 else ()))
+    address = values.get("address", "")
     akey = _address_block_key(address, municipality) if address else ""
-    digits = tuple(_DIGITS.findall(name))  # name_key keeps digits, NFKC-folded
     m = _NUMBER_RUN.search(akey) if akey else None
-    return _Keys(name, phones, akey, record.get("genre"), record.get("district"), digits, m.group() if m else "")
+    digits = tuple(_DIGITS.findall(name)) if not name.isalpha() else ()  # name_key keeps digits, NFKC-folded
+    return _Keys(name, phones, akey, values.get("genre", ""), values.get("district", ""), digits,
+                 m.group() if m else "")
 
 
 def _similarity(a: str, b: str) -> float:
@@ -133,19 +137,18 @@ def _address_within(a: str, b: str) -> bool:
     return long_.startswith(short) and not long_[len(short)].isdigit()  # 本町1-2-3 ≠ 本町1-2-31
 
 
-def _same_address(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and _address_within(a, b) and _DIGITS.search(min(a, b, key=len)) is not None
+def _same_address(a: _Keys, b: _Keys) -> bool:
+    return bool(a.number) and bool(b.number) and _address_within(a.address, b.address)
 
 
-def _addresses_differ(a: str, b: str) -> bool:
+def _addresses_differ(a: _Keys, b: _Keys) -> bool:
     """Two street addresses (with a 番地) that are not the same place; 「各地区の集会所前ほか」 compares with nothing."""
-    return (bool(a) and bool(b) and _DIGITS.search(a) is not None and _DIGITS.search(b) is not None
-            and not _address_within(a, b))
+    return bool(a.number) and bool(b.number) and not _address_within(a.address, b.address)
 
 
 def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
     """Why two records look like the same resource (empty when they do not)."""
-    if _addresses_differ(a.address, b.address):
+    if _addresses_differ(a, b):
         return ()
     exact = bool(a.name) and a.name == b.name
     if a.genre and b.genre and a.genre != b.genre and not exact:
@@ -153,12 +156,12 @@ def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
     sim = _similarity(a.name, b.name)
     similar = sim >= NAME_SIMILAR or _contains(a.name, b.name)
     reasons = []
-    if a.phones & b.phones and similar:
+    if similar and any(p in b.phones for p in a.phones):
         reasons.append(REASON_PHONE)
     if a.digits == b.digits:
         if sim >= NAME_NEAR and not (a.district and b.district and a.district != b.district):
             reasons.append(REASON_NAME if exact else REASON_NAME_NEAR)
-        elif similar and _same_address(a.address, b.address):
+        elif similar and _same_address(a, b):
             reasons.append(REASON_ADDRESS)
     return tuple(reasons)
 
@@ -210,13 +213,31 @@ def _name_block_pairs(members: Sequence[int], keys: Sequence[_Keys]) -> Iterable
             yield from _block_pairs(members, keys, similar_only=False)
 
 
+def _cross_pairs(first: Sequence[int], second: Sequence[int], keys: Sequence[_Keys]) -> Iterable[tuple[int, int]]:
+    """Pairs between two groups of near-identical names, leaving out those whose 番地 differ."""
+    if len(first) * len(second) <= 16:
+        pairs = ((i, j) for i in first for j in second)
+    else:
+        by_number: dict[str, list[int]] = defaultdict(list)
+        for j in second:
+            by_number[keys[j].number].append(j)
+        loose = by_number.get("", [])[:SMALL_BLOCK]
+        pairs = ((i, j) for i in first
+                 for j in ((*by_number.get(keys[i].number, ())[:SMALL_BLOCK], *loose) if keys[i].number
+                           else second[:SMALL_BLOCK]))
+    for i, j in pairs:
+        if i != j:
+            yield (i, j) if i < j else (j, i)
+
+
 def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
                     municipality: str = "") -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
 
     ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
     """
-    keys = [_keys(r, phone_of, municipality) for r in records]
+    names: dict[str, str] = {}
+    keys = [_keys(r, phone_of, municipality, names) for r in records]
     by_phone: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     by_address: dict[str, list[int]] = defaultdict(list)
@@ -237,16 +258,18 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
             if len(members) > 1:
                 candidates.update(_block_pairs(members, keys, similar_only=True))
 
-    # near-identical names: neighbours among the distinct name keys, sorted forward and reversed
+    # near-identical names: neighbours among the distinct name keys, sorted forward and reversed;
+    # each offset of the window is one vectorised rapidfuzz call (cpdist compares element by element)
+    import numpy as np
+    from rapidfuzz.process import cpdist
+
     names = list(by_name)
-    similarity = Indel.normalized_similarity
     for order in (sorted(names), sorted(names, key=lambda s: s[::-1])):
-        for pos, a in enumerate(order):
-            for b in order[pos + 1: pos + 1 + WINDOW]:
-                if similarity(a, b, score_cutoff=NAME_NEAR):
-                    for i in by_name[a][:SMALL_BLOCK]:
-                        for j in by_name[b][:SMALL_BLOCK]:
-                            candidates.add((i, j) if i < j else (j, i))
+        for offset in range(1, min(WINDOW, len(order) - 1) + 1):
+            scores = cpdist(order[:-offset], order[offset:], scorer=Indel.normalized_similarity,
+                            score_cutoff=NAME_NEAR)
+            for pos in np.nonzero(scores)[0].tolist():
+                candidates.update(_cross_pairs(by_name[order[pos]], by_name[order[pos + offset]], keys))
 
     pairs = []
     for i, j in sorted(candidates):
