@@ -149,3 +149,54 @@ def test_xlsx_copy_is_capped_for_huge_catalogues(tmp_path):
     assert wb["指摘一覧"].max_row == len(result.findings) + 1  # every finding is still listed
     notes = " ".join(str(r[0]) for r in wb["概要"].iter_rows(values_only=True) if r[0])
     assert f"最初の 3 件だけです(全 {len(cat.records)} 件)" in notes
+
+
+def _inherited_workbook(path):
+    """A small inherited list as coordinators receive them: title rows, then a header on row 3."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "配食"
+    ws.append(["みどり野市 配食サービス一覧"])
+    ws.append(["令和5年4月1日現在"])
+    ws.append(["事業所名", "電話", "住所", "利用できるエリア", "サービス内容", "料金", "営業日", "確認日"])
+    ws.append(["さくら弁当", "0479-62-5001", "みどり野市本町2-1", "市内全域", "昼食の配達", "1食600円", "月～金",
+               "2026/9/1"])
+    ws.append(["ひまわり配食", "0479-62-500", "みどり野市栄町3-3", "市内全域", "夕食の配達", "要確認", "毎日",
+               "2026/9/1"])
+    wb.save(path)
+
+
+def test_audit_a_file_before_importing(cli, tmp_path):
+    ws = make_workspace(tmp_path, CLEAN)
+    before = ws.catalogue.read_bytes()
+    source = tmp_path / "引き継ぎ_配食.xlsx"
+    _inherited_workbook(source)
+    result = cli("audit", str(source), "--as-of", AS_OF.isoformat(), "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["records"] == 2
+    got = {(f["name"], f["code"], f["file"], f["sheet"], f["row"]) for f in data["findings"]}
+    assert got == {("ひまわり配食", "invalid-phone", source.name, "配食", 5),
+                   ("ひまわり配食", "placeholder", source.name, "配食", 5)}
+    assert ws.catalogue.read_bytes() == before  # nothing imported
+
+    result = cli("audit", str(source), "--as-of", AS_OF.isoformat(), "--format", "xlsx", "--fail-on", "never")
+    assert result.exit_code == 0
+    report = tmp_path / "exports" / "点検結果_引き継ぎ_配食_20270401.xlsx"
+    copy = openpyxl.load_workbook(report)[S.SHEET_RESOURCES]
+    headers = [c.value for c in copy[1]]
+    phone = copy.cell(row=3, column=headers.index("電話番号") + 1)
+    assert phone.value == "0479-62-500" and phone.comment is not None
+
+
+def test_audit_skips_unreadable_files_only_when_asked(cli, tmp_path):
+    make_workspace(tmp_path, CLEAN)
+    folder = tmp_path / "資料"
+    folder.mkdir()
+    _inherited_workbook(folder / "配食.xlsx")
+    (folder / "壊れた一覧.xlsx").write_bytes(b"not a workbook")
+    result = cli("audit", str(folder), "--as-of", AS_OF.isoformat())
+    assert result.exit_code == 3 and "壊れた一覧.xlsx" in result.stderr
+    result = cli("audit", str(folder), "--as-of", AS_OF.isoformat(), "--skip-bad", "--fail-on", "never")
+    assert result.exit_code == 0 and "壊れた一覧.xlsx" in result.stderr
+    assert "資源 2 件" in result.stdout

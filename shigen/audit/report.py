@@ -150,8 +150,12 @@ def _text(value: object) -> object:
 
 
 def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments: int = MAX_COMMENTS,
-               max_copy_rows: int = MAX_COPY_ROWS) -> Path:
-    """Write the audit report workbook to ``path`` (atomically: temp file, then replace)."""
+               max_copy_rows: int = MAX_COPY_ROWS, keep_rows: bool = True) -> Path:
+    """Write the audit report workbook to ``path`` (atomically: temp file, then replace).
+
+    ``keep_rows``: put each record on its own row number of the master's 資源一覧 (so that 行 in
+    指摘一覧 points at the same row of the copy); False for records read from other files.
+    """
     import xlsxwriter
 
     path = Path(path)
@@ -164,7 +168,7 @@ def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments:
         summary = wb.add_worksheet(SHEET_SUMMARY)
         findings_ws = wb.add_worksheet(SHEET_FINDINGS)
         copy_ws = wb.add_worksheet(S.SHEET_RESOURCES)
-        comments = _write_copy(copy_ws, result, cat, fmt, max_comments, max_copy_rows)
+        comments = _write_copy(copy_ws, result, cat, fmt, max_comments, max_copy_rows, keep_rows)
         _write_findings(findings_ws, result, fmt)
         _write_summary(summary, result, cat, fmt, comments)
         summary.activate()
@@ -317,7 +321,7 @@ def _copy_rows(records: list[Record]) -> list[int]:
 
 
 def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comments: int,  # type: ignore[no-untyped-def]
-                max_rows: int) -> tuple[int, int, int]:
+                max_rows: int, keep_rows: bool) -> tuple[int, int, int]:
     """The audited records with offending cells coloured; returns (comments written, cells with findings, records)."""
     headers = [*S.HEADERS, *cat.extra_columns]
     col_of = {h: i for i, h in enumerate(headers)}
@@ -334,7 +338,7 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
     for i, h in enumerate(cat.extra_columns, start=len(S.FIELDS)):
         ws.set_column(i, i, min(40, max(10, display_width(h) + 2)), fmt.base)
     ws.freeze_panes(1, 2)
-    rows = _copy_rows(records)
+    rows = _copy_rows(records) if keep_rows else list(range(1, len(records) + 1))
     last_row = rows[-1] if rows else 1
     ws.autofilter(0, 0, last_row, len(headers) - 1)
     ws.repeat_rows(0)

@@ -51,6 +51,8 @@ def audit_command(
     fail_on: Annotated[FailOn, typer.Option(
         "--fail-on", help="この重要度以上の指摘があれば終了コード 1 にします(error / warning / info / never)。")] = FailOn.error,
     top: Annotated[int, typer.Option("--top", help="画面に表示する指摘の件数。", min=0)] = 20,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="PATH のうち読めないファイルを飛ばして、ほかのファイルを点検します。")] = False,
 ) -> None:
     """台帳(または資源ファイル)を点検し、要更新・必須項目の空欄・誤った値・重複の疑いを一覧にします。"""
     from ..audit import run_audit, write_xlsx
@@ -61,8 +63,13 @@ def audit_command(
     if output is not None and output_format is OutputFormat.table:
         raise UsageError("--output は --format xlsx または --format json と一緒に使います。",
                          "Excel に書き出すときは --format xlsx を付けてください。")
-    run = run_audit(st.catalogue, list(paths or []), as_of=day)
+    run = run_audit(st.catalogue, list(paths or []), as_of=day, skip_bad=skip_bad)
     result = run.result
+    if run.read is not None:
+        from .render import warn
+
+        for bad in getattr(run.read, "bad_files", []):
+            warn(f"読めなかったため点検していません: {bad.error}")
 
     if output_format is OutputFormat.json:
         import json
@@ -82,7 +89,7 @@ def audit_command(
         if output_format is OutputFormat.xlsx:
             stem = "点検結果" if not paths else f"点検結果_{Path(paths[0]).stem}"
             target = st.workspace.export_path(f"{stem}_{day.strftime('%Y%m%d')}.xlsx", output)
-            write_xlsx(result, run.catalogue, target)
+            write_xlsx(result, run.catalogue, target, keep_rows=run.read is None)
             from .render import done
 
             done(f"点検結果のブックを書き出しました: {target}")
