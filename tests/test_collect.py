@@ -124,6 +124,11 @@ def test_round_trip_assign_fill_collect_makes_records_fresh(tmp_path, cli):
     flagged = {f.record_id for f in report.findings if f.code in ("stale", "never-confirmed", "due-soon")}
     assert not flagged & {a, b, c, f}
     assert e in flagged
+    # … and so does the command a coordinator runs
+    audit = cli("audit", "--as-of", AS_OF, "--format", "json")
+    findings = json.loads(audit.stdout)["findings"]
+    stale = {x["record_id"] for x in findings if x["code"] in ("stale", "never-confirmed", "due-soon")}
+    assert not stale & {a, b, c, f} and e in stale
 
 
 def test_collect_is_idempotent(tmp_path, cli):
