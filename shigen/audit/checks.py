@@ -1,7 +1,8 @@
 """The checks of `shigen audit`: one small function per kind of problem, each yielding findings.
 
-Every check takes one record and the :class:`Context` (the catalogue's genres, districts and
-settings, prepared once) and yields :class:`~shigen.audit.findings.Finding` objects. Duplicate
+Every check takes the :class:`Context` — the records, the catalogue's genres, districts and
+settings, and what is worked out once per record (placeholders, 廃止, freshness) — walks the
+records in one tight loop and yields :class:`~shigen.audit.findings.Finding` objects. Duplicate
 detection compares records with each other and lives in :mod:`shigen.audit.duplicates`.
 """
 
