@@ -171,3 +171,13 @@ def test_area_index_agrees_with_covered_districts(district, area):
 
     rec = Record({"district": district, "area": area})
     assert AreaIndex(DISTRICTS).covered(rec) == covered_districts(rec, DISTRICTS)
+
+
+def test_a_tier1_row_for_the_whole_city_is_not_a_column(tmp_path):
+    import datetime as dt
+
+    districts = [District("市全域", S.TIER_1, ()), *DISTRICTS]
+    ws = make_workspace(tmp_path, _catalogue_records(), districts=districts)
+    res = coverage(load(ws), as_of=dt.date.fromisoformat(AS_OF))
+    assert res.districts == [d.name for d in DISTRICTS]
+    assert res.cell("北地区", "配食・弁当").fresh == 2
