@@ -88,6 +88,9 @@ def main() -> None:
         shigen("coverage", "--as-of", AS_OF, "--format", "xlsx")
     if available("find"):
         shigen("find", "配食", "--district", "北地区", "--as-of", AS_OF)
+        # 利用者に渡す1枚の案内(公開できる資源がまだない=回収前なら、理由を示して終了コード 2)
+        shigen("find", "配食", "--district", "北地区", "--as-of", AS_OF,
+               "--export", str(DEMO / "exports" / "北地区_配食のご案内.xlsx"), ok=(0, 2))
 
     step("9. 台帳の概要")
     shigen("status")
