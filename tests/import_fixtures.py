@@ -163,12 +163,12 @@ def opendata_csv(folder: Path) -> Path:
 
 
 OPENDATA_EXPECTED = [
-    {"source": "opendata.csv:2", "name": "みどり子ども食堂", "kana": "ミドリコドモショクドウ", "genre": "地域食堂",
+    {"source": "opendata.csv:2", "name": "みどり子ども食堂", "kana": "みどりこどもしょくどう", "genre": "地域食堂",
      "address": "千葉県みどり野市東台1-1-1", "postal_code": "289-0011", "phone": "0479-65-1111", "days": "土",
      "hours": "11:30～13:30", "area": "東地区", "url": "https://example.jp/kodomo", "last_confirmed": "2023-04-01",
      "district": "東地区", "category": "インフォーマル", "status": "掲載中",
      "notes": "利用可能日時特記事項: 第2・第4土曜のみ\n駐車場: あり"},
-    {"source": "opendata.csv:3", "name": "シニアカフェ緑", "kana": "シニアカフェミドリ", "genre": "サロン・交流の場",
+    {"source": "opendata.csv:3", "name": "シニアカフェ緑", "kana": "しにあかふぇみどり", "genre": "サロン・交流の場",
      "address": "千葉県みどり野市緑町2-2", "postal_code": "289-0012", "phone": "0479-65-2222", "fax": "0479-65-2223",
      "days": "月,水", "hours": "10:00～12:00", "area": "東地区", "last_confirmed": "2023-05-01", "district": "東地区",
      "category": "インフォーマル", "status": "掲載中"},
@@ -278,7 +278,7 @@ def mhlw_xlsm(folder: Path) -> Path:
 
 
 MHLW_EXPECTED = [
-    {"source": "介護サービス.xlsm:介護事業所:2", "name": "デイサービスみどり", "kana": "デイサービスミドリ",
+    {"source": "介護サービス.xlsm:介護事業所:2", "name": "デイサービスみどり", "kana": "でいさーびすみどり",
      "genre": "介護保険サービス", "address": "千葉県みどり野市駅前1-1 みどりビル2階", "phone": "0479-62-6666",
      "fax": "0479-62-6667", "operator": "社会福祉法人みどり会", "days": "月～土", "notes": "定員: 30",
      "district": "中央地区", "category": "介護保険サービス", "status": "掲載中"},

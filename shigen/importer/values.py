@@ -33,6 +33,7 @@ from ..text import (
     normalize_postal,
     normalize_url,
     parse_date,
+    to_hiragana,
 )
 from . import columns as C
 
@@ -634,6 +635,8 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
                 out.warnings.append((f.header, f"公開範囲『{text}』は選択肢(一般・関係者のみ)にありません"))
         elif key == "hours":
             value = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)  # 08:30 → 8:30
+        elif key == "kana":
+            value = to_hiragana(text)  # ふりがな is kept in hiragana (名称_カナ columns are katakana)
         elif key == "category":
             value = CATEGORY_WORDS.get(text.replace(" ", ""), text)
         elif key == "genre":
