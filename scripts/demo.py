@@ -6,6 +6,7 @@ The sample workspace in workbooks/ is never modified.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -17,21 +18,16 @@ DEMO = ROOT / "exports" / "demo"
 YEAR = "2027"
 AS_OF = "2027-04-01"
 COLLECT_AS_OF = "2027-05-31"
+EXPORT_AS_OF = "2027-06-01"
 
 
 def shigen(*args: str, ok: tuple[int, ...] = (0,)) -> None:
     cmd = [sys.executable, "-m", "shigen", "--workspace", str(DEMO), *args]
     print(f"\n$ shigen {' '.join(args)}", flush=True)
-    rc = subprocess.run(cmd, cwd=DEMO).returncode
+    env = {**os.environ, "COLUMNS": os.environ.get("COLUMNS", "120")}  # tables as wide as a normal terminal
+    rc = subprocess.run(cmd, cwd=DEMO, env=env).returncode
     if rc not in ok:
         sys.exit(f"demo: `shigen {' '.join(args)}` が終了コード {rc} で終わりました。")
-
-
-def available(command: str) -> bool:
-    rc = subprocess.run([sys.executable, "-m", "shigen", command, "--help"], capture_output=True).returncode
-    if rc != 0:
-        print(f"\n(shigen {command} はまだありません。この手順は省略します)")
-    return rc == 0
 
 
 def step(title: str) -> None:
@@ -56,41 +52,35 @@ def main() -> None:
     shigen("init", "--municipality", "みどり野市", *(["--settings", str(settings)] if settings.exists() else []))
 
     step("2. 前任者から引き継いだ一覧を取り込む")
-    if available("import"):
-        shigen("import", str(DEMO / "workbooks" / "引き継ぎ資料"), "--by", "デモ")
+    shigen("import", str(DEMO / "workbooks" / "引き継ぎ資料"), "--by", "デモ")
 
-    step("3. 台帳を点検する(要更新・不足・誤り・重複)")
-    if available("audit"):
-        shigen("audit", "--as-of", AS_OF, "--format", "xlsx", ok=(0, 1))
+    step("3. 4月: 台帳を点検する(要更新・不足・誤り・重複)")
+    shigen("audit", "--as-of", AS_OF, "--format", "xlsx", ok=(0, 1))
 
-    step("4. 更新作業を分担する(地区別)")
-    if available("assign"):
-        shigen("assign", "--by", "district", "--year", YEAR, "--as-of", AS_OF)
+    step("4. 4月: 更新作業を分担する(地区別)")
+    shigen("assign", "--by", "district", "--year", YEAR, "--as-of", AS_OF)
 
     step("5. 二人が確認結果を記入して返した、とする")
-    if available("collect"):
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_fill.py"), str(DEMO), YEAR], check=True)
-        step("6. 返ってきた更新用ブックを回収する")
-        # the demo plays fiscal 2027: the sheets were filled in during April, and are collected at the end of May
-        shigen("collect", *sorted(str(p) for p in (DEMO / "exports" / "更新作業" / YEAR / "返却").glob("*.xlsx")),
-               "--as-of", COLLECT_AS_OF)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "demo_fill.py"), str(DEMO), YEAR], check=True)
 
-    step("7. 配布用の一覧を作る")
-    if available("export"):
-        shigen("export", "--format", "xlsx", "--district", "中央地区", "--as-of", AS_OF)
-        shigen("export", "--format", "xlsx", "--audience", "staff", "--as-of", AS_OF)
-        shigen("export", "--format", "docx", "--as-of", AS_OF)
-        shigen("export", "--format", "csv", "--as-of", AS_OF)
+    step("6. 5月末: 返ってきた更新用ブックを回収し、もう一度点検する")
+    shigen("collect", *sorted(str(p) for p in (DEMO / "exports" / "更新作業" / YEAR / "返却").glob("*.xlsx")),
+           "--as-of", COLLECT_AS_OF)
+    shigen("audit", "--as-of", EXPORT_AS_OF, "--top", "5", ok=(0, 1))
+
+    step("7. 6月: 配布用の一覧を作る")
+    shigen("export", "--format", "xlsx", "--district", "中央地区", "--as-of", EXPORT_AS_OF)
+    shigen("export", "--format", "xlsx", "--audience", "staff", "--as-of", EXPORT_AS_OF)
+    shigen("export", "--format", "docx", "--as-of", EXPORT_AS_OF)
+    shigen("export", "--format", "csv", "--as-of", EXPORT_AS_OF)
 
     step("8. 地区ごとの資源の偏りと、ニーズに合う資源の検索")
-    if available("coverage"):
-        shigen("coverage", "--as-of", AS_OF)
-        shigen("coverage", "--as-of", AS_OF, "--format", "xlsx")
-    if available("find"):
-        shigen("find", "配食", "--district", "北地区", "--as-of", AS_OF)
-        # 利用者に渡す1枚の案内(公開できる資源がまだない=回収前なら、理由を示して終了コード 2)
-        shigen("find", "配食", "--district", "北地区", "--as-of", AS_OF,
-               "--export", str(DEMO / "exports" / "北地区_配食のご案内.xlsx"), ok=(0, 2))
+    shigen("coverage", "--as-of", EXPORT_AS_OF)
+    shigen("coverage", "--as-of", EXPORT_AS_OF, "--format", "xlsx")
+    shigen("find", "配食", "--district", "北地区", "--as-of", EXPORT_AS_OF)
+    # 利用者に渡す1枚の案内(公開できる資源がまだなければ、理由を示して終了コード 2)
+    shigen("find", "配食", "--district", "北地区", "--as-of", EXPORT_AS_OF,
+           "--export", str(DEMO / "exports" / "北地区_配食のご案内.xlsx"), ok=(0, 2))
 
     step("9. 台帳の概要")
     shigen("status")
