@@ -118,8 +118,9 @@ def test_xlsx_comments_are_capped_but_cells_still_coloured(tmp_path):
 
 def test_usage_errors(cli, tmp_path):
     make_workspace(tmp_path, CLEAN)
-    result = cli("audit", "--as-of", "2027/04/01")
+    result = cli("audit", "--as-of", "2027-13-01")
     assert result.exit_code == 2 and "--as-of" in result.stderr
+    assert cli("audit", "--as-of", "令和9年4月1日").exit_code == 0  # era dates are normal input
     result = cli("audit", "--output", "x.xlsx")
     assert result.exit_code == 2 and "--format xlsx" in result.stderr
     assert cli("audit", "--format", "csv").exit_code == 2

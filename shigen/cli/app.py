@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import os
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import EXIT_INPUT, ShigenError
+from ..errors import EXIT_INPUT, ShigenError, UsageError
 from ..workspace import ENV_WORKSPACE, Workspace
 
 EXIT_INTERNAL = 4
@@ -133,6 +134,18 @@ def state(ctx: typer.Context) -> State:
         obj = State(Workspace.resolve())
         ctx.obj = obj
     return obj
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    """--as-of: 2027-04-01, 2027/4/1, R9.4.1 or 令和9年4月1日 → date; None when the option was not given."""
+    if not text:
+        return None
+    from ..text import parse_date
+
+    day = parse_date(text)
+    if day is None:
+        raise UsageError(f"--as-of の『{text}』を日付として読めません。", "2027-04-01 や 令和9年4月1日 の形で指定してください。")
+    return day
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
+from .app import app, parse_as_of, state
 
 
 class By(StrEnum):
@@ -19,18 +19,6 @@ class By(StrEnum):
 class Format(StrEnum):
     text = "text"
     json = "json"
-
-
-def parse_as_of(value: str | None) -> dt.date | None:
-    """--as-of 2027-04-01 (or 2027/4/1, R9.4.1) → date; None when not given."""
-    if not value:
-        return None
-    from ..text import parse_date
-
-    day = parse_date(value)
-    if day is None:
-        raise typer.BadParameter(f"『{value}』を日付として読めません。2027-04-01 のように指定してください。")
-    return day
 
 
 def _short(text: object, keep: int = 3) -> str:

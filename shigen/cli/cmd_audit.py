@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
+from .app import app, parse_as_of, state
 
 
 class OutputFormat(StrEnum):
@@ -23,16 +23,6 @@ class FailOn(StrEnum):
     warning = "warning"
     info = "info"
     never = "never"
-
-
-def _parse_as_of(text: str | None) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"『{text}』は日付として読めません。2027-04-01 の形で指定してください。",
-                                 param_hint="--as-of") from None
 
 
 @app.command("audit")
@@ -58,7 +48,7 @@ def audit_command(
     from ..audit import run_audit, write_xlsx
     from ..errors import UsageError
 
-    day = _parse_as_of(as_of)
+    day = parse_as_of(as_of) or dt.date.today()
     st = state(ctx)
     if output is not None and output_format is OutputFormat.table:
         raise UsageError("--output は --format xlsx または --format json と一緒に使います。",

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
-from .cmd_assign import Format, parse_as_of
+from .app import app, parse_as_of, state
+from .cmd_assign import Format
 
 TERMINAL_FINDINGS = 40
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
+from .app import app, parse_as_of, state
 
 
 @app.command("coverage")
@@ -29,16 +29,11 @@ def coverage_command(
     from ..coverage import coverage, write_coverage_xlsx
     from ..errors import UsageError
     from ..master import load_catalogue
-    from ..text import parse_date
     from .render import done, say, warn
 
     if fmt not in ("table", "xlsx", "json"):
         raise UsageError(f"--format の『{fmt}』は使えません。", "table、xlsx、json のどれかを指定してください。")
-    day = None
-    if as_of:
-        day = parse_date(as_of)
-        if day is None:
-            raise UsageError(f"--as-of の『{as_of}』を日付として読めません。", "例: --as-of 2027-04-01")
+    day = parse_as_of(as_of)
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
     result = coverage(cat, as_of=day, genres=genre or [], category=category)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
+from .app import app, parse_as_of, state
 
 
 @app.command("export")
@@ -33,17 +33,11 @@ def export_command(
     """配布用の一覧(Excel)・冊子(Word)・CSV を exports/ に書き出します。"""
     import json
 
-    from ..errors import UsageError
     from ..export import ExportOptions, export
     from ..master import load_catalogue
-    from ..text import parse_date
     from .render import done, say, show, table, warn
 
-    day = None
-    if as_of:
-        day = parse_date(as_of)
-        if day is None:
-            raise UsageError(f"--as-of『{as_of}』を日付として読めません。", "2027-04-01 や 令和9年4月1日 の形で指定してください。")
+    day = parse_as_of(as_of)
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
     options = ExportOptions(format=fmt.strip().lower(), audience=audience.strip().lower(),

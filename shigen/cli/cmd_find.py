@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
+from .app import app, parse_as_of, state
 
 
 @app.command("find")
@@ -32,18 +32,13 @@ def find_command(
     from ..errors import UsageError
     from ..find import find, write_handout
     from ..master import load_catalogue
-    from ..text import parse_date
     from .render import done, say, show, warn
 
     if fmt not in ("table", "json"):
         raise UsageError(f"--format の『{fmt}』は使えません。", "table か json を指定してください。")
     if limit < 1:
         raise UsageError("--limit は 1 以上にしてください。")
-    day_as_of = None
-    if as_of:
-        day_as_of = parse_date(as_of)
-        if day_as_of is None:
-            raise UsageError(f"--as-of の『{as_of}』を日付として読めません。", "例: --as-of 2027-04-01")
+    day_as_of = parse_as_of(as_of)
     cat = load_catalogue(state(ctx).catalogue)
     result = find(cat, words or [], district=district, genre=genre, day=day or [], free=free, as_of=day_as_of)
 
