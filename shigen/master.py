@@ -350,6 +350,12 @@ def save_catalogue(cat: Catalogue) -> Path | None:
 
     path = cat.path
     with master_lock(path):
+        saved = _save_fast(cat, path)
+        if saved is not False:
+            cat.assignments.extend(cat.new_assignments)
+            cat.new_assignments.clear()
+            cat.new_history.clear()
+            return saved
         try:
             wb = openpyxl.load_workbook(path)
         except FileNotFoundError:
@@ -370,6 +376,32 @@ def save_catalogue(cat: Catalogue) -> Path | None:
     cat.new_assignments.clear()
     cat.new_history.clear()
     cat.settings_changed = False
+    return saved
+
+
+def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
+    """The xlsx_patch fast path (XML-level). False when it does not apply: the caller then uses openpyxl."""
+    from . import xlsx_patch
+
+    xlsx_patch.last_path = "openpyxl"
+    if not path.exists():
+        return False
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    try:
+        xlsx_patch.write_patched(cat, path, tmp)
+    except Exception as exc:  # anything unexpected in the workbook: the openpyxl path below does it
+        xlsx_patch.last_reason = f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    xlsx_patch.last_path = "fast"
+    xlsx_patch.last_reason = ""
+    try:
+        saved = backup(path)
+        _replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
     return saved
 
 

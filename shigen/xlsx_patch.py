@@ -1,0 +1,809 @@
+"""Fast saving of the master: patch the xlsx (zip) at the XML level instead of openpyxl.
+
+``master.save_catalogue`` calls :func:`write_patched` first. It writes a complete new
+workbook to ``tmp`` by copying every zip member unchanged except
+
+* the sheet 資源一覧: rewritten row by row (streamed, never held whole in memory).
+  shigen's columns get the catalogue's values (inline strings, real dates); each cell
+  keeps its style index ``s`` so a user's colours survive; cells of columns a user
+  added are copied byte for byte unless the catalogue changed their value; row
+  attributes (height, hidden…) are kept; the dimension and autofilter are updated;
+* the sheets 履歴 / 担当履歴: new rows are inserted before ``</sheetData>``;
+* the sheet 設定: the value of 最後に振ったID;
+* xl/workbook.xml: the hidden defined name ``_xlnm._FilterDatabase``;
+* xl/calcChain.xml (if any) is dropped (Excel rebuilds it; openpyxl drops it too).
+
+Shared strings (xl/sharedStrings.xml) are left untouched, so every index in cells that
+are copied stays valid. Anything unexpected raises :class:`Fallback` (or any other
+exception) before ``tmp`` is complete, and the caller then uses the openpyxl path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from . import schema as S
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+SETTING_LAST_ID = "最後に振ったID"
+LAST_ID_NOTE = "IDを再利用しないための記録です。変更しないでください"
+CHUNK = 1 << 20
+
+# which path the last save_catalogue took ("fast" / "openpyxl") and why it fell back
+last_path = ""
+last_reason = ""
+
+
+class Fallback(Exception):
+    """The workbook has something the fast path does not handle: use openpyxl."""
+
+
+# --- small XML helpers ------------------------------------------------------------------
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ROW = re.compile(rb"\s*(<row\b([^>]*?)(?:/>|>(.*?)</row>))", re.S)
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR_R = re.compile(rb"""\br\s*=\s*["']([^"']*)["']""")
+_ATTR_S = re.compile(rb"""\bs\s*=\s*["']([^"']*)["']""")
+_ATTR_T = re.compile(rb"""\bt\s*=\s*["']([^"']*)["']""")
+_ATTR_SPANS = re.compile(rb"""\s+spans\s*=\s*["'][^"']*["']""")
+_V = re.compile(rb"<v>(.*?)</v>", re.S)
+_T = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>|<t(?:\s[^>]*)?/>", re.S)
+_RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+_DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
+_AUTOFILTER_REF = re.compile(rb"""(<autoFilter\b[^>]*?\bref\s*=\s*["'])([^"']*)(["'])""")
+_EPOCH = dt.date(1899, 12, 30)
+
+
+_NEEDS_ESC = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _esc(text: str) -> str:
+    text = _ILLEGAL.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def col_letter(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _split_ref(ref: bytes) -> tuple[int, int]:
+    """b'AB12' → (28, 12)."""
+    col = 0
+    i = 0
+    for i, ch in enumerate(ref):  # noqa: B007
+        if 65 <= ch <= 90:
+            col = col * 26 + ch - 64
+        elif 97 <= ch <= 122:
+            col = col * 26 + ch - 96
+        else:
+            break
+    else:
+        raise Fallback("cell reference without a row")
+    if col == 0:
+        raise Fallback("cell reference without a column")
+    return col, int(ref[i:])
+
+
+def _attr(pattern: re.Pattern[bytes], attrs: bytes) -> bytes | None:
+    m = pattern.search(attrs)
+    return m.group(1) if m else None
+
+
+def cell_xml(ref: str, value: Any, style: int | None, date_style: int | None = None) -> str:
+    """One ``<c>`` element for a Python value ('' / None → only the style, or nothing)."""
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{ref}"{s}/>' if style else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            value = str(value)
+        else:
+            return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, (dt.date, dt.datetime)):
+        if date_style is None:
+            raise Fallback("no date style")
+        if isinstance(value, dt.datetime):
+            delta = value - dt.datetime(1899, 12, 30)
+            serial: float | int = delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+        else:
+            serial = (value - _EPOCH).days
+        return f'<c r="{ref}" s="{date_style}"><v>{serial}</v></c>'
+    text = _esc(str(value)[:32767])  # Excel's limit for one cell (openpyxl cuts there too)
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+# --- workbook structure -------------------------------------------------------------------
+def _sheet_parts(zin: zipfile.ZipFile) -> tuple[dict[str, str], list[str]]:
+    """sheet name → zip member of its XML, and the sheet names in workbook order."""
+    from lxml import etree
+
+    wb = etree.fromstring(zin.read("xl/workbook.xml"))
+    rels = etree.fromstring(zin.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{NS_PKG}}}Relationship")}
+    parts: dict[str, str] = {}
+    order: list[str] = []
+    for sheet in wb.iter(f"{{{NS_MAIN}}}sheet"):
+        name = sheet.get("name")
+        target = targets.get(sheet.get(f"{{{NS_REL}}}id"))
+        if not name or not target:
+            raise Fallback("sheet without a part")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        parts[name] = part
+        order.append(name)
+    return parts, order
+
+
+def _shared_strings_part(zin: zipfile.ZipFile) -> str | None:
+    from lxml import etree
+
+    rels = etree.fromstring(zin.read("xl/_rels/workbook.xml.rels"))
+    for r in rels.iter(f"{{{NS_PKG}}}Relationship"):
+        if r.get("Type", "").endswith("/sharedStrings"):
+            t = r.get("Target", "")
+            return t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join("xl", t))
+    return None
+
+
+def load_shared_strings(zin: zipfile.ZipFile, part: str | None, wanted: set[int] | None) -> dict[int, str]:
+    """The shared strings with the given indices (all when ``wanted`` is None), phonetic runs left out."""
+    from lxml import etree
+
+    out: dict[int, str] = {}
+    if part is None or (wanted is not None and not wanted) or part not in zin.namelist():
+        return out
+    top = max(wanted) if wanted is not None else None
+    t_tag, r_tag, si_tag = f"{{{NS_MAIN}}}t", f"{{{NS_MAIN}}}r", f"{{{NS_MAIN}}}si"
+    with zin.open(part) as fh:
+        i = -1
+        for _, si in etree.iterparse(fh, events=("end",), tag=si_tag):
+            i += 1
+            if wanted is None or i in wanted:
+                parts = []
+                for child in si:
+                    if child.tag == t_tag:
+                        parts.append(child.text or "")
+                    elif child.tag == r_tag:
+                        parts.extend(t.text or "" for t in child.iter(t_tag))
+                out[i] = "".join(parts)
+            si.clear()
+            parent = si.getparent()
+            while si.getprevious() is not None and parent is not None:
+                del parent[0]
+            if top is not None and i >= top:
+                break
+    return out
+
+
+class Styles:
+    """cellXfs of xl/styles.xml: which style indices show a date."""
+
+    BUILTIN_DATES = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
+
+    def __init__(self, data: bytes | None) -> None:
+        from lxml import etree
+
+        self.num_fmt: list[int] = []
+        self.plain: list[bool] = []
+        codes: dict[int, str] = {}
+        if data:
+            root = etree.fromstring(data)
+            for nf in root.iter(f"{{{NS_MAIN}}}numFmt"):
+                codes[int(nf.get("numFmtId", "0"))] = nf.get("formatCode", "")
+            xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
+            for xf in xfs if xfs is not None else []:
+                self.num_fmt.append(int(xf.get("numFmtId", "0")))
+                self.plain.append(all(xf.get(a, "0") == "0" for a in ("fontId", "fillId", "borderId")))
+        self.date_ids = ({i for i in self.BUILTIN_DATES if i not in codes}
+                         | {i for i, c in codes.items() if _is_date_code(c)})
+
+    def is_date(self, style: int | None) -> bool:
+        return style is not None and 0 <= style < len(self.num_fmt) and self.num_fmt[style] in self.date_ids
+
+    def is_text(self, style: int | None) -> bool:
+        return style is not None and 0 <= style < len(self.num_fmt) and self.num_fmt[style] == 49
+
+    def any_date(self) -> int | None:
+        dates = [i for i in range(len(self.num_fmt)) if self.is_date(i)]
+        plain = [i for i in dates if self.plain[i]]
+        return (plain or dates or [None])[0]
+
+
+def _is_date_code(code: str) -> bool:
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code)
+    return bool(re.search(r"[dmyhsegGbBaA]", code.split(";")[0])) and "General" not in code
+
+
+def _col_styles(head: bytes) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for m in re.finditer(rb"<col\b([^>]*)/?>", head):
+        attrs = m.group(1)
+        lo = re.search(rb"""\bmin\s*=\s*["'](\d+)""", attrs)
+        hi = re.search(rb"""\bmax\s*=\s*["'](\d+)""", attrs)
+        st = re.search(rb"""\bstyle\s*=\s*["'](\d+)""", attrs)
+        if lo and hi and st:
+            for c in range(int(lo.group(1)), min(int(hi.group(1)), 16384) + 1):
+                out[c] = int(st.group(1))
+    return out
+
+
+# --- streaming a sheet ----------------------------------------------------------------------
+class SheetStream:
+    """Splits a worksheet XML into head (before <sheetData>), raw <row> elements and tail."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.buf = b""
+        self.pos = 0
+        self.eof = False
+        self.head = self._read_head()
+        self.tail = b""
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        data = self.fh.read(CHUNK)
+        if not data:
+            self.eof = True
+            return False
+        self.buf = self.buf[self.pos:] + data
+        self.pos = 0
+        return True
+
+    def _read_head(self) -> bytes:
+        while True:
+            m = re.search(rb"<sheetData\s*(/?)>", self.buf)
+            if m:
+                head = self.buf[:m.start()]
+                if b"<sheetData" in head or b":sheetData" in head:
+                    raise Fallback("unexpected sheetData")
+                self.pos = m.end()
+                self.empty = m.group(1) == b"/"
+                return head
+            if b":sheetData" in self.buf:
+                raise Fallback("prefixed SpreadsheetML")
+            if not self._more():
+                raise Fallback("no sheetData")
+
+    def rows(self) -> Iterator[tuple[bytes, bytes, bytes]]:
+        """(row element, its attributes, its inner XML)."""
+        if self.empty:
+            self._finish(self.buf[self.pos:])
+            return
+        while True:
+            m = _ROW.match(self.buf, self.pos)
+            if m and (m.end() < len(self.buf) or self.eof):
+                self.pos = m.end()
+                yield m.group(1), m.group(2), m.group(3) or b""
+                continue
+            stripped = self.buf[self.pos:].lstrip()
+            if stripped.startswith(b"</sheetData>"):
+                self._finish(stripped[len(b"</sheetData>"):])
+                return
+            if not self._more():
+                if m:
+                    continue
+                raise Fallback("unexpected content in sheetData")
+
+    def _finish(self, rest: bytes) -> None:
+        chunks = [rest]
+        while True:
+            data = self.fh.read(CHUNK)
+            if not data:
+                break
+            chunks.append(data)
+        self.tail = b"".join(chunks)
+
+
+_COL_CACHE: dict[bytes, int] = {}
+_CELL_FAST = re.compile(rb"""<c r=["']([A-Z]+)\d+["']([^>]*?)(?:/>|>(.*?)</c>)""", re.S)
+
+
+def _col_index(letters: bytes) -> int:
+    col = _COL_CACHE.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters:
+            col = col * 26 + ch - 64
+        _COL_CACHE[letters] = col
+    return col
+
+
+def _cells(inner: bytes) -> list[tuple[int, bytes, bytes, bytes]]:
+    """(column, raw <c> element, attributes, inner XML) of one row."""
+    out = [(_col_index(m.group(1)), m.group(0), m.group(2), m.group(3) or b"") for m in _CELL_FAST.finditer(inner)]
+    if len(out) == inner.count(b"<c "):  # every cell starts with r= (Excel, openpyxl, xlsxwriter)
+        return out
+    out = []
+    for m in _CELL.finditer(inner):
+        attrs = m.group(1)
+        ref = _attr(_ATTR_R, attrs)
+        if ref is None:
+            raise Fallback("cell without r")
+        col, _ = _split_ref(ref)
+        out.append((col, m.group(0), attrs, m.group(2) or b""))
+    return out
+
+
+def _cell_value(attrs: bytes, inner: bytes, sst: dict[int, str]) -> Any:
+    t = _attr(_ATTR_T, attrs) or b"n"
+    if t == b"inlineStr":
+        inner = _RPH.sub(b"", inner)
+        return html.unescape("".join((m.group(1) or b"").decode("utf-8") for m in _T.finditer(inner)))
+    v = _V.search(inner)
+    if v is None:
+        return None
+    text = html.unescape(v.group(1).decode("utf-8"))
+    if t == b"s":
+        idx = int(text)
+        if idx not in sst:
+            raise Fallback("shared string not loaded")
+        return sst[idx]
+    if t in (b"str", b"e", b"d"):
+        return text
+    if t == b"b":
+        return text == "1"
+    try:
+        f = float(text)
+    except ValueError:
+        return text
+    return int(f) if f.is_integer() else f
+
+
+def _shared_indices(cells: list[tuple[int, bytes, bytes, bytes]], cols: set[int] | None = None) -> set[int]:
+    out = set()
+    for col, _, attrs, inner in cells:
+        if (cols is None or col in cols) and _attr(_ATTR_T, attrs) == b"s":
+            v = _V.search(inner)
+            if v is not None:
+                out.add(int(v.group(1)))
+    return out
+
+
+def _row_open(attrs: bytes, r: int) -> bytes:
+    attrs = _ATTR_SPANS.sub(b"", attrs)
+    if _attr(_ATTR_R, attrs) is None:
+        attrs = f' r="{r}"'.encode() + attrs
+    return b"<row" + attrs + b">"
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(new, str) or isinstance(old, str):
+        return isinstance(new, str) and isinstance(old, str) and old == new
+    if isinstance(new, bool) or isinstance(old, bool):
+        return old is new
+    if isinstance(new, (int, float)) and isinstance(old, (int, float)):
+        return float(old) == float(new)
+    if isinstance(new, dt.datetime) and isinstance(old, (int, float)):
+        delta = new - dt.datetime(1899, 12, 30)
+        return abs(delta.total_seconds() / 86400 - float(old)) < 1e-6
+    if isinstance(new, dt.date) and isinstance(old, (int, float)):
+        return (new - _EPOCH).days == old
+    return False
+
+
+# --- the sheets -----------------------------------------------------------------------------
+def _excel_value(key: str, text: str) -> Any:
+    if key in S.DATE_KEYS and text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
+class ResourcesWriter:
+    def __init__(self, cat: Any, styles: Styles) -> None:
+        self.cat = cat
+        self.styles = styles
+
+    def prepare(self, stream: SheetStream, sst_loader: Any) -> None:
+        """Reads row 1 (the header) and works out the columns."""
+        self.stream = stream
+        self.rows = stream.rows()
+        first = next(self.rows, None)
+        if first is None:
+            raise Fallback("no header row")
+        raw, attrs, inner = first
+        r = _attr(_ATTR_R, attrs)
+        if r is not None and int(r) != 1:
+            raise Fallback("header is not row 1")
+        self.header_attrs = attrs
+        self.header_cells = _cells(inner)
+        self.header_inner = inner
+        self.sst_needed = _shared_indices(self.header_cells)
+        self.col_styles = _col_styles(stream.head)
+
+    def resolve(self, sst: dict[int, str]) -> None:
+        from .master import cell_text
+
+        header: dict[int, str] = {}
+        for col, _, attrs, inner in self.header_cells:
+            header[col] = cell_text(_cell_value(attrs, inner, sst))
+        col_of: dict[str, int] = {}
+        width = max((c for c, h in header.items() if h), default=0)
+        for c in range(1, width + 1):
+            h = header.get(c, "")
+            if h in S.FIELD_BY_HEADER:
+                col_of[S.FIELD_BY_HEADER[h].key] = c
+            elif h:
+                col_of["extra:" + h] = c
+        if any(f.key not in col_of for f in S.FIELDS):
+            raise Fallback("a schema column is missing")  # openpyxl re-adds it at the end
+        self.new_header: list[tuple[int, str]] = []
+        next_col = width + 1
+        for h in self.cat.extra_columns:
+            if "extra:" + h not in col_of:
+                col_of["extra:" + h] = next_col
+                self.new_header.append((next_col, h))
+                next_col += 1
+        self.width = next_col - 1
+        self.key_cols = [(k, col_of[k]) for k in S.KEYS]
+        self.extra_cols = {k[6:]: c for k, c in col_of.items() if k.startswith("extra:")}
+        self.extra_col_set = set(self.extra_cols.values())
+        self.date_cols = {col_of[k] for k in S.DATE_KEYS}
+        self.known_cols = {c for _, c in self.key_cols} | self.extra_col_set
+        self.date_default = self.styles.any_date()
+        self.letters = [""] + [col_letter(c) for c in range(1, max(self.width, 1) + 1)]
+
+    def needs_all_strings(self) -> bool:
+        return bool(self.extra_cols) and any(r.extra for r in self.cat.records if r.row is not None)
+
+    def _date_style(self, style: int | None, col: int) -> int | None:
+        if self.styles.is_date(style):
+            return style
+        cs = self.col_styles.get(col)
+        if self.styles.is_date(cs):
+            return cs
+        return self.date_default
+
+    def _record_cells(self, r: int, record: Any, existing: dict[int, tuple[bytes, bytes, bytes]],
+                      keep_extras: bool, sst: dict[int, str]) -> dict[int, str | bytes]:
+        out: dict[int, str | bytes] = {}
+        values = record.values
+        letters = self.letters
+        date_cols = self.date_cols
+        col_styles = self.col_styles
+        for key, c in self.key_cols:
+            text = values.get(key, "")
+            old = existing.get(c)
+            if old is not None:
+                st = _attr(_ATTR_S, old[1])
+                style: int | None = int(st) if st is not None else None
+                if b"<f" in old[2] and b"ref=" in old[2]:
+                    raise Fallback("shared or array formula in a shigen column")
+            elif not text:
+                continue
+            else:
+                style = col_styles.get(c)
+            if not text:
+                out[c] = f'<c r="{letters[c]}{r}" s="{style}"/>' if style else ""
+            elif c in date_cols:
+                value = _excel_value(key, text)
+                if isinstance(value, dt.date):
+                    out[c] = cell_xml(f"{letters[c]}{r}", value, style, self._date_style(style, c))
+                else:
+                    out[c] = cell_xml(f"{letters[c]}{r}", value, style)
+            else:
+                if _NEEDS_ESC.search(text) or len(text) > 32767:
+                    text = _esc(text[:32767])
+                s = f' s="{style}"' if style else ""
+                out[c] = f'<c r="{letters[c]}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        for h, value in record.extra.items():
+            c = self.extra_cols.get(h)
+            if c is None:
+                continue
+            old = existing.get(c)
+            if old is not None:
+                if keep_extras and _same(_cell_value(old[1], old[2], sst), value):
+                    continue
+                st = _attr(_ATTR_S, old[1])
+                style = int(st) if st is not None else None
+            else:
+                style = self.col_styles.get(c)
+            if old is not None and b"<f" in old[2] and b"ref=" in old[2]:
+                raise Fallback("shared or array formula in an extra column")
+            ref = f"{col_letter(c)}{r}"
+            if isinstance(value, (dt.date, dt.datetime)):
+                out[c] = cell_xml(ref, value, style, self._date_style(style, c))
+            else:
+                out[c] = cell_xml(ref, value, style)
+        return out
+
+    def write(self, out: IO[bytes], sst: dict[int, str]) -> None:
+        records = self.cat.records
+        n = len(records)
+        last = n + 1
+        out.write(b"<sheetData>")
+        # header
+        if self.new_header:
+            head_cells: dict[int, str | bytes] = {c: rawc for c, rawc, _, _ in self.header_cells}
+            for c, h in self.new_header:
+                head_cells[c] = cell_xml(f"{col_letter(c)}1", h, None)
+            inner = b"".join(v if isinstance(v, bytes) else v.encode("utf-8") for _, v in sorted(head_cells.items()))
+        else:
+            inner = self.header_inner
+        out.write(_row_open(self.header_attrs, 1) + inner + b"</row>")
+        max_row = 1
+        prev = 1
+        buf: list[bytes] = []
+        for _raw, attrs, inner in self.rows:
+            ref = _attr(_ATTR_R, attrs)
+            r = int(ref) if ref is not None else prev + 1
+            if r <= prev:
+                raise Fallback("rows out of order")
+            # records without a row of their own before this one
+            for i in range(prev - 1, min(r - 2, n)):
+                buf.append(self._new_row(i + 2, records[i], sst))
+            prev = r
+            cells = _cells(inner)
+            if r <= last:
+                record = records[r - 2]
+                existing = {c: (rawc, a, inn) for c, rawc, a, inn in cells}
+                keep = record.row == r
+                new = self._record_cells(r, record, existing, keep, sst)
+                merged: dict[int, str | bytes] = {c: rawc for c, rawc, _, _ in cells}
+                merged.update(new)
+                record.row = r
+            else:  # rows beyond the records (removed by hand): values in the table's columns cleared
+                merged = {}
+                for c, rawc, a, _ in cells:
+                    if c <= self.width:
+                        st = _attr(_ATTR_S, a)
+                        merged[c] = f'<c r="{col_letter(c)}{r}" s="{int(st)}"/>' if st is not None else ""
+                    else:
+                        merged[c] = rawc
+            body = b"".join(v if isinstance(v, bytes) else v.encode("utf-8") for _, v in sorted(merged.items()))
+            buf.append(_row_open(attrs, r) + body + b"</row>")
+            max_row = r
+            if len(buf) >= 2000:
+                out.write(b"".join(buf))
+                buf.clear()
+        for i in range(prev - 1, n):
+            buf.append(self._new_row(i + 2, records[i], sst))
+        out.write(b"".join(buf))
+        out.write(b"</sheetData>")
+        self.max_row = max(max_row, last)
+
+    def _new_row(self, r: int, record: Any, sst: dict[int, str]) -> bytes:
+        cells = self._record_cells(r, record, {}, False, sst)
+        record.row = r
+        return (f'<row r="{r}">' + "".join(v for _, v in sorted(cells.items()) if isinstance(v, str)) +
+                "</row>").encode("utf-8")
+
+
+def _scan_last_row(fh: IO[bytes]) -> int:
+    """The highest row number of a worksheet, streamed (rows carry r=, as Excel and openpyxl write them)."""
+    last = 0
+    carry = b""
+    pattern = re.compile(rb"<row\b[^>]*?\br\s*=\s*[\"'](\d+)")
+    while True:
+        data = fh.read(CHUNK)
+        if not data:
+            break
+        buf = carry + data
+        for m in pattern.finditer(buf):
+            last = max(last, int(m.group(1)))
+        carry = buf[-512:]
+    return last
+
+
+def _append_rows(stream: SheetStream, out: IO[bytes], rows: list[tuple[Any, ...]], expected_last: int) -> None:
+    """Copies the rows of an append-only sheet and adds ``rows`` after them."""
+    out.write(b"<sheetData>")
+    last = 0
+    for raw, attrs, _ in stream.rows():
+        ref = _attr(_ATTR_R, attrs)
+        last = int(ref) if ref is not None else last + 1
+        out.write(raw)
+    if last != expected_last:
+        raise Fallback("rows without numbers")
+    r = max(last, 1)  # openpyxl's max_row of an empty sheet is 1
+    parts = []
+    for row in rows:
+        r += 1
+        cells = [cell_xml(f"{col_letter(c)}{r}", v, None) for c, v in enumerate(row, start=1) if v not in ("", None)]
+        parts.append(f'<row r="{r}">' + "".join(cells) + "</row>")
+        if len(parts) >= 5000:
+            out.write("".join(parts).encode("utf-8"))
+            parts.clear()
+    out.write("".join(parts).encode("utf-8"))
+    out.write(b"</sheetData>")
+
+
+def _dimension(head: bytes, last_row: int, width: int) -> bytes:
+    m = _DIMENSION.search(head)
+    if not m:
+        return head
+    old = re.search(rb"""ref\s*=\s*["']([^"']*)["']""", m.group(0))
+    old_width = 1
+    if old:
+        end = old.group(1).split(b":")[-1]
+        try:
+            old_width = _split_ref(end)[0]
+        except (Fallback, ValueError):
+            old_width = 1
+    ref = f"A1:{col_letter(max(width, old_width, 1))}{max(last_row, 1)}"
+    return head[:m.start()] + f'<dimension ref="{ref}"/>'.encode() + head[m.end():]
+
+
+def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, value: str) -> bytes:
+    """設定: the value of 最後に振ったID (row added when missing), like master._write_setting_value."""
+    import io
+
+    stream = SheetStream(io.BytesIO(data))
+    rows = list(stream.rows())
+    parsed = [(raw, attrs, _cells(inner)) for raw, attrs, inner in rows]
+    wanted = set()
+    for _, _, cells in parsed[1:]:
+        wanted |= _shared_indices(cells, {1})
+    sst = load_shared_strings(zin, sst_part, wanted)
+    from .master import cell_text
+
+    out = [stream.head, b"<sheetData>"]
+    found = False
+    last = 0
+    for i, (raw, attrs, cells) in enumerate(parsed):
+        ref = _attr(_ATTR_R, attrs)
+        r = int(ref) if ref is not None else last + 1
+        last = r
+        key = "" if i == 0 or found else next(
+            (cell_text(_cell_value(a, inn, sst)) for c, _, a, inn in cells if c == 1), "")
+        if key == SETTING_LAST_ID:
+            found = True
+            merged: dict[int, str | bytes] = {c: rawc for c, rawc, _, _ in cells}
+            old = next((a for c, _, a, _ in cells if c == 2), None)
+            st = _attr(_ATTR_S, old) if old is not None else None
+            merged[2] = cell_xml(f"B{r}", value, int(st) if st is not None else None)
+            body = b"".join(v if isinstance(v, bytes) else v.encode("utf-8") for _, v in sorted(merged.items()))
+            out.append(_row_open(attrs, r) + body + b"</row>")
+        else:
+            out.append(raw)
+    if not found:
+        r = max(last, 1) + 1
+        out.append((f'<row r="{r}">' + cell_xml(f"A{r}", SETTING_LAST_ID, None) + cell_xml(f"B{r}", value, None)
+                    + cell_xml(f"C{r}", LAST_ID_NOTE, None) + "</row>").encode("utf-8"))
+        last = r
+    out.append(b"</sheetData>")
+    out.append(stream.tail)
+    out[0] = _dimension(stream.head, last, 3)
+    return b"".join(out)
+
+
+# --- the whole workbook -----------------------------------------------------------------------
+def write_patched(cat: Any, path: Path, tmp: Path) -> None:
+    """Write the patched copy of ``path`` to ``tmp`` (raises Fallback / anything on trouble)."""
+    if cat.settings_changed:
+        raise Fallback("settings sheets are rewritten by openpyxl")
+    with zipfile.ZipFile(path) as zin:
+        names = zin.namelist()
+        parts, order = _sheet_parts(zin)
+        for name in (S.SHEET_RESOURCES, S.SHEET_SETTINGS):
+            if name not in parts or parts[name] not in names:
+                raise Fallback(f"sheet {name} missing")
+        history_rows = [h.to_row() for h in cat.new_history]
+        assignment_rows = [a.to_row() for a in cat.new_assignments]
+        appends: dict[str, list[tuple[Any, ...]]] = {}
+        for name, rows in ((S.SHEET_HISTORY, history_rows), (S.SHEET_ASSIGNMENTS, assignment_rows)):
+            if rows:
+                if name not in parts or parts[name] not in names:
+                    raise Fallback(f"sheet {name} missing")
+                appends[parts[name]] = rows
+        if len(set(parts.values())) != len(parts):
+            raise Fallback("shared sheet parts")
+        sst_part = _shared_strings_part(zin)
+        styles = Styles(zin.read("xl/styles.xml") if "xl/styles.xml" in names else None)
+
+        res_part = parts[S.SHEET_RESOURCES]
+        settings_part = parts[S.SHEET_SETTINGS]
+        settings_xml = _settings_sheet(zin.read(settings_part), zin, sst_part,
+                                       f"S{cat.last_id:05d}" if cat.last_id else "")
+
+        calc = [n for n in names if n.lower() == "xl/calcchain.xml"]
+        with zin.open(res_part) as res_fh:
+            stream = SheetStream(res_fh)
+            writer = ResourcesWriter(cat, styles)
+            writer.prepare(stream, None)
+            sst = load_shared_strings(zin, sst_part, writer.sst_needed)
+            writer.resolve(sst)
+            if writer.needs_all_strings():
+                sst = load_shared_strings(zin, sst_part, None)
+            last = max(len(cat.records) + 1, 2)
+            ref = f"A1:{col_letter(max(writer.width, 1))}{last}"
+            res_index = order.index(S.SHEET_RESOURCES)
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+                for info in zin.infolist():
+                    name = info.filename
+                    if name in calc:
+                        continue
+                    if name == res_part:
+                        with zout.open(_clone(info), "w", force_zip64=True) as out:
+                            out.write(_dimension(stream.head, max(last, _dimension_rows(stream.head)), writer.width))
+                            writer.write(out, sst)
+                            tail = stream.tail
+                            if _AUTOFILTER_REF.search(tail):
+                                tail = _AUTOFILTER_REF.sub(lambda m: m.group(1) + ref.encode() + m.group(3), tail,
+                                                           count=1)
+                            out.write(tail)
+                    elif name == settings_part:
+                        zout.writestr(_clone(info), settings_xml)
+                    elif name in appends:
+                        _write_append_part(zin, zout, info, appends[name])
+                    elif name == "xl/workbook.xml":
+                        zout.writestr(_clone(info), _patch_workbook(zin.read(name), res_index, ref))
+                    elif calc and name == "[Content_Types].xml":
+                        zout.writestr(_clone(info), re.sub(rb"<Override\b[^>]*calcChain[^>]*/>", b"",
+                                                           zin.read(name)))
+                    elif calc and name == "xl/_rels/workbook.xml.rels":
+                        zout.writestr(_clone(info), re.sub(rb"<Relationship\b[^>]*calcChain[^>]*/>", b"",
+                                                           zin.read(name)))
+                    else:
+                        zout.writestr(_clone(info), zin.read(name))
+
+
+def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.compress_type = zipfile.ZIP_DEFLATED
+    new.external_attr = info.external_attr
+    return new
+
+
+def _dimension_rows(head: bytes) -> int:
+    m = _DIMENSION.search(head)
+    if not m:
+        return 1
+    old = re.search(rb"""ref\s*=\s*["']([^"']*)["']""", m.group(0))
+    if not old:
+        return 1
+    try:
+        return _split_ref(old.group(1).split(b":")[-1])[1]
+    except (Fallback, ValueError):
+        return 1
+
+
+def _write_append_part(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo,
+                       rows: list[tuple[Any, ...]]) -> None:
+    with zin.open(info) as fh:
+        last = _scan_last_row(fh)
+    width = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
+                default=0)
+    with zin.open(info) as fh:
+        stream = SheetStream(fh)
+        with zout.open(_clone(info), "w", force_zip64=True) as out:
+            out.write(_dimension(stream.head, max(last, 1) + len(rows), width))
+            _append_rows(stream, out, rows, last)
+            out.write(stream.tail)
+
+
+def _patch_workbook(data: bytes, sheet_index: int, ref: str) -> bytes:
+    """The hidden name _xlnm._FilterDatabase of 資源一覧 follows the autofilter."""
+    if not ref:
+        raise Fallback("workbook.xml before 資源一覧")
+    start, end = ref.split(":")
+    m_s = re.match(r"([A-Z]+)(\d+)", start)
+    m_e = re.match(r"([A-Z]+)(\d+)", end)
+    assert m_s and m_e
+    abs_ref = f"${m_s.group(1)}${m_s.group(2)}:${m_e.group(1)}${m_e.group(2)}"
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        attrs, body = m.group(1), m.group(2)
+        if b"_xlnm._FilterDatabase" not in attrs or f'localSheetId="{sheet_index}"'.encode() not in attrs:
+            return m.group(0)
+        new_body = re.sub(rb"\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+$", abs_ref.encode(), body)
+        return b"<definedName" + attrs + b">" + new_body + b"</definedName>"
+
+    return re.sub(rb"<definedName\b([^>]*)>(.*?)</definedName>", fix, data, flags=re.S)

@@ -1,0 +1,353 @@
+"""The XML-level fast path of save_catalogue (shigen.xlsx_patch) against the openpyxl path."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+from builders import load, make_workspace, record
+from openpyxl.styles import Font, PatternFill
+from python_calamine import CalamineWorkbook
+
+from shigen import master, xlsx_patch
+from shigen import schema as S
+from shigen.master import save_catalogue
+from shigen.model import Assignment
+
+YELLOW = "FFFFFF00"
+
+
+def force_openpyxl(monkeypatch):
+    def refuse(cat, path, tmp):
+        raise xlsx_patch.Fallback("forced by the test")
+
+    monkeypatch.setattr(xlsx_patch, "write_patched", refuse)
+
+
+def messy_master(tmp_path, like_excel=False):
+    """A master a coordinator has worked on in Excel: colours, own columns, own sheet, saved with shared strings."""
+    ws = make_workspace(tmp_path, [
+        record(name="㈱髙橋商店", notes="1行目\n2行目", phone="0479-62-1111"),
+        record(name="=SUM(A1:A3)", kana="", fee="", notes="+81 の電話 & <タグ> \"引用\""),
+        record(name="みどりサロン", genre="サロン・通いの場", postal_code="289-0002", last_confirmed=""),
+        record(name="移動販売とくし丸", phone="090-1234-5678", memo="社内のみ"),
+    ])
+    wb = openpyxl.load_workbook(ws.catalogue)
+    sheet = wb["資源一覧"]
+    col = {c.value: c.column for c in sheet[1]}
+    sheet.cell(2, col["名称"]).fill = PatternFill("solid", fgColor=YELLOW)  # the user's highlighting
+    extra = sheet.max_column + 1
+    sheet.cell(1, extra, "民生委員メモ").font = Font(bold=True, color="FFFF0000")
+    sheet.cell(2, extra, "近所の方が利用").fill = PatternFill("solid", fgColor="FF00FF00")
+    sheet.cell(3, extra, 42)
+    sheet.cell(4, extra, dt.datetime(2025, 4, 1))
+    sheet.cell(4, extra).number_format = "yyyy/mm/dd"
+    sheet.cell(1, extra + 1, "訪問回数")
+    sheet.cell(5, extra + 1, 3)
+    notes = wb.create_sheet("地図メモ")
+    notes["A1"] = "北地区の地図は別紙"
+    notes["B3"] = 42
+    notes["A1"].font = Font(italic=True)
+    wb.save(ws.catalogue)
+    if like_excel:
+        excel_like(ws.catalogue)
+    return ws
+
+
+def excel_like(path):
+    """Rewrite a workbook the way Excel stores it: shared strings, styles per cell, column formats (xlsxwriter)."""
+    import xlsxwriter
+
+    src = openpyxl.load_workbook(path)
+    out = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    formats: dict[tuple, object] = {}
+
+    def fmt(cell_or_none, number_format="General"):
+        key = (number_format,)
+        props: dict[str, object] = {}
+        if number_format != "General":
+            props["num_format"] = number_format
+        if cell_or_none is not None:
+            c = cell_or_none
+            if c.fill is not None and c.fill.fill_type == "solid":
+                props["bg_color"] = "#" + str(c.fill.fgColor.rgb)[2:]
+            if c.font is not None and c.font.bold:
+                props["bold"] = True
+            if c.font is not None and c.font.italic:
+                props["italic"] = True
+        key = tuple(sorted(props.items()))
+        if not props:
+            return None
+        if key not in formats:
+            formats[key] = out.add_format(props)
+        return formats[key]
+
+    for ws in src.worksheets:
+        sheet = out.add_worksheet(ws.title)
+        for letter, dim in ws.column_dimensions.items():
+            c = openpyxl.utils.column_index_from_string(letter)
+            nf = dim.number_format if dim.number_format else "General"
+            sheet.set_column(c - 1, c - 1, dim.width or 10, fmt(None, nf))
+        for row in ws.iter_rows():
+            for c in row:
+                f = fmt(c, c.number_format)
+                if c.value is None:
+                    if f is not None:
+                        sheet.write_blank(c.row - 1, c.column - 1, None, f)
+                elif isinstance(c.value, dt.datetime):
+                    sheet.write_datetime(c.row - 1, c.column - 1, c.value, f or fmt(None, "yyyy/mm/dd"))
+                elif isinstance(c.value, str):
+                    sheet.write_string(c.row - 1, c.column - 1, c.value, f)
+                else:
+                    sheet.write_number(c.row - 1, c.column - 1, c.value, f)
+        if ws.auto_filter.ref:
+            sheet.autofilter(ws.auto_filter.ref)
+        if ws.freeze_panes:
+            sheet.freeze_panes(ws.freeze_panes)
+    out.close()
+    with zipfile.ZipFile(path) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()
+
+
+def change(cat):
+    """The kind of changes import / assign / collect make."""
+    cat.set_value(cat.records[0], "fee", "1食 650円", command="test", by="テスト", when="2026-11-26 10:00:00")
+    cat.set_value(cat.records[1], "last_confirmed", "2026-10-01", command="test", by="テスト", when="2026-11-26 10:00:00")
+    cat.set_value(cat.records[2], "notes", "=1+1 と書かれた備考", command="test", by="テスト", when="2026-11-26 10:00:00")
+    cat.records[3].extra["民生委員メモ"] = "電話で確認済み"
+    new = cat.add_record(record(name="ふれあい配食 新規", phone="0479-62-9999", address="みどり野市北山2-1",
+                                notes="改行\r\nあり 制御文字なし"), command="test", by="テスト")
+    new.extra["民生委員メモ"] = "新しく載せた"
+    new.extra["訪問回数"] = 1
+    cat.new_assignments.append(Assignment("2026", new.id, "鈴木 一郎", "地区", "2026-11-26 10:00:00"))
+    for h in cat.new_history:
+        h.when = "2026-11-26 10:00:00"
+
+
+def norm(v):
+    if v == "":
+        return None
+    return v
+
+
+def openpyxl_cells(path):
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        out[ws.title] = {(c.row, c.column): (norm(c.value), c.data_type) for row in ws.iter_rows() for c in row
+                         if c.value not in (None, "")}
+    return out, wb
+
+
+def calamine_cells(path):
+    wb = CalamineWorkbook.from_path(str(path))
+    out = {}
+    for name in wb.sheet_names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        out[name] = {(r, c): v for r, row in enumerate(rows, 1) for c, v in enumerate(row, 1) if v not in ("", None)}
+    return out
+
+
+def save_both_ways(tmp_path, monkeypatch, ws):
+    cat = load(ws)
+    change(cat)
+    slow = tmp_path / "slow" / "catalogue.xlsx"
+    slow.parent.mkdir()
+    shutil.copy2(ws.catalogue, slow)
+    cat_slow = copy.deepcopy(cat)
+    cat_slow.path = slow
+
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    with monkeypatch.context() as m:
+        force_openpyxl(m)
+        save_catalogue(cat_slow)
+        assert xlsx_patch.last_path == "openpyxl"
+    return ws.catalogue, slow, cat, cat_slow
+
+
+def test_fast_path_is_taken_for_an_ordinary_save(tmp_path):
+    ws = make_workspace(tmp_path, [record(name="A")])
+    cat = load(ws)
+    cat.set_value(cat.records[0], "fee", "無料", command="test", by="テスト")
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    assert load(ws).records[0]["fee"] == "無料"
+
+
+@pytest.mark.parametrize("like_excel", [False, True], ids=["openpyxl-saved", "excel-like-shared-strings"])
+def test_fast_and_openpyxl_paths_write_the_same_workbook(tmp_path, monkeypatch, like_excel):
+    ws = messy_master(tmp_path, like_excel)
+    fast, slow, cat, cat_slow = save_both_ways(tmp_path, monkeypatch, ws)
+    assert [r.row for r in cat.records] == [r.row for r in cat_slow.records] == [2, 3, 4, 5, 6]
+
+    got, wb = openpyxl_cells(fast)
+    want, _ = openpyxl_cells(slow)
+    assert got.keys() == want.keys()
+    for name in want:
+        assert got[name] == want[name], name
+    assert calamine_cells(fast) == calamine_cells(slow)
+
+    sheet = wb["資源一覧"]
+    col = {c.value: c.column for c in sheet[1]}
+    # types: dates are dates, phones are text, =… is text, the user's colours are kept
+    assert isinstance(sheet.cell(3, col["最終確認日"]).value, dt.datetime)
+    assert sheet.cell(3, col["最終確認日"]).is_date
+    assert sheet.cell(6, col["最終確認日"]).is_date
+    assert sheet.cell(6, col["電話番号"]).value == "0479-62-9999"
+    assert sheet.cell(6, col["電話番号"]).number_format == "@"
+    assert sheet.cell(3, col["名称"]).value == "=SUM(A1:A3)"
+    assert sheet.cell(3, col["名称"]).data_type == "s"
+    assert sheet.cell(4, col["備考"]).data_type == "s"
+    assert sheet.cell(2, col["名称"]).fill.fgColor.rgb == YELLOW
+    assert sheet.cell(1, col["民生委員メモ"]).font.bold
+    assert sheet.cell(2, col["民生委員メモ"]).fill.fgColor.rgb == "FF00FF00"
+    assert sheet.cell(3, col["民生委員メモ"]).value == 42
+    assert sheet.cell(4, col["民生委員メモ"]).value == dt.datetime(2025, 4, 1)
+    assert sheet.cell(5, col["民生委員メモ"]).value == "電話で確認済み"
+    assert sheet.cell(6, col["民生委員メモ"]).value == "新しく載せた"
+    assert sheet.cell(6, col["訪問回数"]).value == 1
+    assert sheet.cell(6, col["備考"]).value == "改行\r\nあり 制御文字なし"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, col['訪問回数']).column_letter}6"
+    assert wb["地図メモ"]["A1"].font.italic
+    assert wb["地図メモ"]["B3"].value == 42
+    assert wb["担当履歴"].max_row == 2
+    # the master reads back the same way
+    again = load(ws)
+    assert [r.name for r in again.records][-1] == "ふれあい配食 新規"
+    assert again.records[1]["last_confirmed"] == "2026-10-01"
+    assert again.last_id == 5
+
+
+def test_control_characters_are_dropped_and_long_text_cut_like_openpyxl(tmp_path):
+    ws = make_workspace(tmp_path, [record(name="A")])
+    cat = load(ws)
+    cat.set_value(cat.records[0], "notes", "ベル\x07と\x1bエスケープ", command="test", by="テスト")
+    cat.set_value(cat.records[0], "content", "あ" * 40000, command="test", by="テスト")
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    again = load(ws)
+    assert again.records[0]["notes"] == "ベルとエスケープ"
+    assert again.records[0]["content"] == "あ" * 32767
+
+
+@pytest.mark.parametrize("like_excel", [False, True], ids=["openpyxl-saved", "excel-like-shared-strings"])
+def test_rows_removed_from_the_catalogue_are_cleared_like_openpyxl_does(tmp_path, monkeypatch, like_excel):
+    ws = messy_master(tmp_path, like_excel)
+    cat = load(ws)
+    del cat.records[1]  # the rows after it move up; the last row is emptied (its colours stay)
+    slow = tmp_path / "slow.xlsx"
+    shutil.copy2(ws.catalogue, slow)
+    cat_slow = copy.deepcopy(cat)
+    cat_slow.path = slow
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    with monkeypatch.context() as m:
+        force_openpyxl(m)
+        save_catalogue(cat_slow)
+    assert openpyxl_cells(ws.catalogue)[0] == openpyxl_cells(slow)[0]
+    assert calamine_cells(ws.catalogue) == calamine_cells(slow)
+    assert [r.name for r in load(ws).records] == ["㈱髙橋商店", "みどりサロン", "移動販売とくし丸"]
+
+
+def test_history_and_assignments_are_appended_across_several_saves(tmp_path):
+    ws = make_workspace(tmp_path, [record(name="A"), record(name="B")])
+    for i in range(3):
+        cat = load(ws)
+        cat.set_value(cat.records[0], "fee", f"{i}円", command="test", by="テスト")
+        cat.new_assignments.append(Assignment("2026", "S00002", f"担当{i}", "地区", f"2026-11-2{i} 09:00:00"))
+        save_catalogue(cat)
+        assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    wb = openpyxl.load_workbook(ws.catalogue)
+    assignments = list(wb["担当履歴"].iter_rows(min_row=2, values_only=True))
+    assert [a[2] for a in assignments] == ["担当0", "担当1", "担当2"]
+    fees = [row[6] for row in wb["履歴"].iter_rows(min_row=2, values_only=True) if row[4] == "料金"]
+    assert fees == ["0円", "1円", "2円"]
+    assert wb["担当履歴"].dimensions == "A1:E4"
+    cat = load(ws)
+    assert [a.coordinator for a in cat.assignments] == ["担当0", "担当1", "担当2"]
+    assert cat.records[0]["fee"] == "2円"
+
+
+def test_fast_output_resaved_by_excel_like_writer_still_takes_the_fast_path(tmp_path):
+    ws = messy_master(tmp_path, like_excel=True)
+    cat = load(ws)
+    change(cat)
+    save_catalogue(cat)  # inline strings written by the fast path
+    wb = openpyxl.load_workbook(ws.catalogue)
+    wb["資源一覧"]["B3"].fill = PatternFill("solid", fgColor=YELLOW)
+    wb.save(ws.catalogue)
+    excel_like(ws.catalogue)  # and Excel stores every string as a shared string again
+    cat = load(ws)
+    cat.set_value(cat.records[1], "fee", "無料", command="test", by="テスト")
+    cat.add_record(record(name="最後の資源"), command="test", by="テスト")
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    again = load(ws)
+    assert again.records[1]["fee"] == "無料"
+    assert again.records[-1].id == "S00006"
+    assert again.records[3].extra["民生委員メモ"] == "電話で確認済み"
+    wb = openpyxl.load_workbook(ws.catalogue)
+    assert wb["資源一覧"]["B3"].fill.fgColor.rgb == YELLOW
+    assert wb["資源一覧"]["B2"].fill.fgColor.rgb == YELLOW
+
+
+def test_settings_changes_and_deleted_schema_columns_use_openpyxl(tmp_path):
+    ws = make_workspace(tmp_path, [record(name="A")])
+    cat = load(ws)
+    cat.settings.values[S.SETTING_MUNICIPALITY] = "あおば市"
+    cat.settings_changed = True
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "openpyxl"
+    assert load(ws).settings.municipality == "あおば市"
+
+    wb = openpyxl.load_workbook(ws.catalogue)
+    wb["資源一覧"].delete_cols(17)  # 対象者 deleted by hand: openpyxl brings it back at the end
+    wb.save(ws.catalogue)
+    cat = load(ws)
+    cat.set_value(cat.records[0], "target", "65歳以上", command="test", by="テスト")
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "openpyxl"
+    assert load(ws).records[0]["target"] == "65歳以上"
+
+
+def test_a_crash_before_the_replace_keeps_the_master_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    ws = make_workspace(tmp_path, [record()])
+    before = ws.catalogue.read_bytes()
+    cat = load(ws)
+    cat.set_value(cat.records[0], "fee", "無料", command="test", by="テスト")
+    seen = []
+
+    def crash(tmp, path):
+        seen.append(xlsx_patch.last_path)
+        with zipfile.ZipFile(tmp) as z:
+            assert z.testzip() is None  # the temp file is a complete workbook
+        raise OSError("simulated crash")
+
+    monkeypatch.setattr(master, "_replace", crash)
+    with pytest.raises(OSError):
+        save_catalogue(cat)
+    assert seen == ["fast"]
+    assert ws.catalogue.read_bytes() == before
+    assert [p.name for p in ws.catalogue.parent.iterdir() if p.name.startswith(".catalogue")] == []
+
+
+def test_a_broken_fast_path_falls_back_to_openpyxl(tmp_path, monkeypatch):
+    ws = make_workspace(tmp_path, [record()])
+    cat = load(ws)
+    cat.set_value(cat.records[0], "fee", "無料", command="test", by="テスト")
+
+    def boom(self, out, sst):
+        out.write(b"<half")
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(xlsx_patch.ResourcesWriter, "write", boom)
+    save_catalogue(cat)
+    assert xlsx_patch.last_path == "openpyxl"
+    assert "unexpected" in xlsx_patch.last_reason
+    assert load(ws).records[0]["fee"] == "無料"
+    assert [p.name for p in ws.catalogue.parent.iterdir() if p.name.startswith(".catalogue")] == []
