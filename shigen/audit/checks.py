@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path
 
 from phonenumbers import PhoneNumber, is_valid_number
@@ -50,6 +51,10 @@ def _find_placeholders(record: Record) -> tuple[str, ...]:
     anywhere = PLACEHOLDER_ANYWHERE.search(_SEP.join(values.values())) is not None
     if not (whole or anywhere):
         return ()
+    return _placeholder_keys(values)
+
+
+def _placeholder_keys(values: dict[str, str]) -> tuple[str, ...]:
     return tuple(key for key, value in values.items()
                  if value and key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value))
 
@@ -114,6 +119,9 @@ class Context:
     placeholders: list[tuple[str, ...]] = field(default_factory=list)  # per record: keys holding a placeholder
     closed: list[bool] = field(default_factory=list)  # per record: 状態 廃止
     states: list[Freshness] = field(default_factory=list)  # per record: model.freshness as of as_of
+    _columns: dict[str, list[str]] = field(default_factory=dict)
+    _due: dict[str, dt.date | None] = field(default_factory=dict)  # 最終確認日 text → due date
+    _messages: dict[tuple[object, ...], tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None) -> Context:
@@ -128,22 +136,47 @@ class Context:
                   {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts), town_re, town_district)
         ctx.records = cat.records
         ctx.placeholders = [_find_placeholders(r) for r in cat.records]
-        ctx.closed = [r.values.get("status") == S.STATUS_CLOSED for r in cat.records]
-        ctx.states = [record_freshness(r, ctx) for r in cat.records]
+        ctx.closed = [v == S.STATUS_CLOSED for v in ctx.column("status")]
+        # freshness depends on 最終確認日 only: worked out once per distinct date text
+        confirmed = ctx.column("last_confirmed")
+        state_of = {v: record_freshness(Record({"last_confirmed": v}), ctx) for v in set(confirmed)}
+        ctx.states = list(map(state_of.__getitem__, confirmed))
         return ctx
+
+    def column(self, key: str) -> list[str]:
+        """The value of ``key`` of every record ('' when absent), gathered in C and kept."""
+        col = self._columns.get(key)
+        if col is None:
+            col = self._columns[key] = list(map(methodcaller("get", key, ""), (r.values for r in self.records)))
+        return col
+
+    def due(self, index: int) -> dt.date | None:
+        """model.due_date of record ``index`` (once per distinct 最終確認日)."""
+        value = self.records[index].values.get("last_confirmed", "")
+        if value not in self._due:
+            self._due[value] = due_date(self.records[index], self.cycle_months)
+        return self._due[value]
 
     def finding(self, code: str, index: int, key: str = "", value: str | None = None, *,
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
         """A finding of ``code`` on record number ``index`` (and its field ``key``), message filled in."""
         record = self.records[index]
+        values = record.values
         header = S.header(key) if key else ""
         if value is None:
-            value = record.get(key) if key else ""
+            value = values.get(key, "") if key else ""
+        genre, district = values.get("genre", ""), values.get("district", "")
         file, sheet, row = self.locate(record)
-        message, hint = render(code, field=field_label or header, value=value, genre=record.get("genre"),
-                               district=record.get("district"), **fmt)
-        return Finding(code, severity or CODES[code].severity.value, record.id, record.name, record.get("genre"),
-                       record.get("district"), sheet, row, header, value, message, hint, file, related, index)
+        label = field_label or header
+        # the same message for the same inputs: rendered once (most findings repeat a few messages)
+        cache_key = (code, label, value, genre, district, *fmt.items())
+        texts = self._messages.get(cache_key)
+        if texts is None:
+            texts = render(code, field=label, value=value, genre=genre, district=district, **fmt)
+            if len(self._messages) < 200_000:
+                self._messages[cache_key] = texts
+        return Finding(code, severity or CODES[code].severity.value, values.get("id", ""), values.get("name", ""),
+                       genre, district, sheet, row, header, value, texts[0], texts[1], file, related, index)
 
     def phone_digits(self, value: str) -> str:
         """The digits of a valid phone cell (0479621111), '' when it is not a valid number.
@@ -215,6 +248,20 @@ def _values(ctx: Context, key: str) -> Iterator[tuple[int, str]]:
             yield i, value
 
 
+def _invalid(ctx: Context, key: str, invalid: Callable[[str], object]) -> Iterator[tuple[int, str]]:
+    """(index, value), in record order, of every real value of ``key`` (as :func:`_values`) for which
+    ``invalid(value)`` is true. ``invalid`` must depend on the value only: it is asked once per distinct
+    value (200,000 records hold far fewer distinct 区分, ジャンル, 日付 or 電話番号), not once per record."""
+    column = ctx.column(key)
+    bad = {v for v in set(column) if v and invalid(v)}
+    if not bad:
+        return
+    placeholders = ctx.placeholders
+    for i in [i for i, v in enumerate(column) if v in bad]:
+        if not placeholders[i] or key not in placeholders[i]:
+            yield i, column[i]
+
+
 def check_placeholders(ctx: Context) -> Iterator[Finding]:
     for i, keys in enumerate(ctx.placeholders):
         for key in keys:
@@ -224,27 +271,25 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
 def check_phones(ctx: Context) -> Iterator[Finding]:
     for key in S.PHONE_KEYS:
         code = "invalid-fax" if key == "fax" else "invalid-phone"
-        for i, value in _values(ctx, key):
-            if value not in NONE_WORDS and not ctx.phone_digits(value):
-                yield ctx.finding(code, i, key, value)
+        for i, value in _invalid(ctx, key, lambda v: v not in NONE_WORDS and not ctx.phone_digits(v)):
+            yield ctx.finding(code, i, key, value)
 
 
 def check_email(ctx: Context) -> Iterator[Finding]:
-    for i, value in _values(ctx, "email"):
-        if value not in NONE_WORDS and not _EMAIL_FAST.fullmatch(value) and not normalize_email(value)[1]:
-            yield ctx.finding("invalid-email", i, "email", value)
+    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_WORDS and not _EMAIL_FAST.fullmatch(v)
+                             and not normalize_email(v)[1]):
+        yield ctx.finding("invalid-email", i, "email", value)
 
 
 def check_url(ctx: Context) -> Iterator[Finding]:
-    for i, value in _values(ctx, "url"):
-        if value not in NONE_WORDS and not _URL_FAST.fullmatch(value) and not normalize_url(value)[1]:
-            yield ctx.finding("invalid-url", i, "url", value)
+    for i, value in _invalid(ctx, "url", lambda v: v not in NONE_WORDS and not _URL_FAST.fullmatch(v)
+                             and not normalize_url(v)[1]):
+        yield ctx.finding("invalid-url", i, "url", value)
 
 
 def check_postal_code(ctx: Context) -> Iterator[Finding]:
-    for i, value in _values(ctx, "postal_code"):
-        if not _POSTAL_FAST.fullmatch(value) and not normalize_postal(value)[1]:
-            yield ctx.finding("invalid-postal-code", i, "postal_code", value)
+    for i, value in _invalid(ctx, "postal_code", lambda v: not _POSTAL_FAST.fullmatch(v) and not normalize_postal(v)[1]):
+        yield ctx.finding("invalid-postal-code", i, "postal_code", value)
 
 
 def _date_problem(value: str, as_of: dt.date) -> str:
@@ -266,27 +311,27 @@ def _parse_iso(value: str) -> dt.date | None:
 
 
 def check_dates(ctx: Context) -> Iterator[Finding]:
+    problems: dict[str, str] = {}
     for key in S.DATE_KEYS:
-        for i, value in _values(ctx, key):
-            detail = _date_problem(value, ctx.as_of)
-            if detail:
-                yield ctx.finding("invalid-date", i, key, value, detail=detail)
+        for i, value in _invalid(ctx, key, lambda v: problems.setdefault(v, _date_problem(v, ctx.as_of))):
+            yield ctx.finding("invalid-date", i, key, value, detail=problems[value])
 
 
 def check_choices(ctx: Context) -> Iterator[Finding]:
     for key in S.ENUM_KEYS:
         choices = S.FIELD_BY_KEY[key].choices
-        for i, value in _values(ctx, key):
-            if value not in choices:
-                yield ctx.finding("invalid-choice", i, key, value, detail="・".join(choices))
+        for i, value in _invalid(ctx, key, lambda v: v not in choices):  # noqa: B023 - used within the loop
+            yield ctx.finding("invalid-choice", i, key, value, detail="・".join(choices))
 
 
 def check_genre(ctx: Context) -> Iterator[Finding]:
-    for i, value in _values(ctx, "genre"):
-        if value not in ctx.genres:
+    details: dict[str, str] = {}
+    for i, value in _invalid(ctx, "genre", lambda v: v not in ctx.genres):
+        detail = details.get(value)
+        if detail is None:
             guess = match_genre(value, ctx.genres.values())
-            detail = f"『{guess}』のことでしょうか。" if guess else ""
-            yield ctx.finding("unknown-genre", i, "genre", value, detail=detail)
+            detail = details[value] = f"『{guess}』のことでしょうか。" if guess else ""
+        yield ctx.finding("unknown-genre", i, "genre", value, detail=detail)
 
 
 def _known_district(value: str, ctx: Context) -> bool:
@@ -296,11 +341,13 @@ def _known_district(value: str, ctx: Context) -> bool:
 def check_district(ctx: Context) -> Iterator[Finding]:
     if not ctx.district_names:
         return  # no 地区 sheet filled in yet: nothing to compare with
-    for i, value in _values(ctx, "district"):
-        if not _known_district(value, ctx):
+    details: dict[str, str] = {}
+    for i, value in _invalid(ctx, "district", lambda v: not _known_district(v, ctx)):
+        detail = details.get(value)
+        if detail is None:
             guess = next((d.name for d in ctx.cat.districts if value in (d.short, d.name) or d.short in value), "")
-            detail = f"『{guess}』のことでしょうか。" if guess else ""
-            yield ctx.finding("unknown-district", i, "district", value, detail=detail)
+            detail = details[value] = f"『{guess}』のことでしょうか。" if guess else ""
+        yield ctx.finding("unknown-district", i, "district", value, detail=detail)
 
 
 def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
@@ -329,11 +376,16 @@ CORE_REQUIRED = frozenset({"name", "genre", "contact", "content"})
 
 
 def check_missing_fields(ctx: Context) -> Iterator[Finding]:
+    required: dict[tuple[str, str], tuple[str, ...]] = {}  # (ジャンル, 有償・無償) → required_keys
     for i, record in enumerate(ctx.records):
         if ctx.closed[i]:
             continue
         values = record.values
-        for key in required_keys(record, ctx):
+        group = (values.get("genre", ""), values.get("paid", ""))
+        keys = required.get(group)
+        if keys is None:
+            keys = required[group] = required_keys(record, ctx)
+        for key in keys:
             if key == "contact":
                 if not any(values.get(k) and values.get(k) not in NONE_WORDS for k in S.CONTACT_KEYS):
                     yield ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL,
@@ -352,19 +404,24 @@ def record_freshness(record: Record, ctx: Context) -> Freshness:
 
 
 def check_freshness(ctx: Context) -> Iterator[Finding]:
-    for i, record in enumerate(ctx.records):
-        if ctx.closed[i]:
+    states, closed, placeholders = ctx.states, ctx.closed, ctx.placeholders
+    confirmed = ctx.column("last_confirmed")
+    problems: dict[str, str] = {}
+    for i in [i for i, state in enumerate(states) if state is not Freshness.FRESH]:
+        if closed[i]:
             continue
-        value = record.values.get("last_confirmed", "")
-        if value and ("last_confirmed" in ctx.placeholders[i] or _date_problem(value, ctx.as_of)):
-            continue  # reported as placeholder / invalid-date
-        state = ctx.states[i]
-        if state is Freshness.FRESH:
-            continue
+        value = confirmed[i]
+        if value:
+            problem = problems.get(value)
+            if problem is None:
+                problem = problems[value] = _date_problem(value, ctx.as_of)
+            if problem or "last_confirmed" in placeholders[i]:
+                continue  # reported as placeholder / invalid-date
+        state = states[i]
         if state is Freshness.NEVER:
             yield ctx.finding("never-confirmed", i, "last_confirmed", value)
             continue
-        due = due_date(record, ctx.cycle_months)
+        due = ctx.due(i)
         if state is Freshness.STALE:
             yield ctx.finding("stale", i, "last_confirmed", value, cycle=ctx.cycle_months,
                               due=due.isoformat() if due else "")
@@ -374,10 +431,10 @@ def check_freshness(ctx: Context) -> Iterator[Finding]:
 
 
 def check_publication(ctx: Context) -> Iterator[Finding]:
-    for i, record in enumerate(ctx.records):
+    records = ctx.records
+    for i in [i for i, v in enumerate(ctx.column("visibility")) if v == S.VISIBILITY_PUBLIC]:
+        record = records[i]
         values = record.values
-        if values.get("visibility") != S.VISIBILITY_PUBLIC:
-            continue
         status = values.get("status", "")
         if status in (S.STATUS_PAUSED, S.STATUS_CLOSED):
             yield ctx.finding("inactive-public", i, "visibility", status)
