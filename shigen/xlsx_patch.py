@@ -197,8 +197,10 @@ class Styles:
     def __init__(self, data: bytes | None) -> None:
         from lxml import etree
 
+        self.data = data
         self.num_fmt: list[int] = []
         self.plain: list[bool] = []
+        self.clones: dict[int, int] = {}  # style → its copy showing a date (added to cellXfs on write)
         codes: dict[int, str] = {}
         if data:
             root = etree.fromstring(data)
@@ -207,9 +209,40 @@ class Styles:
             xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
             for xf in xfs if xfs is not None else []:
                 self.num_fmt.append(int(xf.get("numFmtId", "0")))
-                self.plain.append(all(xf.get(a, "0") == "0" for a in ("fontId", "fillId", "borderId")))
+                self.plain.append(all(xf.get(a, "0") == "0" for a in ("fontId", "fillId", "borderId"))
+                                  and len(xf) == 0)
         self.date_ids = ({i for i in self.BUILTIN_DATES if i not in codes}
                          | {i for i, c in codes.items() if _is_date_code(c)})
+        self.date_fmt = next((i for i, c in codes.items() if c.lower() in ("yyyy/mm/dd", "yyyy/m/d")), 14)
+
+    def styled(self, style: int | None) -> bool:
+        """A colour, font, border or alignment the user gave the cell."""
+        return style is not None and 0 < style < len(self.plain) and not self.plain[style]
+
+    def date_variant(self, style: int) -> int:
+        """The same look as ``style`` but showing a date (like openpyxl setting a date number format)."""
+        if style not in self.clones:
+            self.clones[style] = len(self.num_fmt) + len(self.clones)
+        return self.clones[style]
+
+    def patched(self) -> bytes:
+        """xl/styles.xml with the date copies appended to cellXfs."""
+        import copy
+
+        from lxml import etree
+
+        assert self.data is not None
+        if not self.clones:
+            return self.data
+        root = etree.fromstring(self.data)
+        xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
+        for style, _ in sorted(self.clones.items(), key=lambda kv: kv[1]):
+            xf = copy.deepcopy(xfs[style])
+            xf.set("numFmtId", str(self.date_fmt))
+            xf.set("applyNumberFormat", "1")
+            xfs.append(xf)
+        xfs.set("count", str(len(xfs)))
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def is_date(self, style: int | None) -> bool:
         return style is not None and 0 <= style < len(self.num_fmt) and self.num_fmt[style] in self.date_ids
@@ -466,6 +499,8 @@ class ResourcesWriter:
     def _date_style(self, style: int | None, col: int) -> int | None:
         if self.styles.is_date(style):
             return style
+        if style is not None and self.styles.styled(style):
+            return self.styles.date_variant(style)  # the user's colours stay, the cell shows a date
         cs = self.col_styles.get(col)
         if self.styles.is_date(cs):
             return cs
@@ -743,6 +778,8 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                         zout.writestr(_clone(info), settings_xml)
                     elif name in appends:
                         _write_append_part(zin, zout, info, appends[name])
+                    elif name == "xl/styles.xml":
+                        continue  # written last: the sheet may add date styles
                     elif name == "xl/workbook.xml":
                         zout.writestr(_clone(info), _patch_workbook(zin.read(name), res_index, ref))
                     elif calc and name == "[Content_Types].xml":
@@ -753,6 +790,8 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                                                            zin.read(name)))
                     else:
                         zout.writestr(_clone(info), zin.read(name))
+                if "xl/styles.xml" in names:
+                    zout.writestr(_clone(zin.getinfo("xl/styles.xml")), styles.patched())
 
 
 def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

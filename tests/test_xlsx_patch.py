@@ -40,6 +40,10 @@ def messy_master(tmp_path, like_excel=False):
     sheet = wb["資源一覧"]
     col = {c.value: c.column for c in sheet[1]}
     sheet.cell(2, col["名称"]).fill = PatternFill("solid", fgColor=YELLOW)  # the user's highlighting
+    typed = sheet.cell(5, col["最終確認日"])  # typed as text in Excel, and marked
+    typed.value = "令和8年6月1日"
+    typed.number_format = "@"
+    typed.fill = PatternFill("solid", fgColor=YELLOW)
     extra = sheet.max_column + 1
     sheet.cell(1, extra, "民生委員メモ").font = Font(bold=True, color="FFFF0000")
     sheet.cell(2, extra, "近所の方が利用").fill = PatternFill("solid", fgColor="FF00FF00")
@@ -119,6 +123,7 @@ def change(cat):
     cat.set_value(cat.records[1], "last_confirmed", "2026-10-01", command="test", by="テスト", when="2026-11-26 10:00:00")
     cat.set_value(cat.records[2], "notes", "=1+1 と書かれた備考", command="test", by="テスト", when="2026-11-26 10:00:00")
     cat.records[3].extra["民生委員メモ"] = "電話で確認済み"
+    cat.set_value(cat.records[3], "last_confirmed", "2026-06-01", command="test", by="テスト")
     new = cat.add_record(record(name="ふれあい配食 新規", phone="0479-62-9999", address="みどり野市北山2-1",
                                 notes="改行\r\nあり 制御文字なし"), command="test", by="テスト")
     new.extra["民生委員メモ"] = "新しく載せた"
@@ -204,6 +209,9 @@ def test_fast_and_openpyxl_paths_write_the_same_workbook(tmp_path, monkeypatch, 
     assert sheet.cell(3, col["名称"]).data_type == "s"
     assert sheet.cell(4, col["備考"]).data_type == "s"
     assert sheet.cell(2, col["名称"]).fill.fgColor.rgb == YELLOW
+    assert sheet.cell(5, col["最終確認日"]).value == dt.datetime(2026, 6, 1)  # text became a real date …
+    assert sheet.cell(5, col["最終確認日"]).is_date
+    assert sheet.cell(5, col["最終確認日"]).fill.fgColor.rgb == YELLOW  # … and keeps the user's colour
     assert sheet.cell(1, col["民生委員メモ"]).font.bold
     assert sheet.cell(2, col["民生委員メモ"]).fill.fgColor.rgb == "FF00FF00"
     assert sheet.cell(3, col["民生委員メモ"]).value == 42
