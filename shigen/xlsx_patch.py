@@ -247,9 +247,6 @@ class Styles:
     def is_date(self, style: int | None) -> bool:
         return style is not None and 0 <= style < len(self.num_fmt) and self.num_fmt[style] in self.date_ids
 
-    def is_text(self, style: int | None) -> bool:
-        return style is not None and 0 <= style < len(self.num_fmt) and self.num_fmt[style] == 49
-
     def any_date(self) -> int | None:
         dates = [i for i in range(len(self.num_fmt)) if self.is_date(i)]
         plain = [i for i in dates if self.plain[i]]
@@ -444,7 +441,7 @@ class ResourcesWriter:
         self.cat = cat
         self.styles = styles
 
-    def prepare(self, stream: SheetStream, sst_loader: Any) -> None:
+    def prepare(self, stream: SheetStream) -> None:
         """Reads row 1 (the header) and works out the columns."""
         self.stream = stream
         self.rows = stream.rows()
@@ -573,7 +570,6 @@ class ResourcesWriter:
         else:
             inner = self.header_inner
         out.write(_row_open(self.header_attrs, 1) + inner + b"</row>")
-        max_row = 1
         prev = 1
         buf: list[bytes] = []
         for _raw, attrs, inner in self.rows:
@@ -604,7 +600,6 @@ class ResourcesWriter:
                         merged[c] = rawc
             body = b"".join(v if isinstance(v, bytes) else v.encode("utf-8") for _, v in sorted(merged.items()))
             buf.append(_row_open(attrs, r) + body + b"</row>")
-            max_row = r
             if len(buf) >= 2000:
                 out.write(b"".join(buf))
                 buf.clear()
@@ -612,7 +607,6 @@ class ResourcesWriter:
             buf.append(self._new_row(i + 2, records[i], sst))
         out.write(b"".join(buf))
         out.write(b"</sheetData>")
-        self.max_row = max(max_row, last)
 
     def _new_row(self, r: int, record: Any, sst: dict[int, str]) -> bytes:
         cells = self._record_cells(r, record, {}, False, sst)
@@ -752,7 +746,7 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
         with zin.open(res_part) as res_fh:
             stream = SheetStream(res_fh)
             writer = ResourcesWriter(cat, styles)
-            writer.prepare(stream, None)
+            writer.prepare(stream)
             sst = load_shared_strings(zin, sst_part, writer.sst_needed)
             writer.resolve(sst)
             if writer.needs_all_strings():
