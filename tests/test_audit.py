@@ -396,3 +396,30 @@ def test_fast_address_key_equals_text_address_key(address):
     from shigen.text import address_key
 
     assert fast_address_key(address) == address_key(address)
+
+
+def test_fast_address_keys_of_many_equal_one_by_one():
+    """The batch (one NFKC and regex pass over all addresses joined) must not let pieces run into each other."""
+    from shigen.audit.duplicates import _address_block_key, _address_block_keys, fast_address_key, fast_address_keys
+
+    addresses = ["みどり野市本町1丁目2番3号", "\u3099本町", "か", "\u3099", "１２３", "丁目4番", "1", "号館", "千葉県みどり野市 栄町 3-2-5",
+                 "本町１－２－３\nみどりビル2F", "ｶﾞｰﾃﾞﾝ ﾊｲﾂ 1-2", "港町5番地の2-", "-", "東京都北区", "大阪府", "北海道札幌市", "ﾐﾄﾞﾘ野市本町"]
+    assert fast_address_keys(addresses) == [fast_address_key(a) for a in addresses]
+    assert _address_block_keys(addresses, "みどり野市") == [_address_block_key(a, "みどり野市") for a in addresses]
+    with_separator = [*addresses, "本町\x001-2"]  # the joining character itself: one by one
+    assert fast_address_keys(with_separator) == [fast_address_key(a) for a in with_separator]
+    assert fast_address_keys([]) == []
+
+
+def test_severity_label_follows_added_findings(planted):
+    _, _, _, _, result = planted
+    code = "due-soon"
+    before = result.severity_label(code)
+    assert before == "情報"
+    extra = next(f for f in result.findings if f.code == code)
+    result.findings.append(type(extra)(**{**extra.to_dict(), "severity": "error"}))
+    try:
+        assert result.severity_label(code) == "エラー・情報"
+    finally:
+        result.findings.pop()
+    assert result.severity_label(code) == "情報"

@@ -70,10 +70,20 @@ class AuditResult:
 
     def severity_label(self, code: str) -> str:
         """The severities the findings of ``code`` carry (「エラー・警告」), else the code's own."""
-        present = {f.severity for f in self.findings if f.code == code}
+        present = {severity for c, severity in self._code_severities() if c == code}
         if not present:
             return SEVERITY_LABEL[CODES[code].severity]
         return "・".join(SEVERITY_LABEL[s] for s in SEVERITIES if s.value in present)
+
+    def _code_severities(self) -> set[tuple[str, str]]:
+        """The distinct (code, severity) of the findings: one pass over them, kept while they are unchanged
+        (the summary asks for every code's severities; 200,000 findings × 18 codes was seconds)."""
+        key = (id(self.findings), len(self.findings))
+        cached = self.__dict__.get("_code_severities_cache")
+        if cached is None or cached[0] != key:
+            cached = (key, {(f.code, f.severity) for f in self.findings})
+            self.__dict__["_code_severities_cache"] = cached
+        return cached[1]
 
     @property
     def records_with_findings(self) -> int:
