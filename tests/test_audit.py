@@ -423,3 +423,18 @@ def test_severity_label_follows_added_findings(planted):
     finally:
         result.findings.pop()
     assert result.severity_label(code) == "情報"
+
+
+def test_district_of_address_by_pieces_equals_the_whole_address():
+    """Looking up the pieces between digits (cached) gives the same district as scanning the whole address."""
+    from shigen.model import District
+
+    districts = [District("中央地区", towns=("本町", "本町北", "栄町")), District("北地区", towns=("北山", "山田", "北山台")),
+                 District("南地区", towns=("港町", "町田"))]
+    cat = Catalogue(path=None, districts=districts)  # type: ignore[arg-type]
+    ctx = Context.build(cat, AS_OF)
+    assert ctx.towns_without_digits
+    addresses = ["みどり野市本町1-2-3", "本町北2丁目3番 栄町ビル", "北山台3-1 山田方", "1-2 港町", "町田1本町北", "山田", "北山1北山台",
+                 "栄町12港町34本町北", "", "番地なし"]
+    for a in addresses * 2:  # the second round from the caches
+        assert ctx.district_of_address(a) == ctx.town_district.get(ctx._longest_town(a), ""), a

@@ -87,16 +87,18 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
 def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str | None) -> AuditResult:
     ctx = Context.build(cat, as_of, locate)
     findings: list[Finding] = [f for check in CHECKS for f in check(ctx)]
-    freshness: Counter[Freshness] = Counter()
-    filled: Counter[str] = Counter()
+    is_open = [not closed for closed in ctx.closed]
+    audited = list(compress(range(len(is_open)), is_open))
+    freshness: Counter[Freshness] = Counter(compress(ctx.states, is_open))
+    # non-empty values per field among the audited records, counted column by column in C (values are text)
+    filled = {}
+    for key in S.KEYS:
+        values = list(compress(ctx.column(key), is_open)) if len(audited) < len(is_open) else ctx.column(key)
+        filled[key] = len(values) - values.count("") - values.count(None)
     placeholders: Counter[str] = Counter()
-    audited = [i for i, closed in enumerate(ctx.closed) if not closed]
-    for i in audited:
-        record = cat.records[i]
-        freshness[ctx.states[i]] += 1
-        values = record.values
-        filled.update(compress(values.keys(), values.values()))  # keys of non-empty values, counted in C
-        placeholders.update(ctx.placeholders[i])
+    for keys in compress(ctx.placeholders, is_open):
+        if keys:
+            placeholders.update(keys)
 
     active = [cat.records[i] for i in audited]
     for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality):

@@ -74,11 +74,12 @@ _PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")
 _EMAIL_FAST = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
+_DIGIT_RUNS = re.compile(r"\d+")
 
 
 # the fields the checks read column by column (gathered together: see Context.column)
 COLUMN_KEYS = ("status", "last_confirmed", "visibility", "email", "url", "postal_code", "genre", "district",
-               *S.PHONE_KEYS, *S.DATE_KEYS, *S.ENUM_KEYS)
+               *S.PHONE_KEYS, *S.DATE_KEYS, *S.ENUM_KEYS, *S.KEYS)
 
 
 # --- the context shared by every check ------------------------------------------------
@@ -118,6 +119,8 @@ class Context:
     town_re: re.Pattern[str] | None = None
     town_district: dict[str, str] = field(default_factory=dict)
     _address_cache: dict[str, str] = field(default_factory=dict)
+    towns_without_digits: bool = False
+    _piece_town: dict[str, str] = field(default_factory=dict)  # piece of an address between digits → longest town
     _phone_cache: dict[str, str] = field(default_factory=dict)
     _valid_prefix: dict[str, bool] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
@@ -139,6 +142,7 @@ class Context:
         town_re = re.compile("|".join(re.escape(t) for t in towns)) if towns else None
         ctx = cls(cat, as_of, locate or master_locator(cat), cat.settings.cycle_months, cat.settings.area_code,
                   {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts), town_re, town_district)
+        ctx.towns_without_digits = not any(_DIGIT_RUNS.search(t) for t in towns)
         ctx.records = cat.records
         ctx.placeholders = [_find_placeholders(r) for r in cat.records]
         ctx.closed = [v == S.STATUS_CLOSED for v in ctx.column("status")]
@@ -238,14 +242,30 @@ class Context:
         cached = self._address_cache.get(address)
         if cached is not None:
             return cached
-        best = ""
-        for m in self.town_re.finditer(address):
-            if len(m.group()) > len(best):
-                best = m.group()
+        if self.towns_without_digits:
+            # No town name holds a digit, so no match reaches across the 番地: the matches in the address
+            # are those in its pieces between digits (「本町」「-」「-」), which repeat and are looked up once.
+            best = ""
+            for piece in _DIGIT_RUNS.split(address):
+                town = self._piece_town.get(piece)
+                if town is None:
+                    town = self._piece_town[piece] = self._longest_town(piece)
+                if len(town) > len(best):
+                    best = town
+        else:
+            best = self._longest_town(address)
         result = self.town_district.get(best, "")
         if len(self._address_cache) < 500_000:
             self._address_cache[address] = result
         return result
+
+    def _longest_town(self, text: str) -> str:
+        best = ""
+        if self.town_re is not None:
+            for m in self.town_re.finditer(text):
+                if len(m.group()) > len(best):
+                    best = m.group()
+        return best
 
 
 def is_closed(record: Record) -> bool:

@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import attrgetter
 
 from rapidfuzz.distance import Indel
 
@@ -295,6 +296,17 @@ def _cross_pairs(first: Sequence[int], second: Sequence[int], keys: Sequence[_Ke
                            else second[:SMALL_BLOCK]))
     for i, j in pairs:
         if i != j:
+            # most such pairs (a common name used all over a prefecture) are ruled out by reasons_for's first
+            # two tests: leave them out here, before the candidate set, its sorting and reasons_for
+            a, b = keys[i], keys[j]
+            if a.genre and b.genre and a.genre != b.genre and not (a.name and a.name == b.name):
+                continue
+            if a.number and b.number and a.address != b.address:
+                x, y = a.address, b.address
+                short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+                if len(short) < 3 or not (long_.endswith(short) or (long_.startswith(short)
+                                                                    and not long_[len(short)].isdigit())):
+                    continue  # _addresses_differ(a, b), inlined
             yield (i, j) if i < j else (j, i)
 
 
@@ -308,13 +320,16 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
     by_phone: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     by_address: dict[str, list[int]] = defaultdict(list)
-    for i, k in enumerate(keys):
-        for p in k.phones:
+    for i, (phones, name, number, address) in enumerate(zip(map(attrgetter("phones"), keys),
+                                                            map(attrgetter("name"), keys),
+                                                            map(attrgetter("number"), keys),
+                                                            map(attrgetter("address"), keys), strict=True)):
+        for p in phones:
             by_phone[p].append(i)
-        if k.name:
-            by_name[k.name].append(i)
-        if k.number:  # the address has a number (番地) in it
-            by_address[k.address].append(i)
+        if name:
+            by_name[name].append(i)
+        if number:  # the address has a number (番地) in it
+            by_address[address].append(i)
 
     candidates: set[tuple[int, int]] = set()
     for members in by_name.values():
