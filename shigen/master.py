@@ -150,6 +150,14 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _memo_text(value: Any, dates: dict[Any, str]) -> str:
+    """cell_text(value), remembered in ``dates`` when value is a date (exactly dt.date: never equal to a number)."""
+    text = cell_text(value)
+    if type(value) is dt.date:
+        dates[value] = text
+    return text
+
+
 def load_catalogue(path: Path) -> Catalogue:
     """Read the master workbook into a Catalogue (fast: python-calamine)."""
     with no_gc():  # 200,000 rows and records: the collector's full passes over them cost more than building them
@@ -183,12 +191,15 @@ def _load_catalogue(path: Path) -> Catalogue:
         )
     cat.extra_columns = [h for _, h in extras]
     records = cat.records
+    dates: dict[Any, str] = {}  # cell_text of each distinct date cell (dates repeat: 最終確認日, 更新日)
     for excel_row, row in enumerate(rows[1:], start=2):
-        if not any(v not in ("", None) for v in row):
-            continue
         n = len(row)
+        if row.count("") + row.count(None) == n:  # an empty row (every cell "" or None), counted in C
+            continue
         # most cells are str: strip them inline, call cell_text only for dates and numbers (2× faster)
-        values = {key: (v.strip() if type(v) is str else cell_text(v)) if i < n and (v := row[i]) != "" else ""
+        values = {key: (v.strip() if type(v) is str else
+                        (dates[v] if type(v) is dt.date and v in dates else _memo_text(v, dates)))
+                  if i < n and (v := row[i]) != "" else ""
                   for i, key in mapping}
         extra = {h: row[i] for i, h in extras if i < n and row[i] not in ("", None)}
         records.append(Record(values, extra, excel_row))
