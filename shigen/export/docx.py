@@ -1,12 +1,23 @@
 """The Word booklet (python-docx + lxml): cover, table of contents, one chapter per genre, one card per resource.
 
-Cards are 1-cell tables whose row may not split across pages. The body XML is built as text and parsed once
-(python-docx's table API takes ~6 s for 1,500 cards). Fonts: a Japanese UD font on every style, with the
-east-Asian font set explicitly and the theme font attributes removed (theme fonts would override the names).
+Cards are 1-cell tables whose row may not split across pages. The body XML is built as text (python-docx's
+table API takes ~6 s for 1,500 cards). Fonts: a Japanese UD font on every style, with the east-Asian font set
+explicitly and the theme font attributes removed (theme fonts would override the names).
+
+Memory: python-docx builds the skeleton (styles, page set-up, header/footer, cover, table of contents) with a
+placeholder paragraph where the chapters go; the skeleton is saved to memory and copied into the final zip, with
+``word/document.xml`` streamed: the text before the placeholder, then each chapter heading and card as it is made,
+then the text after. Peak memory no longer grows with the number of cards (the whole body as one lxml tree took
+8.5 GB at 200,000 records). :func:`_write_docx_tree` is the former one-tree way, kept for the regression test.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import uuid
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -31,11 +42,19 @@ LABEL_W = 1760  # hanging indent for 「サービス内容」 etc. (6 full-width
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 TOC_INSTR = ' TOC \\o "1-1" \\h \\z \\u '
 TOC_HINT = "(Word で開いて目次を右クリックし『フィールド更新』を選ぶと、ページ番号付きの目次になります)"
+DOCUMENT_PART = "word/document.xml"
+_CHUNK = 1 << 20  # characters of body XML gathered before one write to the zip
+# XML 1.0 cannot hold these even as references (clean_cell already removes the C0 controls); lone surrogates
+# cannot be encoded as UTF-8 at all
+_XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 # --- small XML builders (text in, WordprocessingML text out) -------------------------------
 def _t(text: str) -> str:
-    lines = escape(clean_cell(text)).split("\n")
+    text = clean_cell(text)
+    if _XML_ILLEGAL.search(text):
+        text = _XML_ILLEGAL.sub("", text)
+    lines = escape(text).split("\n")
     return "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in lines)
 
 
@@ -193,12 +212,20 @@ def _card(record: Record, public: bool) -> str:
     return _box("".join(paras)) + _SPACER
 
 
-def _chapter(number: int, genre: str, description: str, records: list[Record], public: bool) -> list[str]:
-    out = [_p(_run(f"{number}. {genre}"), style="Heading1", page_break=True, keep_next=True)]
+def _chapter(number: int, genre: str, description: str, records: list[Record], public: bool) -> Iterator[str]:
+    yield _p(_run(f"{number}. {genre}"), style="Heading1", page_break=True, keep_next=True)
     note = f"{description}(掲載 {len(records)} 件)" if description else f"掲載 {len(records)} 件"
-    out.append(_p(_run(note, size=BODY_PT, color="595959"), keep_next=True, after=200))
-    out.extend(_card(r, public) for r in records)
-    return out
+    yield _p(_run(note, size=BODY_PT, color="595959"), keep_next=True, after=200)
+    for r in records:
+        yield _card(r, public)
+
+
+def _chapters(sel: Selection, public: bool) -> Iterator[str]:
+    """The body after the table of contents, one piece (heading, note, card) at a time."""
+    for i, s in enumerate(sel.sections, start=1):
+        yield from _chapter(i, s.genre, s.description, s.records, public)
+    if not sel.sections:
+        yield _p(_run("掲載する資源がありません。", size=BODY_PT), page_break=True)
 
 
 # --- document set-up ---------------------------------------------------------------------------------
@@ -278,10 +305,9 @@ def _update_fields_on_open(doc) -> None:  # type: ignore[no-untyped-def]
     el.set(qn("w:val"), "true")
 
 
-def write_docx(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
+def _skeleton(meta: Meta):  # type: ignore[no-untyped-def]
+    """The python-docx document without a body: fonts, styles, A4 page, header/footer, properties."""
     from docx import Document
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
     from docx.shared import Mm
 
     doc = Document()
@@ -297,15 +323,57 @@ def write_docx(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
     doc.core_properties.title = meta.title
     doc.core_properties.author = meta.municipality or "shigen"
     doc.core_properties.language = "ja-JP"
+    return doc
 
-    parts = _cover(meta, sel) + _toc(sel)
-    for i, s in enumerate(sel.sections, start=1):
-        parts += _chapter(i, s.genre, s.description, s.records, meta.public)
-    if not sel.sections:
-        parts.append(_p(_run("掲載する資源がありません。", size=BODY_PT), page_break=True))
+
+def _insert(doc, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Parse body XML pieces and put them before the section properties (the end of the body)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
     fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>")
-    body = doc.element.body
-    sect_pr = body.sectPr
+    sect_pr = doc.element.body.sectPr
     for child in list(fragment):
         sect_pr.addprevious(child)
+
+
+def _write_docx_tree(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
+    """The former way: the whole body parsed into python-docx's lxml tree (memory grows with the cards)."""
+    doc = _skeleton(meta)
+    _insert(doc, _cover(meta, sel) + _toc(sel) + list(_chapters(sel, meta.public)))
     doc.save(str(path))
+
+
+def write_docx(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
+    """Write the booklet; the chapters and cards are streamed into ``word/document.xml``."""
+    marker = f"SHIGEN-BODY-{uuid.uuid4().hex}"
+    placeholder = f"<w:p><w:r><w:t>{marker}</w:t></w:r></w:p>"
+    doc = _skeleton(meta)
+    _insert(doc, [*_cover(meta, sel), *_toc(sel), placeholder])
+    skeleton = io.BytesIO()
+    doc.save(skeleton)
+    del doc
+    with zipfile.ZipFile(skeleton) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != DOCUMENT_PART:
+                zout.writestr(info, zin.read(info.filename))
+                continue
+            xml = zin.read(info.filename).decode("utf-8")
+            if xml.count(placeholder) != 1:  # pragma: no cover - python-docx changed how it writes XML
+                raise RuntimeError(f"{DOCUMENT_PART}: placeholder paragraph not found once")
+            head, tail = xml.split(placeholder)
+            part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            part.external_attr = info.external_attr
+            with zout.open(part, "w") as out:
+                out.write(head.encode("utf-8"))
+                buffer: list[str] = []
+                size = 0
+                for piece in _chapters(sel, meta.public):
+                    buffer.append(piece)
+                    size += len(piece)
+                    if size >= _CHUNK:
+                        out.write("".join(buffer).encode("utf-8"))
+                        buffer, size = [], 0
+                out.write("".join(buffer).encode("utf-8"))
+                out.write(tail.encode("utf-8"))
