@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import schema as S
 from ..model import Catalogue, Freshness, Settings
 from .checks import CHECKS, Context, Locator, source_locator
-from .duplicates import find_duplicates
+from .duplicates import DUPLICATE_FIELDS, find_duplicates
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
 from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness, write_xlsx
 
@@ -101,7 +101,8 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
             placeholders.update(keys)
 
     active = [cat.records[i] for i in audited]
-    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality):
+    columns = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
+    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns):
         first, second = active[pair.first], active[pair.second]
         file, sheet, row = ctx.locate(first)
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)

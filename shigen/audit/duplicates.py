@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from operator import attrgetter
@@ -135,15 +135,21 @@ def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str
     return keys
 
 
-def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municipality: str) -> list[_Keys]:
+DUPLICATE_FIELDS = ("name", "phone", "mobile", "address", "genre", "district")  # the fields compared
+
+
+def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municipality: str,
+              columns: Sequence[Sequence[str]] | None = None) -> list[_Keys]:
     """``_keys`` of every record, each part worked out once per distinct value (names, numbers and
     addresses repeat) and the addresses normalised in one pass (:func:`fast_address_keys`)."""
     # one pass over the records' dicts (200,000 dicts spread over memory: each pass costs), then columns
-    fields = [(v.get("name", ""), v.get("phone", ""), v.get("mobile", ""), v.get("address", ""), v.get("genre", ""),
-               v.get("district", "")) for v in (r.values for r in records)]
-    if not fields:
+    if columns is None:
+        fields = [(v.get("name", ""), v.get("phone", ""), v.get("mobile", ""), v.get("address", ""),
+                   v.get("genre", ""), v.get("district", "")) for v in (r.values for r in records)]
+        columns = list(zip(*fields, strict=True))
+    if not records:
         return []
-    raw_names, phone_texts, mobile_texts, addresses, genres, districts = zip(*fields, strict=True)
+    raw_names, phone_texts, mobile_texts, addresses, genres, districts = columns
     name_of = {raw: name_key(raw) for raw in set(raw_names)}
     names = list(map(name_of.__getitem__, raw_names))
     digits_of = {n: tuple(_DIGITS.findall(n)) if not n.isalpha() else () for n in set(names)}
@@ -282,41 +288,82 @@ def _name_block_pairs(members: Sequence[int], keys: Sequence[_Keys]) -> Iterable
             yield from _block_pairs(members, keys, similar_only=False)
 
 
-def _cross_pairs(first: Sequence[int], second: Sequence[int], keys: Sequence[_Keys]) -> Iterable[tuple[int, int]]:
-    """Pairs between two groups of near-identical names, leaving out those whose 番地 differ."""
-    if len(first) * len(second) <= 16:
-        pairs = ((i, j) for i in first for j in second)
-    else:
-        by_number: dict[str, list[int]] = defaultdict(list)
-        for j in second:
-            by_number[keys[j].number].append(j)
-        loose = by_number.get("", [])[:SMALL_BLOCK]
-        pairs = ((i, j) for i in first
-                 for j in ((*by_number.get(keys[i].number, ())[:SMALL_BLOCK], *loose) if keys[i].number
-                           else second[:SMALL_BLOCK]))
-    for i, j in pairs:
-        if i != j:
-            # most such pairs (a common name used all over a prefecture) are ruled out by reasons_for's first
-            # two tests: leave them out here, before the candidate set, its sorting and reasons_for
-            a, b = keys[i], keys[j]
-            if a.genre and b.genre and a.genre != b.genre and not (a.name and a.name == b.name):
+def _near_pairs(hits: Iterable[tuple[list[int], list[int]]], keys: Sequence[_Keys]) -> Iterator[tuple[int, int]]:
+    """Pairs between the groups of each two near-identical names, leaving out those whose 番地 differ and —
+    because most such pairs (a common name used all over a prefecture) fail them — those that
+    :func:`reasons_for`'s first two tests rule out (different street addresses; different genres)."""
+    names = [k.name for k in keys]
+    genres = [k.genre for k in keys]
+    numbers = [k.number for k in keys]
+    addresses = [k.address for k in keys]
+    for first, second in hits:
+        if len(first) * len(second) <= 16:
+            pairs: Iterable[tuple[int, int]] = [(i, j) for i in first for j in second]
+        else:
+            by_number: dict[str, list[int]] = defaultdict(list)
+            for j in second:
+                by_number[numbers[j]].append(j)
+            loose = by_number.get("", [])[:SMALL_BLOCK]
+            pairs = ((i, j) for i in first
+                     for j in ((*by_number.get(numbers[i], ())[:SMALL_BLOCK], *loose) if numbers[i]
+                               else second[:SMALL_BLOCK]))
+        for i, j in pairs:
+            if i == j:
                 continue
-            if a.number and b.number and a.address != b.address:
-                x, y = a.address, b.address
-                short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-                if len(short) < 3 or not (long_.endswith(short) or (long_.startswith(short)
-                                                                    and not long_[len(short)].isdigit())):
-                    continue  # _addresses_differ(a, b), inlined
+            ga, gb = genres[i], genres[j]
+            if ga and gb and ga != gb and not (names[i] and names[i] == names[j]):
+                continue
+            if numbers[i] and numbers[j]:
+                x, y = addresses[i], addresses[j]
+                if x != y:  # _addresses_differ(keys[i], keys[j]), inlined
+                    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+                    if len(short) < 3 or not (long_.endswith(short) or (long_.startswith(short)
+                                                                        and not long_[len(short)].isdigit())):
+                        continue
             yield (i, j) if i < j else (j, i)
 
 
+def _ids(values: Sequence[str]) -> list[int]:
+    """A number per distinct value, 0 for ''."""
+    numbering = {"": 0}
+    return [numbering.setdefault(v, len(numbering)) for v in values]
+
+
+def _small_near_pairs(hits: Sequence[tuple[list[int], list[int]]], keys: Sequence[_Keys]) -> list[tuple[int, int]]:
+    """:func:`_near_pairs` of small groups (every pair between them), the ruling out done with numpy.
+
+    Only what is sure is ruled out — different genres and not the same name, or two street addresses
+    that differ in their first and in their last character (so neither is the other with a part
+    added: :func:`_address_within` is false) — the rest stay candidates for :func:`reasons_for`."""
+    import numpy as np
+
+    pairs = [(i, j) for first, second in hits for i in first for j in second if i != j]
+    if not pairs:
+        return []
+    ij = np.array(pairs, dtype=np.int64)
+    a, b = ij[:, 0], ij[:, 1]
+    genre = np.array(_ids([k.genre for k in keys]))
+    name = np.array(_ids([k.name for k in keys]))
+    address = np.array(_ids([k.address for k in keys]))
+    numbered = np.array([bool(k.number) for k in keys])
+    first = np.array([ord(k.address[0]) if k.address else 0 for k in keys])
+    last = np.array([ord(k.address[-1]) if k.address else 0 for k in keys])
+    other_genre = (genre[a] != 0) & (genre[b] != 0) & (genre[a] != genre[b]) & ~((name[a] != 0) & (name[a] == name[b]))
+    other_street = (numbered[a] & numbered[b] & (address[a] != address[b]) & (first[a] != first[b])
+                    & (last[a] != last[b]))
+    kept = ij[~(other_genre | other_street)]
+    return [(i, j) if i < j else (j, i) for i, j in kept.tolist()]
+
+
 def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
-                    municipality: str = "") -> list[DuplicatePair]:
+                    municipality: str = "", columns: Sequence[Sequence[str]] | None = None) -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
 
     ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
+    ``columns``, when given, are the records' values of :data:`DUPLICATE_FIELDS` ('' when absent), one
+    sequence per field in that order (the audit has them already; otherwise they are read here).
     """
-    keys = _all_keys(records, phone_of, municipality)
+    keys = _all_keys(records, phone_of, municipality, columns)
     by_phone: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     by_address: dict[str, list[int]] = defaultdict(list)
@@ -346,12 +393,15 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
     from rapidfuzz.process import cpdist
 
     names = list(by_name)
+    hits: list[tuple[list[int], list[int]]] = []
     for order in (sorted(names), sorted(names, key=lambda s: s[::-1])):
         for offset in range(1, min(WINDOW, len(order) - 1) + 1):
             scores = cpdist(order[:-offset], order[offset:], scorer=Indel.normalized_similarity,
                             score_cutoff=NAME_NEAR)
-            for pos in np.nonzero(scores)[0].tolist():
-                candidates.update(_cross_pairs(by_name[order[pos]], by_name[order[pos + offset]], keys))
+            hits.extend((by_name[order[pos]], by_name[order[pos + offset]]) for pos in np.nonzero(scores)[0].tolist())
+    small = [h for h in hits if len(h[0]) * len(h[1]) <= 16]
+    candidates.update(_near_pairs([h for h in hits if len(h[0]) * len(h[1]) > 16], keys))
+    candidates.update(_small_near_pairs(small, keys))
 
     pairs = []
     for i, j in sorted(candidates):
