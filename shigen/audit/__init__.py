@@ -91,10 +91,11 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     audited = list(compress(range(len(is_open)), is_open))
     freshness: Counter[Freshness] = Counter(compress(ctx.states, is_open))
     # non-empty values per field among the audited records, counted column by column in C (values are text)
+    closed = [i for i, c in enumerate(ctx.closed) if c]
     filled = {}
     for key in S.KEYS:
-        values = list(compress(ctx.column(key), is_open)) if len(audited) < len(is_open) else ctx.column(key)
-        filled[key] = len(values) - values.count("") - values.count(None)
+        values = ctx.column(key)
+        filled[key] = len(values) - values.count("") - values.count(None) - sum(1 for i in closed if values[i])
     placeholders: Counter[str] = Counter()
     for keys in compress(ctx.placeholders, is_open):
         if keys:
@@ -113,7 +114,8 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
                                     reason="・".join(pair.reasons)))
 
     district_rank = {d.name: i for i, d in enumerate(cat.districts)}
-    findings.sort(key=lambda f: (SEVERITY_RANK[Severity(f.severity)], district_rank.get(f.district, len(district_rank)),
+    severity_rank = {s.value: SEVERITY_RANK[s] for s in Severity}  # by the text: no Severity(...) per finding
+    findings.sort(key=lambda f: (severity_rank[f.severity], district_rank.get(f.district, len(district_rank)),
                                  f.district, f.file, f.sheet, f.row or 0, f.index or 0, CODE_ORDER[f.code], f.field))
     total = len(audited)
     completeness = [
