@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
 from collections import Counter
 
 import pytest
@@ -439,25 +438,3 @@ def test_district_of_address_by_pieces_equals_the_whole_address():
                  "栄町12港町34本町北", "", "番地なし"]
     for a in addresses * 2:  # the second round from the caches
         assert ctx.district_of_address(a) == ctx.town_district.get(ctx._longest_town(a), ""), a
-
-
-def test_duplicates_found_in_a_second_process_are_the_same(planted, monkeypatch):
-    """A large catalogue searches duplicates in a forked child (Linux): same findings as in-process."""
-    import shigen.audit as A
-
-    _, cat, _, _, result = planted
-    monkeypatch.setattr(A, "PARALLEL_MIN_RECORDS", 1)
-    started = []
-    original = A._start_duplicates
-
-    def spy(*args):  # type: ignore[no-untyped-def]
-        background = original(*args)
-        started.append(background)
-        return background
-
-    monkeypatch.setattr(A, "_start_duplicates", spy)
-    again = audit_catalogue(cat, as_of=AS_OF)
-    assert again.to_dict() == result.to_dict()
-    assert any(f.code == "duplicate" for f in again.findings)
-    if sys.platform.startswith("linux"):
-        assert started and started[0] is not None

@@ -8,19 +8,16 @@ decides what is stale, due soon or never confirmed.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pickle
-import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
 
 from .. import schema as S
-from ..model import Catalogue, Freshness, Record, Settings
+from ..model import Catalogue, Freshness, Settings
 from .checks import CHECKS, Context, Locator, source_locator
-from .duplicates import DUPLICATE_FIELDS, DuplicatePair, find_duplicates
+from .duplicates import DUPLICATE_FIELDS, find_duplicates
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
 from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness, write_xlsx
 
@@ -74,49 +71,6 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
     return AuditRun(result, files, read)
 
 
-PARALLEL_MIN_RECORDS = 50_000  # from this many records the duplicate search runs beside the checks
-
-
-def _start_duplicates(records: list[Record], phone_of: Callable[[str], str], municipality: str,
-                      columns: list[list[str]]) -> tuple[int, int] | None:
-    """Fork a child that runs :func:`find_duplicates` and writes its pairs to a pipe: (pid, read end).
-
-    Only on Linux (fork; copy-on-write memory, nothing is sent to the child) and for large catalogues:
-    the search takes seconds there and the checks can use the other core meanwhile. None otherwise.
-    """
-    if len(records) < PARALLEL_MIN_RECORDS or not sys.platform.startswith("linux"):
-        return None
-    try:
-        read, write = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: never returns, never runs the parent's clean-up
-        status = 1
-        try:
-            os.close(read)
-            pairs = find_duplicates(records, phone_of, municipality=municipality, columns=columns)
-            data = pickle.dumps([(p.first, p.second, p.reasons) for p in pairs], protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write)
-    return pid, read
-
-
-def _finish_duplicates(background: tuple[int, int]) -> list[DuplicatePair] | None:
-    """The child's pairs; None when it failed (the caller then searches itself)."""
-    pid, read = background
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not data:
-        return None
-    return [DuplicatePair(first, second, tuple(reasons)) for first, second, reasons in pickle.loads(data)]
-
-
 def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = None,
                     source: str | None = None) -> AuditResult:
     """Check every record of ``cat`` against its own settings (ジャンル, 地区, 設定) as of ``as_of``.
@@ -132,14 +86,9 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
 
 def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str | None) -> AuditResult:
     ctx = Context.build(cat, as_of, locate)
+    findings: list[Finding] = [f for check in CHECKS for f in check(ctx)]
     is_open = [not closed for closed in ctx.closed]
     audited = list(compress(range(len(is_open)), is_open))
-    active = [cat.records[i] for i in audited]
-    columns = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
-    municipality = cat.settings.municipality
-    # the duplicate search meanwhile in a second process on a large catalogue (Linux)
-    background = _start_duplicates(active, ctx.phone_number, municipality, columns)
-    findings: list[Finding] = [f for check in CHECKS for f in check(ctx)]
     freshness: Counter[Freshness] = Counter(compress(ctx.states, is_open))
     # non-empty values per field among the audited records, counted column by column in C (values are text)
     closed = [i for i, c in enumerate(ctx.closed) if c]
@@ -152,10 +101,9 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
         if keys:
             placeholders.update(keys)
 
-    pairs = _finish_duplicates(background) if background is not None else None
-    if pairs is None:
-        pairs = find_duplicates(active, ctx.phone_number, municipality=municipality, columns=columns)
-    for pair in pairs:
+    active = [cat.records[i] for i in audited]
+    columns = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
+    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns):
         first, second = active[pair.first], active[pair.second]
         file, sheet, row = ctx.locate(first)
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)
