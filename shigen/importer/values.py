@@ -97,6 +97,7 @@ VISIBILITY_WORDS = {
     "関係者": S.VISIBILITY_STAFF, "非公開": S.VISIBILITY_STAFF, "内部": S.VISIBILITY_STAFF,
     "職員のみ": S.VISIBILITY_STAFF, "×": S.VISIBILITY_STAFF, "不可": S.VISIBILITY_STAFF,
 }
+CHOICE_WORDS = {"paid": PAID_WORDS, "status": STATUS_WORDS, "consent": CONSENT_WORDS, "visibility": VISIBILITY_WORDS}
 CATEGORY_WORDS = {
     "保険外": "保険外サービス", "介護保険外": "保険外サービス", "保険外サービス": "保険外サービス",
     "介護保険": "介護保険サービス", "介護保険サービス": "介護保険サービス", "障害福祉": "障害福祉サービス",
@@ -617,22 +618,11 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             value, ok = normalize_url(text)
             if not ok:
                 out.warnings.append((f.header, f"URL『{text}』の形が正しくありません"))
-        elif key == "paid":
-            value = PAID_WORDS.get(text.replace(" ", ""), text)
-            if value not in S.PAID_CHOICES:
-                out.warnings.append((f.header, f"『{text}』は有償・無償の選択肢にありません。そのまま残しています"))
-        elif key == "status":
-            value = STATUS_WORDS.get(text.replace(" ", ""), text)
-            if value not in S.STATUS_CHOICES:
-                out.warnings.append((f.header, f"状態『{text}』は選択肢(掲載中・休止・廃止)にありません"))
-        elif key == "consent":
-            value = CONSENT_WORDS.get(text.replace(" ", ""), text)
-            if value not in S.CONSENT_CHOICES:
-                out.warnings.append((f.header, f"掲載同意『{text}』は選択肢(済・未・拒否)にありません"))
-        elif key == "visibility":
-            value = VISIBILITY_WORDS.get(text.replace(" ", ""), text)
-            if value not in S.VISIBILITY_CHOICES:
-                out.warnings.append((f.header, f"公開範囲『{text}』は選択肢(一般・関係者のみ)にありません"))
+        elif key in CHOICE_WORDS:
+            value = CHOICE_WORDS[key].get(text.replace(" ", ""), text)
+            if value not in f.choices:
+                out.warnings.append((f.header, f"{f.header}『{text}』は選択肢({'・'.join(f.choices)})にありません。"
+                                               "そのまま残しています"))
         elif key == "hours":
             value = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)  # 08:30 → 8:30
         elif key == "kana":
