@@ -95,7 +95,8 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     filled = {}
     for key in S.KEYS:
         values = ctx.column(key)
-        filled[key] = len(values) - values.count("") - values.count(None) - sum(1 for i in closed if values[i])
+        # filter(None, …) keeps the non-empty values in one pass in C (no "" / None comparisons per value)
+        filled[key] = len(list(filter(None, values))) - sum(1 for i in closed if values[i])
     placeholders: Counter[str] = Counter()
     for keys in compress(ctx.placeholders, is_open):
         if keys:

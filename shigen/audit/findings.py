@@ -118,7 +118,7 @@ CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}
 CODE_ORDER = {c.code: i for i, c in enumerate(CATALOGUE)}
 
 
-@dataclass
+@dataclass(slots=True)  # slots: 200,000 findings are created in one audit; slotted instances are cheaper to make
 class Finding:
     """One problem in one record (and usually one field of it)."""
 
