@@ -45,9 +45,11 @@ from .update_book import (
     RESULTS,
     SHOWN_KEYS,
     SUMMARY_NAME,
+    BookMeta,
     ReturnedBook,
     ReturnedRow,
     plan_folder,
+    read_book_meta,
     read_update_book,
 )
 from .workspace import Workspace
@@ -495,7 +497,7 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp(path)
-    wb = _workbook(tmp)
+    wb = _workbook(tmp, constant_memory=True)  # every sheet is written row by row (資源別: a row per record)
     total = ProgressRow("合計")
     for p in rows:
         for attr in ("assigned", "confirmed", "changed", "closed", "unreachable", "problems", "pending"):
@@ -533,9 +535,12 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     return list(dict.fromkeys(out)), skipped
 
 
-def collect_books(cat: Catalogue, books: list[ReturnedBook], *, today: dt.date,
+def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.date,
                   now: str) -> tuple[list[FileSummary], list[Finding], list[Outcome], int, int]:
-    """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``."""
+    """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``.
+
+    ``books`` may be a generator: each book is let go once its rows are checked, so only one returned
+    workbook (rows and the values it was made from) is in memory at a time."""
     ctx = _Context(cat, cat.by_id(), today, now, [], [])
     summaries = []
     for book in books:
@@ -543,6 +548,7 @@ def collect_books(cat: Catalogue, books: list[ReturnedBook], *, today: dt.date,
         for row in book.rows:
             _process_row(ctx, book, row, summary)
         summaries.append(summary)
+        del book  # not kept while the next one is read
     return summaries, ctx.findings, ctx.outcomes, ctx.fields_changed, len(ctx.records_changed)
 
 
@@ -552,7 +558,9 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
     from .model import now_text
 
     files, skipped = expand_paths(paths)
-    books = [read_update_book(p) for p in files]  # any unreadable file stops here: nothing written
+    # any file that is not an update workbook stops here (nothing written); the rows are read one book at a
+    # time below, a book at a time being all that is held (a 200,000-record year is ~1 GB of rows otherwise)
+    metas = [(p, read_book_meta(p)) for p in files]
     cat = load_catalogue(ws.catalogue)
     if not dry_run:
         from .errors import MasterBusyError
@@ -560,19 +568,21 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
         if excel_owner_files(cat.path):
             raise MasterBusyError("台帳が Excel で開かれています。",
                                   "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。", path=cat.path)
-        for year in dict.fromkeys(b.meta.year for b in books):
+        for year in dict.fromkeys(m.year for _, m in metas):
             progress_path = plan_folder(ws, year) / PROGRESS_NAME
             if excel_owner_files(progress_path):
                 raise MasterBusyError(f"{PROGRESS_NAME} が Excel で開かれています。",
                                       "閉じてから、もう一度実行してください(何も書き換えていません)。", path=progress_path)
     today = as_of or dt.date.today()
     now = now_text()
-    summaries, findings, outcomes, nfields, nrecords = collect_books(cat, books, today=today, now=now)
+    # a book that turns out unreadable here raises before anything is saved: nothing written either
+    summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),
+                                                                     today=today, now=now)
     backup = None
     if not dry_run and cat.new_history:
         backup = save_catalogue(cat)
 
-    years = list(dict.fromkeys(b.meta.year for b in books))
+    years = list(dict.fromkeys(m.year for _, m in metas))
     progress: dict[str, list[ProgressRow]] = {}
     written: list[Path] = []
     by_id = cat.by_id()
@@ -585,17 +595,17 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
             if o.state == STATE_PENDING and o.record_id in states:
                 continue  # a blank row never hides an earlier result
             states[o.record_id] = o
-        coords = [b.meta.coordinator for b in books if b.meta.year == year]
+        coords = [m.coordinator for _, m in metas if m.year == year]
         progress[year] = progress_for(cat, year, states, coords)
         if not dry_run:
-            year_findings = [f for f, b in _finding_years(findings, books) if b == year]
+            year_findings = [f for f, y in _finding_years(findings, metas) if y == year]
             write_progress(path, year, progress[year], year_findings, states, by_id, now)
             written.append(path)
     return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped)
 
 
-def _finding_years(findings: list[Finding], books: list[ReturnedBook]) -> list[tuple[Finding, str]]:
-    year_of = {b.path.name: b.meta.year for b in books}
+def _finding_years(findings: list[Finding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[Finding, str]]:
+    year_of = {p.name: m.year for p, m in metas}
     return [(f, year_of.get(f.file, "")) for f in findings]
 
 

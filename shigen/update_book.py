@@ -188,11 +188,13 @@ def _move_aside(paths: Iterable[Path], folder: Path) -> list[Path]:
     return moved
 
 
-def _workbook(path: Path):  # type: ignore[no-untyped-def]
+def _workbook(path: Path, *, constant_memory: bool = False):  # type: ignore[no-untyped-def]
+    """A new xlsxwriter workbook. ``constant_memory``: each row goes to disk when the next one starts (for
+    sheets written strictly row by row, like 回収状況.xlsx; a 200,000-row sheet otherwise costs ~hundreds of MB)."""
     import xlsxwriter
 
     return xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+                                           "strings_to_numbers": False, "constant_memory": constant_memory})
 
 
 def _atomic_close(wb, tmp: Path, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -555,8 +557,33 @@ def _blank(value: Any) -> bool:
 MAX_UNPACKED = 400 * 1024 * 1024
 
 
+def read_book_meta(path: Path) -> BookMeta:
+    """Check that ``path`` is a readable update workbook and return its metadata, without reading its rows
+    (cheap: lets `collect` refuse a wrong file before anything else, then read the books one at a time)."""
+    return _open_book(path)[1]
+
+
 def read_update_book(path: Path) -> ReturnedBook:
     """Read a returned update workbook; a file that is not one raises InputError naming it."""
+    path = Path(path)
+    wb, meta = _open_book(path)
+    issued: dict[str, IssuedRecord] = {}
+    for r in wb.get_sheet_by_name(SHEET_META_RECORDS).to_python()[1:]:
+        if len(r) < 4 or not cell_text(r[0]):
+            continue
+        try:
+            values = json.loads(cell_text(r[3]) or "{}")
+        except ValueError:
+            continue
+        rid = cell_text(r[0])
+        issued[rid] = IssuedRecord(rid, cell_text(r[1]), {k: values.get(k, "") for k in SHOWN_KEYS})
+    rows = _read_main(wb.get_sheet_by_name(SHEET_MAIN).to_python(skip_empty_area=False), meta.columns,
+                      meta.header_rows, path)
+    return ReturnedBook(path, meta, issued, rows)
+
+
+def _open_book(path: Path) -> tuple[Any, BookMeta]:
+    """(the calamine workbook, its metadata); InputError naming the file when it is not an update workbook."""
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
@@ -587,18 +614,7 @@ def read_update_book(path: Path) -> ReturnedBook:
                          path=path) from exc
     meta = BookMeta(kv.get("year", ""), kv.get("coordinator", ""), kv.get("method", ""), kv.get("issued_at", ""),
                     kv.get("master", ""), kv.get("master_time", ""), cols, header_rows)
-    issued: dict[str, IssuedRecord] = {}
-    for r in wb.get_sheet_by_name(SHEET_META_RECORDS).to_python()[1:]:
-        if len(r) < 4 or not cell_text(r[0]):
-            continue
-        try:
-            values = json.loads(cell_text(r[3]) or "{}")
-        except ValueError:
-            continue
-        rid = cell_text(r[0])
-        issued[rid] = IssuedRecord(rid, cell_text(r[1]), {k: values.get(k, "") for k in SHOWN_KEYS})
-    rows = _read_main(wb.get_sheet_by_name(SHEET_MAIN).to_python(skip_empty_area=False), cols, header_rows, path)
-    return ReturnedBook(path, meta, issued, rows)
+    return wb, meta
 
 
 def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path: Path) -> list[ReturnedRow]:

@@ -336,3 +336,48 @@ def test_json_output_equals_the_library_result(tmp_path, cli):
     expected = run_collect(ws, [returned], dry_run=True, as_of=dt.date(2027, 6, 30)).to_dict()
     assert data == expected
     assert data["records_changed"] == 1 and [f["code"] for f in data["findings"]] == ["no-new-value"]
+
+
+def test_a_book_found_unreadable_after_others_were_checked_leaves_everything_untouched(tmp_path, cli):
+    # the rows are read one book at a time after the master is loaded: a bad later book must still stop
+    # collect before anything is written
+    ws, folder = setup(tmp_path, cli)
+    good = folder / "鈴木 一郎.xlsx"
+    good = fill(good, {ids_in(good)[0]: {"result": "変更あり", "date": DAY, "new": {"fee": "500円"}}})
+    bad = folder / "田中 健.xlsx"
+    wb = openpyxl.load_workbook(bad)
+    wb["確認シート"].cell(1, column_number("", "result")).value = "結果"  # a column header typed over
+    bad = good.parent / "田中 健.xlsx"
+    wb.save(bad)
+    before = ws.catalogue.read_bytes()
+    result = cli("collect", str(good), str(bad), "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert "田中 健.xlsx" in result.stderr and "列の並び" in result.stderr
+    assert ws.catalogue.read_bytes() == before
+    assert not (folder / "回収状況.xlsx").exists()
+
+
+def test_returned_books_are_held_one_at_a_time(tmp_path, cli, monkeypatch):
+    import gc
+    import weakref
+
+    from shigen import collect
+    from shigen.workspace import Workspace
+
+    ws, folder = setup(tmp_path, cli)
+    books = sorted(p for p in folder.glob("*.xlsx") if p.name != "担当一覧.xlsx")
+    assert len(books) == 3
+    alive: list[weakref.ref] = []
+    real = collect.read_update_book
+
+    def reading(path):
+        gc.collect()
+        assert all(r() is None for r in alive), "the previous book is still in memory"
+        book = real(path)
+        alive.append(weakref.ref(book))
+        return book
+
+    monkeypatch.setattr(collect, "read_update_book", reading)
+    result = collect.run_collect(Workspace(tmp_path), books, as_of=dt.date(2027, 6, 30))
+    assert len(alive) == 3 and [f.path for f in result.files] == books
+    assert sum(f.rows for f in result.files) == 20 and sum(f.pending for f in result.files) == 20
