@@ -171,6 +171,12 @@ class Context:
             col = self._columns[key] = list(map(methodcaller("get", key, ""), (r.values for r in self.records)))
         return col
 
+    def columns(self) -> dict[str, list[str] | tuple[str, ...]]:
+        """Every gathered column by key (each field of schema.KEYS is there): ``columns()["name"][i]``."""
+        if not self._columns:
+            self.column("name")
+        return self._columns
+
     def due(self, index: int) -> dt.date | None:
         """model.due_date of record ``index`` (once per distinct 最終確認日)."""
         value = self.records[index].values.get("last_confirmed", "")
@@ -182,11 +188,11 @@ class Context:
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
         """A finding of ``code`` on record number ``index`` (and its field ``key``), message filled in."""
         record = self.records[index]
-        values = record.values
+        columns = self.columns()  # the record's values, read from the gathered columns (no dict lookups per record)
         header = S.header(key) if key else ""
         if value is None:
-            value = values.get(key, "") if key else ""
-        genre, district = values.get("genre", ""), values.get("district", "")
+            value = columns[key][index] if key else ""
+        genre, district = columns["genre"][index], columns["district"][index]
         file, sheet, row = self.locate(record)
         label = field_label or header
         # the same message for the same inputs: rendered once (most findings repeat a few messages)
@@ -196,7 +202,7 @@ class Context:
             texts = render(code, field=label, value=value, genre=genre, district=district, **fmt)
             if len(self._messages) < 200_000:
                 self._messages[cache_key] = texts
-        return Finding(code, severity or CODES[code].severity.value, values.get("id", ""), values.get("name", ""),
+        return Finding(code, severity or CODES[code].severity.value, columns["id"][index], columns["name"][index],
                        genre, district, sheet, row, header, value, texts[0], texts[1], file, related, index)
 
     def phone_digits(self, value: str) -> str:
@@ -276,15 +282,6 @@ def is_closed(record: Record) -> bool:
 # Each check walks every record (a tight loop is several times faster than calling a small
 # function per record at 200,000 records) and yields its findings. A value that is empty or a
 # placeholder is not validated further: the placeholder finding says what is wrong with it.
-def _values(ctx: Context, key: str) -> Iterator[tuple[int, str]]:
-    """(index, value) of every record whose ``key`` holds a real value (not empty, not a placeholder)."""
-    placeholders = ctx.placeholders
-    for i, record in enumerate(ctx.records):
-        value = record.values.get(key)
-        if value and (not placeholders[i] or key not in placeholders[i]):
-            yield i, value
-
-
 def _invalid(ctx: Context, key: str, invalid: Callable[[str], object]) -> Iterator[tuple[int, str]]:
     """(index, value), in record order, of every real value of ``key`` (as :func:`_values`) for which
     ``invalid(value)`` is true. ``invalid`` must depend on the value only: it is asked once per distinct
@@ -390,10 +387,11 @@ def check_district(ctx: Context) -> Iterator[Finding]:
 def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
     if ctx.town_re is None:
         return
-    names = ctx.district_names
-    for i, address in _values(ctx, "address"):
-        district = ctx.records[i].values.get("district", "")
-        if district in names:
+    names, placeholders = ctx.district_names, ctx.placeholders
+    addresses, districts = ctx.column("address"), ctx.column("district")
+    for i in [i for i, district in enumerate(districts) if district in names]:
+        address, district = addresses[i], districts[i]
+        if address and (not placeholders[i] or "address" not in placeholders[i]):  # a real address
             located = ctx.district_of_address(address)
             if located and located != district:
                 yield ctx.finding("district-mismatch", i, "district", address, detail=located)
@@ -414,23 +412,24 @@ CORE_REQUIRED = frozenset({"name", "genre", "contact", "content"})
 
 def check_missing_fields(ctx: Context) -> Iterator[Finding]:
     required: dict[tuple[str, str], tuple[str, ...]] = {}  # (ジャンル, 有償・無償) → required_keys
-    for i, record in enumerate(ctx.records):
-        if ctx.closed[i]:
+    columns, closed = ctx.columns(), ctx.closed
+    contact_columns = [columns[k] for k in S.CONTACT_KEYS]
+    for i, group in enumerate(zip(columns["genre"], columns["paid"], strict=True)):
+        if closed[i]:
             continue
-        values = record.values
-        group = (values.get("genre", ""), values.get("paid", ""))
         keys = required.get(group)
         if keys is None:
-            keys = required[group] = required_keys(record, ctx)
+            keys = required[group] = required_keys(ctx.records[i], ctx)
         for key in keys:
             if key == "contact":
-                if not any(values.get(k) and values.get(k) not in NONE_WORDS for k in S.CONTACT_KEYS):
+                if not any(col[i] and col[i] not in NONE_WORDS for col in contact_columns):
                     yield ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL,
                                       severity=Severity.ERROR.value)
-            elif key in S.FIELD_BY_KEY and not values.get(key):
+            elif key in S.FIELD_BY_KEY and not columns[key][i]:
                 label = S.header(key)
-                if key == "fee" and values.get("paid") in ("有償", "一部有償"):
-                    label = f"料金({values.get('paid')}のため必須)"
+                paid = group[1]
+                if key == "fee" and paid in ("有償", "一部有償"):
+                    label = f"料金({paid}のため必須)"
                 severity = Severity.ERROR if key in CORE_REQUIRED else Severity.WARNING
                 yield ctx.finding("missing-field", i, key, "", field_label=label, severity=severity.value)
 
@@ -468,15 +467,13 @@ def check_freshness(ctx: Context) -> Iterator[Finding]:
 
 
 def check_publication(ctx: Context) -> Iterator[Finding]:
-    records = ctx.records
+    statuses, consents = ctx.column("status"), ctx.column("consent")
     for i in [i for i, v in enumerate(ctx.column("visibility")) if v == S.VISIBILITY_PUBLIC]:
-        record = records[i]
-        values = record.values
-        status = values.get("status", "")
+        status = statuses[i]
         if status in (S.STATUS_PAUSED, S.STATUS_CLOSED):
             yield ctx.finding("inactive-public", i, "visibility", status)
-        elif record.is_active and values.get("consent") != S.CONSENT_GIVEN:
-            yield ctx.finding("no-consent", i, "consent", values.get("consent") or "(空欄)")
+        elif (status or S.STATUS_ACTIVE) == S.STATUS_ACTIVE and consents[i] != S.CONSENT_GIVEN:  # Record.is_active
+            yield ctx.finding("no-consent", i, "consent", consents[i] or "(空欄)")
 
 
 CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
