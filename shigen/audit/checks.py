@@ -20,7 +20,7 @@ from phonenumbers import PhoneNumber, is_valid_number
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, due_date, freshness, match_genre
 from ..text import normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
-from .findings import CODES, Finding, Severity, render
+from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
 # A whole value that is one of these stands in for a value nobody knew.
@@ -195,8 +195,11 @@ class Context:
         genre, district = columns["genre"][index], columns["district"][index]
         file, sheet, row = self.locate(record)
         label = field_label or header
-        # the same message for the same inputs: rendered once (most findings repeat a few messages)
-        cache_key = (code, label, value, genre, district, *fmt.items())
+        # the same message for the same inputs: rendered once (most findings repeat a few messages). ジャンル and
+        # 地区 are part of the key only for the codes whose texts show them (else every pair would be a new key)
+        used = TEMPLATE_FIELDS[code]
+        cache_key = (code, label, value, genre if "genre" in used else None,
+                     district if "district" in used else None, *fmt.items())
         texts = self._messages.get(cache_key)
         if texts is None:
             texts = render(code, field=label, value=value, genre=genre, district=district, **fmt)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from string import Formatter
 
 
 class Severity(StrEnum):
@@ -115,6 +116,11 @@ CATALOGUE: tuple[Code, ...] = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}
+# the {names} each code's message and hint use: the audit renders a text once per distinct value of these only
+TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
+    c.code: frozenset(name for text in (c.message, c.hint) for _, name, _, _ in Formatter().parse(text) if name)
+    for c in CATALOGUE
+}
 CODE_ORDER = {c.code: i for i, c in enumerate(CATALOGUE)}
 
 
