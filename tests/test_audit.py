@@ -425,8 +425,9 @@ def test_severity_label_follows_added_findings(planted):
     assert result.severity_label(code) == "情報"
 
 
-def test_district_of_address_by_pieces_equals_the_whole_address():
-    """Looking up the pieces between digits (cached) gives the same district as scanning the whole address."""
+def test_district_of_address_by_skeleton_equals_the_whole_address():
+    """Looking up the address with its digit runs folded to 「0」 (cached) gives the same district as scanning
+    the whole address."""
     from shigen.model import District
 
     districts = [District("中央地区", towns=("本町", "本町北", "栄町")), District("北地区", towns=("北山", "山田", "北山台")),

@@ -120,7 +120,6 @@ class Context:
     town_district: dict[str, str] = field(default_factory=dict)
     _address_cache: dict[str, str] = field(default_factory=dict)
     towns_without_digits: bool = False
-    _piece_town: dict[str, str] = field(default_factory=dict)  # piece of an address between digits → longest town
     _phone_cache: dict[str, str] = field(default_factory=dict)
     _valid_prefix: dict[str, bool] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
@@ -248,22 +247,15 @@ class Context:
         """The district whose town (町名) appears in the address; the longest town wins (as model.district_for_address)."""
         if self.town_re is None or not address:
             return ""
+        if self.towns_without_digits:
+            # No town name holds a digit, so no match reaches across a 番地: the address with each run of
+            # digits written as one "0" has the same matches in the same places, and these skeletons
+            # repeat (「朝日市柿形町0-0」 for every 番地 of 柿形町): each is searched once.
+            address = _DIGIT_RUNS.sub("0", address)
         cached = self._address_cache.get(address)
         if cached is not None:
             return cached
-        if self.towns_without_digits:
-            # No town name holds a digit, so no match reaches across the 番地: the matches in the address
-            # are those in its pieces between digits (「本町」「-」「-」), which repeat and are looked up once.
-            best = ""
-            for piece in _DIGIT_RUNS.split(address):
-                town = self._piece_town.get(piece)
-                if town is None:
-                    town = self._piece_town[piece] = self._longest_town(piece)
-                if len(town) > len(best):
-                    best = town
-        else:
-            best = self._longest_town(address)
-        result = self.town_district.get(best, "")
+        result = self.town_district.get(self._longest_town(address), "")
         if len(self._address_cache) < 500_000:
             self._address_cache[address] = result
         return result
