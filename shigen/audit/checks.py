@@ -178,7 +178,7 @@ class Context:
 
     def due(self, index: int) -> dt.date | None:
         """model.due_date of record ``index`` (once per distinct 最終確認日)."""
-        value = self.records[index].values.get("last_confirmed", "")
+        value = self.column("last_confirmed")[index]
         if value not in self._due:
             self._due[value] = due_date(self.records[index], self.cycle_months)
         return self._due[value]

@@ -325,8 +325,9 @@ def _near_pairs(hits: Iterable[tuple[list[int], list[int]]], keys: Sequence[_Key
 
 def _ids(values: Sequence[str]) -> list[int]:
     """A number per distinct value, 0 for ''."""
-    numbering = {"": 0}
-    return [numbering.setdefault(v, len(numbering)) for v in values]
+    # numbered in order of first appearance ("" first, so 0); the per-value work runs in C (fromkeys, map)
+    numbering = {v: n for n, v in enumerate(dict.fromkeys(["", *values]))}
+    return list(map(numbering.__getitem__, values))
 
 
 def _small_near_pairs(hits: Sequence[tuple[list[int], list[int]]], keys: Sequence[_Keys]) -> list[tuple[int, int]]:
