@@ -416,13 +416,14 @@ def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
     return saved
 
 
-def _excel_value(key: str, text: str) -> Any:
+def excel_value(key: str, text: str) -> Any:
+    """The value a master cell holds for a field: a real date for date fields with an ISO date, else the text."""
     if key in S.DATE_KEYS and text:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             return text
-    return text or None
+    return text
 
 
 def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -457,7 +458,7 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
     for i, record in enumerate(cat.records):
         r = i + 2
         for key, c in key_cols:
-            value = _excel_value(key, record.values.get(key, ""))
+            value = excel_value(key, record.values.get(key, "")) or None
             if value is None and r > old_max:
                 continue  # nothing to clear in a new row; its empty cells take the column's format (set by init)
             cell = ws.cell(row=r, column=c)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import schema as S
+from .master import excel_value
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -427,15 +428,6 @@ def _same(old: Any, new: Any) -> bool:
 
 
 # --- the sheets -----------------------------------------------------------------------------
-def _excel_value(key: str, text: str) -> Any:
-    if key in S.DATE_KEYS and text:
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return text
-    return text
-
-
 class ResourcesWriter:
     def __init__(self, cat: Any, styles: Styles) -> None:
         self.cat = cat
@@ -525,7 +517,7 @@ class ResourcesWriter:
             if not text:
                 out[c] = f'<c r="{letters[c]}{r}" s="{style}"/>' if style else ""
             elif c in date_cols:
-                value = _excel_value(key, text)
+                value = excel_value(key, text)
                 if isinstance(value, dt.date):
                     out[c] = cell_xml(f"{letters[c]}{r}", value, style, self._date_style(style, c))
                 else:
