@@ -39,6 +39,13 @@ class Cell:
     def total(self) -> int:
         return self.fresh + self.stale
 
+    def count(self, stale: bool) -> None:
+        """One more resource, current or outdated."""
+        if stale:
+            self.stale += 1
+        else:
+            self.fresh += 1
+
     @property
     def state(self) -> str:
         """'ok', 'stale_only' (only outdated entries) or 'gap' (nothing at all)."""
@@ -227,33 +234,20 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
             stale = stale_cache[confirmed] = freshness(r, as_of, cycle) in STALE_STATES
         non_insurance = r.get("category") == S.CATEGORY_NON_INSURANCE
         gt = genre_totals[g]
-        if stale:
-            gt.stale += 1
-            total.stale += 1
-        else:
-            gt.fresh += 1
-            total.fresh += 1
-            if non_insurance:
-                non_ins_total += 1
+        gt.count(stale)
+        total.count(stale)
+        if not stale and non_insurance:
+            non_ins_total += 1
         if len(where) == len(names):  # city-wide (or covering every district): counted once per row below
-            ev = everywhere[g]
-            if stale:
-                ev.stale += 1
-            else:
-                ev.fresh += 1
+            everywhere[g].count(stale)
+            if not stale:
                 everywhere_non_ins += non_insurance
             continue
         for d in where:
-            c = cells[(d, g)]
-            t = district_totals[d]
-            if stale:
-                c.stale += 1
-                t.stale += 1
-            else:
-                c.fresh += 1
-                t.fresh += 1
-                if non_insurance:
-                    non_ins[d] += 1
+            cells[(d, g)].count(stale)
+            district_totals[d].count(stale)
+            if not stale and non_insurance:
+                non_ins[d] += 1
             local[(g, d)].append((r, stale, where))  # candidates for the gaps' "nearby" lists
         if len(where) > 1 and not is_city_wide(r.get("area")):
             ordered_where = sorted(where)
