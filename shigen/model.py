@@ -164,6 +164,7 @@ class Catalogue:
     assignments: list[Assignment] = field(default_factory=list)
     new_assignments: list[Assignment] = field(default_factory=list)
     settings_changed: bool = False
+    read_as: object = None  # master.Fingerprint of the file this was read from (a save refuses if it changed)
 
     # --- lookups ---------------------------------------------------------------
     def by_id(self) -> dict[str, Record]:
