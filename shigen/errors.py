@@ -9,6 +9,10 @@ EXIT_FINDINGS = 1  # ran and found problems
 EXIT_USAGE = 2
 EXIT_INPUT = 3  # unreadable or unusable input
 
+# masters replaced by this process (master.save_catalogue appends): the CLI's messages never claim
+# 「台帳は書き換えていません」 after one was
+master_writes: list[Path] = []
+
 
 def where(path: Path | str | None, sheet: str | None = None, row: int | None = None) -> str:
     """「file のシート『sheet』の 12 行目」 — the place a message points at."""

@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
-from .errors import InputError, MasterBusyError, MasterChangedError, UsageError, WriteError, os_error_text
+from .errors import (
+    InputError,
+    MasterBusyError,
+    MasterChangedError,
+    UsageError,
+    WriteError,
+    master_writes,
+    os_error_text,
+)
 from .model import (
     Assignment,
     Catalogue,
@@ -326,8 +334,7 @@ def _read_assignments(wb) -> list[Assignment]:  # type: ignore[no-untyped-def]
 # --- locking, backup, atomic replace -------------------------------------------------
 log = logging.getLogger("shigen")
 
-# masters replaced by this process (the CLI says so instead of 「書き換えていません」 when a later step fails)
-written_masters: list[Path] = []
+written_masters = master_writes  # masters replaced by this process (errors.master_writes)
 
 
 @dataclass(frozen=True)
