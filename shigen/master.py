@@ -934,12 +934,12 @@ def excel_value(key: str, text: str, date1904: bool = False) -> Any:
     return text
 
 
-_X_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_X_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # every _ that would start an escape (they may overlap)
 
 
 def escape_x(text: str) -> str:
     """Literal ``_x0041_`` text survives Excel's escape decoding (written ``_x005F_x0041_``; Excel reads ``_x0041_``)."""
-    return _X_ESCAPE.sub(r"_x005F_\1", text) if "_x" in text else text
+    return _X_ESCAPE.sub("_x005F_", text) if "_x" in text else text
 
 
 def place_records(records: list[Record], id_at: dict[int, str] | None) -> dict[int, Record]:
