@@ -28,7 +28,7 @@ from shigen.model import Record
 from shigen.text import find_phones, normalize_phone
 
 AS_OF = "2027-04-01"
-FORMATS = ("xlsx", "docx", "csv")
+FORMATS = ("xlsx", "docx", "pdf", "csv")
 BAD_PHONE = "0479-6"  # too short: not a phone number
 NO_CONTACT = "連絡先が要確認の店"
 WITH_HOLES = "穴のある配食"
@@ -109,6 +109,9 @@ def public_outputs(cli, ws, tmp_path) -> dict[str, list[str]]:
     out["docx"] = docx_texts(tmp_path / "public.docx")
     text = (tmp_path / "public.csv").read_text(encoding="utf-8-sig")
     out["csv"] = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    from pypdf import PdfReader
+
+    out["pdf"] = [page.extract_text() for page in PdfReader(tmp_path / "public.pdf").pages]
     return out
 
 

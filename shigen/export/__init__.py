@@ -16,7 +16,7 @@ from ..model import Catalogue, Record
 from ..workspace import Workspace
 from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, public_value, select
 
-FORMATS = ("xlsx", "docx", "csv")
+FORMATS = ("xlsx", "docx", "pdf", "csv")
 ENCODINGS = ("utf-8", "cp932")
 
 
@@ -93,7 +93,7 @@ class ExportResult:
 
 def check_options(options: ExportOptions) -> None:
     if options.format not in FORMATS:
-        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・csv のどれかを指定してください。")
+        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・pdf・csv のどれかを指定してください。")
     if options.audience not in AUDIENCES:
         raise UsageError(f"--audience『{options.audience}』は使えません。",
                          "public(一般向け・既定)か staff(関係者用)を指定してください。")
@@ -128,6 +128,10 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
             from .docx import write_docx
 
             write_docx(tmp, cat, sel, meta)
+        elif options.format == "pdf":
+            from .pdf import write_pdf
+
+            write_pdf(tmp, cat, sel, meta)
         else:
             from .csv import write_csv
 

@@ -41,7 +41,6 @@ TEXT_W = int((PAGE_W_MM - 2 * MARGIN_MM) * _TWIPS_PER_MM)  # usable width in twi
 LABEL_W = 1760  # hanging indent for 「サービス内容」 etc. (6 full-width characters at 12 pt + gap)
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 TOC_INSTR = ' TOC \\o "1-1" \\h \\z \\u '
-TOC_HINT = "(Word で開いて目次を右クリックし『フィールド更新』を選ぶと、ページ番号付きの目次になります)"
 DOCUMENT_PART = "word/document.xml"
 _CHUNK = 1 << 20  # characters of body XML gathered before one write to the zip
 # XML 1.0 cannot hold these even as references (clean_cell already removes the C0 controls); lone surrogates
@@ -165,7 +164,6 @@ def _toc(sel: Selection) -> list[str]:
     for i, entry in enumerate(entries):
         runs = (begin if i == 0 else "") + _run(entry, size=14) + (end if i == len(entries) - 1 else "")
         out.append(_p(runs, tabs=tab, after=120))
-    out.append(_p(_run(TOC_HINT, size=BODY_PT, color="808080"), before=240))
     return out
 
 
