@@ -112,6 +112,9 @@ def public_outputs(cli, ws, tmp_path) -> dict[str, list[str]]:
     from pypdf import PdfReader
 
     out["pdf"] = [page.extract_text() for page in PdfReader(tmp_path / "public.pdf").pages]
+    result = cli("find", "配食", "--as-of", AS_OF, "--export", str(tmp_path / "handout.xlsx"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    out["handout"] = xlsx_texts(tmp_path / "handout.xlsx")
     return out
 
 
