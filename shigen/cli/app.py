@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError  # typer 0.29 vendors click (pinned <0.30)
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import EXIT_INPUT, ShigenError, UsageError
+from ..errors import EXIT_INPUT, EXIT_USAGE, ShigenError, UsageError
 from ..workspace import ENV_WORKSPACE, Workspace
 
 EXIT_INTERNAL = 4
@@ -37,13 +40,76 @@ def current_user() -> str:
 
 HELP_OPTION_TEXT = "この説明を表示して終わります。"
 
+# The yearly cycle: the order `shigen --help` lists the commands in. A command missing here (one added later as
+# cmd_*.py) goes after the cycle's commands and before the look-up tools, alphabetically.
+COMMAND_ORDER = ("init", "import", "audit", "fix", "assign", "letters", "collect", "export", "site")
+TOOLS_ORDER = ("find", "coverage", "status")
+
+# the framework's English words in help texts → Japanese
+_HELP_WORDS = (("default: ", "既定値: "), ("env var: ", "環境変数: "), ("required", "必須"))
+_TYPE_WORDS = {"<str>": "<文字列>", "<list[str]>": "<文字列>", "<path>": "<パス>", "<list[path]>": "<パス>",
+               "<int>": "<整数>", "<float>": "<数>", "<bool>": "", "<date>": "<日付>"}
+USAGE_PREFIX = "使い方: "
+
+
+def ordered_commands(names: Iterable[str]) -> list[str]:
+    """Command names in the order of the yearly cycle; unknown ones after the cycle, before the tools."""
+    rank = {n: i for i, n in enumerate(COMMAND_ORDER)}
+    tools = {n: i for i, n in enumerate(TOOLS_ORDER)}
+
+    def key(name: str) -> tuple[int, int, str]:
+        if name in rank:
+            return (0, rank[name], name)
+        if name in tools:
+            return (2, tools[name], name)
+        return (1, 0, name)
+
+    return sorted(names, key=key)
+
+
+def _japanese_record(record: tuple[str, str]) -> tuple[str, str]:
+    name, text = record
+    for english, japanese in _TYPE_WORDS.items():
+        name = name.replace(english, japanese).rstrip()
+    if text.endswith("]") and "  [" in text or text.startswith("["):
+        head, sep, extra = text.rpartition("[")
+        for english, japanese in _HELP_WORDS:
+            extra = extra.replace(english, japanese)
+        text = head + sep + extra
+    return name, text
+
 
 class _JapaneseHelp:
+    """Help screens in Japanese: 使い方, 引数, オプション, コマンド, 既定値, 必須."""
+
     def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_OPTION_TEXT
         return option
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else p
+                for p in pieces]
+
+    def format_usage(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX)
+
+    def format_options(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        args, opts = [], []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            record = param.get_help_record(ctx)
+            if record is not None:
+                (args if param.param_type_name == "argument" else opts).append(_japanese_record(record))
+        if args:
+            with formatter.section("引数"):
+                formatter.write_dl(args)
+        if opts:
+            with formatter.section("オプション"):
+                formatter.write_dl(opts)
+        if hasattr(self, "commands"):
+            self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
 
 
 class ShigenCommand(_JapaneseHelp, TyperCommand):
@@ -51,7 +117,53 @@ class ShigenCommand(_JapaneseHelp, TyperCommand):
 
 
 class ShigenGroup(_JapaneseHelp, TyperGroup):
-    """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code."""
+    """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code;
+    usage mistakes (unknown option or command, missing or bad value) into one Japanese line and exit 2."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return ordered_commands(super().list_commands(ctx))
+
+    def format_commands(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("コマンド"):
+                formatter.write_dl(rows)
+
+    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            from .usage import unknown_command
+
+            raise ClickUsageError(unknown_command(name, self.list_commands(ctx), ctx.command_path), ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,  # type: ignore[no-untyped-def,override]
+             windows_expand_args=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        try:
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except NoArgsIsHelpError as exc:  # `shigen` alone: the help, as `shigen --help` gives it
+            typer.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except ClickUsageError as exc:
+            from .usage import usage_message
+
+            _error("エラー: " + usage_message(exc))
+            sys.exit(EXIT_USAGE)
+        except ClickException as exc:
+            _error("エラー: " + exc.format_message())
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            _error("中断しました。")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -151,3 +263,57 @@ def parse_as_of(text: str | None) -> dt.date | None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# --- option values: one spelling per meaning, every command ------------------------------------------
+# --format: table = the terminal, json = JSON on stdout, xlsx/docx/csv = files. Old and natural spellings too.
+FORMAT_ALIASES = {"text": "table", "表": "table", "画面": "table", "excel": "xlsx", "word": "docx", "json形式": "json"}
+ENCODING_ALIASES = {
+    "utf8": "utf-8", "utf_8": "utf-8", "utf-8-sig": "utf-8", "utf8-sig": "utf-8", "utf_8_sig": "utf-8",
+    "sjis": "cp932", "s-jis": "cp932", "shift_jis": "cp932", "shift-jis": "cp932", "shiftjis": "cp932",
+    "ms932": "cp932", "windows-31j": "cp932", "cp932": "cp932",
+}
+
+
+def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str, str] | None = None, *,
+           allowed_from: str = ""):  # type: ignore[no-untyped-def]
+    """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
+    anything else one Japanese line naming the choices (and the nearest one). ``allowed_from`` = "module:NAME"
+    reads the choices when the option is used (export's formats grow with the export package)."""
+    fixed = tuple(allowed or ())
+    table = {k.lower(): v for k, v in (aliases or {}).items()}
+
+    def values() -> tuple[str, ...]:
+        if not allowed_from:
+            return fixed
+        import importlib
+
+        module, _, name = allowed_from.partition(":")
+        return tuple(getattr(importlib.import_module(module), name))
+
+    def one(value: str) -> str:
+        key = str(value).strip().lower()
+        key = table.get(key, key)
+        allowed_now = values()
+        if key in allowed_now:
+            return key
+        from .usage import suggest
+
+        raise typer.BadParameter(f"{option} の『{value}』は使えません。{'、'.join(allowed_now)} のどれかを指定してください。"
+                                 + suggest(key, allowed_now).rstrip())
+
+    def callback(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            return [one(v) for v in value]
+        return one(value)
+
+    return callback
+
+
+def with_suffix(path: Path | None, suffix: str) -> Path | None:
+    """An output path without an extension gets the format's one (``一覧`` → ``一覧.xlsx``); folders stay folders."""
+    if path is None or path.suffix or path.is_dir() or str(path).endswith(("/", "\\")):
+        return path
+    return path.with_name(path.name + suffix)
