@@ -48,8 +48,9 @@ TOOLS_ORDER = ("find", "coverage", "status")
 # the framework's English words in help texts → Japanese
 _HELP_WORDS = (("default: ", "既定値: "), ("env var: ", "環境変数: "), ("required", "必須"))
 _TYPE_WORDS = {"<str>": "<文字列>", "<list[str]>": "<文字列>", "<path>": "<パス>", "<list[path]>": "<パス>",
-               "<int>": "<整数>", "<float>": "<数>", "<bool>": "", "<date>": "<日付>"}
+               "<int>": "<整数>", "<int range>": "<整数>", "<integer range>": "<整数>", "<float>": "<数>", "<bool>": "", "<date>": "<日付>"}
 USAGE_PREFIX = "使い方: "
+_NO_LINE_START = frozenset("。、，．)）」』】〕・ー")  # 行頭禁則: these stay at the end of the line before
 
 
 def ordered_commands(names: Iterable[str]) -> list[str]:
@@ -67,16 +68,77 @@ def ordered_commands(names: Iterable[str]) -> list[str]:
     return sorted(names, key=key)
 
 
-def _japanese_record(record: tuple[str, str]) -> tuple[str, str]:
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal (full-width characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal columns; Japanese breaks between any two characters, ASCII words whole."""
+    import re
+
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0
+        for token in re.findall(r"\[[^\]\n]{1,40}\]|[!-~]+|\s+|.", paragraph):  # 「[既定値: xlsx]」 stays whole
+            w = _width(token)
+            if used + w > width and line.strip() and token not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used = "", 0
+                if token.isspace():
+                    continue
+            line += token
+            used += w
+        lines.append(line.rstrip())
+    return lines
+
+
+def _write_dl(formatter, rows: list[tuple[str, str]], col_max: int = 30) -> None:  # type: ignore[no-untyped-def]
+    """click's HelpFormatter.write_dl measured in terminal columns, so Japanese lines up and wraps in place."""
+    indent = formatter.current_indent
+    first_col = min(max((_width(a) for a, _ in rows), default=0), col_max) + 2
+    text_width = max(formatter.width - first_col - indent - 4, 20)  # room for a 。 kept at a line end
+    for first, second in rows:
+        formatter.write(" " * indent + first)
+        if not second:
+            formatter.write("\n")
+            continue
+        if _width(first) <= first_col - 2:
+            formatter.write(" " * (first_col - _width(first)))
+        else:
+            formatter.write("\n" + " " * (first_col + indent))
+        lines = wrap(second, text_width)
+        formatter.write(lines[0] + "\n")
+        for line in lines[1:]:
+            formatter.write(" " * (first_col + indent) + line + "\n")
+
+
+def _japanese_record(record: tuple[str, str], argument: bool = False) -> tuple[str, str]:
+    import re
+
     name, text = record
+    if argument:
+        name = re.sub(r"\s*<[^>]*>", "", name)
     for english, japanese in _TYPE_WORDS.items():
         name = name.replace(english, japanese).rstrip()
     if text.endswith("]") and "  [" in text or text.startswith("["):
         head, sep, extra = text.rpartition("[")
         for english, japanese in _HELP_WORDS:
             extra = extra.replace(english, japanese)
+        extra = extra.replace("; ", "、")
+        extra = re.sub(r"\bx>=(-?[\d.]+)", r"\1 以上", extra)
+        extra = re.sub(r"\bx<=(-?[\d.]+)", r"\1 以下", extra)
+        extra = re.sub(r"(-?[\d.]+)<=x<=(-?[\d.]+)", r"\1 から \2 まで", extra)
         text = head + sep + extra
     return name, text
+
+
+def inspect_clean(text: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(text)
 
 
 class _JapaneseHelp:
@@ -96,18 +158,41 @@ class _JapaneseHelp:
     def format_usage(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX)
 
+    def format_help_text(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        import inspect
+
+        text = inspect.cleandoc(self.help or "")  # type: ignore[attr-defined]
+        if not text:
+            return
+        formatter.write_paragraph()
+        width = max(formatter.width - 6, 20)
+        for i, paragraph in enumerate(text.split("\n\n")):
+            if i:
+                formatter.write("\n")
+            joined = "".join(paragraph.splitlines()) if _width(paragraph) != len(paragraph) else " ".join(paragraph.split())
+            for line in wrap(joined, width):
+                formatter.write("  " + line + "\n")
+
+    def format_epilog(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        epilog = getattr(self, "epilog", None)
+        if epilog:
+            formatter.write_paragraph()
+            for line in wrap(inspect_clean(epilog), max(formatter.width - 4, 20)):
+                formatter.write("  " + line + "\n")
+
     def format_options(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
         args, opts = [], []
         for param in self.get_params(ctx):  # type: ignore[attr-defined]
             record = param.get_help_record(ctx)
             if record is not None:
-                (args if param.param_type_name == "argument" else opts).append(_japanese_record(record))
+                is_arg = param.param_type_name == "argument"
+                (args if is_arg else opts).append(_japanese_record(record, is_arg))
         if args:
             with formatter.section("引数"):
-                formatter.write_dl(args)
+                _write_dl(formatter, args)
         if opts:
             with formatter.section("オプション"):
-                formatter.write_dl(opts)
+                _write_dl(formatter, opts)
         if hasattr(self, "commands"):
             self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
 
@@ -128,10 +213,10 @@ class ShigenGroup(_JapaneseHelp, TyperGroup):
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(formatter.width - 6 - len(name))))
+                rows.append((name, (cmd.help or "").strip().split("\n\n")[0].replace("\n", "")))
         if rows:
             with formatter.section("コマンド"):
-                formatter.write_dl(rows)
+                _write_dl(formatter, rows)
 
     def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
         name = args[0] if args else ""
@@ -207,7 +292,7 @@ app = typer.Typer(
     cls=ShigenGroup,
     name="shigen",
     help="社会資源台帳(生活支援サービスの一覧)を取り込み・点検・更新分担・回収・配布するための道具です。",
-    epilog="使い方の流れ: init → import → audit → assign → collect → export。各コマンドの説明は `shigen コマンド --help`。",
+    epilog="使い方の流れ: init → import → audit → assign → collect → export。\n各コマンドの説明: shigen コマンド --help",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,

@@ -59,7 +59,8 @@ def _label(param: Any) -> str:
 def _choices(param: Any) -> list[str]:
     desc = getattr(param, "type_descriptor", None)
     if desc is None or not getattr(desc, "is_choice", False):
-        return []
+        metavar = getattr(param, "metavar", None) or ""  # options checked by app.choice show them as a|b|c
+        return [x for x in metavar.rstrip("…").split("|") if x] if "|" in metavar else []
     return [str(getattr(c, "value", c)) for c in desc.choices or ()]
 
 
