@@ -124,6 +124,7 @@ CARE_SERVICE_TYPES: tuple[str, ...] = tuple(sorted((
     "地域密着型介護老人福祉施設入所者生活介護", "看護小規模多機能型居宅介護", "介護予防支援",
     "住宅改修", "デイサービス", "ショートステイ", "グループホーム",
 ), key=len, reverse=True))
+CARE_SERVICE_ALIASES = {"デイサービス": "通所介護", "ショートステイ": "短期入所生活介護", "グループホーム": "認知症対応型共同生活介護"}
 
 
 # --- the municipality ------------------------------------------------------------------
@@ -267,12 +268,13 @@ def care_services(record: Record) -> str:
     if genre and genre != CATEGORY_CARE:
         return genre
     text = f"{record.get('name')} {record.get('content')}"
-    found: list[str] = []
-    for kind in CARE_SERVICE_TYPES:
-        if kind in text and not any(kind in f for f in found):
-            found.append(kind)
-    order = {k: text.index(k) for k in found}
-    return MULTI_SEPARATOR.join(sorted(found, key=order.__getitem__)) or genre
+    found: dict[str, int] = {}  # official name → first position in the text
+    for kind in CARE_SERVICE_TYPES:  # longest first: 地域密着型通所介護 before 通所介護
+        at = text.find(kind)
+        if at >= 0 and not any(kind in f for f in found):
+            name = CARE_SERVICE_ALIASES.get(kind, kind)
+            found[name] = min(at, found.get(name, at))
+    return MULTI_SEPARATOR.join(sorted(found, key=found.__getitem__)) or genre
 
 
 def _extra(record: Record, header: str) -> str:
