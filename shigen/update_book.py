@@ -684,7 +684,7 @@ class AssignResult:
 
 
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
-               dry_run: bool = False) -> AssignResult:
+               dry_run: bool = False, fresh: bool = False) -> AssignResult:
     """Plan, write the workbooks, then record the plan in the master's 担当履歴 (one safe save).
 
     One transaction: the master stays locked from reading to saving. The books are written first; 担当履歴
@@ -697,7 +697,8 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
 
     with master_transaction(ws.catalogue, write=not dry_run) as cat:
         created = now_text()
-        plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created)
+        plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created,
+                                fresh=fresh)
         replaced = any(a.year == year for a in cat.assignments)
         if dry_run or not plan.total:
             return AssignResult(plan, None, replaced)
