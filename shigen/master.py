@@ -565,9 +565,14 @@ def _acquire(path: Path, lock: Path) -> None:
             _busy(path, lock, info)
         else:
             try:
-                os.write(fd, mine.encode("utf-8"))
-            finally:
-                os.close(fd)
+                try:
+                    os.write(fd, mine.encode("utf-8"))
+                finally:
+                    os.close(fd)
+            except OSError:  # disk full: no half-written lock is left behind
+                with contextlib.suppress(OSError):
+                    lock.unlink()
+                raise
             return
     _busy(path, lock, read_lock(lock))
 
