@@ -73,12 +73,13 @@ def test_busy_message_names_pid_host_and_start(tmp_path):
         holder.wait()
 
 
-def test_a_lock_whose_process_is_gone_is_taken_over_at_once_with_a_notice(tmp_path, caplog):
+def test_a_lock_whose_process_is_gone_is_taken_over_at_once_with_a_notice(tmp_path, caplog, monkeypatch):
     ws = make_workspace(tmp_path, [record()])
     pid = dead_pid()
     write_lock(ws, pid=pid)
     tmp = ws.catalogue.with_name(f".catalogue.tmp-{pid}.xlsx")
     tmp.write_bytes(b"PK\x03\x04 half a zip")  # what a killed run leaves
+    monkeypatch.setattr(logging.getLogger("shigen"), "propagate", True)  # off once a CLI test installed its handler
     with caplog.at_level(logging.WARNING, logger="shigen"):
         save_catalogue(change_fee(ws))
     assert load(ws).records[0]["fee"] == "無料"
