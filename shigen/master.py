@@ -597,6 +597,15 @@ def _temp_files(path: Path) -> list[Path]:
     return list(path.parent.glob(f".{path.stem}.tmp-*{path.suffix}"))
 
 
+def clean_dead_temp_files(folder: Path) -> None:
+    """``.<name>.tmp-<pid>.xlsx`` files in ``folder`` whose process is gone (killed before its rename)."""
+    for tmp in folder.glob(".*.tmp-*.xlsx"):
+        m = re.search(r"\.tmp-(\d+)\.xlsx$", tmp.name)
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
 def _clean_dead_temps(path: Path) -> None:
     """Temp files of runs that died before their replace (only called with the lock held: none is in use)."""
     own = f".{path.stem}.tmp-{os.getpid()}{path.suffix}"
@@ -843,16 +852,19 @@ def _backup_and_replace(cat: Catalogue, tmp: Path, path: Path) -> Path | None:
 
 def _check_limits(cat: Catalogue) -> None:
     """Refuse (before writing anything) what Excel cannot hold; warn when a sheet nears Excel's row limit."""
+    half = CELL_LIMIT // 2
     for r in cat.records:
+        if max(map(len, r.values.values()), default=0) <= half and not r.extra:
+            continue  # the common case, checked in C
         for key, v in r.values.items():
-            if len(v) > CELL_LIMIT // 2 and _excel_len(v) > CELL_LIMIT:
+            if len(v) > half and _excel_len(v) > CELL_LIMIT:
                 raise InputError(
                     f"ID {r.id or '(なし)'}『{r.name}』の『{S.header(key)}』が {_excel_len(v):,} 文字あり、"
                     f"Excel の1つのセルに入る {CELL_LIMIT:,} 文字を超えています。",
                     "取り込む一覧の該当のセルを短くするか、分けてから、もう一度実行してください(何も書き換えていません)。",
                     path=cat.path, sheet=S.SHEET_RESOURCES)
         for h, v in r.extra.items():
-            if isinstance(v, str) and len(v) > CELL_LIMIT // 2 and _excel_len(v) > CELL_LIMIT:
+            if isinstance(v, str) and len(v) > half and _excel_len(v) > CELL_LIMIT:
                 raise InputError(
                     f"ID {r.id or '(なし)'}の列『{h}』が Excel の1つのセルに入る {CELL_LIMIT:,} 文字を超えています。",
                     "そのセルを短くしてから、もう一度実行してください(何も書き換えていません)。",

@@ -692,7 +692,7 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     leaves 担当履歴 naming a book nobody received. (The books used to be written by a second process beside the
     save; that cannot keep this order, and a child outliving a killed parent is worse than the seconds saved.)"""
     from .assign import plan_assignments
-    from .master import master_transaction, save_catalogue
+    from .master import clean_dead_temp_files, master_transaction, save_catalogue
     from .model import now_text
 
     with master_transaction(ws.catalogue, write=not dry_run) as cat:
@@ -705,6 +705,8 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
         folder = plan_folder(ws, year)
         _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
         master_time = _mtime_text(cat.path)
+        if folder.is_dir():
+            clean_dead_temp_files(folder)  # books of a run killed half way
         written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
         confirmed = {name for name, path in written.books.items() if _book_ok(path)}
         cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)

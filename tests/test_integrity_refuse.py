@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -176,3 +177,78 @@ def test_a_fallback_is_named_in_history_and_shown_with_debug(tmp_path, cli, monk
     assert "高速保存を使えませんでした" not in quiet.output
     saves = [row for row in history_rows(tmp_path / "workbooks" / "catalogue.xlsx") if row[4] == master.SAVE_FIELD]
     assert saves[-1][6].startswith("openpyxl(") and "does not know" in saves[-1][6]
+
+
+def test_a_backup_that_does_not_match_is_removed_and_the_write_refused(tmp_path, monkeypatch):
+    import shutil
+
+    from shigen.errors import WriteError
+
+    ws = make_workspace(tmp_path, [record()])
+    before = ws.catalogue.read_bytes()
+    history = ws.catalogue.parent / ".history"
+    earlier = set(history.iterdir())
+
+    def short_copy(src, dst, **kw):
+        Path(dst).write_bytes(Path(src).read_bytes()[:200])  # a copy cut short without an error
+
+    monkeypatch.setattr(shutil, "copy2", short_copy)
+    cat = load(ws)
+    cat.set_value(cat.records[0], "fee", "無料", command="test", by="テスト")
+    with pytest.raises(WriteError) as info:
+        save_catalogue(cat)
+    assert "バックアップ" in info.value.text and "書き換えていません" in info.value.text
+    assert set(history.iterdir()) == earlier  # the broken copy is gone: the newest backup is still a good one
+    assert ws.catalogue.read_bytes() == before
+
+
+def test_a_failure_after_the_save_never_says_nothing_was_written(tmp_path, cli, monkeypatch):
+    import errno
+
+    from shigen.importer import report
+
+    make_workspace(tmp_path, [record()])
+    csv = tmp_path / "in.csv"
+    csv.write_text("名称,電話番号\n新しい店,0479-99-0000\n", encoding="utf-8-sig")
+
+    def full(*a, **kw):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "exports" / "取込報告.xlsx"))
+
+    monkeypatch.setattr(report, "write_report", full)
+    result = cli("import", csv, "--by", "テスト")
+    assert result.exit_code == 3, result.output
+    assert "保存済み" in result.output and "書き換えていません" not in result.output
+    assert "新しい店" in {r.name for r in load(make_ws(tmp_path)).records}
+
+    def boom(*a, **kw):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(report, "write_report", boom)
+    csv.write_text("名称,電話番号\nもう一つの店,0479-99-0001\n", encoding="utf-8-sig")
+    result = cli("import", csv, "--by", "テスト")
+    assert result.exit_code == 4 and "保存済み" in result.output and "書き換えていません" not in result.output
+
+
+def make_ws(root):
+    from shigen.workspace import Workspace
+
+    return Workspace.resolve(root)
+
+
+def test_temp_files_of_a_killed_assign_are_removed_by_the_next(tmp_path):
+    import subprocess
+    import sys
+
+    from test_assign import mixed_records
+
+    from shigen.update_book import run_assign
+
+    ws = make_workspace(tmp_path, mixed_records(8))
+    folder = tmp_path / "exports" / "更新作業" / "2027"
+    folder.mkdir(parents=True)
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    dead = folder / f".佐藤 花子.tmp-{p.pid}.xlsx"
+    dead.write_bytes(b"PK half")
+    run_assign(ws, method="district", year="2027", as_of=dt.date(2027, 4, 1))
+    assert not dead.exists()
