@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import schema as S
-from .text import parse_date, search_key, sort_key
+from .text import address_key, parse_date, search_key, sort_key
 
 
 @dataclass
@@ -336,16 +336,72 @@ def usable_in(record: Record, district: str, districts: Iterable[District]) -> b
     return district in covered_districts(record, districts)
 
 
+class TownIndex:
+    """Which district an address lies in, from the 町名 of the 地区 sheet: the rule of :func:`district_for_address`.
+
+    Towns and addresses are compared by :func:`~shigen.text.address_key` (width, kanji numerals and 丁目 folded:
+    a town 「本町三丁目」 is found in 「本町3-5-2」 but not in 「本町31-2」). The longest town found wins. When no
+    town holds a digit, each run of digits of an address is looked up as one 「0」: these skeletons repeat
+    (「朝日市柿形町0-0」 for every 番地 of 柿形町), so each is searched once.
+    """
+
+    def __init__(self, districts: Iterable[District]) -> None:
+        self.town_district: dict[str, str] = {}
+        for d in districts:
+            for town in d.towns:
+                key = address_key(town) if town else ""
+                if key and key not in self.town_district:
+                    self.town_district[key] = d.name
+        towns = sorted(self.town_district, key=len, reverse=True)
+        self.without_digits = not any(_DIGIT_RUN.search(t) for t in towns)
+        # a town ending in a digit (本町3) must not match the start of a longer number (本町31)
+        alternatives = [re.escape(t) + (r"(?!\d)" if t[-1].isdigit() else "") for t in towns]
+        self.pattern = re.compile("|".join(alternatives)) if towns else None
+        self._cache: dict[str, str] = {}
+
+    def district(self, address: str) -> str:
+        if self.pattern is None or not address:
+            return ""
+        key = address_key(address)
+        if self.without_digits:
+            key = _DIGIT_RUN.sub("0", key)
+        found = self._cache.get(key)
+        if found is None:
+            best = ""
+            for m in self.pattern.finditer(key):
+                if len(m.group()) > len(best):
+                    best = m.group()
+            found = self.town_district.get(best, "")
+            if len(self._cache) < 500_000:
+                self._cache[key] = found
+        return found
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_INDEXES: dict[int, tuple[object, list[District], TownIndex]] = {}
+
+
+def town_index(districts: Iterable[District]) -> TownIndex:
+    """The :class:`TownIndex` of a list of districts, built once per list (and again when the list changes)."""
+    snapshot = list(districts)
+    entry = _INDEXES.get(id(districts))
+    if entry is not None and entry[0] is districts and entry[1] == snapshot:
+        return entry[2]
+    index = TownIndex(snapshot)
+    if len(_INDEXES) > 16:
+        _INDEXES.clear()
+    _INDEXES[id(districts)] = (districts, snapshot, index)
+    return index
+
+
 def district_for_address(address: str, districts: Iterable[District]) -> str:
-    """The district whose town (町名) appears in the address; the longest town name wins."""
+    """The district whose town (町名) appears in the address; the longest town name wins.
+
+    The one rule import, audit, assign and fix share (:class:`TownIndex`).
+    """
     if not address:
         return ""
-    best, best_len = "", 0
-    for d in districts:
-        for town in d.towns:
-            if town and len(town) > best_len and town in address:
-                best, best_len = d.name, len(town)
-    return best
+    return town_index(districts).district(address)
 
 
 def match_genre(label: str, genres: Iterable[Genre]) -> str:

@@ -37,7 +37,7 @@ from operator import attrgetter
 from rapidfuzz.distance import Indel
 
 from ..model import Record
-from ..text import name_key
+from ..text import address_keys, name_key
 
 SMALL_BLOCK = 12  # blocks up to this size are compared pair by pair
 LOOSE_LIMIT = 20_000  # name block: records without a 番地 are compared with every other up to this many pairs
@@ -54,23 +54,6 @@ REASON_ADDRESS = "住所が同じで名称が似ている"
 _DIGITS = re.compile(r"\d+")
 _NUMBER_RUN = re.compile(r"\d+(?:-\d+)*")
 _PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
-# text.address_key with its patterns compiled once (it runs for every record here)
-_SPACES = re.compile(r"\s+")
-_ADDRESS_DASH = re.compile(r"[‐－―ー−]")
-_CHOME_BANCHI = re.compile(r"(?<=\d)(?:丁目|番地?)")  # (\d+)丁目 → \1-, (\d+)番地? → \1- without group templates
-_GOU = re.compile(r"(?<=\d)号")
-
-
-def fast_address_key(address: str) -> str:
-    """Same result as :func:`shigen.text.address_key` (checked in tests), faster."""
-    text = unicodedata.normalize("NFKC", address or "")
-    text = _SPACES.sub("", text)
-    text = _ADDRESS_DASH.sub("-", text)
-    text = _CHOME_BANCHI.sub("-", text)
-    text = _GOU.sub("", text)
-    return text.rstrip("-")
-
-
 @dataclass(frozen=True)
 class DuplicatePair:
     first: int  # index of the earlier record
@@ -90,44 +73,13 @@ class _Keys:
 
 
 def _address_block_key(address: str, municipality: str) -> str:
-    key = fast_address_key(address)
-    key = _PREFECTURE.sub("", key)
-    if municipality:
-        muni = unicodedata.normalize("NFKC", municipality)
-        if key.startswith(muni):
-            key = key[len(muni):]
-    return key
-
-
-_JOIN = "\x00"  # joins many addresses for one normalisation pass: not whitespace, unchanged by NFKC, never composes
-
-
-def fast_address_keys(addresses: Sequence[str]) -> list[str]:
-    """``[fast_address_key(a) for a in addresses]``, each step run once over all of them joined.
-
-    NFKC and the substitutions never reach across the separator (a control character that NFKC keeps
-    and that no pattern matches), so the pieces are the keys of the addresses one by one (checked in
-    tests). Falls back to one by one when an address contains the separator itself.
-    """
-    if not addresses:
-        return []
-    text = _JOIN.join(addresses)
-    if text.count(_JOIN) != len(addresses) - 1:
-        return [fast_address_key(a) for a in addresses]
-    text = unicodedata.normalize("NFKC", text)
-    text = _SPACES.sub("", text)
-    text = _ADDRESS_DASH.sub("-", text)
-    text = _CHOME_BANCHI.sub("-", text)
-    text = _GOU.sub("", text)
-    keys = text.split(_JOIN)
-    if len(keys) != len(addresses):  # cannot happen (see above); one by one rather than a wrong answer
-        return [fast_address_key(a) for a in addresses]
-    return [k.rstrip("-") for k in keys]
+    return _address_block_keys([address], municipality)[0]
 
 
 def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str]:
-    """``[_address_block_key(a, municipality) for a in addresses]``, the normalisation done in one pass."""
-    keys = [_PREFECTURE.sub("", k) for k in fast_address_keys(addresses)]
+    """:func:`shigen.text.address_key` of each address (one pass over them all) without a leading 都道府県 and
+    the catalogue's own 市町村名."""
+    keys = [_PREFECTURE.sub("", k) for k in address_keys(list(addresses))]
     if municipality:
         muni = unicodedata.normalize("NFKC", municipality)
         n = len(muni)
