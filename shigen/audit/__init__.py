@@ -104,7 +104,9 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
 
     active = [cat.records[i] for i in audited]
     columns = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
-    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns):
+    places = [name for d in cat.districts for name in (d.name, d.short, *d.towns)]
+    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns,
+                                places=places):
         first, second = active[pair.first], active[pair.second]
         file, sheet, row = ctx.locate(first)
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, freshness, match_genre, town_index
-from ..text import normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from ..postal import PostalData, postal_data
+from ..text import normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------

@@ -173,8 +173,57 @@ def _addresses_differ(a: _Keys, b: _Keys) -> bool:
     return bool(a.number) and bool(b.number) and not _address_within(a.address, b.address)
 
 
-def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
-    """Why two records look like the same resource (empty when they do not)."""
+# what follows a place name inside a resource's name: 「上郷町会」「西浦民生委員協議会」「本町会場」「駅前店」
+_PLACE_SUFFIX = re.compile(r"(?:町内会|町会|自治会|区会|地区|支部|校区|分会|会場|支店|店|営業所|老人会|老人クラブ|民生委員|"
+                           r"児童委員|公民館|集会所|集会場|会館|こみせん|コミセン|センター|サロン|教室|クラブ)")
+_KANJI_CHAR = re.compile(r"[\u4e00-\u9fff々ヶケ]")
+PLACE_SPAN = 6  # longest place name looked for around a difference (characters)
+
+
+def _common_ends(x: str, y: str) -> tuple[int, int]:
+    """Lengths of the common prefix and (not overlapping it) the common suffix of two names."""
+    n = min(len(x), len(y))
+    start = 0
+    while start < n and x[start] == y[start]:
+        start += 1
+    end = 0
+    while end < n - start and x[-1 - end] == y[-1 - end]:
+        end += 1
+    return start, end
+
+
+def _place_covers(name: str, start: int, stop: int, places: frozenset[str]) -> bool:
+    """A place name covers ``name[start:stop]`` (the part that differs): one of ``places`` (towns, districts,
+    towns of the catalogue's addresses), or a run of 1–4 kanji followed by 町会/自治会/地区/会場/店… ."""
+    n = len(name)
+    for s in range(max(0, start - PLACE_SPAN), start + 1):
+        for e in range(max(stop, s + 1), min(n, s + PLACE_SPAN) + 1):
+            piece = name[s:e]
+            if piece in places:
+                return True
+            if e - s <= 4 and all(_KANJI_CHAR.match(c) for c in piece) and _PLACE_SUFFIX.match(name, e):
+                return True
+    return False
+
+
+def differ_only_in_place(x: str, y: str, places: frozenset[str]) -> bool:
+    """True when two name keys differ only in a place name (「ふれあい訪問 上郷民生委員協議会」 and
+    「ふれあい訪問 西浦民生委員協議会」, 「いきいき体操 本町会場」 and 「… 栄町会場」): different groups of one kind."""
+    if x == y:
+        return False
+    start, end = _common_ends(x, y)
+    for name in (x, y):
+        stop = len(name) - end
+        if stop > start and not _place_covers(name, start, stop, places):
+            return False
+    return True
+
+
+def reasons_for(a: _Keys, b: _Keys, places: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Why two records look like the same resource (empty when they do not).
+
+    Names that differ only in a place name (:func:`differ_only_in_place`) count only with an agreeing phone
+    number or address, never by the names alone."""
     if _addresses_differ(a, b):
         return ()
     exact = bool(a.name) and a.name == b.name
@@ -186,7 +235,8 @@ def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
     if similar and any(p in b.phones for p in a.phones):
         reasons.append(REASON_PHONE)
     if a.digits == b.digits:
-        if sim >= NAME_NEAR and not (a.district and b.district and a.district != b.district):
+        if sim >= NAME_NEAR and not (a.district and b.district and a.district != b.district) and (
+                exact or not differ_only_in_place(a.name, b.name, places)):
             reasons.append(REASON_NAME if exact else REASON_NAME_NEAR)
         elif similar and _same_address(a, b):
             reasons.append(REASON_ADDRESS)
@@ -308,9 +358,26 @@ def _small_near_pairs(hits: Sequence[tuple[list[int], list[int]]], keys: Sequenc
     return [(i, j) if i < j else (j, i) for i, j in kept.tolist()]
 
 
+def place_keys(places: Iterable[str], keys: Sequence[_Keys] = ()) -> frozenset[str]:
+    """Place names as name keys: ``places`` (the 地区 sheet's districts and towns) and the town part of every
+    address (「本町」 of 「本町3-5-2」)."""
+    out = {name_key(p) for p in places if p}
+    for k in keys:
+        m = _LEADING_TOWN.match(k.address) if k.address else None
+        if m:
+            out.add(name_key(m.group(1)))
+    return frozenset(p for p in out if len(p) >= 2)
+
+
+_LEADING_TOWN = re.compile(r"^(?:.{1,6}?[市町村区])?(\D{2,6}?)(?:\d|$)")
+
+
 def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
-                    municipality: str = "", columns: Sequence[Sequence[str]] | None = None) -> list[DuplicatePair]:
+                    municipality: str = "", columns: Sequence[Sequence[str]] | None = None,
+                    places: Iterable[str] = ()) -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
+
+    ``places`` are place names (districts, towns) that may tell two groups apart inside their names.
 
     ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
     ``columns``, when given, are the records' values of :data:`DUPLICATE_FIELDS` ('' when absent), one
@@ -356,9 +423,10 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
     candidates.update(_near_pairs([h for h in hits if len(h[0]) * len(h[1]) > 16], keys))
     candidates.update(_small_near_pairs(small, keys))
 
+    known = place_keys(places, keys)
     pairs = []
     for i, j in sorted(candidates):
-        reasons = reasons_for(keys[i], keys[j])
+        reasons = reasons_for(keys[i], keys[j], known)
         if reasons:
             pairs.append(DuplicatePair(i, j, reasons))
     return pairs
