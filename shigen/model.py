@@ -187,6 +187,12 @@ class Catalogue:
     def active_coordinators(self) -> list[Coordinator]:
         return [c for c in self.coordinators if c.active]
 
+    def to_dataframe(self, *, public: bool = False):  # type: ignore[no-untyped-def]  # pandas is an optional extra
+        """The records as a pandas DataFrame with the Japanese headers (see shigen/frames.py)."""
+        from .frames import to_dataframe
+
+        return to_dataframe(self, public=public)
+
     # --- changes ---------------------------------------------------------------
     def new_id(self) -> str:
         """A fresh ID; IDs are never reused, even for records removed by hand."""
