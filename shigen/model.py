@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import schema as S
-from .text import address_key, parse_date, search_key, sort_key
+from .text import address_key, address_keys, parse_date, search_key, sort_key
 
 
 @dataclass
@@ -365,10 +365,22 @@ class TownIndex:
         self.pattern = re.compile("|".join(alternatives)) if towns else None
         self._cache: dict[str, str] = {}
 
+    def districts_of(self, addresses: Iterable[str]) -> dict[str, str]:
+        """:meth:`district` of many addresses at once (their keys made in one pass: :func:`address_keys`)."""
+        distinct = [a for a in dict.fromkeys(addresses) if a]
+        out = dict.fromkeys(distinct, "")
+        if self.pattern is not None:
+            for a, key in zip(distinct, address_keys(distinct), strict=True):
+                out[a] = self._district_of_key(key)
+        out[""] = ""
+        return out
+
     def district(self, address: str) -> str:
         if self.pattern is None or not address:
             return ""
-        key = address_key(address)
+        return self._district_of_key(address_key(address))
+
+    def _district_of_key(self, key: str) -> str:
         if self.without_digits:
             key = _DIGIT_RUN.sub("0", key)
         found = self._cache.get(key)

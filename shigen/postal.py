@@ -76,6 +76,7 @@ class PostalData:
         self._conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                      check_same_thread=False)
         self._places: dict[str, tuple[PostalPlace, ...]] = {}
+        self._known: frozenset[str] | None = None  # every code (postal and office), read once on first use
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
 
@@ -88,7 +89,11 @@ class PostalData:
     # --- code → places ---------------------------------------------------------------
     def places(self, code: str) -> tuple[PostalPlace, ...]:
         """Every place a code belongs to (several when one code covers several towns); () when it does not exist."""
-        digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", code or ""))
+        found = self._places.get(code)
+        if found is not None:
+            return found
+        digits = code if len(code) == 7 and code.isascii() and code.isdigit() else \
+            re.sub(r"\D", "", unicodedata.normalize("NFKC", code or ""))
         if len(digits) != 7:
             return ()
         found = self._places.get(digits)
@@ -100,6 +105,11 @@ class PostalData:
         return bool(self.places(code))
 
     def _lookup(self, digits: str) -> tuple[PostalPlace, ...]:
+        if self._known is None:
+            self._known = frozenset(c for (c,) in self._conn.execute(
+                "select code from postal_data union select code from office_data"))
+        if digits not in self._known:
+            return ()
         row = self._conn.execute("select data from postal_data where code = ?", (digits,)).fetchone()
         if row is not None:
             data = json.loads(row[0])

@@ -281,8 +281,10 @@ def normalize_phone(value: str, default_area_code: str = "") -> Phone:
             key = (digits[:6], len(digits))
             groups = _GROUPING.get(key, _MISSING)
             if groups is _MISSING:
-                found = _library_phone(digits, "")
-                groups = tuple(len(p) for p in found.number.split("-")) if found.valid else None
+                groups = None
+                if _valid_plain(digits):
+                    found = _library_phone(digits, "")
+                    groups = tuple(len(p) for p in found.number.split("-")) if found.valid else None
                 if len(_GROUPING) < 100_000:
                     _GROUPING[key] = groups
             if groups is None:
@@ -296,8 +298,31 @@ def normalize_phone(value: str, default_area_code: str = "") -> Phone:
     return _library_phone(value, default_area_code)
 
 
+_VALID_PREFIX: dict[tuple[str, int], bool] = {}
+
+
+def _valid_plain(digits: str) -> bool:
+    """phonenumbers.is_valid_number of a national number of 10–11 digits, once per first six digits and length
+    (without parsing or formatting: most of the library's time)."""
+    key = (digits[:6], len(digits))
+    valid = _VALID_PREFIX.get(key)
+    if valid is None:
+        from phonenumbers import PhoneNumber, is_valid_number
+
+        valid = bool(is_valid_number(PhoneNumber(country_code=81, national_number=int(digits[1:]))))
+        if len(_VALID_PREFIX) < 100_000:
+            _VALID_PREFIX[key] = valid
+    return valid
+
+
 def phone_digits(value: str, default_area_code: str = "") -> str:
-    """The digits of a valid phone cell (0479621111), '' when it is not a valid number (:func:`normalize_phone`)."""
+    """The digits of a valid phone cell (0479621111), '' when it is not a valid number (:func:`normalize_phone`).
+
+    A cell already written as a plain number needs only the validity of its prefix (no formatting)."""
+    if value.__class__ is str and _PLAIN_PHONE.fullmatch(value):
+        digits = value.replace("-", "")
+        if len(digits) >= 10:
+            return digits if _valid_plain(digits) else ""
     p = normalize_phone(value, default_area_code)
     return p.number.replace("-", "") if p.valid else ""
 

@@ -198,6 +198,7 @@ def test_plain_number_shortcut_agrees_with_the_library():
         tail = str(rng.randint(0, 9999)).zfill(rng.choice([3, 4]))
         values += [f"{area}-{mid}-{tail}", f"{area}{mid}{tail}"]
     T._GROUPING.clear()
+    T._VALID_PREFIX.clear()
     for v in values * 2:  # the second round from the grouping cache
         want = T._library_phone(v)
         got = T.normalize_phone(v)

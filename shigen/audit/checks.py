@@ -292,13 +292,14 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
         address = addresses[i]
         if placeholders[i] and "address" in placeholders[i]:
             address = ""
+        if not data.places(digits):
+            yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
+            continue
         key = (digits, address)
         result = checked.get(key)
         if result is None:
             result = checked[key] = check_address(data, digits, address, municipality)
-        if result.status == "unknown":  # type: ignore[attr-defined]
-            yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
-        elif result.status == "mismatch":  # type: ignore[attr-defined]
+        if result.status == "mismatch":  # type: ignore[attr-defined]
             yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,  # type: ignore[attr-defined]
                               address=address)
 
@@ -375,12 +376,13 @@ def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
         return
     names, placeholders = ctx.district_names, ctx.placeholders
     addresses, districts = ctx.column("address"), ctx.column("district")
-    for i in [i for i, district in enumerate(districts) if district in names]:
-        address, district = addresses[i], districts[i]
-        if address and (not placeholders[i] or "address" not in placeholders[i]):  # a real address
-            located = ctx.district_of_address(address)
-            if located and located != district:
-                yield ctx.finding("district-mismatch", i, "district", address, detail=located)
+    rows = [i for i, district in enumerate(districts) if district in names and addresses[i]
+            and (not placeholders[i] or "address" not in placeholders[i])]  # a real address
+    located_of = ctx.towns.districts_of({addresses[i] for i in rows})
+    for i in rows:
+        located = located_of[addresses[i]]
+        if located and located != districts[i]:
+            yield ctx.finding("district-mismatch", i, "district", addresses[i], detail=located)
 
 
 def required_keys(record: Record, ctx: Context) -> tuple[str, ...]:
