@@ -120,6 +120,20 @@ class Settings:
     def contact(self) -> str:
         return self.values.get(S.SETTING_CONTACT, "")
 
+    @property
+    def municipality_code(self) -> str:
+        """設定『自治体コード』as written (shigen.lgcode.normalize reads it)."""
+        return self.values.get(S.SETTING_MUNICIPALITY_CODE, "")
+
+    @property
+    def prefecture(self) -> str:
+        return self.values.get(S.SETTING_PREFECTURE, "")
+
+    @property
+    def city(self) -> str:
+        """設定『市区町村名』, else 自治体名."""
+        return self.values.get(S.SETTING_CITY, "") or self.municipality
+
 
 @dataclass
 class HistoryEntry:
