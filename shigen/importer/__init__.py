@@ -41,6 +41,15 @@ def _source_label(path: Path, sheet: str, row: int, is_csv: bool) -> str:
     return f"{path.name}:{row}" if is_csv else f"{path.name}:{sheet}:{row}"
 
 
+def _first_row_texts(grid) -> list[str]:  # type: ignore[no-untyped-def]
+    """The cells of the first row with two or more values (what the user would call the columns)."""
+    for row in grid.rows[:20]:
+        texts = [C.header_text(v) for v in row if v not in ("", None)]
+        if len(texts) >= 2:
+            return [t[:20] for t in texts if t]
+    return []
+
+
 def _sheet_genre(name: str, cat: Catalogue) -> str:
     key = name.strip().lower()
     if not key or any(key.startswith(g) for g in GENERIC_SHEET_NAMES):
@@ -82,7 +91,7 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
     mp = C.load_mapping(mapping) if mapping else None
     files = find_inputs(paths, exclude=[cat.path])
     if not files:
-        raise UsageError("取り込める一覧ファイル(.xlsx .xlsm .xls .csv .tsv)が見つかりません。",
+        raise UsageError("取り込める一覧ファイル(.xlsx .xlsm .xls .ods .csv .tsv .geojson)が見つかりません。",
                          "ファイルかフォルダーを指定してください。")
     result = ReadResult()
     sheet_seen = False
@@ -119,6 +128,7 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
 def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, sheet: str | None, option_genre: str,
                  option_district: str, mapping: C.Mapping | None) -> tuple[list[ReadRow], bool]:
     rows: list[ReadRow] = []
+    seen_columns: list[str] = []
     any_table = False
     seen = False
     path = source.path
@@ -138,6 +148,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         layout = read_layout(grid, genres=cat.genres, districts=cat.districts, mapping=mapping)
         if not layout.found:
             sr.status = SHEET_NO_HEADER
+            seen_columns.extend(c for c in _first_row_texts(grid) if c not in seen_columns)
             continue
         any_table = True
         sr.header_rows = layout.header_rows
@@ -145,7 +156,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         sr.above, sr.as_of = layout.above, layout.as_of
         sr.rows_read = layout.rows_read
         sr.skipped = layout.skipped
-        sr.warnings = list(layout.warnings)
+        sr.warnings = [(0, "ファイル", w) for w in source.warnings] + list(layout.warnings)
         if not source.is_csv:
             sr.genre_from_sheet = _sheet_genre(grid.name, cat)
             sr.district_from_sheet = _sheet_district(grid.name, cat)
@@ -169,6 +180,10 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
     if seen and not any_table:
         hidden = [s.sheet for s in report.sheets if s.status == SHEET_HIDDEN]
         hint = "見出し行(『名称』『事業所名』などの列名が並んだ行)が先頭20行以内にあるか確かめてください。"
+        if seen_columns:
+            hint += f"見えた列: {'、'.join(seen_columns[:12])}{' …' if len(seen_columns) > 12 else ''}。"
+        hint += ("列名が台帳の項目と違うだけなら、--mapping で対応を指定できます"
+                 "(例: 対応.toml に \"施設の呼び名\" = \"名称\" と書き、--mapping 対応.toml)。")
         if hidden:
             hint += f"非表示のシート({'、'.join(hidden)})は取り込みません。取り込むには --sheet でシート名を指定してください。"
         hint += "このファイルを除いて続けるには --skip-bad を付けてください。"
