@@ -6,6 +6,7 @@ master and applies them to the Catalogue in memory; the CLI then saves with ``ma
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .. import schema as S
@@ -57,6 +58,34 @@ def _sheet_genre(name: str, cat: Catalogue) -> str:
     return match_genre(name, cat.genres)
 
 
+_DISTRICT_SHEET = re.compile(r"^(.{1,12}?)(地区|地域|圏域|エリア|包括|日常生活圏域)$")
+
+
+def _add_district(name: str, cat: Catalogue, result: ReadResult, where: str) -> str:
+    """A district named by the input but missing from the 地区 sheet: added (第2層, no towns) and reported."""
+    from ..model import District
+    from ..text import clean_text
+
+    name = clean_text(name).replace(" ", "")
+    if not name or len(name) > 30:
+        return ""
+    found = match_district(name, cat.districts)
+    if found:
+        return found
+    cat.districts.append(District(name, S.TIER_2))
+    cat.settings_changed = True
+    result.new_districts.append((name, where))
+    return name
+
+
+def _new_sheet_district(name: str, cat: Catalogue, result: ReadResult) -> str:
+    """A sheet named like a district (北地区 / 中央圏域) that the 地区 sheet does not list yet."""
+    key = name.strip()
+    if not _DISTRICT_SHEET.match(key) or _sheet_genre(key, cat):
+        return ""
+    return _add_district(key, cat, result, f"シート名『{name}』")
+
+
 def _sheet_district(name: str, cat: Catalogue) -> str:
     found = match_district(name, cat.districts)
     if found:
@@ -82,18 +111,18 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
                              f"台帳のシート『{S.SHEET_GENRES}』にあるジャンル名で指定してください"
                              f"(例: {'、'.join(cat.genre_names()[:4])})。")
     option_district = ""
+    result = ReadResult()
     if district:
         option_district = match_district(district, cat.districts)
-        if not option_district:
-            names = "、".join(d.name for d in cat.districts) or "(地区が未登録です)"
-            raise UsageError(f"--district『{district}』は台帳の地区にありません。",
-                             f"台帳のシート『{S.SHEET_DISTRICTS}』の地区名で指定してください(例: {names})。")
+        if not option_district:  # never dropped: added to the 地区 sheet (第2層, towns empty) and reported
+            option_district = _add_district(district, cat, result, "--district")
+            if not option_district:
+                raise UsageError(f"--district『{district}』を地区名として読めません。", "地区名を指定してください。")
     mp = C.load_mapping(mapping) if mapping else None
     files = find_inputs(paths, exclude=[cat.path])
     if not files:
         raise UsageError("取り込める一覧ファイル(.xlsx .xlsm .xls .ods .csv .tsv .geojson)が見つかりません。",
                          "ファイルかフォルダーを指定してください。")
-    result = ReadResult()
     sheet_seen = False
     extra_columns: list[str] = []
     for path in files:
@@ -102,7 +131,7 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
             source = read_file(path)
             report.kind, report.encoding = source.kind, source.encoding
             rows, seen = _read_source(source, report, cat, sheet=sheet, option_genre=option_genre,
-                                      option_district=option_district, mapping=mp)
+                                      option_district=option_district, mapping=mp, result=result)
             sheet_seen = sheet_seen or seen
         except InputError as exc:
             if not skip_bad:
@@ -126,7 +155,9 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
 
 
 def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, sheet: str | None, option_genre: str,
-                 option_district: str, mapping: C.Mapping | None) -> tuple[list[ReadRow], bool]:
+                 option_district: str, mapping: C.Mapping | None,
+                 result: ReadResult | None = None) -> tuple[list[ReadRow], bool]:
+    result = result if result is not None else ReadResult()
     rows: list[ReadRow] = []
     seen_columns: list[str] = []
     any_table = False
@@ -159,13 +190,19 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         sr.warnings = [(0, "ファイル", w) for w in source.warnings] + list(layout.warnings)
         if not source.is_csv:
             sr.genre_from_sheet = _sheet_genre(grid.name, cat)
-            sr.district_from_sheet = _sheet_district(grid.name, cat)
+            sr.district_from_sheet = _sheet_district(grid.name, cat) or _new_sheet_district(grid.name, cat, result)
         ctx = Context(cat.genres, cat.districts, cat.settings.area_code, sr.genre_from_sheet, sr.district_from_sheet,
-                      option_genre, option_district)
+                      option_genre, option_district,
+                      genre_column=any(p.target == "genre" for p in layout.columns))
         for body in layout.records:
             norm = normalise(body.cells, ctx, section_genre=body.section_genre,
                              section_district=body.section_district)
             values = norm.values
+            if norm.unmatched_district:
+                added = _add_district(norm.unmatched_district, cat, result,
+                                      f"{path.name}{':' + grid.name if grid.name else ''} {body.row}行目の列")
+                if added:
+                    values["district"] = added
             listed_source = values.get("source", "")
             values["source"] = _source_label(path, grid.name, body.row, source.is_csv)
             if not values.get("status"):

@@ -119,6 +119,11 @@ def read_file(path: Path) -> SourceFile:
         raise _unreadable(path, "表のファイルではありません(取り込めるのは Excel・CSV・TSV・GeoJSON です)。",
                           "Excel で開ける一覧なら .xlsx で保存し直してから取り込んでください。"
                           "このファイルを除いて続けるには --skip-bad を付けてください。")
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        try:
+            return read_text_table(path)  # a CSV saved under an Excel name is read as what it is
+        except InputError:
+            raise _unreadable(path, "Excel のブックではないか、壊れています。") from None
     return read_text_table(path)
 
 
@@ -312,7 +317,10 @@ def read_text_table(path: Path) -> SourceFile:
         if not nul or nul > max(4, len(data) // 100):
             raise _unreadable(path, "文字コードを判別できません(UTF-8・Shift_JIS・EUC-JP・JIS・UTF-16 のどれでもありません)。",
                               "Excel で開いて「CSV UTF-8(コンマ区切り)」で保存し直してから取り込んでください。") from None
-        text, encoding = decode_bytes(data.replace(b"\x00", b""))
+        try:
+            text, encoding = decode_bytes(data.replace(b"\x00", b""))
+        except ValueError:
+            raise _unreadable(path, "文字コードを判別できません(テキストの表ではないようです)。") from None
     if "\x00" in text:
         nul = text.count("\x00")
         if nul > max(4, len(text) // 100):

@@ -160,6 +160,7 @@ class Context:
     sheet_district: str = ""
     option_genre: str = ""  # --genre
     option_district: str = ""  # --district
+    genre_column: bool = False  # the sheet has a genre column (a blank cell may be filled from the content)
     _genres: dict[str, str] = field(default_factory=dict)
 
     def genre_of(self, label: str) -> str:
@@ -824,8 +825,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             if matched:
                 value = matched
             else:
-                out.unmatched_district = text
-                out.warnings.append((f.header, f"地区『{text}』は台帳の地区にありません。そのまま残しています"))
+                out.unmatched_district = text  # read_paths adds it to the 地区 sheet and reports it
         if value != raw.strip():
             out.changed += 1
         if value:
@@ -851,6 +851,12 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         if genre:
             out.values["genre"] = genre
             out.explicit.add("genre")
+        elif ctx.genre_column and out.values.get("content"):  # the content as a tiebreaker when the category is blank
+            genre = ctx.genre_of(out.values["content"].split("\n")[0][:60])
+            if genre:
+                out.values["genre"] = genre
+                out.warnings.append((S.header("genre"), f"分類が空欄のため、サービス内容の語からジャンル『{genre}』を選びました。"
+                                                        "確かめてください"))
     if not out.values.get("district"):
         district = section_district or ctx.sheet_district or ctx.option_district
         if district:
