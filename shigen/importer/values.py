@@ -604,7 +604,7 @@ def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts:
 
 def _org_notes(cells: list[Cell], ctx: Context, out: Normalised) -> list[str]:
     """The organisation's address, postal code, phone, FAX, URL, e-mail as labelled 備考 lines."""
-    lines: list[str] = []
+    lines: list[tuple[str, str, str]] = []
     groups: dict[str, list[Cell]] = {}
     for c in cells:
         groups.setdefault(c.target.split(":", 1)[1], []).append(c)
@@ -634,8 +634,11 @@ def _org_notes(cells: list[Cell], ctx: Context, out: Normalised) -> list[str]:
                 values.append(t)
             value = " ".join(values)
         if value:
-            lines.append(f"{label}: {value}")
-    return lines
+            lines.append((kind, label, value))
+    postal = next((v for k, _, v in lines if k == "postal_code"), "")
+    if postal and any(k == "address" for k, _, _ in lines):  # 〒 goes in front of the address it belongs to
+        lines = [(k, lab, f"〒{postal} {v}" if k == "address" else v) for k, lab, v in lines if k != "postal_code"]
+    return [f"{lab}: {v}" for _, lab, v in lines]
 
 
 _MID_QUESTION = re.compile(r"(?<=[^\s?？])[?？](?=[^\s?？])")
