@@ -17,9 +17,9 @@ AUDIENCE_ALIASES = {"一般": "public", "一般向け": "public", "公開": "pub
 def export_command(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option(
-        "--format", "-f", metavar="xlsx|docx|csv…", callback=choice("--format", aliases=FORMAT_ALIASES,
+        "--format", "-f", metavar="xlsx|docx|pdf|csv|opendata", callback=choice("--format", aliases=FORMAT_ALIASES,
                                                                     allowed_from="shigen.export:FORMATS"),
-        help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、csv(オープンデータ形式)。")] = "xlsx",
+        help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、pdf(印刷用の冊子)、csv(CSV)、opendata(自治体標準オープンデータセットどおりの CSV と項目定義)。")] = "xlsx",
     district: Annotated[list[str] | None, typer.Option(
         "--district", "-d", help="この地区で使える資源だけにします(地区内にあるもの・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,
     genre: Annotated[list[str] | None, typer.Option(
@@ -37,6 +37,8 @@ def export_command(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="発行日(「令和X年X月現在」と、古い情報を除く基準)。例: 2027-04-01、令和9年4月1日。既定: 今日。")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します(ほかのプログラムから使うとき)。")] = False,
+    dataset: Annotated[str, typer.Option(
+        "--dataset", help="--format opendata のデータセット: 介護サービス事業所一覧(既定。区分が介護保険サービスの資源)/ 保険外サービス一覧(それ以外。shigen の拡張)。")] = "",
 ) -> None:
     """配布用の一覧(Excel)・冊子(Word)・CSV を exports/ に書き出します。"""
     import json
@@ -49,7 +51,7 @@ def export_command(
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
     options = ExportOptions(format=fmt, audience=audience, districts=tuple(district or ()), genres=tuple(genre or ()),
-                            title=title, output=output, encoding=encoding, as_of=day)
+                            title=title, output=output, encoding=encoding, as_of=day, dataset=dataset)
     result = export(cat, st.workspace, options)
 
     if as_json:
@@ -59,6 +61,18 @@ def export_command(
     done(f"{result.path} を書き出しました({who}・{result.total} 件・{result.seconds:.1f} 秒)")
     say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
         f" / 発行日: {result.as_of.isoformat()}")
+    info = getattr(result, "opendata", None)
+    if info is not None:
+        say(f"  データセット: {info.dataset} / 自治体コード: {info.code}({info.prefecture}{info.city}"
+            + ("・設定が空欄のため自治体名から引きました" if info.code_derived else "") + ")"
+            + f" / 項目定義: {info.dictionary.name}")
+        if info.omitted:
+            counts = "・".join(f"{h} {n} 件" for h, n in info.missing_counts().items())
+            warn(f"必須の項目が空欄の {len(info.omitted)} 件は載せていません(空欄: {counts})。台帳に記入すると載ります。")
+            show(table("載せていない資源(必須項目が空欄)", ["ID", "名称", "空欄の項目"], [o.to_row() for o in info.omitted]))
+        if info.other_category:
+            other = "保険外サービス一覧" if info.dataset == "介護サービス事業所一覧" else "介護サービス事業所一覧"
+            say(f"  区分が違う {info.other_category} 件は --dataset {other} に載ります。")
     if result.by_genre:
         show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
     else:
@@ -66,6 +80,15 @@ def export_command(
     if result.left_out:
         reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
         say(f"  一般向けのため載せていない資源: {reasons}(--audience staff の一覧には載ります)")
+    if result.no_contact:
+        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は、一般向けの一覧から除きました。")
+        show(table("除いた資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
+    if result.held_back:
+        counts = "・".join(f"{h} {n} 件" for h, n in result.held_back_counts().items())
+        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は印刷せず空欄にしました: {counts}")
+        show(table("空欄にした項目", ["ID", "名称", "項目", "値", "理由"], [h.to_row() for h in result.held_back[:30]]))
+        if len(result.held_back) > 30:
+            say(f"  ほか {len(result.held_back) - 30} 項目(--json ですべて表示します)。shigen audit の『仮の値』も参照してください。")
     if result.stale:
         warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの一覧から除きました"
              "(古い電話番号が印刷されるのを防ぐため)。確認して最終確認日を更新すると載ります。")

@@ -24,7 +24,7 @@ def find_command(
     free: Annotated[bool, typer.Option("--free", help="無償(または料金が『無料』)のものだけ。")] = False,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="表示・書き出しする件数の上限。")] = 20,
     export: Annotated[Path | None, typer.Option(
-        "--export", help="利用者に渡す1枚の案内(A4縦の Excel)をこのファイルに書き出します(公開できる資源・公開項目のみ)。")] = None,
+        "--export", help="利用者に渡す案内(A4縦の Excel・大きな文字)をこのファイルに書き出します(一般向けの一覧と同じ基準の資源・公開項目のみ)。")] = None,
     fmt: Annotated[str, typer.Option(
         "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
         help="table: 画面に表 / json: JSON で出力。")] = "table",
@@ -54,9 +54,9 @@ def find_command(
         out = write_handout(result, with_suffix(export, ".xlsx") or export, limit=limit)
         done(f"配布用の案内を書き出しました: {out.path}({out.written} 件)")
         if out.left_out_private:
-            say(f"  公開範囲・掲載同意の点で配布できない {out.left_out_private} 件は載せていません。")
+            say(f"  一般向けの一覧と同じ基準(公開範囲・掲載同意・古い情報・連絡先)で配布できない {out.left_out_private} 件は載せていません。")
         if out.left_out_limit:
-            say(f"  1枚に収めるため {out.left_out_limit} 件は載せていません(--limit で変えられます)。")
+            say(f"  --limit を超えた {out.left_out_limit} 件は載せていません(--limit で変えられます)。")
 
 
 def _table(result, limit: int):  # type: ignore[no-untyped-def]
