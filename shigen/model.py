@@ -278,10 +278,12 @@ def due_date(record: Record, cycle_months: int) -> dt.date | None:
 
 
 def freshness(record: Record, as_of: dt.date, cycle_months: int) -> Freshness:
+    """The one rule every command shares. 期限 (due) = 最終確認日 + 更新周期; the confirmation holds through the due
+    day itself: 期限切れ from the day after, まもなく期限 from DUE_SOON_DAYS before (the due day included)."""
     due = due_date(record, cycle_months)
     if due is None:
         return Freshness.NEVER
-    if due <= as_of:
+    if due < as_of:
         return Freshness.STALE
     if due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
         return Freshness.DUE_SOON
