@@ -81,3 +81,17 @@ def letters_command(
         show(table("送付先のない相手", ["No.", "名称", "担当者", "電話番号", "ID"], rows[:TERMINAL_ROWS],
                    caption=f"ほか {len(rows) - TERMINAL_ROWS} 件は宛名一覧.xlsx のシート『送付先なし』にあります。"
                    if len(rows) > TERMINAL_ROWS else None))
+
+
+def show_follow_up(f) -> None:  # type: ignore[no-untyped-def]
+    """The 照会 part of `shigen status`: asked / answered / waiting / overdue, and the overdue records."""
+    from .render import say, show, table
+
+    show(table(f"確認依頼(照会)の状況({f.as_of.isoformat()} 時点・再送までの日数 {f.days} 日)", list(f.HEADERS),
+               [f.to_row()], justify=dict.fromkeys(f.HEADERS, "right")))
+    if f.overdue_records:
+        rows = [(rid, name, asked, f"{times} 回") for rid, name, asked, times in f.overdue_records[:TERMINAL_ROWS]]
+        more = len(f.overdue_records) - len(rows)
+        show(table("回答のない照会(再送の対象)", ["ID", "名称", "照会日", "照会した回数"], rows,
+                   caption=f"ほか {more} 件" if more > 0 else None))
+        say("再送するときは: shigen letters --reminder")

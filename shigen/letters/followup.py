@@ -21,7 +21,7 @@ from ..model import Catalogue, Inquiry, Record
 METHOD_POST = "郵送"
 METHOD_FAX = "FAX"
 METHOD_HAND = "手渡し"
-RESEND_MARK = "○"
+RESEND_CELL = "○"  # 再送 column of 照会 on a reminder
 
 
 @dataclass
@@ -114,7 +114,7 @@ class FollowUp:
     never: int = 0  # 掲載中・休止 records never asked
     overdue_records: list[tuple[str, str, str, int]] = field(default_factory=list)  # (ID, 名称, 照会日, 回数)
 
-    HEADERS = ("照会した資源", "回答あり", "回答待ち", "期限切れ(要再送)", "再送したもの", "まだ照会していない")
+    HEADERS = ("照会済み", "回答あり", "回答待ち", "要再送", "再送済み", "未照会")
 
     def to_row(self) -> tuple[int, ...]:
         return (self.asked, self.answered, self.waiting, self.overdue, self.resent, self.never)

@@ -10,8 +10,8 @@ from pathlib import Path
 from ..errors import UsageError
 from ..model import Catalogue, Inquiry, Record
 from ..workspace import Workspace, safe_filename
-from .content import LETTER_KEYS, Sender, sender_from, service_pages
-from .followup import RESEND_MARK, InquiryState, states
+from .content import LETTER_KEYS, RESEND_MARK, Sender, sender_from, service_pages
+from .followup import RESEND_CELL, InquiryState, states
 from .group import Provider, Scope, group_providers, select_scope
 
 FOLDER = "確認依頼"
@@ -161,7 +161,7 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
     for p in providers:
         for r in p.records:
             cat.new_inquiries.append(Inquiry(r.id, r.name, as_of.isoformat(), p.method, "",
-                                             RESEND_MARK if options.reminder else "", note))
+                                             RESEND_CELL if options.reminder else "", note))
     result.recorded = len(cat.new_inquiries)
     result.backup = save_catalogue(cat)
     result.seconds = time.perf_counter() - started
