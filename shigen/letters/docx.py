@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .. import schema as S
-from ..export.docx import ACCENT, _fonts, _p, _run
+from ..export.docx import ACCENT, _fonts, _p, _run, _t
 from ..model import Record
 from .content import (
     BOX,
@@ -53,6 +53,14 @@ def _cell(width: int, paragraphs: str, *, fill: str | None = None) -> str:
 def _cp(text: str, *, bold: bool = False, size: float = TABLE_PT, color: str | None = None, jc: str | None = None) -> str:
     """A compact paragraph inside a table cell."""
     return _p(_run(text, bold=bold, size=size, color=color), before=0, after=0, jc=jc, keep_lines=False)
+
+
+CELL_STYLE, LABEL_STYLE = "ShigenCell", "ShigenLabel"  # paragraph styles of the table (short XML per cell)
+
+
+def _sp(text: str, style: str = CELL_STYLE) -> str:
+    """A paragraph in one of the table styles: the text alone, escaped."""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>' + (f"<w:r>{_t(text)}</w:r>" if text else "") + "</w:p>"
 
 
 def _table(rows: list[list[str]], widths: list[int], *, header: bool = False, border: str = "808080") -> str:
@@ -142,37 +150,52 @@ def cover(p: Provider, s: Sender, *, day_text: str, pages: int, resend: bool, pr
 
 
 # --- one sheet per service --------------------------------------------------------------------------
-def service_sheet(p: Provider, record: Record, index: int, s: Sender, values: dict[str, str]) -> str:
-    third = TEXT_W - sum(COLS)
+class _Sheet:
+    """The parts of a service sheet that are the same on every sheet, built once per file (1,500 sheets: the
+    labels, empty cells and the consent block are copied, only the values and names are escaped each time)."""
+
+    def __init__(self, s: Sender) -> None:
+        self.third = TEXT_W - sum(COLS)
+        self.widths = [COLS[0], COLS[1], self.third]
+        self.tab = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
+        self.intro = _p(_run("いまお預かりしている内容です。変更や誤り、空欄で加えたいことがあれば、右の欄にご記入ください。",
+                             size=9.5), before=0, after=60)
+        self.head = [_cell(COLS[0], _cp("項目", bold=True), fill="D9E2F3"),
+                     _cell(COLS[1], _cp("いまの内容", bold=True), fill="D9E2F3"),
+                     _cell(self.third, _cp("訂正・追加(変更がある場合のみ)", bold=True), fill="FFF2CC")]
+        self.labels = {k: _cell(COLS[0], _sp(label(k), LABEL_STYLE), fill="F2F2F2") for k in LETTER_KEYS}
+        self.empty_value = _cell(COLS[1], _sp(""))
+        self.empty_fix = _cell(self.third, _sp(""))
+        self.consent = {paused: _consent_block(paused, s) for paused in (False, True)}
+
+
+def service_sheet(p: Provider, record: Record, index: int, s: Sender, values: dict[str, str],
+                  parts: _Sheet | None = None) -> str:
+    f = parts or _Sheet(s)
     out = []
     heading = _run(f"別紙{index}　", size=13, bold=True, color=ACCENT) + _run(record.name or "(名称なし)", size=13,
                                                                                bold=True)
-    tab = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
     heading += "<w:r><w:tab/></w:r>" + _run(f"ID {record.id}", size=SMALL_PT, color=GREY)
-    out.append(f'<w:p><w:pPr><w:pageBreakBefore/>{tab}<w:spacing w:before="0" w:after="40"/></w:pPr>{heading}</w:p>')
+    out.append(f'<w:p><w:pPr><w:pageBreakBefore/>{f.tab}<w:spacing w:before="0" w:after="40"/></w:pPr>{heading}</w:p>')
     out.append(_p(_run(f"{p.name}　{p.addressee}　(No.{p.number})", size=SMALL_PT, color=GREY), before=0, after=80))
-    out.append(_p(_run("いまお預かりしている内容です。変更や誤り、空欄で加えたいことがあれば、右の欄にご記入ください。",
-                       size=9.5), before=0, after=60))
-    rows = [[_cell(COLS[0], _cp("項目", bold=True), fill="D9E2F3"),
-             _cell(COLS[1], _cp("いまの内容", bold=True), fill="D9E2F3"),
-             _cell(third, _cp("訂正・追加(変更がある場合のみ)", bold=True), fill="FFF2CC")]]
+    out.append(f.intro)
+    rows = [f.head]
     for key in LETTER_KEYS:
         value = values.get(key, "")
-        rows.append([_cell(COLS[0], _cp(label(key), bold=True, size=9.5), fill="F2F2F2"),
-                     _cell(COLS[1], "".join(_cp(line) for line in value.split("\n")) if value else _cp("")),
-                     _cell(third, _cp(""))])
-    out.append(_table(rows, [COLS[0], COLS[1], third], header=True))
-    out.append(_consent_block(record, s))
+        cell = _cell(COLS[1], "".join(_sp(line) for line in value.split("\n"))) if value else f.empty_value
+        rows.append([f.labels[key], cell, f.empty_fix])
+    out.append(_table(rows, f.widths, header=True))
+    out.append(f.consent[record.get("status") == S.STATUS_PAUSED])
     return "".join(out)
 
 
-def _consent_block(record: Record, s: Sender) -> str:
+def _consent_block(paused: bool, s: Sender) -> str:
     paras = [_p(_run("掲載についてのご意向", size=11, bold=True, color=ACCENT), before=0, after=40, keep_next=True),
              _p(_run(CONSENT_QUESTION, size=BODY_PT), before=0, after=40, keep_next=True)]
     for answer, explanation in consent_choices(s.municipality):
         paras.append(_p(_run(f"{BOX} {answer}", size=11, bold=True) + _run(f"　{explanation}", size=9.5),
                         before=20, after=20, keep_next=True))
-    if record.get("status") == S.STATUS_PAUSED:
+    if paused:
         paras.append(_p(_run(PAUSED_QUESTION, size=BODY_PT), before=100, after=40, keep_next=True))
         paras.append(_p(_run("　".join(f"{BOX} {c}" for c in PAUSED_CHOICES), size=BODY_PT), before=0, after=20,
                         keep_next=True))
@@ -196,6 +219,7 @@ def _consent_block(record: Record, s: Sender) -> str:
 # --- the file -------------------------------------------------------------------------------------
 def _skeleton(s: Sender, resend: bool):  # type: ignore[no-untyped-def]
     from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
     from docx.shared import Mm, Pt
@@ -203,6 +227,12 @@ def _skeleton(s: Sender, resend: bool):  # type: ignore[no-untyped-def]
     doc = Document()
     _fonts(doc)
     doc.styles["Normal"].font.size = Pt(BODY_PT)
+    for name, size, bold in ((CELL_STYLE, TABLE_PT, False), (LABEL_STYLE, 9.5, True)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.paragraph_format.space_before = style.paragraph_format.space_after = Pt(0)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(PAGE_W_MM), Mm(PAGE_H_MM)
     section.left_margin = section.right_margin = Mm(MARGIN_MM)
@@ -227,11 +257,12 @@ def _skeleton(s: Sender, resend: bool):  # type: ignore[no-untyped-def]
 def letter_parts(providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
                  pages_of: dict[int, int], *, day_text: str, resend: bool,
                  previous_of: dict[int, str]) -> Iterator[str]:
+    parts = _Sheet(s)
     for i, p in enumerate(providers):
         yield cover(p, s, day_text=day_text, pages=pages_of.get(p.number, 1), resend=resend,
                     previous=previous_of.get(p.number, ""), first=i == 0)
         for j, r in enumerate(p.records, start=1):
-            yield service_sheet(p, r, j, s, values_of[r.id])
+            yield service_sheet(p, r, j, s, values_of[r.id], parts)
     if not providers:
         yield _p(_run("確認依頼を送る相手がいません。", size=BODY_PT))
 
@@ -258,10 +289,10 @@ def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict
     doc.save(skeleton)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     try:
-        with zipfile.ZipFile(skeleton) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        with zipfile.ZipFile(skeleton) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
             for info in zin.infolist():
                 if info.filename != DOCUMENT_PART:
-                    zout.writestr(info, zin.read(info.filename))
+                    zout.writestr(info, zin.read(info.filename), compresslevel=1)
                     continue
                 xml = zin.read(info.filename).decode("utf-8")
                 if xml.count(placeholder) != 1:  # pragma: no cover - python-docx changed how it writes XML
@@ -269,7 +300,7 @@ def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict
                 head, tail = xml.split(placeholder)
                 parts = letter_parts(providers, s, values_of, pages_of, day_text=day_text, resend=resend,
                                      previous_of=previous_of or {})
-                zout.writestr(info, head + "".join(parts) + tail)
+                zout.writestr(info, head + "".join(parts) + tail, compresslevel=1)
         tmp.replace(path)
     finally:
         if tmp.exists():
