@@ -195,6 +195,11 @@ def test_deadline_as_days_and_cover_text_from_settings(tmp_path, cli):
     assert "みどり野市からのお願いです。令和9年5月24日までに。" in text  # 2027-05-10 + 14 days
 
 
+def test_first_letters_refuse_a_past_deadline(ws, cli):
+    result = cli("letters", "--as-of", "2027-06-01")
+    assert result.exit_code == 2 and "返信期限" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_dry_run_writes_nothing(ws, cli):
     before = ws.catalogue.read_bytes()
     out = run_letters(cli, "--dry-run")
@@ -299,6 +304,8 @@ def test_follow_up_round_trip_letters_book_collect_status_reminder(ws, cli):
     assert again["reminder"] and again["records"] == 2
     xml = document_xml(Path(again["document"]))
     assert "【再送】" + TITLE in "".join(paragraphs(xml)) and "令和9年5月10日付" in xml
+    # the 返信期限 of 設定 (2027-05-31) has passed: the reminder asks for an answer within 14 days
+    assert "令和9年6月24日までにご返送" in "".join(paragraphs(xml)) and "令和9年5月31日" not in xml
     assert "ID S00002" in xml and "ID S00005" in xml
     assert "ID S00001" not in xml and "ID S00003" not in xml and "ID S00004" not in xml
     assert "再送" in Path(again["document"]).name

@@ -87,8 +87,14 @@ class Sender:
         return "別紙にご記入のうえ、" + "または".join(ways) + "でお送りください。"
 
 
-def sender_from(settings: Settings, as_of: dt.date, person: str = "") -> Sender:
-    """The sender of the letters; one Japanese line naming every empty or unreadable 設定 row otherwise."""
+REMINDER_DEADLINE_DAYS = 14
+
+
+def sender_from(settings: Settings, as_of: dt.date, person: str = "", *, reminder: bool = False) -> Sender:
+    """The sender of the letters; one Japanese line naming every empty or unreadable 設定 row otherwise.
+
+    A 返信期限 already past on the sending day is refused for first letters; a reminder sent after it gets
+    :data:`REMINDER_DEADLINE_DAYS` days from the sending day (shown in the summary)."""
     values = settings.values
     missing = [k for k in S.LETTER_REQUIRED_SETTINGS if not (values.get(k) or "").strip()]
     deadline = None
@@ -110,6 +116,12 @@ def sender_from(settings: Settings, as_of: dt.date, person: str = "") -> Sender:
             f"シート『{S.SHEET_SETTINGS}』の『項目』列にこの名前の行を作り(あれば使い)、『値』に入れてから、もう一度実行してください。",
         )
     assert deadline is not None
+    if deadline <= as_of:
+        if not reminder:
+            raise UsageError(
+                f"返信期限『{raw}』が発送日({as_of.isoformat()})より前です。",
+                f"台帳のシート『{S.SHEET_SETTINGS}』の『{S.SETTING_LETTER_DEADLINE}』を先の日付か日数(例: 14)に直してください。")
+        deadline = as_of + dt.timedelta(days=REMINDER_DEADLINE_DAYS)  # a reminder after the first deadline
     return Sender(values.get(S.SETTING_MUNICIPALITY, "").strip(), values.get(S.SETTING_LETTER_DEPT, "").strip(),
                   values.get(S.SETTING_LETTER_ADDRESS, "").strip(), values.get(S.SETTING_LETTER_PHONE, "").strip(),
                   values.get(S.SETTING_LETTER_FAX, "").strip(), deadline,

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import schema as S
 from ..errors import UsageError
 from ..model import Catalogue, Inquiry, Record
 from ..workspace import Workspace, safe_filename
@@ -103,7 +104,7 @@ def file_stem(as_of: dt.date, options: LetterOptions) -> str:
 def plan_letters(cat: Catalogue, options: LetterOptions) -> tuple[Sender, Scope, list[Provider], dict[int, int],
                                                                     dict[str, dict[str, str]], dict[str, InquiryState]]:
     as_of = options.as_of or dt.date.today()
-    sender = sender_from(cat.settings, as_of, options.coordinator or "")
+    sender = sender_from(cat.settings, as_of, options.coordinator or "", reminder=options.reminder)
     known = states(cat)
     scope = select_scope(cat, as_of=as_of, only_due=options.only_due, districts=list(options.districts),
                          genres=list(options.genres), coordinator=options.coordinator,
@@ -127,6 +128,8 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
     sender, scope, providers, pages, values_of, known = plan_letters(cat, options)
     result = LettersResult(as_of, options.reminder, providers, pages, scope.closed, dry_run=options.dry_run,
                            notes=list(scope.notes))
+    if options.reminder and sender.deadline.isoformat() != (cat.settings.values.get(S.SETTING_LETTER_DEADLINE) or ""):
+        result.notes.append(f"再送の返信期限は {sender.deadline_text} です。")
     if not options.reminder:
         result.awaiting = sum(1 for r in scope.records if (st := known.get(r.id)) is not None and st.open(r))
     if options.dry_run or not providers:
