@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
+from .app import FORMAT_ALIASES, app, choice, parse_as_of, state
 
 TERMINAL_ROWS = 30
 
@@ -24,7 +24,9 @@ def letters_command(
     coordinator: Annotated[str | None, typer.Option(
         "--coordinator", "-c", help="このコーディネーターの更新用ブックの資源だけにします(担当履歴の最新の分担。ないときは担当地区・担当ジャンル)。"
                                     "差出人の『担当』にもこの名前を載せます。")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="docx(Word・既定)か pdf。")] = "docx",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="docx|pdf", callback=choice("--format", ("docx", "pdf"), FORMAT_ALIASES),
+        help="docx(Word・既定。手で直してから印刷できます)か pdf(そのまま印刷・FAX できる PDF)。")] = "docx",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="書き出すフォルダー(既定: exports/確認依頼)。")] = None,
     reminder: Annotated[bool, typer.Option(

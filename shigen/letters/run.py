@@ -81,13 +81,12 @@ class LettersResult:
         }
 
 
-def letter_values(record: Record) -> dict[str, str]:
-    """The values printed in a service's table: its public fields as they would be published."""
-    try:
-        from ..export.select import public_value  # type: ignore[attr-defined]
-    except ImportError:  # not in this version: the stored values
-        return {k: record.get(k) for k in LETTER_KEYS}
-    return {k: public_value(record, k) for k in LETTER_KEYS}
+def letter_values(record: Record, area_code: str = "") -> dict[str, str]:
+    """The values printed in a service's table: its public fields as a public list would print them (a placeholder
+    such as 要確認 or an invalid phone number is left blank, for the provider to fill in)."""
+    from ..export.select import public_value
+
+    return {k: public_value(record, k, area_code=area_code) for k in LETTER_KEYS}
 
 
 def file_stem(as_of: dt.date, options: LetterOptions) -> str:
@@ -110,7 +109,7 @@ def plan_letters(cat: Catalogue, options: LetterOptions) -> tuple[Sender, Scope,
                          genres=list(options.genres), coordinator=options.coordinator,
                          reminder_of=known if options.reminder else None, resend_days=cat.settings.resend_days)
     providers = group_providers(scope.records, cat.genre_names())
-    values_of = {r.id: letter_values(r) for r in scope.records}
+    values_of = {r.id: letter_values(r, cat.settings.area_code) for r in scope.records}
     pages = {p.number: 1 + sum(service_pages(r, values_of[r.id]) for r in p.records) for p in providers}
     return sender, scope, providers, pages, values_of, known
 
