@@ -382,3 +382,35 @@ def test_fold_answered_iff_an_answer_on_or_after_the_last_letter(rows):
             continue
         assert state is not None and state.asked_on == max(asked) and state.times == len(asked)
         assert state.answered() == bool(answered and max(answered) >= max(asked))
+
+
+def test_pdf_has_the_same_letters_fonts_embedded_and_no_internal_field(ws, cli):
+    from pypdf import PdfReader
+
+    out = run_letters(cli, "--format", "pdf")
+    path = Path(out["document"])
+    assert path.suffix == ".pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) == out["pages"] == 4 + 5  # covers + one sheet per service (the page estimate holds)
+    texts = [page.extract_text() for page in reader.pages]
+    covers = [i for i, t in enumerate(texts) if TITLE in t.replace(" ", "").replace("\n", "")]
+    assert len(covers) == 4
+    whole = "".join(texts).replace(" ", "").replace("\n", "")
+    for answer in S.CONSENT_ANSWERS:
+        assert whole.count(answer) >= 5
+    for rid in ("S00001", "S00002", "S00003", "S00004", "S00005"):
+        assert f"ID{rid}" in whole
+    for secret in SECRETS.values():
+        assert secret not in whole
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            f = font.get_object()
+            descendants = f.get("/DescendantFonts")
+            desc = descendants[0].get_object() if descendants else f
+            descriptor = desc.get("/FontDescriptor")
+            if descriptor is not None:
+                d = descriptor.get_object()
+                assert any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")), f.get("/BaseFont")
+            fonts.add(str(f.get("/BaseFont")))
+    assert any("NotoSansCJK" in name for name in fonts)

@@ -149,6 +149,8 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
     from .docx import write_docx
 
     if fmt == "pdf":
+        from .pdf import write_pdf
+
         write_pdf(document, providers, sender, values_of, pages, day_text=to_wareki(as_of), resend=options.reminder,
                   previous_of=previous)
     else:
@@ -168,11 +170,6 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
     result.backup = save_catalogue(cat)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def write_pdf(path: Path, providers: list[Provider], sender: Sender, values_of: dict[str, dict[str, str]],
-              pages: dict[int, int], *, day_text: str, resend: bool, previous_of: dict[int, str]) -> None:
-    raise UsageError("--format pdf はまだ使えません。", "--format docx で書き出し、Word か LibreOffice で PDF に保存してください。")
 
 
 def _previous_text(p: Provider, known: dict[str, InquiryState]) -> str:
