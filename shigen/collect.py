@@ -564,7 +564,8 @@ SHEET_RECORDS = "資源別"
 
 
 def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
-                   states: dict[str, Outcome], by_id: dict[str, Record], now: str) -> None:
+                   states: dict[str, Outcome], by_id: dict[str, Record], now: str,
+                   inquiries: tuple[str, list[tuple[str, ...]]] | None = None) -> None:
     from .update_book import _atomic_close, _tmp, _workbook
     from .xlsx_style import xw_table_sheet
 
@@ -585,6 +586,12 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
     xw_table_sheet(wb, SHEET_RECORDS, [*Outcome.HEADERS, S.header("name")],
                    [(*o.to_row(), by_id[o.record_id].name if o.record_id in by_id else "") for o in ordered_states],
                    widths=[8, 14, 14, 10, 12, 9, 24, 30, 18, 18, 28])
+    if inquiries is not None:  # `shigen letters`: asked / answered / overdue of this year's records
+        from .letters.followup import PROGRESS_HEADERS, PROGRESS_SHEET
+
+        title, inquiry_rows = inquiries
+        xw_table_sheet(wb, PROGRESS_SHEET, PROGRESS_HEADERS, inquiry_rows or [("(照会はありません)",)],
+                       widths=[8, 28, 14, 12, 10, 12, 12], title=title)
     _atomic_close(wb, tmp, path)
 
 
@@ -672,7 +679,12 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
         progress[year] = progress_for(cat, year, states, coords)
         if not dry_run:
             year_findings = [f for f, y in _finding_years(findings, metas) if y == year]
-            write_progress(path, year, progress[year], year_findings, states, by_id, now)
+            inquiries = None
+            if cat.inquiries:
+                from .letters.followup import progress_rows
+
+                inquiries = progress_rows(cat, {rid: o.coordinator for rid, o in states.items()}, today)
+            write_progress(path, year, progress[year], year_findings, states, by_id, now, inquiries)
             written.append(path)
     return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped)
 

@@ -283,6 +283,11 @@ def test_follow_up_round_trip_letters_book_collect_status_reminder(ws, cli):
     assert {("S00003", "掲載同意"), ("S00003", "公開範囲"), ("S00003", "掲載同意日"), ("S00004", "公開範囲")} <= logged
     answers = {q.record_id: q.answered_on for q in cat.inquiries if q.answered_on}
     assert answers == {"S00001": "2027-05-20", "S00003": "2027-05-21", "S00004": "2027-05-22"}
+    progress = openpyxl.load_workbook(ws.exports / "更新作業" / "2027" / "回収状況.xlsx", read_only=True)["照会"]
+    rows = list(progress.iter_rows(values_only=True))
+    assert "回答あり 3 件" in rows[0][0] and "回答待ち 2 件" in rows[0][0]  # 2027-05-25: 15 days, not yet overdue
+    assert {r[0]: r[6] for r in rows[2:]} == {"S00001": "回答あり", "S00002": "回答待ち", "S00003": "回答あり",
+                                              "S00004": "回答あり", "S00005": "回答待ち"}
 
     f = follow_up(cat, dt.date(2027, 6, 10))
     assert (f.asked, f.answered, f.overdue, f.waiting) == (5, 3, 2, 0)

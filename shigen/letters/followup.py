@@ -152,3 +152,36 @@ def follow_up(cat: Catalogue, as_of: dt.date | None = None) -> FollowUp:
             out.waiting += 1
     out.overdue_records.sort(key=lambda t: (t[2], t[0]))
     return out
+
+
+# --- 回収状況.xlsx (collect) ------------------------------------------------------------------------
+PROGRESS_SHEET = "照会"  # the sheet of 回収状況.xlsx
+PROGRESS_HEADERS = ("ID", "名称", "担当者", "照会日", "照会の回数", "回答日", "状況")
+STATE_ANSWERED, STATE_WAITING, STATE_OVERDUE, STATE_NEVER = "回答あり", "回答待ち", "要再送", "未照会"
+
+
+def progress_rows(cat: Catalogue, owners: dict[str, str], as_of: dt.date) -> tuple[str, list[tuple[str, ...]]]:
+    """(title, rows) of the 照会 sheet of 回収状況.xlsx: the 照会 state of each record of the year's books."""
+    known = states(cat)
+    by_id = cat.by_id()
+    days = cat.settings.resend_days
+    counts = dict.fromkeys((STATE_ANSWERED, STATE_WAITING, STATE_OVERDUE, STATE_NEVER), 0)
+    rows = []
+    for rid, who in sorted(owners.items(), key=lambda kv: (kv[1], kv[0])):
+        record = by_id.get(rid)
+        st = known.get(rid)
+        if st is None or st.asked_on is None:
+            state = STATE_NEVER
+        elif st.answered(record):
+            state = STATE_ANSWERED
+        elif st.overdue(as_of, days, record):
+            state = STATE_OVERDUE
+        else:
+            state = STATE_WAITING
+        counts[state] += 1
+        rows.append((rid, record.name if record else "", who, st.asked_on.isoformat() if st and st.asked_on else "",
+                     str(st.times) if st and st.times else "", st.answered_on.isoformat() if st and st.answered_on else "",
+                     state))
+    title = (f"確認依頼(照会)の状況({as_of.isoformat()} 時点・再送までの日数 {days} 日): "
+             + "・".join(f"{k} {v} 件" for k, v in counts.items()))
+    return title, rows
