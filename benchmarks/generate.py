@@ -366,12 +366,15 @@ def write_catalogue(out: Path, records: int, *, seed: int = 20270401, today: dt.
     municipality = cities[0].name if len(cities) == 1 else f"みどり県({len(cities)}市町 合同)"
     settings_rows = [(k, v, d) for k, (v, d) in S.SETTING_DEFAULTS.items()]
     values = {S.SETTING_MUNICIPALITY: municipality, S.SETTING_AREA_CODE: cities[0].area_code,
-              S.SETTING_CONTACT: f"{municipality} 社会福祉協議会 {cities[0].area_code}-62-0294"}
+              S.SETTING_CONTACT: f"{municipality} 社会福祉協議会 {cities[0].area_code}-62-0294",
+              S.SETTING_LETTER_DEPT: "高齢者支援課", S.SETTING_LETTER_ADDRESS: f"〒289-2595 {municipality}本町1-1",
+              S.SETTING_LETTER_PHONE: f"{cities[0].area_code}-62-0000", S.SETTING_LETTER_DEADLINE: "14"}
     settings_rows = [(k, values.get(k, v), d) for k, v, d in settings_rows]
     settings_rows.append((SETTING_LAST_ID, format_id(records), "IDを再利用しないための記録です。変更しないでください"))
     sheet(S.SHEET_SETTINGS, S.SETTING_HEADERS, settings_rows)
     sheet(S.SHEET_HISTORY, S.HISTORY_HEADERS, [])
     sheet(S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS, [])
+    sheet(S.SHEET_INQUIRIES, S.INQUIRY_HEADERS, [])
     wb.close()
     path.with_suffix(".defects.json").write_text(
         json.dumps({"records": records, "rate": DEFECT_RATE, "defects": manifest}, ensure_ascii=False, indent=1),

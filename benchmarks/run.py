@@ -42,12 +42,12 @@ PY = sys.executable
 YEAR = "2027"
 
 GB = 1024 ** 3
-COMMANDS = ("import", "audit", "assign", "collect", "export", "coverage", "find")
+COMMANDS = ("import", "audit", "assign", "collect", "export", "coverage", "find", "letters")
 
 # (size or None for any size, label) → target seconds
 TARGETS: dict[tuple[int | None, str], float] = {
     (20000, "import"): 10, (20000, "audit"): 5, (20000, "assign"): 20, (20000, "export xlsx"): 20,
-    (20000, "coverage"): 2, (20000, "find"): 2, (200000, "audit"): 60,
+    (20000, "coverage"): 2, (20000, "find"): 2, (200000, "audit"): 60, (1500, "letters"): 5,
 }
 SMALL = 1500  # every command < 2 s
 SMALL_TARGET = 2.0
@@ -300,6 +300,13 @@ def bench_size(size: int, runs: int, commands: set[str], present: dict[str, bool
         results.append(measure(Measure(size, "find --day --free"),
                                lambda: [*sh, "--workspace", str(ws), "find", "--day", "土", "--free"], runs,
                                timeout=timeout))
+    if want("letters"):  # every record asked: the letters, 宛名一覧.xlsx and 照会 rows saved in a fresh copy
+        if size > 20000:
+            skipped("letters", "確認依頼は 20,000 件までを測ります")
+        else:
+            results.append(measure(Measure(size, "letters"),
+                                   lambda w: [*sh, "--workspace", str(w), "letters", "--as-of", f"{YEAR}-05-10"],
+                                   runs, prepare=lambda: fresh_copy(ws, f"letters_{size}"), timeout=timeout))
     return results
 
 
