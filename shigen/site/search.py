@@ -48,9 +48,8 @@ def matches(item: list, genres: list[dict], f: Filters) -> bool:  # type: ignore
         return False
     if f.free and not item[ITEM_FREE]:
         return False
-    if f.days:
-        if item[ITEM_DAYS] < 0 or not all(item[ITEM_DAYS] & (1 << d) for d in f.days):
-            return False
+    if f.days and (item[ITEM_DAYS] < 0 or not all(item[ITEM_DAYS] & (1 << d) for d in f.days)):
+        return False
     if not f.words:
         return True
     keys = genres[item[ITEM_GENRE]]["keys"]
