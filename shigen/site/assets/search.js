@@ -81,10 +81,12 @@
     return first.concat(rest);
   }
 
+  var api = { fold: fold, terms: terms, matches: matches, makeFilters: makeFilters, search: search };
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { fold: fold, terms: terms, matches: matches, makeFilters: makeFilters, search: search };
+    module.exports = api;
     return;
   }
+  global.shigenSearch = api;
 
   /* --- the page --------------------------------------------------------------------------- */
   var PAGE = 30;
