@@ -39,7 +39,7 @@ browser-test: $(VENV)/.browser
 	bash tests/browser/install.sh
 	$(PY) -m pytest tests/browser/browser_site.py
 
-render: $(VENV)/.installed
+render: $(VENV)/.browser
 	bash scripts/render.sh
 
 clean:
