@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -217,8 +218,17 @@ def test_rebuilding_replaces_old_pages_but_a_foreign_folder_is_refused(built, tm
     out = tmp_path / "out"
     build_site(cat, ws, SiteOptions(output=out, as_of=AS_OF))
     (out / "resource" / "S99999.html").write_text("old")
+    (out / "old-folder").mkdir()
+    (out / "old-folder" / "x.html").write_text("old")
+    top = out / "index.html"
+    stamp = top.stat().st_mtime_ns - 10_000_000_000
+    os.utime(top, ns=(stamp, stamp))
     build_site(cat, ws, SiteOptions(output=out, as_of=AS_OF))
-    assert not (out / "resource" / "S99999.html").exists() and (out / MARKER).exists()
+    assert not (out / "resource" / "S99999.html").exists() and not (out / "old-folder").exists()
+    assert (out / MARKER).exists()
+    assert top.stat().st_mtime_ns == stamp  # unchanged files are not rewritten: only what changed needs uploading
+    build_site(cat, ws, SiteOptions(output=out, as_of=AS_OF + dt.timedelta(days=40)))
+    assert top.stat().st_mtime_ns != stamp and "令和9年5月現在" in top.read_text(encoding="utf-8")
     foreign = tmp_path / "documents"
     foreign.mkdir()
     (foreign / "大事な書類.docx").write_text("x")

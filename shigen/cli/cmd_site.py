@@ -14,7 +14,7 @@ from .app import app, parse_as_of, state
 def site_command(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="サイトを作るフォルダー(既定: exports/site、関係者用は exports/site_関係者用)。作り直すと中身はすべて置き換わります。"
+        "--output", "-o", help="サイトを作るフォルダー(既定: exports/site、関係者用は exports/site_関係者用)。作り直すと変わったファイルだけ書き換え、載らなくなったページは消します。"
                                "--card のときは書き出すファイル(既定: exports/QRカード.docx)。")] = None,
     district: Annotated[list[str] | None, typer.Option(
         "--district", "-d", help="この地区で使える資源だけにします(地区内・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,

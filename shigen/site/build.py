@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -164,6 +163,7 @@ def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str
                             crumbs=[("index.html", "トップ")], show_genre=False, kind="genre"))
 
     district_summaries = []
+    cards: dict[tuple[str, int, bool], str] = {}
     for d in listed_districts:
         i = district_names.index(d.name)
         inside = [e for e in entries if i in e.districts]
@@ -175,7 +175,7 @@ def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str
         lead = (f"{d.name}で使えるものです。{d.name}にあるもの、市内全域で使えるもの、"
                 f"対応エリアに{d.name}(またはその町名)が入っているものを含みます。")
         put(page, list_page(info, title=d.name, lead=lead, groups=list(groups.items()) or [(d.name, [])],
-                            crumbs=[("index.html", "トップ")], show_genre=True, kind="district"))
+                            crumbs=[("index.html", "トップ")], show_genre=True, kind="district", cards=cards))
 
     for e in entries:
         put(f"resource/{e.page}", resource_page(info, e, district_names=[district_names[i] for i in e.districts]))
@@ -240,28 +240,39 @@ def _open_data(entries: list[Entry], districts: list[str], info: SiteInfo, publi
 
 
 def write_folder(path: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` into a fresh sibling folder, then swap it in for ``path``."""
+    """Make ``path`` hold exactly ``files``: new and changed files written (each through a temporary file and a
+    rename), unchanged files left alone (their dates too, so only what changed needs uploading), files of an
+    earlier build that are no longer part of the site removed. :func:`check_target` has made sure the folder is
+    empty, new, or a site shigen made. Interrupted, the folder is a mix of the two builds; run it again.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    old = path.with_name(f".{path.name}.old{os.getpid()}")
-    for leftover in (tmp, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    try:
-        made: set[Path] = set()
-        for name, data in files.items():
-            target = tmp.joinpath(*name.split("/"))
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-        if path.exists():
-            path.rename(old)
-        tmp.rename(path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not path.exists():
-            old.rename(path)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    path.mkdir(parents=True, exist_ok=True)
+    pid = os.getpid()
+    wanted: set[Path] = set()
+    made: set[Path] = set()
+    order = [MARKER, *(n for n in files if n != MARKER)]  # the marker first: a half-built folder is still ours
+    for name in order:
+        data = files[name]
+        target = path.joinpath(*name.split("/"))
+        wanted.add(target)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        tmp = target.with_name(f".{target.name}.tmp{pid}")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    for p in sorted(path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if p.is_dir():
+            if not any(p.iterdir()):
+                p.rmdir()
+        elif p not in wanted:
+            p.unlink()

@@ -183,8 +183,21 @@ def top_page(info: SiteInfo, genres: list[GenreSummary], districts: list[Distric
 
 
 def list_page(info: SiteInfo, *, title: str, lead: str, groups: list[tuple[str, list[Entry]]],
-              crumbs: list[tuple[str, str]], show_genre: bool, kind: str) -> str:
-    """A genre page (one group) or a district page (one group per genre)."""
+              crumbs: list[tuple[str, str]], show_genre: bool, kind: str,
+              cards: dict[tuple[str, int, bool], str] | None = None) -> str:
+    """A genre page (one group) or a district page (one group per genre).
+
+    ``cards`` caches each card's HTML: a city-wide resource appears on every district page.
+    """
+    cache = {} if cards is None else cards
+
+    def one(e: Entry, level: int) -> str:
+        key = (e.page, level, show_genre)
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = card(e, up="../", level=level, show_genre=show_genre)
+        return html
+
     parts = [f"<h1>{esc(title)}</h1>\n", f'<p class="lead">{esc(lead)}</p>\n' if lead else ""]
     total = sum(len(es) for _, es in groups)
     parts.append(f'<p class="total">{total} 件({esc(info.stamp)})</p>\n')
@@ -192,15 +205,13 @@ def list_page(info: SiteInfo, *, title: str, lead: str, groups: list[tuple[str, 
         parts.append("<p>いまは載っているものがありません。</p>\n")
     if kind == "genre":
         parts.append(f'<div class="cards {kind}">\n')
-        parts += [card(e, up="../", level=2, show_genre=show_genre)
-                  for e in groups[0][1]]
+        parts += [one(e, 2) for e in groups[0][1]]
         parts.append("</div>\n")
     else:
         for i, (heading, entries) in enumerate(groups, start=1):
             parts.append(f'<section aria-labelledby="g{i}">\n<h2 id="g{i}">{esc(heading)}'
                          f'<span class="count">{len(entries)} 件</span></h2>\n<div class="cards {kind}">\n')
-            parts += [card(e, up="../", level=3, show_genre=show_genre)
-                      for e in entries]
+            parts += [one(e, 3) for e in entries]
             parts.append("</div>\n</section>\n")
     return document(info, up="../", title=title, body="".join(parts), crumbs=crumbs)
 
