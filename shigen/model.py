@@ -120,6 +120,20 @@ class Settings:
     def contact(self) -> str:
         return self.values.get(S.SETTING_CONTACT, "")
 
+    @property
+    def municipality_code(self) -> str:
+        """設定『自治体コード』as written (shigen.lgcode.normalize reads it)."""
+        return self.values.get(S.SETTING_MUNICIPALITY_CODE, "")
+
+    @property
+    def prefecture(self) -> str:
+        return self.values.get(S.SETTING_PREFECTURE, "")
+
+    @property
+    def city(self) -> str:
+        """設定『市区町村名』, else 自治体名."""
+        return self.values.get(S.SETTING_CITY, "") or self.municipality
+
 
 @dataclass
 class HistoryEntry:
@@ -186,6 +200,12 @@ class Catalogue:
 
     def active_coordinators(self) -> list[Coordinator]:
         return [c for c in self.coordinators if c.active]
+
+    def to_dataframe(self, *, public: bool = False):  # type: ignore[no-untyped-def]  # pandas is an optional extra
+        """The records as a pandas DataFrame with the Japanese headers (see shigen/frames.py)."""
+        from .frames import to_dataframe
+
+        return to_dataframe(self, public=public)
 
     # --- changes ---------------------------------------------------------------
     def new_id(self) -> str:

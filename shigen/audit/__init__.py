@@ -20,6 +20,7 @@ from .checks import CHECKS, Context, Locator, source_locator
 from .duplicates import DUPLICATE_FIELDS, find_duplicates
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
 from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness, write_xlsx
+from .settings_checks import SETTINGS_CHECKS
 
 __all__ = [
     "CATALOGUE", "CODES", "AuditResult", "AuditRun", "Finding", "Severity", "audit_catalogue", "run_audit",
@@ -86,7 +87,7 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
 
 def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str | None) -> AuditResult:
     ctx = Context.build(cat, as_of, locate)
-    findings: list[Finding] = [f for check in CHECKS for f in check(ctx)]
+    findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) for f in check(ctx)]
     is_open = [not closed for closed in ctx.closed]
     audited = list(compress(range(len(is_open)), is_open))
     freshness: Counter[Freshness] = Counter(compress(ctx.states, is_open))

@@ -109,6 +109,11 @@ CATALOGUE: tuple[Code, ...] = (
        "状態が『{value}』なのに公開範囲が『一般』です。",
        "再開の予定がなければ公開範囲を『関係者のみ』にしてください(配布用の一覧には載りません)。",
        "状態が休止・廃止なのに公開範囲が一般。"),
+    _c("invalid-municipality-code", "自治体コードの誤り", E,
+       "設定『自治体コード』『{value}』は{detail}。",
+       "総務省の全国地方公共団体コード(6桁・最後の1桁は検査数字。例: 旭市 122157)に直してください(空欄なら自治体名から引きます)。",
+       "シート『設定』の自治体コードが6桁でない、検査数字(6桁目)が合わない、または自治体名と別の団体のコード"
+       "(オープンデータの『都道府県コード又は市区町村コード』になります)。"),
     _c("due-soon", "まもなく確認期限", I,
        "{due} に確認期限が来ます(あと{days}日)。",
        "次の更新作業で確認してください。",
@@ -116,6 +121,7 @@ CATALOGUE: tuple[Code, ...] = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}
+SETTINGS_CODES = frozenset({"invalid-municipality-code"})  # findings about the 設定 sheet, not about a record
 # the {names} each code's message and hint use: the audit renders a text once per distinct value of these only
 TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
     c.code: frozenset(name for text in (c.message, c.hint) for _, name, _, _ in Formatter().parse(text) if name)

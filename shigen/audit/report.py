@@ -87,7 +87,7 @@ class AuditResult:
 
     @property
     def records_with_findings(self) -> int:
-        return len({f.index for f in self.findings})
+        return len({f.index for f in self.findings if f.index is not None})  # None: a finding about 設定
 
     def fails(self, fail_on: str) -> bool:
         """True when a finding at or above ``fail_on`` (error / warning / info) exists; never for 'never'."""

@@ -17,13 +17,20 @@ def init_command(
     settings: Annotated[Path | None, typer.Option(
         "--settings", help="地区・ジャンル・コーディネーター・設定のシートを持つブック(昨年の台帳など)から設定を写します。")] = None,
     force: Annotated[bool, typer.Option("--force", help="台帳がすでにあっても作り直します(控えは .history/ に残ります)。")] = False,
+    municipality_code: Annotated[str, typer.Option(
+        "--municipality-code", help="全国地方公共団体コード(6桁、例: 122157)。省略すると自治体名から引きます。オープンデータに載ります。")] = "",
 ) -> None:
     """作業フォルダーと、空の台帳(workbooks/catalogue.xlsx)を作ります。"""
     from ..create import init_workspace
-    from .render import done, say
+    from .render import done, say, warn
 
-    result = init_workspace(state(ctx).workspace, municipality=municipality, settings_from=settings, force=force)
+    result = init_workspace(state(ctx).workspace, municipality=municipality, settings_from=settings, force=force,
+                            municipality_code=municipality_code)
     done(f"台帳を作りました: {result.catalogue}")
+    if result.municipality_code:
+        say(f"  自治体コード: {result.municipality_code}(シート『設定』。オープンデータに載ります)")
+    elif result.code_note and municipality:
+        warn(f"自治体コードを決められませんでした: {result.code_note}。")
     say(f"  地区 {result.districts} 件 / ジャンル {result.genres} 件 / コーディネーター {result.coordinators} 人"
         + (f"(設定の写し元: {result.settings_source.name})" if result.settings_source else ""))
     if not result.districts:

@@ -41,7 +41,7 @@ EXTRA_SYNONYMS: dict[str, str] = {
     "方書(ビル名等)": ADDRESS_PART, "建物名": ADDRESS_PART, "ビル名": ADDRESS_PART,
     "連絡先メールアドレス": "email", "メールアドレス_代表": "email",
     "終了時間": HOURS_END, "終了時刻": HOURS_END, "開始時刻": "hours",
-    "利用可能曜日特記事項": "notes", "利用可能曜日特記事項(留意事項)": "notes",
+    "利用可能曜日特記事項": "closed_days", "利用可能曜日特記事項(留意事項)": "closed_days",  # export --format opendata
     "事業所番号": FOREIGN_ID, "法人番号": FOREIGN_ID, "管理番号": FOREIGN_ID, "登録番号": FOREIGN_ID,
     "整理番号": FOREIGN_ID, "施設番号": FOREIGN_ID, "施設ID": FOREIGN_ID, "事業所ID": FOREIGN_ID,
     "緯度": EXTRA_COLUMN, "経度": EXTRA_COLUMN, "都道府県名": ADDRESS_PREFIX, "市区町村名": ADDRESS_PREFIX,
