@@ -269,6 +269,9 @@ def test_card_is_ten_business_cards_on_a4_with_the_qr_of_the_base_url(tmp_path):
     assert f'w:top="{twips(11)}"' in xml and f'w:left="{twips(14)}"' in xml and f'w:right="{twips(14)}"' in xml
     assert xml.count(f'<w:trHeight w:val="{twips(55)}" w:hRule="exact"/>') == 5
     assert xml.count(f'<w:gridCol w:w="{twips(91)}"/>') == 2
+    # the outer table is neither indented nor padded at the sides: Word would shift it left by that padding
+    outer = xml[xml.index("<w:tbl>"):xml.index("<w:tr")]
+    assert '<w:tblInd w:w="0" w:type="dxa"/>' in outer and '<w:left w:w="0" w:type="dxa"/>' in outer
     assert xml.count("<w:drawing>") == 10
     assert media == [qr_png(url)]  # one image, used ten times: the QR of the base URL
     assert xml.count("みどり野市 くらしのサービス案内") == 10 and xml.count("高齢福祉課 0479-62-0000") == 10
@@ -283,3 +286,18 @@ def _search_data(path: Path) -> dict:
 
 def _by_genre(sel) -> list:
     return [r for s in sel.sections for r in s.records]
+
+
+def test_placeholders_and_invalid_phones_are_blanked_as_in_every_public_output(tmp_path):
+    recs = [record(name="みなみ配食", fee="要確認", hours="?", phone="0479-62-1111", fax="123"),
+            record(name="きた配食", phone="要確認", mobile="", email="")]
+    ws = make_workspace(tmp_path, recs)
+    cat = load(ws)
+    result = build_site(cat, ws, SiteOptions(as_of=AS_OF))
+    text = all_text(result.path)
+    assert "みなみ配食" in text and "要確認" not in text
+    assert "きた配食" not in text  # its only contact is a placeholder: left out, as export does
+    assert [r.name for r in result.no_contact] == ["きた配食"]
+    assert {h.key for h in result.held_back} >= {"fee", "fax"}
+    data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
+    assert "fee" not in data["resources"][0] and "fax" not in data["resources"][0]

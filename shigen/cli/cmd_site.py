@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
+from .app import app, choice, parse_as_of, state
+from .cmd_export import AUDIENCE_ALIASES
 
 
 @app.command("site")
@@ -21,7 +22,8 @@ def site_command(
     genre: Annotated[list[str] | None, typer.Option(
         "--genre", "-g", help="このジャンルだけにします(台帳のシート『ジャンル』の名前か別名)。何度でも指定できます。")] = None,
     audience: Annotated[str, typer.Option(
-        "--audience", "-a", help="public: 一般向け(既定)/ staff: 関係者用(職員の LAN 向け。非公開の資源と公開範囲・掲載同意・出典も載せ、"
+        "--audience", "-a", metavar="public|staff", callback=choice("--audience", ("public", "staff"), AUDIENCE_ALIASES),
+        help="public: 一般向け(既定)/ staff: 関係者用(職員の LAN 向け。非公開の資源と公開範囲・掲載同意・出典も載せ、"
                                  "内部メモ・先方担当者・確認者は載せません。検索サイトに載らない設定つき)。")] = "public",
     title: Annotated[str | None, typer.Option("--title", help="サイトの題名(既定:『自治体名 くらしのサービス案内』)。")] = None,
     base_url: Annotated[str | None, typer.Option(
@@ -58,7 +60,7 @@ def site_command(
 
     from ..site import SiteOptions, build_site
 
-    options = SiteOptions(output=output, audience=audience.strip().lower(), districts=tuple(district or ()),
+    options = SiteOptions(output=output, audience=audience, districts=tuple(district or ()),
                           genres=tuple(genre or ()), title=title, base_url=base_url or "", as_of=day)
     result = build_site(cat, st.workspace, options)
     if as_json:
@@ -76,6 +78,12 @@ def site_command(
     if result.left_out:
         reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
         say(f"  一般向けのため載せていない資源: {reasons}(--audience staff のサイトには載ります)")
+    if result.no_contact:
+        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は載せていません。")
+        show(table("載せていない資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
+    if result.held_back:
+        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は載せず空欄にしました。"
+             "shigen audit の『仮の値』を参照してください。")
     if result.stale:
         warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は載せていません。確認して最終確認日を更新すると載ります。")
     if result.unconfirmed:

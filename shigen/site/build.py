@@ -24,7 +24,7 @@ from .data import Entry, make_entries, shown_keys
 from .pages import DistrictSummary, GenreSummary, SiteInfo, list_page, resource_page, search_page, top_page
 
 MARKER = ".shigen-site"
-MARKER_TEXT = "このフォルダーは shigen site が作りました。作り直すと中身はすべて置き換わります。\n"
+MARKER_TEXT = "このフォルダーは shigen site が作りました。作り直すと、サイトの一部でないファイルは消えます。\n"
 ASSETS = ("site.css", "site.js", "search.js")
 DEFAULT_TITLE = "くらしのサービス案内"
 STAFF_SUFFIX = "(関係者用)"
@@ -56,6 +56,8 @@ class SiteResult:
     stale: list[Record] = field(default_factory=list)
     unconfirmed: list[Record] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)
+    no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
+    held_back: list = field(default_factory=list)  # public: select.HeldBack, fields left empty on the pages
     seconds: float = 0.0
 
     @property
@@ -77,6 +79,9 @@ class SiteResult:
             "by_genre": [{"genre": g, "count": n} for g, n in self.by_genre],
             "stale_left_out": [r.id for r in self.stale], "unconfirmed": [r.id for r in self.unconfirmed],
             "not_public": dict(self.left_out),
+            "no_contact_left_out": [{"id": r.id, "name": r.name} for r in self.no_contact],
+            "held_back": [dict(zip(("id", "name", "field", "value", "problem"), h.to_row(), strict=True))
+                          for h in self.held_back],
         }
 
 
@@ -121,7 +126,7 @@ def build_site(cat: Catalogue, ws: Workspace, options: SiteOptions) -> SiteResul
                       districts=sel.districts, genres=sel.genres,
                       by_genre=[(s.genre, len(s.records)) for s in sel.sections], files=len(files),
                       stale=sel.stale, unconfirmed=sel.unconfirmed, left_out=sel.left_out,
-                      seconds=time.perf_counter() - started)
+                      no_contact=sel.no_contact, held_back=sel.held_back, seconds=time.perf_counter() - started)
 
 
 def _asset(name: str) -> bytes:

@@ -122,7 +122,9 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
     table = doc.add_table(rows=ROWS, cols=COLUMNS)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
-    _fixed(table, [CARD_W_MM] * COLUMNS, cut_lines=True, padding=PADDING_MM)
+    # no side padding in the outer cells: Word and LibreOffice shift a table left by its cells' left margin
+    # (older compatibility modes), which would move every card; the inner table is indented instead
+    _fixed(table, [CARD_W_MM] * COLUMNS, cut_lines=True, padding=0, vpadding=PADDING_MM * 0.8)
     for row in table.rows:
         row.height = Mm(CARD_H_MM)
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
@@ -132,7 +134,7 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
             inner = cell.add_table(rows=1, cols=2)
             inner.autofit = False
             text_w = CARD_W_MM - 2 * PADDING_MM - QR_MM - 1
-            _fixed(inner, [text_w, QR_MM + 1], cut_lines=False, padding=0)
+            _fixed(inner, [text_w, QR_MM + 1], cut_lines=False, padding=0, indent=PADDING_MM)
             left, right = inner.rows[0].cells
             left.width, right.width = Mm(text_w), Mm(QR_MM + 1)
             _para(left.paragraphs[0], title, size=12.5, bold=True, after=3)
@@ -143,7 +145,9 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
             p = right.paragraphs[0]
             p.paragraph_format.space_after = Pt(0)
             p.add_run().add_picture(io.BytesIO(png), width=Mm(QR_MM), height=Mm(QR_MM))
-            _para(cell.add_paragraph(), url, size=7.5, after=0)
+            url_p = cell.add_paragraph()
+            url_p.paragraph_format.left_indent = Mm(PADDING_MM)
+            _para(url_p, url, size=7.5, after=0)
             # a cell must end with a paragraph; the one python-docx made first holds the inner table's place
             first = cell.paragraphs[0]
             if not first.text and first._p is cell._tc.find(qn("w:p")):
@@ -186,7 +190,8 @@ def _para(p, text: str, *, size: float, bold: bool = False, after: float = 0) ->
     run.font.bold = bold
 
 
-def _fixed(table, widths_mm: list[float], *, cut_lines: bool, padding: float) -> None:  # type: ignore[no-untyped-def]
+def _fixed(table, widths_mm: list[float], *, cut_lines: bool, padding: float, vpadding: float = 0,  # type: ignore[no-untyped-def]
+           indent: float = 0) -> None:
     """Fixed layout, the grid in w:tblGrid, cell margins, and thin grey cut lines (or none)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -203,13 +208,13 @@ def _fixed(table, widths_mm: list[float], *, cut_lines: bool, padding: float) ->
     tblW.set(qn("w:w"), str(sum(twips(w) for w in widths_mm)))
     tblW.set(qn("w:type"), "dxa")
     ind = OxmlElement("w:tblInd")
-    ind.set(qn("w:w"), "0")
+    ind.set(qn("w:w"), str(twips(indent)))
     ind.set(qn("w:type"), "dxa")
     tblPr.append(ind)
     mar = OxmlElement("w:tblCellMar")
     for side in ("top", "left", "bottom", "right"):
         e = OxmlElement(f"w:{side}")
-        e.set(qn("w:w"), str(twips(padding if side in ("left", "right") else padding * 0.8)))
+        e.set(qn("w:w"), str(twips(padding if side in ("left", "right") else vpadding)))
         e.set(qn("w:type"), "dxa")
         mar.append(e)
     tblPr.append(mar)

@@ -2,8 +2,8 @@
 
 Public sites show only the schema's public fields; staff sites add the staff fields of :data:`STAFF_KEYS`
 (公開範囲・掲載同意・出典) and never :data:`NEVER_KEYS` (内部メモ・先方担当者・確認者). User-added columns are never
-written. Values pass through :func:`shown_value`, which blanks placeholders and invalid phone numbers with
-``shigen.export.select.public_value`` when that helper exists.
+written. Public values pass through :func:`shigen.export.select.public_value`, which blanks placeholders and invalid
+phone numbers, as in every public export.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import schema as S
+from ..export.select import public_value
 from ..find import SEARCH_KEYS, is_free, parse_days
 from ..model import AreaIndex, Catalogue, Record
 from ..text import search_key
@@ -33,23 +34,13 @@ def shown_keys(public: bool) -> tuple[str, ...]:
     return keys if public else keys + STAFF_KEYS
 
 
-def _public_value_helper():  # type: ignore[no-untyped-def]
-    try:
-        from ..export.select import public_value  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return public_value
-
-
-_PUBLIC_VALUE = _public_value_helper()
-
-
-def shown_value(record: Record, key: str) -> str:
-    """The value a page may show (placeholders and invalid phones blanked by the export rule when present)."""
+def shown_value(record: Record, key: str, *, public: bool, area_code: str = "") -> str:
+    """The value a page may show: for the public the export rule's :func:`public_value` (placeholders and invalid
+    phone numbers blanked), for staff the value as written; 内部メモ・先方担当者・確認者 never."""
     if key in NEVER_KEYS:
         return ""
-    if _PUBLIC_VALUE is not None and key in S.PUBLIC_KEYS:
-        return _PUBLIC_VALUE(record, key) or ""
+    if public:
+        return public_value(record, key, area_code=area_code) if key in S.PUBLIC_KEYS else ""
     return record.get(key)
 
 
@@ -90,7 +81,7 @@ def make_entries(cat: Catalogue, records: list[Record], *, public: bool) -> list
     for i, r in enumerate(records, start=1):
         values = {}
         for k in keys:
-            v = shown_value(r, k)
+            v = shown_value(r, k, public=public, area_code=cat.settings.area_code)
             if v:
                 values[k] = v
         covered = tuple(sorted(position[n] for n in index.covered(r) if n in position))
