@@ -373,6 +373,28 @@ SERVICE_TYPES: dict[str, tuple[str, str]] = {
 }
 
 
+# Readings in hiragana, added to the genres' 別名: a record without ふりがな is still found by a query typed in
+# hiragana (「はいしょく」 finds 配食・弁当) in `shigen find` and the site's search. Three kana or more only, so a
+# short word never names a genre by accident.
+GENRE_READINGS: dict[str, tuple[str, ...]] = {
+    "家事援助・生活支援": ("かじえんじょ", "せいかつしえん", "くさとり", "ごみだし"),
+    "配食・弁当": ("はいしょく", "べんとう"),
+    "食料品・日用品の配達": ("はいたつ", "たくはい"),
+    "移動販売": ("いどうはんばい",),
+    "買い物支援": ("かいもの",),
+    "移送・外出支援": ("そうげい", "がいしゅつ", "つういん"),
+    "訪問理美容": ("ほうもんりよう", "ほうもんびよう", "さんぱつ"),
+    "見守り・安否確認": ("みまもり", "あんぴかくにん"),
+    "通いの場・体操教室": ("かよいのば", "たいそう"),
+    "地域食堂": ("しょくどう",),
+    "趣味・学び": ("しゅみ", "まなび"),
+    "住まい・住環境": ("すまい", "じゅうたく"),
+    "相談窓口": ("そうだん",),
+}
+DEFAULT_GENRES = tuple(GenreSeed(g.name, g.synonyms + GENRE_READINGS.get(g.name, ()), g.required, g.description,
+                                 g.category) for g in DEFAULT_GENRES)
+
+
 def describe_fields() -> list[tuple[str, str, str, str]]:
     """(header, key, kind, 公開/内部) for every field, in column order."""
     return [(f.header, f.key, f.kind.value, "公開" if f.public else "内部") for f in FIELDS]
