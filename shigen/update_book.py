@@ -686,7 +686,7 @@ PARALLEL_FROM = 1000  # records: below this starting a second Python costs more 
 
 
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
-               dry_run: bool = False) -> AssignResult:
+               dry_run: bool = False, fresh: bool = False) -> AssignResult:
     """Plan, write the workbooks, and record the plan in the master's 担当履歴 (one safe save).
 
     For large plans the workbooks are written by a second process while this one saves the master
@@ -697,7 +697,8 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
 
     cat = load_catalogue(ws.catalogue)
     created = now_text()
-    plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created)
+    plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created,
+                            fresh=fresh)
     replaced = any(a.year == year for a in cat.assignments)
     if dry_run or not plan.total:
         return AssignResult(plan, None, replaced)

@@ -70,6 +70,18 @@ def a4(ws, *, landscape: bool = True, fit_width: bool = True, title_rows: str | 
     ws.oddFooter.center.text = "&P / &N"
 
 
+def text_cell(ws, row: int, column: int, value: object):  # type: ignore[no-untyped-def]
+    """Write one cell (openpyxl): text always stays text — 「=DDE(…)」「+1」「@x」 never become formulas.
+
+    Numbers, dates and None are written as they are. Every openpyxl writer of shigen writes its cells through
+    this function (tests/test_coverage.py scans the files for formulas)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def as_text_cell(cell) -> None:  # type: ignore[no-untyped-def]
     """Keep a string that looks like a formula as plain text."""
     if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):

@@ -192,6 +192,49 @@ def test_continuity_keeps_last_years_owner(tmp_path):
     assert second.kept == 90 and second.previous_year == "2026"
 
 
+def test_continuity_applies_only_within_the_same_method(tmp_path):
+    """A by-district year followed by a by-genre year: the genre split is made afresh, and the plan says why."""
+    ws = make_workspace(tmp_path, mixed_records(90))
+    by_district = plan(ws, "district", year="2026")
+    record_plan(ws, by_district)
+    genre = plan(ws, "genre", year="2027")
+    afresh = plan_assignments(load(ws), method="genre", year="2027", as_of=AS_OF, created="2027-04-01 09:00:00",
+                              fresh=True)
+    assert genre.previous_year == "" and genre.kept == 0
+    assert "地区別で分けたため" in genre.continuity and "同じ分け方のときだけ" in genre.continuity
+    assert genre.owner_of() == afresh.owner_of()  # exactly as if there were no history
+    assert genre.to_dict()["continuity"] == genre.continuity
+    # the same method the next year keeps last year's shares
+    again = plan(ws, "district", year="2027")
+    assert again.previous_year == "2026" and again.kept == 90 and "引き継ぎました" in again.continuity
+
+
+def test_fresh_ignores_last_years_shares(tmp_path):
+    ws = make_workspace(tmp_path, mixed_records(90))
+    first = plan(ws, "genre", year="2026")
+    record_plan(ws, first)
+    cat = load(ws)
+    cat.coordinators = list(reversed(cat.coordinators))  # without continuity the plan changes
+    cat.settings_changed = True
+    save_catalogue(cat)
+    kept = plan(ws, "genre", year="2027")
+    fresh = plan(ws, "genre", year="2027", fresh=True)
+    assert kept.owner_of() == first.owner_of()
+    assert fresh.kept == 0 and fresh.previous_year == "" and "--fresh" in fresh.continuity
+    assert fresh.owner_of() != first.owner_of()
+
+
+def test_assign_cli_says_the_continuity_rule_and_takes_japanese_by(tmp_path, cli):
+    ws = make_workspace(tmp_path, mixed_records(30))
+    record_plan(ws, plan(ws, "district", year="2026"))
+    result = cli("assign", "--by", "ジャンル", "--year", "2027", "--as-of", "2027-04-01", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "ジャンル別" in result.stdout and "引き継いでいません" in result.stdout
+    result = cli("assign", "--by", "地区", "--year", "2027", "--as-of", "2027-04-01", "--dry-run", "--fresh")
+    assert result.exit_code == 0, result.stderr
+    assert "--fresh" in result.stdout
+
+
 def test_continuity_gives_way_when_loads_would_differ_by_more_than_20_percent(tmp_path):
     coords = [Coordinator("甲", S.TIER_2), Coordinator("乙", S.TIER_2)]
     recs = [local(i, "中央地区", GENRES[i % 2]) for i in range(40)]

@@ -395,7 +395,7 @@ def test_output_option(cli, ws, tmp_path):
 @pytest.mark.parametrize("args, words", [
     (("--district", "西地区"), ("西地区", "中央地区、北地区、南地区、東地区")),
     (("--genre", "宇宙旅行"), ("宇宙旅行", "配食・弁当")),
-    (("--format", "pdf"), ("pdf", "xlsx")),
+    (("--format", "html"), ("html", "xlsx", "pdf")),
     (("--audience", "everyone"), ("everyone", "staff")),
     (("--as-of", "そのうち"), ("そのうち",)),
     (("--encoding", "cp932"), ("--encoding",)),

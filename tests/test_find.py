@@ -183,7 +183,53 @@ def test_export_handout_holds_no_internal_field(tmp_path, cli):
         assert secret not in text  # staff-only record and internal values never reach the handout
     assert "ハッピー弁当" in text and "まごころ配食" in text and "0479-62-1111" in text
     ws_ = wb.active
-    assert ws_.page_setup.orientation == "portrait"
-    assert ws_.page_setup.fitToHeight == 1 and ws_.page_setup.fitToWidth == 1
-    assert ws_.sheet_properties.pageSetUpPr.fitToPage
+    assert ws_.page_setup.orientation == "portrait" and ws_.page_setup.paperSize == 9  # A4
+    assert ws_.page_setup.fitToWidth == 1 and ws_.page_setup.fitToHeight == 0  # as many pages as needed
     assert "配布できない 1 件" in r.stdout
+
+
+def test_handout_is_large_type_dated_and_fits_a4_portrait_at_full_size(tmp_path, cli):
+    from shigen.find import HANDOUT_PAGE_UNITS
+
+    ws = make_workspace(tmp_path / "w", _records())
+    out = tmp_path / "案内.xlsx"
+    r = cli("--workspace", str(ws.root), "find", "--export", str(out), "--as-of", "2027-04-01")
+    assert r.exit_code == 0, r.stderr
+    sheet = openpyxl.load_workbook(out).active
+    values = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(c.value == "令和9年4月現在" for c in values)
+    header = next(c.row for c in values if c.value == "電話番号")
+    assert sheet.print_title_rows == f"${header}:${header}"  # the header repeats on every page
+    for c in values:
+        assert c.font.size >= 12, (c.coordinate, c.value, c.font.size)
+    phones = [c for c in values if c.row > header and c.column == 2]
+    assert phones and all(c.font.b and c.font.size >= 14 for c in phones)
+    widths = sum(sheet.column_dimensions[x].width for x in "ABCD")
+    assert widths <= HANDOUT_PAGE_UNITS  # printed at 100 %: nothing shrunk, nothing cut at the right edge
+    assert sheet.page_setup.scale == 100
+    for c in values:  # every wrapped body cell has room for its lines (rows do not grow on paper by themselves)
+        if c.row > header and c.value:
+            lines = str(c.value).count("\n") + 1
+            assert sheet.row_dimensions[c.row].height >= lines * c.font.size * 1.3, c.coordinate
+
+
+def test_handout_and_export_pick_the_same_records_from_one_function(tmp_path, cli):
+    from shigen.export.select import select
+    from shigen.find import write_handout
+
+    records = [*_records(), record(name="古い配食", kana="ふるいはいしょく", genre="配食・弁当", district="北地区", area="北地区",
+                                   last_confirmed="2024-01-10"),
+               record(name="連絡先が仮の配食", kana="れんらくさきがかりのはいしょく", genre="配食・弁当", district="北地区",
+                      area="北地区", phone="要確認", fee="要確認")]
+    cat = load(make_workspace(tmp_path / "w", records))
+    import datetime as dt
+
+    as_of = dt.date(2027, 4, 1)
+    result = find(cat, [], as_of=as_of)
+    assert {"古い配食", "連絡先が仮の配食", "北山 配食ボランティア"} <= set(names(result))  # find shows them to staff
+    out = write_handout(result, tmp_path / "h.xlsx", limit=100)
+    sheet = openpyxl.load_workbook(out.path).active
+    printed = {c.value for c in sheet["A"] if c.value}
+    expected = {r.name for r in select(cat, as_of=as_of).records}
+    assert {n for n in names(result) if n in printed} == expected
+    assert out.left_out_private == len(result.hits) - len(expected) == 3

@@ -7,25 +7,33 @@ from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
+from .app import ENCODING_ALIASES, FORMAT_ALIASES, app, choice, parse_as_of, state
+
+AUDIENCE_ALIASES = {"一般": "public", "一般向け": "public", "公開": "public", "関係者": "staff", "関係者用": "staff",
+                    "職員": "staff"}
 
 
 @app.command("export")
 def export_command(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、csv(CSV)、opendata(自治体標準オープンデータセットどおりの CSV と項目定義)。")] = "xlsx",
+        "--format", "-f", metavar="xlsx|docx|pdf|csv|opendata", callback=choice("--format", aliases=FORMAT_ALIASES,
+                                                                    allowed_from="shigen.export:FORMATS"),
+        help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、pdf(印刷用の冊子)、csv(CSV)、opendata(自治体標準オープンデータセットどおりの CSV と項目定義)。")] = "xlsx",
     district: Annotated[list[str] | None, typer.Option(
         "--district", "-d", help="この地区で使える資源だけにします(地区内にあるもの・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,
     genre: Annotated[list[str] | None, typer.Option(
         "--genre", "-g", help="このジャンルだけにします(台帳のシート『ジャンル』の名前)。何度でも指定できます。")] = None,
     audience: Annotated[str, typer.Option(
-        "--audience", "-a", help="public: 一般向け(既定。公開・同意済みの資源だけ、内部の項目なし)/ staff: 関係者用(掲載中のすべての資源とすべての項目)。")] = "public",
+        "--audience", "-a", metavar="public|staff", callback=choice("--audience", ("public", "staff"), AUDIENCE_ALIASES),
+        help="public: 一般向け(既定。公開・同意済みの資源だけ、内部の項目なし)/ staff: 関係者用(掲載中のすべての資源とすべての項目)。")] = "public",
     title: Annotated[str | None, typer.Option("--title", help="表紙と見出しの題名(既定: 社会資源一覧 / 生活便利帳)。")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="書き出すファイル(既定: exports/社会資源一覧_地区_日付.xlsx など)。フォルダーを指定するとその中に既定の名前で作ります。")] = None,
     encoding: Annotated[str, typer.Option(
-        "--encoding", help="csv の文字コード: utf-8(既定・BOM付き。Excel でそのまま開けます)/ cp932(古いパソコン向け。入らない文字は〓に置き換えて報告します)。")] = "utf-8",
+        "--encoding", metavar="utf-8|cp932", callback=choice("--encoding", ("utf-8", "cp932"), ENCODING_ALIASES),
+        help="csv の文字コード: utf-8(既定・BOM付き。Excel でそのまま開けます)/ cp932(sjis・shift_jis とも書けます。古いパソコン向け。"
+             "入らない文字は〓に置き換えて報告します)。")] = "utf-8",
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="発行日(「令和X年X月現在」と、古い情報を除く基準)。例: 2027-04-01、令和9年4月1日。既定: 今日。")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します(ほかのプログラムから使うとき)。")] = False,
@@ -42,9 +50,8 @@ def export_command(
     day = parse_as_of(as_of)
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
-    options = ExportOptions(format=fmt.strip().lower(), audience=audience.strip().lower(),
-                            districts=tuple(district or ()), genres=tuple(genre or ()), title=title, output=output,
-                            encoding=encoding.strip().lower().replace("_", "-"), as_of=day, dataset=dataset)
+    options = ExportOptions(format=fmt, audience=audience, districts=tuple(district or ()), genres=tuple(genre or ()),
+                            title=title, output=output, encoding=encoding, as_of=day, dataset=dataset)
     result = export(cat, st.workspace, options)
 
     if as_json:
@@ -76,6 +83,15 @@ def export_command(
     if result.left_out:
         reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
         say(f"  一般向けのため載せていない資源: {reasons}(--audience staff の一覧には載ります)")
+    if result.no_contact:
+        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は、一般向けの一覧から除きました。")
+        show(table("除いた資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
+    if result.held_back:
+        counts = "・".join(f"{h} {n} 件" for h, n in result.held_back_counts().items())
+        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は印刷せず空欄にしました: {counts}")
+        show(table("空欄にした項目", ["ID", "名称", "項目", "値", "理由"], [h.to_row() for h in result.held_back[:30]]))
+        if len(result.held_back) > 30:
+            say(f"  ほか {len(result.held_back) - 30} 項目(--json ですべて表示します)。shigen audit の『仮の値』も参照してください。")
     if result.stale:
         warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの一覧から除きました"
              "(古い電話番号が印刷されるのを防ぐため)。確認して最終確認日を更新すると載ります。")

@@ -8,14 +8,14 @@ from typing import Annotated
 
 import typer
 
-from .app import app, current_user, state
+from .app import FORMAT_ALIASES, app, choice, current_user, state
 
 
 @app.command("import")
 def import_command(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(
-        help="取り込む一覧ファイル(.xlsx .xlsm .xls .csv .tsv)かフォルダー(中のファイルをすべて探します)。")],
+        metavar="ファイル", help="取り込む一覧ファイル(.xlsx .xlsm .xls .csv .tsv)かフォルダー(中のファイルをすべて探します)。")],
     sheet: Annotated[str | None, typer.Option("--sheet", help="このシートだけを取り込みます(非表示のシートも指定できます)。")] = None,
     genre: Annotated[str | None, typer.Option(
         "--genre", help="ジャンルの列がない行に入れるジャンル(台帳のジャンル名か別名)。")] = None,
@@ -29,19 +29,18 @@ def import_command(
         "--skip-bad", help="読めないファイルを飛ばして残りを取り込みます(既定では1つでも読めなければ何も書きません)。")] = False,
     by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
     output_format: Annotated[str, typer.Option(
-        "--format", help="結果の表示形式: table(表)か json。")] = "table",
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="結果の表示形式: table(画面に表)か json。")] = "table",
 ) -> None:
     """既存の一覧(前任者の Excel・他の地区の表・Web システムの CSV)を台帳に取り込みます。
 
     見出し行・結合セル・〃・注記行・合計行などを読み分け、電話番号や日付をそろえ、
     台帳の資源と照合して新規・更新・変更なし・要確認に分けます。結果は exports/取込報告_日時.xlsx にも保存します。
     """
-    from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+    from ..errors import EXIT_FINDINGS, EXIT_OK
     from ..importer import run_import
     from .render import done, say, show, table, warn
 
-    if output_format not in ("table", "json"):
-        raise UsageError(f"--format『{output_format}』は使えません。", "table か json を指定してください。")
     st = state(ctx)
     result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
                         district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run)

@@ -14,9 +14,9 @@ from pathlib import Path
 from ..errors import UsageError
 from ..model import Catalogue, Record
 from ..workspace import Workspace
-from .select import AUDIENCE_PUBLIC, AUDIENCES, Selection, select
+from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, public_value, select
 
-FORMATS = ("xlsx", "docx", "csv", "opendata")  # opendata: 自治体標準オープンデータセット (.opendata, a CSV)
+FORMATS = ("xlsx", "docx", "pdf", "csv", "opendata")  # opendata: 自治体標準オープンデータセット (a CSV)
 ENCODINGS = ("utf-8", "cp932")
 
 
@@ -47,6 +47,8 @@ class ExportResult:
     unconfirmed: list[Record] = field(default_factory=list)
     replacements: list = field(default_factory=list)  # csv.Replacement
     left_out: dict[str, int] = field(default_factory=dict)  # public: reason → number of records not listed
+    no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
+    held_back: list[HeldBack] = field(default_factory=list)  # public: fields left empty (placeholder, invalid phone)
     seconds: float = 0.0
 
     @property
@@ -55,6 +57,13 @@ class ExportResult:
 
     def stale_rows(self) -> list[tuple[str, str, str, str]]:
         return [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in self.stale]
+
+    def held_back_counts(self) -> dict[str, int]:
+        """Field header → fields held back (schema order)."""
+        counts: dict[str, int] = {}
+        for h in self.held_back:
+            counts[h.header] = counts.get(h.header, 0) + 1
+        return counts
 
     def to_rows(self) -> list[tuple[str, int]]:
         return list(self.by_genre)
@@ -74,6 +83,10 @@ class ExportResult:
                                for row in self.stale_rows()],
             "unconfirmed": [r.id for r in self.unconfirmed],
             "not_public": dict(self.left_out),
+            "no_contact_left_out": [{"id": r.id, "name": r.name} for r in self.no_contact],
+            "held_back": [dict(zip(("id", "name", "field", "value", "problem"), h.to_row(), strict=True))
+                          for h in self.held_back],
+            "held_back_counts": self.held_back_counts(),
             "replaced_characters": [dict(zip(("id", "name", "field", "characters"), r.to_row(), strict=True))
                                     for r in self.replacements],
         }
@@ -81,7 +94,7 @@ class ExportResult:
 
 def check_options(options: ExportOptions) -> None:
     if options.format not in FORMATS:
-        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・csv・opendata のどれかを指定してください。")
+        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・pdf・csv・opendata のどれかを指定してください。")
     if options.audience not in AUDIENCES:
         raise UsageError(f"--audience『{options.audience}』は使えません。",
                          "public(一般向け・既定)か staff(関係者用)を指定してください。")
@@ -120,6 +133,10 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
             from .docx import write_docx
 
             write_docx(tmp, cat, sel, meta)
+        elif options.format == "pdf":
+            from .pdf import write_pdf
+
+            write_pdf(tmp, cat, sel, meta)
         else:
             from .csv import write_csv
 
@@ -133,8 +150,10 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
         districts=sel.districts, genres=sel.genres,
         by_genre=[(s.genre, len(s.records)) for s in sel.sections],
         stale=sel.stale, unconfirmed=sel.unconfirmed, replacements=replacements, left_out=sel.left_out,
+        no_contact=sel.no_contact, held_back=sel.held_back,
         seconds=time.perf_counter() - started,
     )
 
 
-__all__ = ["ExportOptions", "ExportResult", "FORMATS", "ENCODINGS", "Selection", "export", "select"]
+__all__ = ["ExportOptions", "ExportResult", "FORMATS", "ENCODINGS", "HeldBack", "Selection", "export", "public_value",
+           "select"]

@@ -5,6 +5,7 @@ Public exports never include :data:`schema.INTERNAL_KEYS`; staff exports show ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import schema as S
@@ -56,6 +57,9 @@ for _k in (*PUBLIC_XLSX_KEYS, *PUBLIC_DATA_KEYS, *(k for k in CARD_KEYS if k in 
         raise AssertionError(f"internal field {_k} in a public column list")
 
 
+Getter = Callable[[Record, str], str]
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # schema key, or "" for a computed / extra column
@@ -64,9 +68,10 @@ class Column:
     max_width: int = 30
     extra: str = ""  # header of a user-added column of 資源一覧 (staff only)
 
-    def value(self, record: Record) -> str:
+    def value(self, record: Record, get: Getter | None = None) -> str:
+        """The cell text; ``get`` (a Selection's :meth:`~.select.Selection.value`) blanks what may not be printed."""
         if self.key:
-            return record.get(self.key)
+            return get(record, self.key) if get is not None else record.get(self.key)
         if self.extra:
             v = record.extra.get(self.extra)
             return "" if v is None else str(v)
@@ -95,9 +100,9 @@ def xlsx_columns(public: bool, extra_columns: list[str] | tuple[str, ...] = ()) 
     return cols
 
 
-def drop_empty(columns: list[Column], records: list[Record]) -> list[Column]:
+def drop_empty(columns: list[Column], records: list[Record], get: Getter | None = None) -> list[Column]:
     """Leave out optional columns that no record fills (public sheets only)."""
-    filled = {c.header for c in columns if c.key in ALWAYS_KEYS or any(c.value(r) for r in records)}
+    filled = {c.header for c in columns if c.key in ALWAYS_KEYS or any(c.value(r, get) for r in records)}
     return [c for c in columns if c.header in filled]
 
 
@@ -112,8 +117,8 @@ def csv_columns(public: bool, extra_columns: list[str] | tuple[str, ...] = ()) -
     return cols
 
 
-def csv_value(col: Column, record: Record) -> str:
-    value = col.value(record)
+def csv_value(col: Column, record: Record, get: Getter | None = None) -> str:
+    value = col.value(record, get)
     if col.key == "kana":
         return to_katakana(value)  # 名称_カナ is written in katakana in the standard datasets
     return value

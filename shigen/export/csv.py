@@ -89,10 +89,11 @@ def write_csv(path: Path, cat: Catalogue, sel: Selection, meta: Meta, encoding: 
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([fit(h, field="(見出し)") for h in (OPEN_DATA_MUNICIPALITY, *(c.header for c in columns))])
     municipality = fit(meta.municipality, field=OPEN_DATA_MUNICIPALITY)
+    get = sel.value  # public: placeholders and invalid phone numbers left empty (select.public_value)
     for record in sel.records:
         row = [municipality]
         for col in columns:
-            row.append(fit(inert(clean_cell(csv_value(col, record))), record.id, record.name, col.header))
+            row.append(fit(inert(clean_cell(csv_value(col, record, get))), record.id, record.name, col.header))
         writer.writerow(row)
     text = buf.getvalue()
     data = text.encode("cp932") if cp932 else text.encode("utf-8-sig")

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from .. import schema as S
 from ..model import Catalogue, Record
-from .columns import CARD_KEYS, CARD_LABELS
+from .columns import CARD_KEYS, CARD_LABELS, Getter
 from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
 from .select import Selection
@@ -41,7 +41,6 @@ TEXT_W = int((PAGE_W_MM - 2 * MARGIN_MM) * _TWIPS_PER_MM)  # usable width in twi
 LABEL_W = 1760  # hanging indent for 「サービス内容」 etc. (6 full-width characters at 12 pt + gap)
 _THEME_ATTRS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 TOC_INSTR = ' TOC \\o "1-1" \\h \\z \\u '
-TOC_HINT = "(Word で開いて目次を右クリックし『フィールド更新』を選ぶと、ページ番号付きの目次になります)"
 DOCUMENT_PART = "word/document.xml"
 _CHUNK = 1 << 20  # characters of body XML gathered before one write to the zip
 # XML 1.0 cannot hold these even as references (clean_cell already removes the C0 controls); lone surrogates
@@ -165,36 +164,38 @@ def _toc(sel: Selection) -> list[str]:
     for i, entry in enumerate(entries):
         runs = (begin if i == 0 else "") + _run(entry, size=14) + (end if i == len(entries) - 1 else "")
         out.append(_p(runs, tabs=tab, after=120))
-    out.append(_p(_run(TOC_HINT, size=BODY_PT, color="808080"), before=240))
     return out
 
 
-def _card(record: Record, public: bool) -> str:
-    paras = [_p(_run(record.get("name") or "(名称なし)", bold=True, size=NAME_PT), keep_next=True, shade="E3EAF3",
+def _card(record: Record, public: bool, get: Getter | None = None) -> str:
+    """One resource as a bordered box; ``get`` (Selection.value) leaves out what may not be printed."""
+    if get is None:
+        get = Record.get
+    paras = [_p(_run(get(record, "name") or "(名称なし)", bold=True, size=NAME_PT), keep_next=True, shade="E3EAF3",
                 after=80)]
-    phones = [(label, record.get(key)) for label, key in (("電話", "phone"), ("携帯", "mobile")) if record.get(key)]
+    phones = [(label, get(record, key)) for label, key in (("電話", "phone"), ("携帯", "mobile")) if get(record, key)]
     if phones:
         runs = "".join(
             (_run("　　") if i else "") + _run(f"{label} ", bold=True, size=14) + _run(number, bold=True, size=PHONE_PT)
             for i, (label, number) in enumerate(phones))
         paras.append(_p(runs, keep_next=True, after=40))
-    others = [(label, record.get(key)) for label, key in (("FAX", "fax"), ("メール", "email")) if record.get(key)]
+    others = [(label, get(record, key)) for label, key in (("FAX", "fax"), ("メール", "email")) if get(record, key)]
     if others:
         paras.append(_p("".join((_run("　　") if i else "") + _run(f"{label} ", bold=True, size=BODY_PT)
                                 + _run(v, size=BODY_PT) for i, (label, v) in enumerate(others)), keep_next=True, after=40))
     lines: list[tuple[str, str]] = []
     for key in CARD_KEYS:
         if key == "days_hours":
-            value = "　".join(v for v in (record.get("days"), record.get("hours")) if v)
+            value = "　".join(v for v in (get(record, "days"), get(record, "hours")) if v)
         elif key == "address":
-            value = " ".join(v for v in (f"〒{record.get('postal_code')}" if record.get("postal_code") else "",
-                                         record.get("address")) if v)
+            value = " ".join(v for v in (f"〒{get(record, 'postal_code')}" if get(record, "postal_code") else "",
+                                         get(record, "address")) if v)
         else:
-            value = record.get(key)
+            value = get(record, key)
         if value:
             lines.append((CARD_LABELS.get(key) or S.header(key), value))
-    if record.get("url"):
-        lines.append(("ホームページ", record.get("url")))
+    if get(record, "url"):
+        lines.append(("ホームページ", get(record, "url")))
     staff: list[tuple[str, str]] = []
     if not public:  # every other field, run together in one paragraph so the card stays short
         shown = {"name", "phone", "mobile", "fax", "email", "url", "days", "hours", "postal_code", *CARD_KEYS}
@@ -212,18 +213,19 @@ def _card(record: Record, public: bool) -> str:
     return _box("".join(paras)) + _SPACER
 
 
-def _chapter(number: int, genre: str, description: str, records: list[Record], public: bool) -> Iterator[str]:
+def _chapter(number: int, genre: str, description: str, records: list[Record], public: bool,
+             get: Getter | None = None) -> Iterator[str]:
     yield _p(_run(f"{number}. {genre}"), style="Heading1", page_break=True, keep_next=True)
     note = f"{description}(掲載 {len(records)} 件)" if description else f"掲載 {len(records)} 件"
     yield _p(_run(note, size=BODY_PT, color="595959"), keep_next=True, after=200)
     for r in records:
-        yield _card(r, public)
+        yield _card(r, public, get)
 
 
 def _chapters(sel: Selection, public: bool) -> Iterator[str]:
     """The body after the table of contents, one piece (heading, note, card) at a time."""
     for i, s in enumerate(sel.sections, start=1):
-        yield from _chapter(i, s.genre, s.description, s.records, public)
+        yield from _chapter(i, s.genre, s.description, s.records, public, sel.value)
     if not sel.sections:
         yield _p(_run("掲載する資源がありません。", size=BODY_PT), page_break=True)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..workspace import Workspace, safe_filename
 
-SUFFIX = {"xlsx": ".xlsx", "docx": ".docx", "csv": ".csv"}
+SUFFIX = {"xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf", "csv": ".csv"}
 STEM_LIST = "社会資源一覧"
 STEM_BOOKLET = "生活便利帳"
 STAFF_MARK = "関係者用"
@@ -21,7 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def default_name(fmt: str, *, public: bool, districts: list[str], genres: list[str], as_of: dt.date) -> str:
     """社会資源一覧_中央地区_20270401.xlsx — each part made safe, so no name can leave exports/."""
-    parts = [STEM_BOOKLET if fmt == "docx" else STEM_LIST]
+    parts = [STEM_BOOKLET if fmt in ("docx", "pdf") else STEM_LIST]
     if not public:
         parts.append(STAFF_MARK)
     for names in (districts, genres):

@@ -57,7 +57,7 @@ class Meta:
 
 def make_meta(cat: Catalogue, sel: Selection, fmt: str, title: str | None) -> Meta:
     if not title:
-        base = TITLE_BOOKLET if fmt == "docx" else TITLE_LIST
+        base = TITLE_BOOKLET if fmt in ("docx", "pdf") else TITLE_LIST
         if sel.districts:
             base = f"{base}({'・'.join(sel.districts)})"
         title = base if sel.is_public else base + TITLE_STAFF_SUFFIX

@@ -1,18 +1,28 @@
-"""Which records go into an export, and in which order.
+"""Which records go into an export, and in which order — the one publication rule of every public output.
 
-Public exports hold only publishable records (掲載中, 公開範囲 一般, 掲載同意 済) that are not stale by more
-than :data:`STALE_GRACE_MONTHS` beyond the refresh cycle; staff exports hold every 掲載中 record.
+Public outputs (the Excel list, the Word/PDF booklet, the CSV, the `find --export` handout, the web site, letters)
+hold only publishable records (掲載中, 公開範囲 一般, 掲載同意 済) that are not stale by more than
+:data:`STALE_GRACE_MONTHS` beyond the refresh cycle, and that can be contacted: a record whose every contact
+(電話番号・携帯電話・メール) holds a placeholder or an invalid phone number is left out and listed. Inside a
+listed record, :func:`public_value` blanks every field that holds a placeholder (要確認, ？, -, 不明, 未定, ＊ …:
+the audit's rule, :func:`shigen.audit.checks.placeholder`) or an invalid phone number
+(:func:`shigen.text.normalize_phone`); :attr:`Selection.held_back` says which fields of which records were blanked.
+Staff exports hold every 掲載中 record with every value as written (placeholders highlighted by the writers).
 ``--district D`` keeps every record usable in D (located there, or 対応エリア covers D, incl. 市内全域).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .. import schema as S
 from ..errors import UsageError
+from ..audit.checks import NOT_CHECKED_FOR_PLACEHOLDERS, placeholder
+from ..audit.checks import _find_placeholders as placeholder_keys  # the audit's fast per-record pass
 from ..model import Catalogue, Record, add_months, covered_districts, due_date, match_genre, ordered
+from ..text import normalize_phone
 
 AUDIENCE_PUBLIC = "public"
 AUDIENCE_STAFF = "staff"
@@ -30,6 +40,75 @@ class Section:
     records: list[Record]
 
 
+PROBLEM_PLACEHOLDER = "仮の値"
+PROBLEM_PHONE = "電話番号として無効"
+REASON_NO_CONTACT = "連絡先が仮の値・無効な番号だけ"
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """One field of a listed record left out of a public output (the cell left empty, the line left off the card)."""
+
+    record_id: str
+    name: str
+    key: str
+    value: str
+    problem: str  # PROBLEM_PLACEHOLDER / PROBLEM_PHONE
+
+    @property
+    def header(self) -> str:
+        return S.header(self.key)
+
+    def to_row(self) -> tuple[str, str, str, str, str]:
+        return (self.record_id, self.name, self.header, self.value, self.problem)
+
+
+# Validity of a plain phone number depends on its leading digits and length only (Japan's numbering plan as
+# phonenumbers holds it), so normalize_phone is asked once per (leading six digits, length) of plain numbers.
+_PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")
+_phone_prefix_ok: dict[tuple[str, str], bool] = {}
+
+
+def phone_ok(value: str, area_code: str = "") -> bool:
+    """True when ``value`` is a valid phone number (:func:`shigen.text.normalize_phone`)."""
+    if _PLAIN_PHONE.fullmatch(value):
+        digits = value.replace("-", "")
+        key = (digits[:6] + str(len(digits)), "")
+        found = _phone_prefix_ok.get(key)
+        if found is None:
+            found = _phone_prefix_ok[key] = normalize_phone(value).valid
+        return found
+    return normalize_phone(value, area_code).valid
+
+
+def field_problem(record: Record, key: str, *, area_code: str = "") -> str:
+    """Why a field may not be printed for the public: PROBLEM_PLACEHOLDER, PROBLEM_PHONE or '' (printable)."""
+    value = record.get(key)
+    if not value:
+        return ""
+    if key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value):
+        return PROBLEM_PLACEHOLDER
+    if key in S.PHONE_KEYS and not phone_ok(value, area_code):
+        return PROBLEM_PHONE
+    return ""
+
+
+def public_value(record: Record, key: str, *, area_code: str = "") -> str:
+    """The value a public output may print: '' for a placeholder or an invalid phone number, else the value."""
+    value = record.get(key)
+    if not value or field_problem(record, key, area_code=area_code):
+        return ""
+    return value
+
+
+def has_public_contact(record: Record, *, area_code: str = "") -> bool:
+    """False when the record names a contact but every contact field is a placeholder or an invalid number.
+
+    A record with no contact at all is not judged here (the audit reports it as a missing field)."""
+    named = [k for k in S.CONTACT_KEYS if record.get(k)]
+    return not named or any(public_value(record, k, area_code=area_code) for k in named)
+
+
 @dataclass
 class Selection:
     records: list[Record]  # ordered: genre order, then 五十音順
@@ -41,10 +120,27 @@ class Selection:
     unconfirmed: list[Record] = field(default_factory=list)  # included although 最終確認日 is empty
     sections: list[Section] = field(default_factory=list)
     left_out: dict[str, int] = field(default_factory=dict)  # reason → count (public: not 一般 / not 同意 / stale)
+    no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
+    held_back: list[HeldBack] = field(default_factory=list)  # public: fields of listed records left empty
+    area_code: str = ""
 
     @property
     def is_public(self) -> bool:
         return self.audience == AUDIENCE_PUBLIC
+
+    def value(self, record: Record, key: str) -> str:
+        """What this output prints for a field: :func:`public_value` for the public, the value as written for staff."""
+        if self.is_public:
+            return public_value(record, key, area_code=self.area_code)
+        return record.get(key)
+
+    def held_back_counts(self) -> dict[str, int]:
+        """Field header → number of fields held back, in schema order."""
+        counts: dict[str, int] = {}
+        for h in self.held_back:
+            counts[h.header] = counts.get(h.header, 0) + 1
+        order = {f.header: i for i, f in enumerate(S.FIELDS)}
+        return dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def resolve_districts(cat: Catalogue, names: list[str]) -> list[str]:
@@ -88,6 +184,7 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
     if audience not in AUDIENCES:
         raise UsageError(f"--audience『{audience}』は使えません。", "public(一般向け)か staff(関係者用)を指定してください。")
     as_of = as_of or dt.date.today()
+    area_code = cat.settings.area_code
     wanted_districts = resolve_districts(cat, list(districts or []))
     wanted_genres = resolve_genres(cat, list(genres or []))
     cycle = cat.settings.cycle_months
@@ -99,6 +196,8 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
     stale: list[Record] = []
     unconfirmed: list[Record] = []
     left_out: dict[str, int] = {}
+    no_contact: list[Record] = []
+    held_back: list[HeldBack] = []
     for r in cat.records:
         if not r.is_active:
             continue
@@ -115,6 +214,13 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
         if public and is_stale(r, as_of, cycle):
             stale.append(r)
             continue
+        if public:
+            problems = _problems(r, area_code)
+            if problems and not has_public_contact(r, area_code=area_code):
+                no_contact.append(r)
+                left_out[REASON_NO_CONTACT] = left_out.get(REASON_NO_CONTACT, 0) + 1
+                continue
+            held_back += problems
         if not r.get("last_confirmed"):
             unconfirmed.append(r)
         chosen.append(r)
@@ -125,7 +231,37 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
                           ordered(unconfirmed, order))
     selection.sections = _sections(cat, records)
     selection.left_out = left_out
+    selection.no_contact = ordered(no_contact, order)
+    selection.area_code = area_code
+    selection.held_back = _in_order(held_back, records)
     return selection
+
+
+_PUBLIC_SET = frozenset(S.PUBLIC_KEYS)
+
+
+def _problems(record: Record, area_code: str) -> list[HeldBack]:
+    """Every public field of ``record`` that :func:`public_value` blanks."""
+    out = [HeldBack(record.id, record.name, key, record.get(key), PROBLEM_PLACEHOLDER)
+           for key in placeholder_keys(record) if key in _PUBLIC_SET]
+    done = {h.key for h in out}
+    for key in S.PHONE_KEYS:
+        value = record.get(key)
+        if value and key not in done and not phone_ok(value, area_code):
+            out.append(HeldBack(record.id, record.name, key, value, PROBLEM_PHONE))
+    return out
+
+
+def problem_keys(record: Record, *, area_code: str = "") -> dict[str, str]:
+    """Public field key → problem, for every field :func:`public_value` blanks (staff lists highlight them)."""
+    return {h.key: h.problem for h in _problems(record, area_code)}
+
+
+def _in_order(held: list[HeldBack], records: list[Record]) -> list[HeldBack]:
+    """Held-back fields in the order of the listed records (then schema order within a record)."""
+    rank = {r.id: i for i, r in enumerate(records)}
+    keys = {k: i for i, k in enumerate(S.KEYS)}
+    return sorted(held, key=lambda h: (rank.get(h.record_id, len(rank)), keys.get(h.key, 0)))
 
 
 REASON_VISIBILITY = f"{S.header('visibility')}が『{S.VISIBILITY_PUBLIC}』でない"

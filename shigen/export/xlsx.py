@@ -17,7 +17,7 @@ from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, display_widt
 from .columns import FRESHNESS_HEADER, Column, drop_empty, freshness_text, xlsx_columns
 from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
-from .select import Selection
+from .select import Selection, problem_keys
 
 COVER_SHEET = "表紙"
 ALL_SHEET = "全件"
@@ -29,6 +29,7 @@ _MAX_URL_LEN = 2079
 _CELL_MAX = 32767  # Excel's limit for the text of one cell
 _WIDTH_SAMPLE = 800
 _BORDER_COLOR = "#BFBFBF"
+FLAG_FILL = "#FFE699"  # yellow, as the audit's warnings
 
 
 def _hf(text: str, limit: int = 70) -> str:
@@ -71,6 +72,8 @@ class _Writer:
         self.f_phone = wb.add_format({**base, "num_format": "@"})
         self.f_link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
         self.f_date = wb.add_format({**base, "num_format": "yyyy/mm/dd", "align": "left"})
+        # staff lists: a value the public outputs leave out (placeholder, invalid phone) — fix it in the master
+        self.f_flag = wb.add_format({**base, "bg_color": FLAG_FILL, "num_format": "@"})
         self.f_title = wb.add_format({"font_name": FONT_NAME, "font_size": 20, "bold": True})
         self.f_label = wb.add_format({"font_name": FONT_NAME, "bold": True, "valign": "top", "bg_color": "#DDEBF7",
                                       "border": 1, "border_color": _BORDER_COLOR})
@@ -154,6 +157,8 @@ class _Writer:
         ]
         if m.public:
             how.append("掲載は、事業者・団体から同意をいただいたものに限っています。")
+        else:
+            how.append("黄色のセルは仮の値(要確認・？・未定など)か無効な電話番号です。一般向けの一覧・冊子では空欄になります。台帳で直してください。")
         for line in how:
             ws.merge_range(r, 0, r, 2, "・" + line, self.f_plain)
             ws.set_row(r, 30 if display_width(line) > 100 else 17)
@@ -175,9 +180,10 @@ class _Writer:
         if not self.meta.public:
             widths[FRESHNESS_HEADER] = 10
         caps = {c.header: c.max_width for c in cols}
+        get = self.sel.value
         for record in records[:_WIDTH_SAMPLE]:
             for c in cols:
-                value = c.value(record)
+                value = c.value(record, get)
                 if value:
                     w = max(_width(line) for line in value.split("\n")) + 2
                     if w > widths[c.header]:
@@ -190,7 +196,7 @@ class _Writer:
         for record in records:
             lines = 1
             for c, per_line in plan:
-                value = c.value(record)
+                value = c.value(record, get)
                 if value and (n := _lines(value, per_line)) > lines:
                     lines = n
             if lines > 1:
@@ -201,8 +207,9 @@ class _Writer:
     def list_sheet(self, name: str, records: list[Record], *, genre_column: bool = True) -> None:
         columns = [c for c in self.columns if genre_column or c.key != "genre"]
         staff = not self.meta.public
+        get = self.sel.value  # public: placeholders and invalid phone numbers left empty (select.public_value)
         if not staff:
-            columns = drop_empty(columns, records)
+            columns = drop_empty(columns, records, get)
         ws = self.wb.add_worksheet(name)
         headers = [c.header for c in columns] + ([FRESHNESS_HEADER] if staff else [])
         for j, h in enumerate(headers):
@@ -216,14 +223,21 @@ class _Writer:
         write_string, write_blank, write_url, set_row = ws.write_string, ws.write_blank, ws.write_url, ws.set_row
         f_body, f_name, f_phone, f_link, f_date = self.f_body, self.f_name, self.f_phone, self.f_link, self.f_date
         plan = [(c, _cell_kind(c)) for c in columns]
+        area_code = self.sel.area_code
+        f_flag = self.f_flag
+        flags: dict[str, str] = {}
         for i, record in enumerate(records):
             row = i + 1
             height = heights.get(id(record))
             if height:
                 set_row(row, height)
+            if staff:
+                flags = problem_keys(record, area_code=area_code)
             for j, (col, kind) in enumerate(plan):
-                value = clean_cell(col.value(record))[:_CELL_MAX]
-                if not value:
+                value = clean_cell(col.value(record, get))[:_CELL_MAX]
+                if flags and col.key in flags and value:
+                    write_string(row, j, value, f_flag)
+                elif not value:
                     write_blank(row, j, None, f_body)
                 elif kind == "url" and urls < _MAX_URLS and len(value) <= _MAX_URL_LEN and _URL_RE.match(value):
                     write_url(row, j, value, f_link, string=value)
