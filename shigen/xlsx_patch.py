@@ -759,11 +759,67 @@ def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, val
     return b"".join(out)
 
 
+def rewrite_table_sheet(data: bytes, rows: list[tuple[Any, ...]]) -> bytes:
+    """A settings sheet (地区, ジャンル, コーディネーター, 設定) with ``rows`` (header first) in its first columns,
+    like master._rewrite: each cell keeps its style, columns to the right (the user's) are kept, rows past the
+    new ones have those columns emptied."""
+    import io
+
+    width = max((len(r) for r in rows), default=0)
+    stream = SheetStream(io.BytesIO(data))
+    out = [b"<sheetData>"]
+    last = 0
+    for _raw, attrs, inner in stream.rows():
+        ref = _attr(_ATTR_R, attrs)
+        r = int(ref) if ref is not None else last + 1
+        if r <= last:
+            raise Fallback("rows out of order")
+        for nr in range(last + 1, min(r, len(rows) + 1)):  # new rows before this one
+            out.append(_settings_row(nr, rows[nr - 1]))
+        last = r
+        cells = _cells(inner)
+        existing = {c: a for c, _, a, _ in cells}
+        merged: dict[int, str | bytes] = {c: rawc for c, rawc, _, _ in cells if c > width}
+        values = rows[r - 1] if r <= len(rows) else ()
+        for c in range(1, width + 1):
+            st = _attr(_ATTR_S, existing[c]) if c in existing else None
+            v = values[c - 1] if c - 1 < len(values) else None
+            merged[c] = cell_xml(f"{col_letter(c)}{r}", v, int(st) if st is not None else None)
+        body = b"".join(v if isinstance(v, bytes) else v.encode("utf-8") for _, v in sorted(merged.items()))
+        out.append(_row_open(attrs, r) + body + b"</row>")
+    for nr in range(last + 1, len(rows) + 1):
+        out.append(_settings_row(nr, rows[nr - 1]))
+    out.append(b"</sheetData>")
+    return _dimension(stream.head, max(last, len(rows), 1), width) + b"".join(out) + stream.tail
+
+
+def _settings_row(r: int, values: tuple[Any, ...]) -> bytes:
+    cells = "".join(cell_xml(f"{col_letter(c)}{r}", v, None) for c, v in enumerate(values, start=1))
+    return f'<row r="{r}">{cells}</row>'.encode()
+
+
+def _settings_rows(cat: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """The four settings sheets as master._write_settings_sheets writes them (設定 with 最後に振ったID)."""
+    from .master import join_list, required_to_text
+
+    descriptions = {k: d for k, (_, d) in S.SETTING_DEFAULTS.items()}
+    settings = [(k, v, descriptions.get(k, "")) for k, v in cat.settings.values.items()]
+    settings.append((SETTING_LAST_ID, f"S{cat.last_id:05d}" if cat.last_id else "", LAST_ID_NOTE))
+    return {
+        S.SHEET_DISTRICTS: [S.DISTRICT_HEADERS, *((d.name, d.tier, join_list(list(d.towns)), d.note,
+                                                  join_list(list(d.neighbours))) for d in cat.districts)],
+        S.SHEET_GENRES: [S.GENRE_HEADERS, *((g.name, g.order, required_to_text(g.required), join_list(list(g.synonyms)),
+                                            g.description) for g in cat.genres)],
+        S.SHEET_COORDINATORS: [S.COORDINATOR_HEADERS, *((c.name, c.tier, join_list(list(c.districts)),
+                                                        join_list(list(c.genres)), "○" if c.active else "×", c.note)
+                                                       for c in cat.coordinators)],
+        S.SHEET_SETTINGS: [S.SETTING_HEADERS, *settings],
+    }
+
+
 # --- the whole workbook -----------------------------------------------------------------------
 def write_patched(cat: Any, path: Path, tmp: Path) -> None:
     """Write the patched copy of ``path`` to ``tmp`` (raises Fallback / anything on trouble)."""
-    if cat.settings_changed:
-        raise Fallback("settings sheets are rewritten by openpyxl")
     with zipfile.ZipFile(path) as zin:
         names = zin.namelist()
         parts, order = _sheet_parts(zin)
@@ -773,7 +829,9 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
         history_rows = [h.to_row() for h in cat.new_history]
         assignment_rows = [a.to_row() for a in cat.new_assignments]
         appends: dict[str, tuple[str, list[tuple[Any, ...]]]] = {}
-        for name, rows in ((S.SHEET_HISTORY, history_rows), (S.SHEET_ASSIGNMENTS, assignment_rows)):
+        inquiry_rows = [q.to_row() for q in getattr(cat, "new_inquiries", ())]
+        for name, rows in ((S.SHEET_HISTORY, history_rows), (S.SHEET_ASSIGNMENTS, assignment_rows),
+                           (S.SHEET_INQUIRIES, inquiry_rows)):
             if rows:
                 if name not in parts or parts[name] not in names:
                     raise Fallback(f"sheet {name} missing")
@@ -785,8 +843,16 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
 
         res_part = parts[S.SHEET_RESOURCES]
         settings_part = parts[S.SHEET_SETTINGS]
-        settings_xml = _settings_sheet(zin.read(settings_part), zin, sst_part,
-                                       f"S{cat.last_id:05d}" if cat.last_id else "")
+        rewritten: dict[str, bytes] = {}
+        if cat.settings_changed:  # 地区 / ジャンル / コーディネーター / 設定 written whole, like the openpyxl path
+            for name, rows in _settings_rows(cat).items():
+                if name not in parts or parts[name] not in names:
+                    raise Fallback(f"sheet {name} missing")
+                rewritten[parts[name]] = rewrite_table_sheet(zin.read(parts[name]), rows)
+            settings_xml = rewritten.pop(settings_part)
+        else:
+            settings_xml = _settings_sheet(zin.read(settings_part), zin, sst_part,
+                                           f"S{cat.last_id:05d}" if cat.last_id else "")
 
         calc = [n for n in names if n.lower() == "xl/calcchain.xml"]
         with zin.open(res_part) as res_fh:
@@ -822,6 +888,8 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                             out.write(tail)
                     elif name == settings_part:
                         zout.writestr(_clone(info), settings_xml)
+                    elif name in rewritten:
+                        zout.writestr(_clone(info), rewritten[name])
                     elif name in appends:
                         _write_append_part(zin, zout, info, *appends[name], path)
                     elif name in tables:

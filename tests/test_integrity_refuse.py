@@ -158,7 +158,7 @@ def test_the_standard_master_always_takes_the_fast_path_and_history_says_so(tmp_
     assert cli("import", csv, "--by", "テスト").exit_code == 0
     saves = [row for row in history_rows(ws_path) if row[4] == master.SAVE_FIELD]
     assert [row[2] for row in saves] == ["import", "assign", "collect", "import"]
-    assert all(row[6] == "高速保存" for row in saves), saves
+    assert all(row[6] == "高速保存" for row in saves), [row[6] for row in saves]
 
 
 def test_a_fallback_is_named_in_history_and_shown_with_debug(tmp_path, cli, monkeypatch):
