@@ -782,6 +782,7 @@ ROW_LIMIT = 1_048_576  # Excel's rows per sheet
 ROW_WARN = 0.8  # warn from this share of the limit on
 CELL_LIMIT = 32_767  # Excel's characters per cell
 SAVE_FIELD = "(保存方法)"  # the 履歴 row of each write: which path saved it
+SAVE_COMMAND = "保存"
 
 
 def save_catalogue(cat: Catalogue) -> Path | None:
@@ -820,7 +821,8 @@ def _save_note(cat: Catalogue, how: str) -> HistoryEntry:
     last = cat.new_history[-1] if cat.new_history else None
     command = last.command if last else ("assign" if cat.new_assignments else "")
     when = last.when if last else now_text()  # the same moment as the changes it saved
-    return HistoryEntry(when, last.by if last else "", command, "", SAVE_FIELD, "", how, "")
+    # コマンド 「保存」 (rows of a command's changes stay countable by its name); 出典 names the command saved
+    return HistoryEntry(when, last.by if last else "", SAVE_COMMAND, "", SAVE_FIELD, "", how, command)
 
 
 def _save_locked(cat: Catalogue, path: Path) -> tuple[Path | None, str]:
@@ -1077,6 +1079,8 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
                     cell.value = escape_x(value) if isinstance(value, str) else value
                     if isinstance(value, str):
                         cell.data_type = "s"
+                    elif isinstance(value, (int, float)) and not isinstance(value, bool) and cell.is_date:
+                        cell.number_format = "General"  # a number put where a date was: shown as the number
         record.row = r
     cells = ws._cells  # only cells that exist (ws.cell would create one per blank position)
     for r in range(2, old_max + 1):  # rows of records no longer in the catalogue are cleared (styles stay)

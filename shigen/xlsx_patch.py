@@ -226,7 +226,7 @@ class Styles:
         self.data = data
         self.num_fmt: list[int] = []
         self.plain: list[bool] = []
-        self.clones: dict[int, int] = {}  # style → its copy showing a date (added to cellXfs on write)
+        self.clones: dict[tuple[int, int | None], int] = {}  # (style, numFmtId) → its copy (added to cellXfs on write)
         codes: dict[int, str] = {}
         if data:
             root = etree.fromstring(data)
@@ -247,9 +247,16 @@ class Styles:
 
     def date_variant(self, style: int) -> int:
         """The same look as ``style`` but showing a date (like openpyxl setting a date number format)."""
-        if style not in self.clones:
-            self.clones[style] = len(self.num_fmt) + len(self.clones)
-        return self.clones[style]
+        return self._clone(style, None)
+
+    def general_variant(self, style: int) -> int:
+        """The same look as ``style`` but showing a plain number (a number put into a date-formatted cell)."""
+        return self._clone(style, 0)
+
+    def _clone(self, style: int, fmt: int | None) -> int:
+        if (style, fmt) not in self.clones:
+            self.clones[(style, fmt)] = len(self.num_fmt) + len(self.clones)
+        return self.clones[(style, fmt)]
 
     def patched(self) -> bytes:
         """xl/styles.xml with the date copies appended to cellXfs."""
@@ -262,9 +269,9 @@ class Styles:
             return self.data
         root = etree.fromstring(self.data)
         xfs = root.find(f"{{{NS_MAIN}}}cellXfs")
-        for style, _ in sorted(self.clones.items(), key=lambda kv: kv[1]):
+        for (style, fmt), _ in sorted(self.clones.items(), key=lambda kv: kv[1]):
             xf = copy.deepcopy(xfs[style])
-            xf.set("numFmtId", str(self.date_fmt))
+            xf.set("numFmtId", str(self.date_fmt if fmt is None else fmt))
             xf.set("applyNumberFormat", "1")
             xfs.append(xf)
         xfs.set("count", str(len(xfs)))
@@ -582,6 +589,8 @@ class ResourcesWriter:
             ref = f"{col_letter(c)}{r}"
             if isinstance(value, (dt.date, dt.datetime, dt.time)):
                 out[c] = cell_xml(ref, value, style, self._date_style(style, c), self.date1904)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and self.styles.is_date(style):
+                out[c] = cell_xml(ref, value, self.styles.general_variant(style))  # a number, not a date
             else:
                 out[c] = cell_xml(ref, value, style)
         return out

@@ -157,7 +157,7 @@ def test_the_standard_master_always_takes_the_fast_path_and_history_says_so(tmp_
     csv.write_text("名称,電話番号,料金\n店1,0479-62-0001,500円\n", encoding="utf-8-sig")
     assert cli("import", csv, "--by", "テスト").exit_code == 0
     saves = [row for row in history_rows(ws_path) if row[4] == master.SAVE_FIELD]
-    assert [row[2] for row in saves] == ["import", "assign", "collect", "import"]
+    assert [row[7] for row in saves] == ["import", "assign", "collect", "import"]  # 出典: the command saved
     assert all(row[6] == "高速保存" for row in saves), [row[6] for row in saves]
 
 
