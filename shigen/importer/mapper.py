@@ -48,8 +48,9 @@ PART_WORDS = {
 ORG_KINDS = ("name", "kana", "address", "postal_code", "phone", "fax", "mobile", "url", "email")
 ORG_NOTE = "org"  # targets "org:address", "org:phone" …: the organisation's details → 備考, labelled
 NOTE_LABELLED = "note_labelled"  # kept in 備考 as 「見出し: 値」 (定員, 利用可能日時特記事項 …)
+PHONE_EXTENSION = "phone_ext"  # 内線番号: appended to the phone as 「(内線45)」
 LATLON = "latlon"  # one cell holding 「34.35,133.99」 → 緯度 / 経度 extra columns
-MULTI = {"phone", "mobile", "fax", C.ADDRESS_PART, C.ADDRESS_PREFIX, C.FOREIGN_ID, C.EXTRA_COLUMN, C.ROW_NUMBER,
+MULTI = {PHONE_EXTENSION, "phone", "mobile", "fax", C.ADDRESS_PART, C.ADDRESS_PREFIX, C.FOREIGN_ID, C.EXTRA_COLUMN, C.ROW_NUMBER,
          C.UNMAPPED, C.IGNORE, NOTE_LABELLED, "genre"}
 
 # English open-data property names (LinkData / 推奨データセット / GeoJSON) → target, and a Japanese label
@@ -85,7 +86,7 @@ ENGLISH: dict[str, tuple[str, str]] = {
     "image": (C.EXTRA_COLUMN, "画像"), "photo": (C.EXTRA_COLUMN, "画像"),
 }
 # Japanese headers that go to 備考 with their label, and other headers this mapper knows
-LABELLED_HEADERS = ("定員", "利用定員", "入所定員", "利用可能日時特記事項", "利用可能曜日特記事項", "内線番号", "診療科目",
+LABELLED_HEADERS = ("定員", "利用定員", "入所定員", "利用可能日時特記事項", "診療科目",
                     "バリアフリー情報", "駐車場", "アクセス", "交通手段", "最寄り駅", "受付時間帯")
 # Columns that name the service type (介護保険・障害福祉 の指定サービス)
 SERVICE_TYPE_HEADERS = ("サービス種類", "サービスの種類", "サービス種別", "実施サービス", "提供サービス", "サービス種別名",

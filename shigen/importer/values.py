@@ -36,7 +36,7 @@ from ..text import (
     to_hiragana,
 )
 from . import columns as C
-from .mapper import LATLON, NOTE_LABELLED
+from .mapper import LATLON, NOTE_LABELLED, PHONE_EXTENSION
 
 DITTO_MARKS = frozenset({"〃", "″", "同上", "〃〃", "同", "”", '"', "''", "々", "〃　", "同左"})
 PLACEHOLDERS = frozenset({"-", "－", "―", "‐", "ー", "−", "―――", "--", "---", "…", "・"})
@@ -371,6 +371,7 @@ def _numbers_in(text: str, role: str, header: str, combined: bool) -> tuple[list
 def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, str]], ctx: Context,
                    out: Normalised, notes: list[str]) -> None:
     numbers: list[_Number] = []
+    marks: dict[str, str] = {}
     fax_same = False
     fax_none = False
     for key in TEXT_PHONE_KEYS:
@@ -378,8 +379,10 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             text = tidy_value(raw_text(cell.value))
             if not text or is_placeholder(text):
                 continue
-            if text in PLACEHOLDER_MARKS:
-                out.warnings.append((cell.header, f"『{text}』は値の代わりの印のため空欄にしました"))
+            if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
+                out.warnings.append((cell.header, f"『{text}』は値の代わりの印です(番号がなければそのまま残します。"
+                                                  "公開の一覧には載りません)"))
+                marks.setdefault("phone" if key == C.COMBINED_PHONE_FAX else key, text)
                 continue
             is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
             text, changes = prepare_phone_text(text, is_number)
@@ -472,6 +475,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
         fax_value = phone_value
     del fax_none
     for key, value in (("phone", phone_value), ("mobile", mobile_value), ("fax", fax_value)):
+        value = value or marks.get(key, "")
         if value:
             out.values[key] = value
             out.explicit.add(key)
@@ -556,16 +560,22 @@ def _joined_address(cells: list[Cell], out: Normalised) -> str:
     prefixes = [c for c in cells if c.target == C.ADDRESS_PREFIX]
     rest = [c for c in cells if c.target != C.ADDRESS_PREFIX]
     pieces = []
+    marks = []
     for c in prefixes + rest:
         t = tidy_value(raw_text(c.value))
         if t in PLACEHOLDER_MARKS:
-            out.warnings.append((c.header, f"『{t}』は値の代わりの印のため空欄にしました"))
+            marks.append((t, c.header))
             continue
         if t and not is_placeholder(t):
             pieces.append((t, c.header))
-    joined = join_address(pieces)
-    only_prefix = all(h in {c.header for c in prefixes} for _, h in pieces)
-    return joined if pieces and not (only_prefix and not rest and False) else joined
+    for t, header in marks:
+        if pieces:  # 「東京都中央区」+「＊」: the part withheld is left out of the address
+            out.warnings.append((header, f"『{t}』は値の代わりの印のため、住所につなげませんでした"))
+        else:
+            out.warnings.append((header, f"『{t}』は値の代わりの印です(そのまま残しました。公開の一覧には載りません)"))
+    if not pieces and marks:
+        return marks[0][0]
+    return join_address(pieces)
 
 
 def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
@@ -703,9 +713,8 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             t = tidy(raw) if target in ("name", "kana") else tidy_value(raw)
             if target == "name" and "\n" in t:
                 t = _one_line_name(t)
-            if t in PLACEHOLDER_MARKS:
-                out.warnings.append((cell.header, f"『{t}』は値の代わりの印のため空欄にしました"))
-                continue
+            if t in PLACEHOLDER_MARKS:  # kept as written (audit flags it, public lists leave it out) and reported
+                out.warnings.append((cell.header, f"『{t}』は値の代わりの印です(そのまま残しました。公開の一覧には載りません)"))
             if t and not is_placeholder(t) and t not in parts:
                 parts.append(t)
         if parts:
@@ -722,9 +731,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     genre_texts = []
     for cell in by_target.get("genre", []):
         t = tidy_value(raw_text(cell.value))
-        if t in PLACEHOLDER_MARKS:
-            out.warnings.append((cell.header, f"『{t}』は値の代わりの印のため空欄にしました"))
-        elif t and not is_placeholder(t) and t not in genre_texts:
+        if t and not is_placeholder(t) and t not in genre_texts:
             genre_texts.append(t)
 
     # labelled parts inside cells
@@ -781,6 +788,10 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
 
     # phones
     _assign_phones(by_target, labelled_phones, ctx, out, notes)
+    for cell in by_target.get(PHONE_EXTENSION, []):  # 内線番号: an extra column (export --format opendata reads it back)
+        ext = clean_value(raw_text(cell.value))
+        if ext and not is_placeholder(ext):
+            out.extra[cell.name] = ext
 
     # everything else by kind
     for key, text in texts.items():
