@@ -183,7 +183,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             continue
         any_table = True
         sr.header_rows = layout.header_rows
-        sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target)) for p in layout.columns]
+        sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target), p.why, p.score,
+                                   C.target_label(p.runner_up) if p.runner_up else "") for p in layout.columns]
         sr.above, sr.as_of = layout.above, layout.as_of
         sr.rows_read = layout.rows_read
         sr.skipped = layout.skipped

@@ -214,6 +214,11 @@ def target_label(target: str) -> str:
     }.get(target, target)
 
 
+SPECIAL_TARGETS = (COMBINED_PHONE_FAX, HOURS_END, ADDRESS_PART, FOREIGN_ID, ROW_NUMBER, EXTRA_COLUMN, ADDRESS_PREFIX,
+                   UNMAPPED, "note_labelled", "latlon", "phone_ext",
+                   *(f"org:{k}" for k in ("address", "postal_code", "phone", "fax", "mobile", "url", "email")))
+
+
 # --- --mapping files -----------------------------------------------------------------------
 _IGNORE_WORDS = ("取り込まない", "無視", "除外", "-", "ignore", "(無視)", "なし")
 
@@ -237,9 +242,11 @@ def _target_of(label: str, path: Path) -> str:
         return label
     if label.lower() in _IGNORE_WORDS:
         return IGNORE
-    special = {target_label(t): t for t in (COMBINED_PHONE_FAX, HOURS_END, ADDRESS_PART, FOREIGN_ID)}
+    special = {target_label(t): t for t in SPECIAL_TARGETS}
     if label in special:
         return special[label]
+    if label in SPECIAL_TARGETS:
+        return label
     if label in ("電話・FAX", "電話番号・FAX"):
         return COMBINED_PHONE_FAX
     if label in ("元の番号", "元ID", "追加列"):

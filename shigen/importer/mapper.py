@@ -302,6 +302,9 @@ _SHAPE_FIELD = (("phone", "phone", "電話番号の形"), ("postal", "postal_cod
                 ("kana", "kana", "かな"), ("date", C.EXTRA_COLUMN, "日付"))
 
 
+_SHAPE_NAMES = {"phone": "電話番号", "postal": "郵便番号", "url": "URL", "email": "メールアドレス", "date": "日付"}
+
+
 def value_factor(target: str, shape: ValueShape) -> tuple[float, str]:
     """How far the values support a header's target (1 = fully, 0 = veto) and why."""
     if shape.n == 0:
@@ -313,9 +316,9 @@ def value_factor(target: str, shape: ValueShape) -> tuple[float, str]:
         if need == "phone" and base != "fax" and s < 0.6:
             s = max(s, shape.share("phone"))
         if s >= 0.6:
-            return 1.0, f"値の {s:.0%} が{'電話番号' if need == 'phone' else need}の形"
+            return 1.0, f"値の {s:.0%} が{_SHAPE_NAMES[need]}の形"
         if s < 0.3 and not (need == "date" and shape.share("int") > 0.6):
-            return 0.0, f"値が{ {'phone': '電話番号', 'postal': '郵便番号', 'url': 'URL', 'email': 'メールアドレス', 'date': '日付'}[need]}の形ではない({s:.0%})"
+            return 0.0, f"値が{_SHAPE_NAMES[need]}の形ではない({s:.0%})"
         return 0.5, f"値の {s:.0%} だけが形に合う"
     if base in ("name", "operator"):
         bad = max(shape.share("phone"), shape.share("url"), shape.share("postal"), shape.share("date"), shape.share("int"))
