@@ -199,7 +199,7 @@ _BRACKETS_RE = re.compile(r"[(（\[【<〈《][^)）\]】>〉》]*[)）\]】>〉
 
 # --- value evidence ------------------------------------------------------------------------------------
 _PREF = r"(?:北海道|東京都|(?:京都|大阪)府|.{2,3}県)"
-_PHONE_VALUE = re.compile(r"^(?:TEL|tel|Tel|電話|代表|携帯|FAX|fax)?\s*[:：.]?\s*[(（]?(?:\+81|0)\d{0,4}[)）\-\s]*\d{1,4}[)）\-\s]*\d{3,4}(?!\d)")
+_PHONE_VALUE = re.compile(r"^(?:TEL|tel|Tel|電話|代表|携帯|FAX|fax)?\s*[:：.]?\s*[(（]?(?:\+\s*81|0)[\d()（）\-\s]{8,16}")
 _POSTAL_VALUE = re.compile(r"^〒?\s*\d{3}-?\d{4}$")
 _URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _EMAIL_VALUE = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
