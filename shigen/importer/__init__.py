@@ -148,6 +148,9 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
                     extra_columns.append(h)
             if row.unmatched_genre:
                 result.unmatched_genres[row.unmatched_genre] += 1
+    if skip_bad and result.files and all(f.error for f in result.files):  # nothing read is not a success
+        raise InputError("どのファイルも読めなかったため、何も取り込んで(点検して)いません。",
+                         " ".join(f.error for f in result.files)[:600])
     if sheet and not sheet_seen:
         raise UsageError(f"シート『{sheet}』がどのファイルにもありません。", "--sheet のシート名を確かめてください。")
     result.extra_columns = extra_columns

@@ -597,9 +597,8 @@ def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts:
     if best:
         out.values["genre"] = best
         out.explicit.add("genre")
-        if service:
-            if not texts.get("category"):
-                out.values["category"] = service[1]
+        if service and not texts.get("category"):
+            out.values["category"] = service[1]
         if service and genre_key(best_text) != genre_key(best):  # the service type itself is kept (staff column)
             out.extra[SERVICE_TYPE_COLUMN] = _one_line_name(best_text) if "\n" in best_text else best_text
         for t in genre_texts:
