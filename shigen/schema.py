@@ -158,6 +158,9 @@ FIELDS: tuple[Field, ...] = (
           width=12),
     Field("memo", "内部メモ", Kind.LONGTEXT, public=False, synonyms=("内部用メモ", "SCメモ", "職員メモ", "非公開メモ"), width=24),
     Field("source", "出典", public=False, synonyms=("情報源", "出所", "取込元"), width=28),
+    # written by `shigen kana` where ふりがな is empty; copied into ふりがな only by `shigen kana --accept` (issue 13)
+    Field("kana_suggested", "ふりがな候補", public=False, synonyms=("ふりがな(候補)", "よみ候補", "読み候補"), width=20,
+          help="ふりがなが空欄の資源に shigen kana が入れる読みの候補。確かめて正しければ shigen kana --accept でふりがなに写します。"),
 )
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
