@@ -473,10 +473,11 @@ HANDOUT_LIMIT = 15
 HANDOUT_PT = 12  # body text: older readers (issue 13)
 HANDOUT_PHONE_PT = 14  # phone numbers, bold
 HANDOUT_TITLE_PT = 16
-# Columns (header, Excel width). Their sum stays inside A4 portrait at 100 % (≈ 102 units between 0.4" margins),
-# so nothing is shrunk or cut; long lists run on to further pages with the header repeated.
-HANDOUT_COLUMNS = (("名称", 20), ("電話番号", 23), ("サービス内容・料金", 32), ("営業日・時間・地域", 21))
-HANDOUT_PAGE_UNITS = 100  # usable width of A4 portrait between 0.4-inch margins, in Excel column units (≈ 1.9 mm)
+# Columns (header, Excel width). Their sum stays inside A4 portrait at 100 % (measured with LibreOffice on the
+# rendered PDF: a sheet 96 units wide came out at 80 %, so ≈ 77 units fit), so the 12 pt text is not shrunk and
+# nothing is cut; long lists run on to further pages with the header repeated.
+HANDOUT_COLUMNS = (("名称", 16), ("電話番号", 18), ("サービス内容・料金", 24), ("営業日・時間・地域", 16))
+HANDOUT_PAGE_UNITS = 76  # usable width of A4 portrait between 0.4-inch margins at 100 %, in Excel column units
 
 
 @dataclass
