@@ -295,9 +295,11 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     _validations(ws, cols, first_data, last_row)
     ws.freeze_panes(HEADER_ROWS, 3)
     ws.autofilter(1, 0, last_row, last_col)
-    xw_a4(ws, landscape=True, fit_width=False, repeat_rows=(0, HEADER_ROWS - 1))
-    ws.repeat_columns(0, 2)
-    ws.set_print_scale(70)
+    # on paper: the ID, 名称 and answer columns (up to いまの最終確認日), one page wide, header on every page; every
+    # field in full is the sheet 『印刷用』 (37 columns on A4 printed over 11 pages at 70 %, issue 13)
+    xw_a4(ws, landscape=True, fit_width=True, repeat_rows=(0, HEADER_ROWS - 1))
+    answers_end = next(c for c, col in enumerate(cols) if col.key == "last_confirmed")
+    ws.print_area(0, 0, last_row, answers_end)
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
     ws.activate()
