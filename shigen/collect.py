@@ -492,6 +492,7 @@ SHEET_RECORDS = "資源別"
 
 def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
                    states: dict[str, Outcome], by_id: dict[str, Record], now: str) -> None:
+    """回収状況.xlsx; ``now`` is the time stamp of the title (the --as-of date when one is given)."""
     from .update_book import _atomic_close, _tmp, _workbook
     from .xlsx_style import xw_table_sheet
 
@@ -513,6 +514,12 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
                    [(*o.to_row(), by_id[o.record_id].name if o.record_id in by_id else "") for o in ordered_states],
                    widths=[8, 14, 14, 10, 12, 9, 24, 30, 18, 18, 28])
     _atomic_close(wb, tmp, path)
+
+
+def wareki(day: dt.date) -> str:
+    from .text import to_wareki
+
+    return to_wareki(day)
 
 
 # --- the whole `shigen collect` ----------------------------------------------------------------
@@ -599,7 +606,8 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
         progress[year] = progress_for(cat, year, states, coords)
         if not dry_run:
             year_findings = [f for f, y in _finding_years(findings, metas) if y == year]
-            write_progress(path, year, progress[year], year_findings, states, by_id, now)
+            write_progress(path, year, progress[year], year_findings, states, by_id,
+                           now if as_of is None else wareki(as_of))  # --as-of stamps the sheet (issue 13)
             written.append(path)
     return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped)
 

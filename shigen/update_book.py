@@ -484,7 +484,11 @@ def _meta_sheets(wb, cat: Catalogue, plan: AssignmentPlan, share: Share, records
 
 
 def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[str, Path]) -> None:
-    """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner."""
+    """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner.
+
+    The title states the plan's --as-of date (the day freshness was judged on); 最終確認日 is a date cell."""
+    from .text import to_wareki
+
     tmp = _tmp(path)
     wb = _workbook(tmp)
     header = [*AssignmentPlan.HEADERS, "ファイル"]
@@ -492,7 +496,7 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
             for row, s in zip(plan.to_rows(), plan.shares, strict=True)]
     rows.append(("合計", "", "", "", plan.total, "100.0%" if plan.total else "", plan.kept, ""))
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
-    title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{plan.created} 作成、"
+    title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{to_wareki(plan.as_of)}時点、{plan.created} 作成、"
              f"最多÷最少 = {ratio}" + ("、期限の近い資源のみ" if plan.only_due else "") + ")")
     xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,))
     by_id = cat.by_id()
@@ -500,7 +504,8 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),
                   S.header("last_confirmed"), "担当者"]
     rec_rows = [(rid, by_id[rid].name, by_id[rid].get("genre"), by_id[rid].get("district"), by_id[rid].get("area"),
-                 by_id[rid].get("last_confirmed"), owner[rid]) for s in plan.shares for rid in s.record_ids]
+                 by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
+                for s in plan.shares for rid in s.record_ids]
     xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14])
     if plan.notes:
         xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"],

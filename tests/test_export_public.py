@@ -186,3 +186,20 @@ def test_staff_list_has_a_readable_print_sheet_and_the_full_sheet_prints_sensibl
     full = wb["全件"]
     assert full.page_setup.scale == 85 and full.print_title_cols == "$A:$B"  # several pages wide, ID and 名称 on each
     assert full.print_title_rows == "$1:$1"
+
+
+def test_exports_mark_themselves_for_re_import(cli, ws, tmp_path):
+    import openpyxl
+    from docx import Document
+
+    out = tmp_path / "staff.xlsx"
+    assert cli("export", "--as-of", AS_OF, "--audience", "staff", "--output", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.properties.category == S.EXPORT_MARK
+    assert S.EXPORT_ALL_SHEET in wb.sheetnames and set(S.EXPORT_REPEATING_SHEETS) <= set(wb.sheetnames)
+    headers = [c.value for c in wb[S.EXPORT_ALL_SHEET][1]]
+    extra = [h for h in headers if h not in S.FIELD_BY_HEADER]
+    assert extra == list(S.EXPORT_COMPUTED_HEADERS)  # every other column is a field the importer knows by name
+    doc = tmp_path / "b.docx"
+    assert cli("export", "--as-of", AS_OF, "--format", "docx", "--output", str(doc)).exit_code == 0
+    assert Document(str(doc)).core_properties.category == S.EXPORT_MARK

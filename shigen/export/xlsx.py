@@ -19,9 +19,9 @@ from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
 from .select import Selection, problem_keys
 
-COVER_SHEET = "表紙"
-ALL_SHEET = "全件"
-PRINT_SHEET = "印刷用"
+COVER_SHEET = S.EXPORT_REPEATING_SHEETS[0]
+ALL_SHEET = S.EXPORT_ALL_SHEET
+PRINT_SHEET = S.EXPORT_REPEATING_SHEETS[1]
 # The staff print sheet: the columns a care manager reads on paper, at 10 pt on A4 landscape at 100 %.
 # (key, width in Excel units). ジャンル is a heading row above its records instead of a column. The widths add up to
 # 94 units, what LibreOffice fits between the margins of A4 landscape at 100 % (measured on the rendered PDF: a
@@ -74,6 +74,8 @@ class _Writer:
             "default_format_properties": {"font_name": FONT_NAME, "font_size": 11},
         })
         wb = self.wb
+        wb.set_properties({"title": meta.title, "author": meta.municipality or "shigen", "category": S.EXPORT_MARK,
+                           "comments": f"{meta.stamp} {'一般向け' if meta.public else '関係者用'}"})
         base = {"font_name": FONT_NAME, "font_size": 11, "text_wrap": True, "valign": "top", "border": 1,
                 "border_color": _BORDER_COLOR}
         self.f_header = wb.add_format({**base, "bold": True, "font_color": "#" + HEADER_FONT_COLOR,
