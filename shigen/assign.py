@@ -13,7 +13,9 @@ How a plan is made:
    unit per genre (a genre larger than a fair share is cut by district). Each unit knows which
    coordinators may take it (its district's coordinators, the coordinators who list the genre, or all).
 3. **Continuity** — a unit is split by last year's owner (from the 担当履歴 sheet) and each part goes
-   back to that owner when they are still active and allowed to take it.
+   back to that owner when they are still active and allowed to take it. Only within the same method: when
+   last year's plan was made the other way (地区別 one year, ジャンル別 the next) its shares would only carry
+   the old split into the new one, so nothing is kept and the plan says so; ``fresh`` ignores last year.
 4. **The rest** — most constrained and largest units first, each to the least-loaded allowed coordinator.
 5. **Balance** — while the busiest coordinator has more than 1.2 × the records of one who could take
    some of them, the smallest sufficient part moves over (whole units first, then a district or genre
@@ -101,7 +103,8 @@ class AssignmentPlan:
     notes: list[PlanNote]
     considered: int  # records that could be assigned (not 廃止, with an ID)
     skipped_fresh: int  # left out by --only-due
-    previous_year: str = ""
+    previous_year: str = ""  # the year whose shares were kept ("" when none were)
+    continuity: str = ""  # one sentence: whose shares were kept, or why none were
 
     @property
     def method_label(self) -> str:
@@ -147,7 +150,8 @@ class AssignmentPlan:
     def to_dict(self) -> dict[str, object]:
         return {
             "year": self.year, "method": self.method, "as_of": self.as_of.isoformat(), "only_due": self.only_due,
-            "created": self.created, "previous_year": self.previous_year, "considered": self.considered,
+            "created": self.created, "previous_year": self.previous_year, "continuity": self.continuity,
+            "considered": self.considered,
             "skipped_fresh": self.skipped_fresh, "total": self.total,
             "ratio": None if self.ratio is None else round(self.ratio, 3), "balanced": self.balanced,
             "kept": self.kept,
@@ -198,15 +202,49 @@ def _year_number(text: str) -> int | None:
 
 def previous_owners(assignments: Iterable[Assignment], year: str) -> tuple[str, dict[str, str]]:
     """The latest earlier year in 担当履歴 and, per record ID, its owner that year (latest plan wins)."""
+    last, owners, _ = previous_plan(assignments, year)
+    return last, owners
+
+
+def method_of(label: str) -> str:
+    """METHOD_DISTRICT / METHOD_GENRE for a 担当履歴 『分け方』 cell (地区別, ジャンル別, district…); '' if unknown."""
+    text = (label or "").strip().lower()
+    for method, name in METHOD_LABELS.items():
+        if text in (method, name.lower(), name.removesuffix("別").lower()):
+            return method
+    return ""
+
+
+def previous_plan(assignments: Iterable[Assignment], year: str) -> tuple[str, dict[str, str], str]:
+    """(latest earlier year in 担当履歴, record ID → owner that year, method of that year's latest plan).
+
+    Owners come from every plan of that year, the latest winning per record; the method is the latest plan's."""
     target = _year_number(year)
     rows = [a for a in assignments if (n := _year_number(a.year)) is not None and (target is None or n < target)]
     if not rows:
-        return "", {}
+        return "", {}, ""
     last = max(_year_number(a.year) or 0 for a in rows)
     owners: dict[str, str] = {}
+    method = ""
     for a in sorted((a for a in rows if _year_number(a.year) == last), key=lambda a: a.created):
         owners[a.record_id] = a.coordinator
-    return str(last), owners
+        method = a.method
+    return str(last), owners, method_of(method)
+
+
+def continuity(assignments: Iterable[Assignment], year: str, method: str, *,
+               fresh: bool = False) -> tuple[str, dict[str, str], str]:
+    """(year kept, record ID → last year's owner, sentence for the plan) under the rule of step 3."""
+    last, owners, last_method = previous_plan(assignments, year)
+    label = METHOD_LABELS.get(method, method)
+    if not last:
+        return "", {}, "昨年度の割り当ての記録がないため、一から分けました。"
+    if fresh:
+        return "", {}, f"--fresh のため、昨年({last}年度)の担当は引き継がずに一から分けました。"
+    if last_method and last_method != method:
+        return "", {}, (f"昨年({last}年度)は{METHOD_LABELS[last_method]}で分けたため、{label}の今回は昨年の担当を"
+                        "引き継いでいません(引き継ぐのは同じ分け方のときだけです)。")
+    return last, owners, f"昨年({last}年度・{label})と同じ分け方のため、昨年の担当をできるだけ引き継ぎました(--fresh で一から分けられます)。"
 
 
 def latest_plan(assignments: Iterable[Assignment], year: str) -> dict[str, str]:
@@ -220,7 +258,7 @@ def latest_plan(assignments: Iterable[Assignment], year: str) -> dict[str, str]:
 
 # --- planning -----------------------------------------------------------------------------
 def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date | None = None,
-                     only_due: bool = False, created: str | None = None) -> AssignmentPlan:
+                     only_due: bool = False, created: str | None = None, fresh: bool = False) -> AssignmentPlan:
     """Split the records to confirm among the active coordinators (see the module docstring)."""
     if method not in METHODS:
         raise UsageError(f"分け方『{method}』は使えません。", "--by district(地区別)か --by genre(ジャンル別)を指定してください。")
@@ -244,7 +282,7 @@ def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date |
     genre_order = cat.genre_names()
     records = ordered(records, genre_order)
     by_id = {r.id: r for r in records}
-    prev_year, prev = previous_owners(cat.assignments, year)
+    prev_year, prev, continuity_text = continuity(cat.assignments, year, method, fresh=fresh)
     notes: list[PlanNote] = []
 
     if method == METHOD_DISTRICT:
@@ -268,7 +306,7 @@ def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date |
     owner = {rid: s.coordinator for s in shares for rid in s.record_ids}
     notes.extend(_after_notes(notes, owner, prev, names, records))
     plan = AssignmentPlan(year, method, as_of, only_due, created or now_text(), shares, notes, considered, skipped,
-                          prev_year)
+                          prev_year, continuity_text)
     no_id = sum(1 for r in cat.records if not r.id and r.get("status") != S.STATUS_CLOSED)
     if no_id:
         plan.notes.append(PlanNote("no-id", f"ID のない資源が {no_id} 件あり、割り当てていません。"

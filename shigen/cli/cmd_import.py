@@ -8,19 +8,19 @@ from typing import Annotated
 
 import typer
 
-from .app import app, current_user, state
+from .app import FORMAT_ALIASES, app, choice, current_user, state
 
 
 @app.command("import")
 def import_command(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(
-        help="取り込む一覧ファイル(.xlsx .xlsm .xls .csv .tsv)かフォルダー(中のファイルをすべて探します)。")],
+        metavar="ファイル", help="取り込む一覧ファイル(.xlsx .xlsm .xls .csv .tsv)かフォルダー(中のファイルをすべて探します)。")],
     sheet: Annotated[str | None, typer.Option("--sheet", help="このシートだけを取り込みます(非表示のシートも指定できます)。")] = None,
     genre: Annotated[str | None, typer.Option(
         "--genre", help="ジャンルの列がない行に入れるジャンル(台帳のジャンル名か別名)。")] = None,
     district: Annotated[str | None, typer.Option(
-        "--district", help="地区の列がない行に入れる地区(台帳の地区名)。")] = None,
+        "--district", help="地区の列がない行に入れる地区(台帳にない地区はシート『地区』に加えて知らせます)。")] = None,
     mapping: Annotated[Path | None, typer.Option(
         "--mapping", help="列の対応を指定するファイル(TOML か、1列目=元の見出し・2列目=台帳の項目 の表)。")] = None,
     dry_run: Annotated[bool, typer.Option(
@@ -29,19 +29,18 @@ def import_command(
         "--skip-bad", help="読めないファイルを飛ばして残りを取り込みます(既定では1つでも読めなければ何も書きません)。")] = False,
     by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
     output_format: Annotated[str, typer.Option(
-        "--format", help="結果の表示形式: table(表)か json。")] = "table",
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="結果の表示形式: table(画面に表)か json。")] = "table",
 ) -> None:
     """既存の一覧(前任者の Excel・他の地区の表・Web システムの CSV)を台帳に取り込みます。
 
     見出し行・結合セル・〃・注記行・合計行などを読み分け、電話番号や日付をそろえ、
     台帳の資源と照合して新規・更新・変更なし・要確認に分けます。結果は exports/取込報告_日時.xlsx にも保存します。
     """
-    from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
+    from ..errors import EXIT_FINDINGS, EXIT_OK
     from ..importer import run_import
     from .render import done, say, show, table, warn
 
-    if output_format not in ("table", "json"):
-        raise UsageError(f"--format『{output_format}』は使えません。", "table か json を指定してください。")
     st = state(ctx)
     result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
                         district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run)
@@ -101,6 +100,8 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
             warn(f"[{s.place}:{r}] {fld}: {msg}")
         if len(s.warnings) > 20:
             warn(f"[{s.place}] ほか {len(s.warnings) - 20} 件の警告は報告書を見てください。")
+    for d, where in result.read.new_districts:
+        warn(f"地区『{d}』({where})が台帳のシート『地区』になかったため加えました(第2層・町名は空欄)。町名を書き足してください。")
     for genre, n in result.read.unmatched_genres.items():
         warn(f"ジャンルに当たらない分類『{genre}』({n} 件): そのまま残しました。台帳のシート『ジャンル』の別名に加えると次から当てはまります。")
     for o in result.ambiguous:

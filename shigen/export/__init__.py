@@ -16,7 +16,7 @@ from ..model import Catalogue, Record
 from ..workspace import Workspace
 from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, public_value, select
 
-FORMATS = ("xlsx", "docx", "pdf", "csv")
+FORMATS = ("xlsx", "docx", "pdf", "csv", "opendata")  # opendata: 自治体標準オープンデータセット (a CSV)
 ENCODINGS = ("utf-8", "cp932")
 
 
@@ -30,6 +30,7 @@ class ExportOptions:
     output: Path | None = None
     encoding: str = "utf-8"
     as_of: dt.date | None = None
+    dataset: str = ""  # --format opendata: 介護サービス事業所一覧 (default) or 保険外サービス一覧
 
 
 @dataclass
@@ -93,13 +94,13 @@ class ExportResult:
 
 def check_options(options: ExportOptions) -> None:
     if options.format not in FORMATS:
-        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・pdf・csv のどれかを指定してください。")
+        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・pdf・csv・opendata のどれかを指定してください。")
     if options.audience not in AUDIENCES:
         raise UsageError(f"--audience『{options.audience}』は使えません。",
                          "public(一般向け・既定)か staff(関係者用)を指定してください。")
     if options.encoding not in ENCODINGS:
         raise UsageError(f"--encoding『{options.encoding}』は使えません。", "utf-8(既定)か cp932 を指定してください。")
-    if options.encoding != "utf-8" and options.format != "csv":
+    if options.encoding != "utf-8" and options.format not in ("csv", "opendata"):
         raise UsageError("--encoding は --format csv のときだけ使えます。", "--encoding を外すか、--format csv を指定してください。")
 
 
@@ -113,6 +114,10 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
     as_of = options.as_of or dt.date.today()
     sel = select(cat, audience=options.audience, districts=list(options.districts), genres=list(options.genres),
                  as_of=as_of)
+    if options.format == "opendata":
+        from .opendata import export_opendata
+
+        return export_opendata(cat, ws, options, sel, started)
     meta = make_meta(cat, sel, options.format, options.title)
     name = default_name(options.format, public=sel.is_public, districts=sel.districts, genres=sel.genres, as_of=as_of)
     path = target_path(ws, options.format, options.output, name)
