@@ -29,6 +29,7 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/duplicate_corpus.py
 
 render: $(VENV)/.installed
 	bash scripts/render.sh
