@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, current_user, state
+from .app import FORMAT_ALIASES, app, choice, current_user, state
 
 TERMINAL_ROWS = 40
 
@@ -18,7 +18,9 @@ def fix_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="直す内容を一覧にするだけで、台帳は書き換えません。")] = False,
     by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="結果の表示形式: table(表)か json。")] = "table",
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="結果の表示形式: table(画面に表)か json。")] = "table",
 ) -> None:
     """台帳の書き方の揺れ(全角・半角・ダッシュ・電話番号・郵便番号・日付)を機械的にそろえ、住所から郵便番号を補います。
 
