@@ -185,6 +185,7 @@ def build_master_workbook():  # type: ignore[no-untyped-def]
         (S.SHEET_SETTINGS, S.SETTING_HEADERS),
         (S.SHEET_HISTORY, S.HISTORY_HEADERS),
         (S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS),
+        (S.SHEET_INQUIRIES, S.INQUIRY_HEADERS),
     ):
         sheet = wb.create_sheet(name)
         sheet.append(list(headers))
@@ -198,6 +199,7 @@ _SETTINGS_WIDTHS = {
     S.SHEET_SETTINGS: (20, 30, 70),
     S.SHEET_HISTORY: (19, 12, 10, 9, 14, 30, 30, 30),
     S.SHEET_ASSIGNMENTS: (8, 9, 14, 10, 19),
+    S.SHEET_INQUIRIES: (9, 28, 12, 10, 12, 6, 30),
 }
 
 

@@ -121,6 +121,14 @@ class Settings:
         return self.values.get(S.SETTING_CONTACT, "")
 
     @property
+    def resend_days(self) -> int:
+        """再送までの日数 (`shigen letters --reminder`), 21 when empty or unreadable."""
+        try:
+            return max(1, int(float(self.values.get(S.SETTING_LETTER_RESEND_DAYS, "21") or 21)))
+        except ValueError:
+            return 21
+
+    @property
     def municipality_code(self) -> str:
         """設定『自治体コード』as written (shigen.lgcode.normalize reads it)."""
         return self.values.get(S.SETTING_MUNICIPALITY_CODE, "")
@@ -163,6 +171,22 @@ class Assignment:
 
 
 @dataclass
+class Inquiry:
+    """One row of the sheet 照会: a letter sent (照会日 set) or an answer received (回答日 set), or both."""
+
+    record_id: str
+    name: str = ""
+    asked_on: str = ""  # 照会日 (ISO date)
+    method: str = ""  # 照会方法: 郵送 / FAX / 手渡し
+    answered_on: str = ""  # 回答日 (ISO date)
+    resend: str = ""  # 再送: 「○」 on a reminder
+    note: str = ""
+
+    def to_row(self) -> tuple[str, ...]:
+        return (self.record_id, self.name, self.asked_on, self.method, self.answered_on, self.resend, self.note)
+
+
+@dataclass
 class Catalogue:
     """The whole master workbook as data."""
 
@@ -178,6 +202,8 @@ class Catalogue:
     assignments: list[Assignment] = field(default_factory=list)
     new_assignments: list[Assignment] = field(default_factory=list)
     settings_changed: bool = False
+    inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
+    new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
 
     # --- lookups ---------------------------------------------------------------
     def by_id(self) -> dict[str, Record]:

@@ -65,9 +65,12 @@ CONTENT_KEYS: tuple[str, ...] = EDIT_KEYS
 
 ROLE_ID, ROLE_CURRENT, ROLE_NEW = "id", "current", "new"
 ROLE_RESULT, ROLE_DATE, ROLE_METHOD, ROLE_MEMO = "result", "date", "method", "memo"
+ROLE_CONSENT = "consent"  # the provider's answer to the consent question of `shigen letters`
 LABEL_CURRENT, LABEL_NEW = "いまの値", "新しい値"
 LABEL_RESULT, LABEL_DATE, LABEL_METHOD, LABEL_MEMO = "確認結果", "確認日", "確認方法", "メモ"
-ROLE_LABELS = {ROLE_RESULT: LABEL_RESULT, ROLE_DATE: LABEL_DATE, ROLE_METHOD: LABEL_METHOD, ROLE_MEMO: LABEL_MEMO}
+LABEL_CONSENT = "掲載同意の回答"
+ROLE_LABELS = {ROLE_RESULT: LABEL_RESULT, ROLE_DATE: LABEL_DATE, ROLE_METHOD: LABEL_METHOD, ROLE_MEMO: LABEL_MEMO,
+               ROLE_CONSENT: LABEL_CONSENT}
 HEADER_ROWS = 2  # field name over いまの値 / 新しい値
 GROUP_MARK = "■"
 
@@ -94,7 +97,7 @@ def layout() -> list[Column]:
     """Column order of 『確認シート』: ID, 名称 (いま/新), the four answer columns, then every other field pair."""
     cols = [Column("id", ROLE_ID), Column("name", ROLE_CURRENT), Column("name", ROLE_NEW),
             Column("", ROLE_RESULT), Column("", ROLE_DATE), Column("", ROLE_METHOD), Column("", ROLE_MEMO),
-            Column("last_confirmed", ROLE_CURRENT)]
+            Column("", ROLE_CONSENT), Column("last_confirmed", ROLE_CURRENT)]
     for key in EDIT_KEYS:
         if key == "name":
             continue
@@ -372,6 +375,8 @@ def _width(col: Column) -> int:
         return 9
     if col.role == ROLE_MEMO:
         return 24
+    if col.role == ROLE_CONSENT:
+        return 17
     base = S.FIELD_BY_KEY[col.key].width
     return max(10, min(base, 30 if col.role == ROLE_CURRENT else 24))
 
@@ -425,12 +430,27 @@ def _validations(ws, cols: list[Column], first: int, last: int) -> None:  # type
                 "validate": "list", "source": list(METHODS),
                 "input_title": LABEL_METHOD, "input_message": "訪問・電話・書面・メールから選んでください。",
                 "error_title": LABEL_METHOD, "error_message": "訪問・電話・書面・メールから選んでください。"})
+        elif col.role == ROLE_CONSENT:
+            _consent_validation(ws, c, first, last)
         elif col.role == ROLE_NEW and S.FIELD_BY_KEY[col.key].choices:
             choices = list(S.FIELD_BY_KEY[col.key].choices)
             ws.data_validation(first, c, last, c, {
                 "validate": "list", "source": choices,
                 "input_title": S.header(col.key), "input_message": "変わったときだけ、一覧から選んでください。",
                 "error_title": S.header(col.key), "error_message": "一覧(" + "・".join(choices) + ")から選んでください。"})
+
+
+def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ignore[no-untyped-def]
+    """掲載同意の回答: the three answers of the letter's consent question (`shigen letters`)."""
+    ws.data_validation(first, c, last, c, {
+        "validate": "list", "source": list(S.CONSENT_ANSWERS),
+        "input_title": LABEL_CONSENT, "input_message": "確認依頼で先方が選んだ答えを一覧から選んでください(回答がなければ空欄)。",
+        "error_title": LABEL_CONSENT, "error_message": "一覧(" + "・".join(S.CONSENT_ANSWERS) + ")から選んでください。"})
+
+
+CONSENT_HELP = ("6b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
+                + "・".join(S.CONSENT_ANSWERS) + " のどれかを選び、『確認日』に回答を受けた日を入れてください"
+                "(内容の確認がまだなら『確認結果』は空欄のままでかまいません)。")
 
 
 def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
@@ -457,6 +477,7 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
                  "ところです(理由はセルのコメント)。確かめて、その右の『新しい値』に正しい内容を入れてください。"
                  "直さずに『変更なし』とすると、ほかの項目は確認済みになりますが、最終確認日は進みません(『要確認のまま』と報告されます)。"),
         ("text", "6. 台帳に載せない連絡事項は『メモ』へどうぞ(回収のときの一覧に載ります)。"),
+        ("text", CONSENT_HELP),
         ("text", "7. 新しい資源を見つけたときは、このシートには書かずに台帳の担当者へ知らせてください。"),
         ("text", "8. 行や列を足したり消したり、並べ替えたりしないでください(絞り込みは使えます)。"
                  "シートの保護にパスワードはありませんが、解除しないでください。"),
@@ -603,10 +624,12 @@ class ReturnedRow:
     date_value: Any  # as read: date, datetime, number or text
     method: str
     memo: str
+    consent: str = ""  # 掲載同意の回答 (one of schema.CONSENT_ANSWERS when valid)
 
     @property
     def empty(self) -> bool:
-        return not (self.result or self.new or self.memo or self.method or not _blank(self.date_value))
+        return not (self.result or self.new or self.memo or self.method or self.consent
+                    or not _blank(self.date_value))
 
 
 @dataclass
@@ -701,7 +724,7 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
         n = len(raw)
         current: dict[str, str] = {}
         new: dict[str, str] = {}
-        result = method = memo = ""
+        result = method = memo = consent = ""
         date_value: Any = None
         for c, col in enumerate(cols):
             v = raw[c] if c < n else ""
@@ -719,7 +742,9 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
                 method = cell_text(v).strip()
             elif col.role == ROLE_MEMO:
                 memo = _norm(cell_text(v))
-        row = ReturnedRow(i, first.strip(), current, new, result, date_value, method, memo)
+            elif col.role == ROLE_CONSENT:
+                consent = cell_text(v).strip()
+        row = ReturnedRow(i, first.strip(), current, new, result, date_value, method, memo, consent)
         if not row.record_id and row.empty and not any(current.values()):
             continue
         out.append(row)
