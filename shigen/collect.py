@@ -665,8 +665,9 @@ def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.da
     summaries = []
     for book in books:
         summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
-        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id),
-                                      today)
+        # only rows that may confirm a record need it (an unfilled book costs nothing)
+        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id
+                                            and r.result in (RESULT_UNCHANGED, RESULT_CHANGED)), today)
         for row in book.rows:
             _process_row(ctx, book, row, summary)
         summaries.append(summary)

@@ -594,9 +594,10 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
                  by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
                 for s in plan.shares for rid in s.record_ids]
     xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14])
-    if plan.notes:
-        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"],
-                       [(n.code, n.message, len(n.record_ids)) for n in plan.notes], widths=[18, 90, 8])
+    notes = [("continuity", plan.continuity, plan.kept)] if plan.continuity else []  # kept or not, and why
+    notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
+    if notes:
+        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8])
     _atomic_close(wb, tmp, path)
 
 
