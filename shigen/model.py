@@ -121,6 +121,14 @@ class Settings:
         return self.values.get(S.SETTING_CONTACT, "")
 
     @property
+    def resend_days(self) -> int:
+        """再送までの日数 (`shigen letters --reminder`), 21 when empty or unreadable."""
+        try:
+            return max(1, int(float(self.values.get(S.SETTING_LETTER_RESEND_DAYS, "21") or 21)))
+        except ValueError:
+            return 21
+
+    @property
     def municipality_code(self) -> str:
         """設定『自治体コード』as written (shigen.lgcode.normalize reads it)."""
         return self.values.get(S.SETTING_MUNICIPALITY_CODE, "")
@@ -163,6 +171,22 @@ class Assignment:
 
 
 @dataclass
+class Inquiry:
+    """One row of the sheet 照会: a letter sent (照会日 set) or an answer received (回答日 set), or both."""
+
+    record_id: str
+    name: str = ""
+    asked_on: str = ""  # 照会日 (ISO date)
+    method: str = ""  # 照会方法: 郵送 / FAX / 手渡し
+    answered_on: str = ""  # 回答日 (ISO date)
+    resend: str = ""  # 再送: 「○」 on a reminder
+    note: str = ""
+
+    def to_row(self) -> tuple[str, ...]:
+        return (self.record_id, self.name, self.asked_on, self.method, self.answered_on, self.resend, self.note)
+
+
+@dataclass
 class Catalogue:
     """The whole master workbook as data."""
 
@@ -178,6 +202,8 @@ class Catalogue:
     assignments: list[Assignment] = field(default_factory=list)
     new_assignments: list[Assignment] = field(default_factory=list)
     settings_changed: bool = False
+    inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
+    new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
 
     # --- lookups ---------------------------------------------------------------
     def by_id(self) -> dict[str, Record]:
@@ -278,10 +304,12 @@ def due_date(record: Record, cycle_months: int) -> dt.date | None:
 
 
 def freshness(record: Record, as_of: dt.date, cycle_months: int) -> Freshness:
+    """The one rule every command shares. 期限 (due) = 最終確認日 + 更新周期; the confirmation holds through the due
+    day itself: 期限切れ from the day after, まもなく期限 from DUE_SOON_DAYS before (the due day included)."""
     due = due_date(record, cycle_months)
     if due is None:
         return Freshness.NEVER
-    if due <= as_of:
+    if due < as_of:
         return Freshness.STALE
     if due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
         return Freshness.DUE_SOON
@@ -436,26 +464,83 @@ def district_for_address(address: str, districts: Iterable[District]) -> str:
     return town_index(districts).district(address)
 
 
+_GENRE_PUNCT = re.compile(r"[()（）・/／、,，\[\]【】「」『』〈〉<>\-－ー―]")
+
+
+def genre_key(text: str) -> str:
+    """search_key without brackets and separators (「福祉用具（貸与・販売）」 = 「福祉用具貸与販売」)."""
+    return _GENRE_PUNCT.sub("", search_key(text))
+
+
+_SEED_SYNONYMS = {seed.name: seed.synonyms for seed in S.DEFAULT_GENRES}
+_SERVICE_KEYS = sorted(((genre_key(k), v) for k, v in S.SERVICE_TYPES.items()), key=lambda kv: -len(kv[0]))
+_SERVICE_EXACT = dict(_SERVICE_KEYS)
+
+
+def service_type_of(label: str) -> tuple[str, str] | None:
+    """(genre, 区分) of a 介護保険・障害福祉 service type named by ``label`` (whole, or every part of a list)."""
+    key = genre_key(label)
+    if not key:
+        return None
+    if key in _SERVICE_EXACT:
+        return _SERVICE_EXACT[key]
+    parts = [p for p in re.split(r"[、,，\n/／]|\s+", label) if p.strip()]
+    if len(parts) > 1:
+        found = [_SERVICE_EXACT.get(genre_key(p)) for p in parts]
+        if all(found):
+            return found[0]
+    # 「介護老人福祉施設（特別養護老人ホーム）」: the name before the bracket
+    head = re.split(r"[(（\n]", label, maxsplit=1)[0]
+    if head != label and genre_key(head) in _SERVICE_EXACT:
+        return _SERVICE_EXACT[genre_key(head)]
+    return None
+
+
+def _terms(genres: list[Genre]) -> list[tuple[str, str]]:
+    """(key, genre name) for every name and synonym, the built-in table's included, longest first."""
+    out: dict[str, str] = {}
+    for g in genres:
+        for s in (g.name, *g.synonyms, *_SEED_SYNONYMS.get(g.name, ())):
+            k = genre_key(s)
+            if k and k not in out:
+                out[k] = g.name
+    return sorted(out.items(), key=lambda kv: -len(kv[0]))
+
+
 def match_genre(label: str, genres: Iterable[Genre]) -> str:
-    """The catalogue genre a source category names (exact, then synonym, then containment); '' if none."""
+    """The catalogue genre a source category names; '' if none.
+
+    Exact name or synonym first (the ジャンル sheet's 別名 and the built-in table for genres of the same
+    name), then the 介護保険・障害福祉 service types (共同生活援助 → 障害福祉サービス), then the longest
+    name or synonym contained in the label — never one inside a longer service name (生活援助 inside
+    共同生活援助 does not make 家事援助・生活支援)."""
     if not label:
         return ""
-    key = search_key(label)
+    key = genre_key(label)
+    if not key:
+        return ""
     genres = list(genres)
-    for g in genres:
-        if search_key(g.name) == key:
-            return g.name
-    for g in genres:
-        if any(search_key(s) == key for s in g.synonyms):
-            return g.name
-    # 「配食サービス（昼食）」 → 配食・弁当: a synonym contained in the label, longest first
+    names = {g.name for g in genres}
+    terms = _terms(genres)
+    exact = dict(terms)
+    if key in exact:
+        return exact[key]
+    service = service_type_of(label)
+    if service and service[0] in names:
+        return service[0]
+    masked = key
+    found_service = ""
+    for sk, (genre, _) in _SERVICE_KEYS:
+        if len(sk) >= 3 and sk in masked:
+            if not found_service and genre in names:
+                found_service = genre
+            masked = masked.replace(sk, "\0")
     best, best_len = "", 0
-    for g in genres:
-        for s in (g.name, *g.synonyms):
-            sk = search_key(s)
-            if len(sk) >= 2 and sk in key and len(sk) > best_len:
-                best, best_len = g.name, len(sk)
-    return best
+    for tk, name in terms:
+        if len(tk) >= 2 and tk in masked and len(tk) > best_len:
+            best, best_len = name, len(tk)
+            break  # terms are longest first
+    return best or found_service
 
 
 def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:

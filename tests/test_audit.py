@@ -60,8 +60,9 @@ PLANTED: list[tuple[dict[str, str], tuple[str, str]]] = [
     # stale / never-confirmed / due-soon
     ({"last_confirmed": "2025-05-01"}, ("stale", H("last_confirmed"))),
     ({"last_confirmed": "2024-01-15"}, ("stale", H("last_confirmed"))),
-    ({"last_confirmed": "2026-03-31"}, ("stale", H("last_confirmed"))),
-    ({"last_confirmed": "2026-04-01"}, ("stale", H("last_confirmed"))),  # due exactly on the audit day
+    ({"last_confirmed": "2026-03-31"}, ("stale", H("last_confirmed"))),  # due the day before the audit day
+    ({"last_confirmed": "令和7年1月10日"}, ("stale", H("last_confirmed"))),
+    ({"last_confirmed": "2026-04-01"}, ("due-soon", H("last_confirmed"))),  # due on the audit day: not yet stale
     ({"last_confirmed": "平成30年4月1日"}, ("stale", H("last_confirmed"))),  # typed as text in Excel
     ({"last_confirmed": ""}, ("never-confirmed", H("last_confirmed"))),
     ({"last_confirmed": "", "confirmed_by": ""}, ("never-confirmed", H("last_confirmed"))),
