@@ -419,3 +419,28 @@ def test_pdf_has_the_same_letters_fonts_embedded_and_no_internal_field(ws, cli):
                 assert any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")), f.get("/BaseFont")
             fonts.add(str(f.get("/BaseFont")))
     assert any("NotoSansCJK" in name for name in fonts)
+
+
+def test_inquiries_saved_on_both_save_paths_and_sheet_made_for_old_masters(ws, cli):
+    from shigen import xlsx_patch
+
+    run_letters(cli, "--genre", "配食・弁当")
+    assert xlsx_patch.last_path == "fast"  # the 照会 sheet of a new master is appended to like 履歴
+    first = [q.record_id for q in load(ws).inquiries]
+    assert first == ["S00001"]
+    # a master made before `letters` existed has no 照会 sheet: it is created, with its headers
+    wb = openpyxl.load_workbook(ws.catalogue)
+    del wb[S.SHEET_INQUIRIES]
+    wb.save(ws.catalogue)
+    run_letters(cli, "--genre", "移動販売", "--output", str(ws.root / "郵送用"))
+    assert (ws.root / "郵送用").is_dir() and list((ws.root / "郵送用").glob("確認依頼_*.docx"))
+    wb = openpyxl.load_workbook(ws.catalogue, read_only=True)
+    rows = list(wb[S.SHEET_INQUIRIES].iter_rows(values_only=True))
+    wb.close()
+    assert rows[0] == S.INQUIRY_HEADERS
+    assert [r[0] for r in rows[1:]] == ["S00005"] and rows[1][3] == "手渡し"
+
+
+def test_output_must_be_a_folder(ws, cli):
+    result = cli("letters", "--as-of", "2027-05-10", "--output", "手紙.docx")
+    assert result.exit_code == 2 and "フォルダー" in result.stderr
