@@ -65,3 +65,11 @@ for f in "${files[@]}"; do
   pages="$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')"
   echo "$pdf (${pages:-?} ページ) → $OUT/$name-*.png"
 done
+
+# shigen site: screenshots of the web site at phone and desktop widths (top, a genre, search results, a resource,
+# the resource and the genre printed) and the QR card, with headless Chromium (installed with apt-get when missing)
+if [ "$#" = 0 ] && [ -z "${NO_SITE:-}" ]; then
+  bash "$ROOT/tests/browser/install.sh"
+  PY="${PYTHON:-$ROOT/.venv/bin/python}"
+  "$PY" "$ROOT/tests/browser/shots.py" "$OUT"
+fi

@@ -15,6 +15,11 @@ as a finding when:
 - the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
   value at issue, the master's value and the value written in the sheet.
 
+Placeholders kept: a 変更なし (or 変更あり) row whose record, once the row is applied, still holds a placeholder or an
+invalid value in an editable field (the cells the workbook coloured, :func:`shigen.update_book.doubtful_fields`)
+is applied — new values, 確認者 — but 最終確認日 does not move, and the row is reported as ``placeholder-kept``
+(「要確認のまま」) in ``CollectResult.held``: the record must not look freshly verified while it still says 要確認.
+
 Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
 最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
 """
@@ -37,6 +42,7 @@ from .text import clean_text, clean_value, normalize_email, normalize_phone, nor
 from .update_book import (
     CLEAR_WORDS,
     CONTENT_KEYS,
+    DOUBT_NOTE,
     LABEL_CONSENT,
     RESULT_CHANGED,
     RESULT_CLOSED,
@@ -54,6 +60,7 @@ from .update_book import (
     read_book_meta,
     read_update_book,
 )
+from .update_book import doubtful_fields as _doubtful_fields
 from .workspace import Workspace
 
 PROGRESS_NAME = "回収状況.xlsx"
@@ -72,6 +79,7 @@ FINDING_TITLES = {
     "values-without-change": "変更なし・連絡つかずなのに新しい値がある",
     "invalid-value": "新しい値が選択肢にない",
     "contradiction": "確認結果と状態が食い違う",
+    "placeholder-kept": "要確認のまま(最終確認日は進めず)",
     "invalid-consent": "掲載同意の回答が選択肢にない・確認結果と合わない",
 }
 
@@ -81,6 +89,7 @@ STATE_CHANGED = "変更を反映"
 STATE_CLOSED = "休止・廃止を反映"
 STATE_UNREACHABLE = "連絡つかず"
 STATE_PROBLEM = "要確認"
+STATE_HELD = DOUBT_NOTE  # 要確認のまま: confirmed, but a placeholder / invalid value is left: 最終確認日 not moved
 STATE_PENDING = "未回収"
 STATE_CONSENT = "掲載同意のみ反映"  # only the consent answer of a 確認依頼 (content not confirmed yet)
 DONE_STATES = (STATE_CONFIRMED, STATE_CHANGED, STATE_CLOSED)
@@ -197,10 +206,11 @@ class CollectResult:
     progress_files: list[Path] = field(default_factory=list)
     backup: Path | None = None
     skipped: list[Path] = field(default_factory=list)  # 担当一覧.xlsx / 回収状況.xlsx given along
+    held: list[Finding] = field(default_factory=list)  # applied, but 最終確認日 kept: placeholders left (要確認のまま)
 
     @property
     def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.findings else EXIT_OK
+        return EXIT_FINDINGS if self.findings or self.held else EXIT_OK
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -208,6 +218,7 @@ class CollectResult:
             "files": [dict(zip(("file", "coordinator", "year", "rows", "applied", "already", "unreachable", "rejected",
                                 "pending"), f.to_row(), strict=True)) for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
+            "held": [f.to_dict() for f in self.held],
             "progress": {y: [p.to_dict() for p in rows] for y, rows in self.progress.items()},
             "progress_files": [str(p) for p in self.progress_files],
             "skipped": [str(p) for p in self.skipped],
@@ -262,6 +273,17 @@ class _Context:
     outcomes: list[Outcome]
     fields_changed: int = 0
     records_changed: set[str] = field(default_factory=set)
+    held: list[Finding] = field(default_factory=list)
+    doubts: dict[str, dict[str, str]] = field(default_factory=dict)  # the book's records as they are in the master
+
+    def doubts_after(self, rec: Record, wanted: dict[str, str]) -> dict[str, str]:
+        """Editable fields of ``rec`` holding a placeholder / invalid value once ``wanted`` is applied."""
+        left = {k: m for k, m in self.doubts.get(rec.id, {}).items() if k not in wanted}
+        if any(wanted.values()):
+            after = Record({**rec.values, **wanted})
+            left.update({k: m for k, m in _doubtful_fields(self.cat, [after], self.today).get(rec.id, {}).items()
+                         if k in wanted})
+        return left
     inquiries: dict[str, Any] | None = None  # 照会 states (letters.followup), read when first needed
 
 
@@ -422,12 +444,22 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         outcome(STATE_PROBLEM)
         return
 
+    left = ctx.doubts_after(rec, wanted) if result in (RESULT_UNCHANGED, RESULT_CHANGED) else {}
     changed: list[str] = []
     for key, value in wanted.items():
         if ctx.cat.set_value(rec, key, value, command=COMMAND, by=coord, source=fname):
             changed.append(S.header(key))
     bookkeeping = 0
-    if current_lc is None or day > current_lc:
+    if left:  # the record still says 要確認 somewhere: confirmed by this row, but not freshly verified
+        fields = "、".join(S.header(k) for k in left)
+        ctx.held.append(Finding(
+            "placeholder-kept", f"『{fields}』が仮の値・誤った値のまま({next(iter(left.values()))})。"
+                                "ほかの項目は確認済みとして反映しましたが、最終確認日は進めていません。"
+                                "正しい値を確かめて『新しい値』に入れ、もう一度回収してください。",
+            fname, row.excel_row, rid, name, coord, field=fields, master="、".join(rec.get(k) for k in left),
+            entered=result))
+        state = STATE_HELD
+    elif current_lc is None or day > current_lc:
         bookkeeping += ctx.cat.set_value(rec, "last_confirmed", confirm, command=COMMAND, by=coord, source=fname)
     bookkeeping += ctx.cat.set_value(rec, "confirmed_by", coord, command=COMMAND, by=coord, source=fname)
     if changed or bookkeeping:
@@ -551,7 +583,7 @@ def progress_for(cat: Catalogue, year: str, states: dict[str, Outcome],
             p.closed += state == STATE_CLOSED
         elif state == STATE_UNREACHABLE:
             p.unreachable += 1
-        elif state == STATE_PROBLEM:
+        elif state in (STATE_PROBLEM, STATE_HELD):
             p.problems += 1
         else:
             p.pending += 1
@@ -616,15 +648,18 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.date,
-                  now: str) -> tuple[list[FileSummary], list[Finding], list[Outcome], int, int]:
+                  now: str, held: list[Finding] | None = None) -> tuple[list[FileSummary], list[Finding], list[Outcome],
+                                                                       int, int]:
     """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``.
 
     ``books`` may be a generator: each book is let go once its rows are checked, so only one returned
     workbook (rows and the values it was made from) is in memory at a time."""
-    ctx = _Context(cat, cat.by_id(), today, now, [], [])
+    ctx = _Context(cat, cat.by_id(), today, now, [], [], held=held if held is not None else [])
     summaries = []
     for book in books:
         summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
+        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id),
+                                      today)
         for row in book.rows:
             _process_row(ctx, book, row, summary)
         summaries.append(summary)
@@ -656,8 +691,9 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
     today = as_of or dt.date.today()
     now = now_text()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
+    held: list[Finding] = []
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),
-                                                                     today=today, now=now)
+                                                                     today=today, now=now, held=held)
     backup = None
     if not dry_run and (cat.new_history or cat.new_inquiries):
         backup = save_catalogue(cat)
@@ -678,7 +714,7 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
         coords = [m.coordinator for _, m in metas if m.year == year]
         progress[year] = progress_for(cat, year, states, coords)
         if not dry_run:
-            year_findings = [f for f, y in _finding_years(findings, metas) if y == year]
+            year_findings = [f for f, y in _finding_years([*findings, *held], metas) if y == year]
             inquiries = None
             if cat.inquiries:
                 from .letters.followup import progress_rows
@@ -686,7 +722,8 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
                 inquiries = progress_rows(cat, {rid: o.coordinator for rid, o in states.items()}, today)
             write_progress(path, year, progress[year], year_findings, states, by_id, now, inquiries)
             written.append(path)
-    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped)
+    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped,
+                         held)
 
 
 def _finding_years(findings: list[Finding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[Finding, str]]:

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from . import schema as S
-from .text import parse_date, search_key, sort_key
+from .text import address_key, address_keys, parse_date, search_key, sort_key
 
 
 @dataclass
@@ -304,10 +304,12 @@ def due_date(record: Record, cycle_months: int) -> dt.date | None:
 
 
 def freshness(record: Record, as_of: dt.date, cycle_months: int) -> Freshness:
+    """The one rule every command shares. 期限 (due) = 最終確認日 + 更新周期; the confirmation holds through the due
+    day itself: 期限切れ from the day after, まもなく期限 from DUE_SOON_DAYS before (the due day included)."""
     due = due_date(record, cycle_months)
     if due is None:
         return Freshness.NEVER
-    if due <= as_of:
+    if due < as_of:
         return Freshness.STALE
     if due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
         return Freshness.DUE_SOON
@@ -382,38 +384,163 @@ def usable_in(record: Record, district: str, districts: Iterable[District]) -> b
     return district in covered_districts(record, districts)
 
 
+class TownIndex:
+    """Which district an address lies in, from the 町名 of the 地区 sheet: the rule of :func:`district_for_address`.
+
+    Towns and addresses are compared by :func:`~shigen.text.address_key` (width, kanji numerals and 丁目 folded:
+    a town 「本町三丁目」 is found in 「本町3-5-2」 but not in 「本町31-2」). The longest town found wins. When no
+    town holds a digit, each run of digits of an address is looked up as one 「0」: these skeletons repeat
+    (「朝日市柿形町0-0」 for every 番地 of 柿形町), so each is searched once.
+    """
+
+    def __init__(self, districts: Iterable[District]) -> None:
+        self.town_district: dict[str, str] = {}
+        for d in districts:
+            for town in d.towns:
+                key = address_key(town) if town else ""
+                if key and key not in self.town_district:
+                    self.town_district[key] = d.name
+        towns = sorted(self.town_district, key=len, reverse=True)
+        self.without_digits = not any(_DIGIT_RUN.search(t) for t in towns)
+        # a town ending in a digit (本町3) must not match the start of a longer number (本町31)
+        alternatives = [re.escape(t) + (r"(?!\d)" if t[-1].isdigit() else "") for t in towns]
+        self.pattern = re.compile("|".join(alternatives)) if towns else None
+        self._cache: dict[str, str] = {}
+
+    def districts_of(self, addresses: Iterable[str]) -> dict[str, str]:
+        """:meth:`district` of many addresses at once (their keys made in one pass: :func:`address_keys`)."""
+        distinct = [a for a in dict.fromkeys(addresses) if a]
+        out = dict.fromkeys(distinct, "")
+        if self.pattern is not None:
+            for a, key in zip(distinct, address_keys(distinct), strict=True):
+                out[a] = self._district_of_key(key)
+        out[""] = ""
+        return out
+
+    def district(self, address: str) -> str:
+        if self.pattern is None or not address:
+            return ""
+        return self._district_of_key(address_key(address))
+
+    def _district_of_key(self, key: str) -> str:
+        if self.without_digits:
+            key = _DIGIT_RUN.sub("0", key)
+        found = self._cache.get(key)
+        if found is None:
+            best = ""
+            for m in self.pattern.finditer(key):
+                if len(m.group()) > len(best):
+                    best = m.group()
+            found = self.town_district.get(best, "")
+            if len(self._cache) < 500_000:
+                self._cache[key] = found
+        return found
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_INDEXES: dict[int, tuple[object, list[District], TownIndex]] = {}
+
+
+def town_index(districts: Iterable[District]) -> TownIndex:
+    """The :class:`TownIndex` of a list of districts, built once per list (and again when the list changes)."""
+    snapshot = list(districts)
+    entry = _INDEXES.get(id(districts))
+    if entry is not None and entry[0] is districts and entry[1] == snapshot:
+        return entry[2]
+    index = TownIndex(snapshot)
+    if len(_INDEXES) > 16:
+        _INDEXES.clear()
+    _INDEXES[id(districts)] = (districts, snapshot, index)
+    return index
+
+
 def district_for_address(address: str, districts: Iterable[District]) -> str:
-    """The district whose town (町名) appears in the address; the longest town name wins."""
+    """The district whose town (町名) appears in the address; the longest town name wins.
+
+    The one rule import, audit, assign and fix share (:class:`TownIndex`).
+    """
     if not address:
         return ""
-    best, best_len = "", 0
-    for d in districts:
-        for town in d.towns:
-            if town and len(town) > best_len and town in address:
-                best, best_len = d.name, len(town)
-    return best
+    return town_index(districts).district(address)
+
+
+_GENRE_PUNCT = re.compile(r"[()（）・/／、,，\[\]【】「」『』〈〉<>\-－ー―]")
+
+
+def genre_key(text: str) -> str:
+    """search_key without brackets and separators (「福祉用具（貸与・販売）」 = 「福祉用具貸与販売」)."""
+    return _GENRE_PUNCT.sub("", search_key(text))
+
+
+_SEED_SYNONYMS = {seed.name: seed.synonyms for seed in S.DEFAULT_GENRES}
+_SERVICE_KEYS = sorted(((genre_key(k), v) for k, v in S.SERVICE_TYPES.items()), key=lambda kv: -len(kv[0]))
+_SERVICE_EXACT = dict(_SERVICE_KEYS)
+
+
+def service_type_of(label: str) -> tuple[str, str] | None:
+    """(genre, 区分) of a 介護保険・障害福祉 service type named by ``label`` (whole, or every part of a list)."""
+    key = genre_key(label)
+    if not key:
+        return None
+    if key in _SERVICE_EXACT:
+        return _SERVICE_EXACT[key]
+    parts = [p for p in re.split(r"[、,，\n/／]|\s+", label) if p.strip()]
+    if len(parts) > 1:
+        found = [_SERVICE_EXACT.get(genre_key(p)) for p in parts]
+        if all(found):
+            return found[0]
+    # 「介護老人福祉施設（特別養護老人ホーム）」: the name before the bracket
+    head = re.split(r"[(（\n]", label, maxsplit=1)[0]
+    if head != label and genre_key(head) in _SERVICE_EXACT:
+        return _SERVICE_EXACT[genre_key(head)]
+    return None
+
+
+def _terms(genres: list[Genre]) -> list[tuple[str, str]]:
+    """(key, genre name) for every name and synonym, the built-in table's included, longest first."""
+    out: dict[str, str] = {}
+    for g in genres:
+        for s in (g.name, *g.synonyms, *_SEED_SYNONYMS.get(g.name, ())):
+            k = genre_key(s)
+            if k and k not in out:
+                out[k] = g.name
+    return sorted(out.items(), key=lambda kv: -len(kv[0]))
 
 
 def match_genre(label: str, genres: Iterable[Genre]) -> str:
-    """The catalogue genre a source category names (exact, then synonym, then containment); '' if none."""
+    """The catalogue genre a source category names; '' if none.
+
+    Exact name or synonym first (the ジャンル sheet's 別名 and the built-in table for genres of the same
+    name), then the 介護保険・障害福祉 service types (共同生活援助 → 障害福祉サービス), then the longest
+    name or synonym contained in the label — never one inside a longer service name (生活援助 inside
+    共同生活援助 does not make 家事援助・生活支援)."""
     if not label:
         return ""
-    key = search_key(label)
+    key = genre_key(label)
+    if not key:
+        return ""
     genres = list(genres)
-    for g in genres:
-        if search_key(g.name) == key:
-            return g.name
-    for g in genres:
-        if any(search_key(s) == key for s in g.synonyms):
-            return g.name
-    # 「配食サービス（昼食）」 → 配食・弁当: a synonym contained in the label, longest first
+    names = {g.name for g in genres}
+    terms = _terms(genres)
+    exact = dict(terms)
+    if key in exact:
+        return exact[key]
+    service = service_type_of(label)
+    if service and service[0] in names:
+        return service[0]
+    masked = key
+    found_service = ""
+    for sk, (genre, _) in _SERVICE_KEYS:
+        if len(sk) >= 3 and sk in masked:
+            if not found_service and genre in names:
+                found_service = genre
+            masked = masked.replace(sk, "\0")
     best, best_len = "", 0
-    for g in genres:
-        for s in (g.name, *g.synonyms):
-            sk = search_key(s)
-            if len(sk) >= 2 and sk in key and len(sk) > best_len:
-                best, best_len = g.name, len(sk)
-    return best
+    for tk, name in terms:
+        if len(tk) >= 2 and tk in masked and len(tk) > best_len:
+            best, best_len = name, len(tk)
+            break  # terms are longest first
+    return best or found_service
 
 
 def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:

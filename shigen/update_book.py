@@ -117,6 +117,49 @@ def fingerprint(values: dict[str, str]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
 
 
+# --- cells still holding a placeholder or an invalid value ----------------------------------------
+DOUBT_NOTE = "要確認のまま"
+
+
+def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | None = None) -> dict[str, dict[str, str]]:
+    """Record ID → {field key: audit's message} for each editable field that holds a placeholder (要確認, ？, 未定,
+    - …) or an invalid phone, FAX, mail, URL, postal code, date or choice: audit's own value checks, run on
+    ``records`` only. The update workbook colours these cells; collect does not let 「変更なし」 over them move
+    最終確認日 (docs/assign-collect.md)."""
+    from .audit.checks import (
+        Context,
+        check_choices,
+        check_dates,
+        check_email,
+        check_phones,
+        check_placeholders,
+        check_postal_code,
+        check_url,
+    )
+
+    records = list(records)
+    if not records:
+        return {}
+    # no districts: the value checks never look at them, and the town index is the costly part of a Context
+    sub = Catalogue(path=cat.path, records=records, genres=cat.genres, settings=cat.settings)
+    ctx = Context.build(sub, as_of or dt.date.today())
+    key_of = {S.header(k): k for k in EDIT_KEYS}
+    out: dict[str, dict[str, str]] = {}
+    for check in (check_placeholders, check_phones, check_email, check_url, check_postal_code, check_dates,
+                  check_choices):
+        for f in check(ctx):
+            key = key_of.get(f.field)
+            if key and f.index is not None:
+                out.setdefault(records[f.index].id, {}).setdefault(key, f.message)
+    return out
+
+
+def doubt_comment(message: str) -> str:
+    """The comment on a coloured いまの値 cell."""
+    return (f"{DOUBT_NOTE}: {message}\n確かめて、右の『新しい値』に正しい内容を入れてください。"
+            "直さずに『変更なし』とすると、ほかの項目は確認済みになりますが、最終確認日は進みません。")
+
+
 def plan_folder(ws: Workspace, year: str) -> Path:
     return ws.exports / FOLDER / safe_filename(year)
 
@@ -277,6 +320,8 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
             ws.set_column(c, c, width, f["in"])
 
     cur_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT]
+    new_col = {col.key: c for c, col in enumerate(cols) if col.role == ROLE_NEW}
+    doubts = doubtful_fields(cat, records, plan.as_of)
     row = HEADER_ROWS
     first_data = row
     row_of: dict[str, int] = {}
@@ -292,6 +337,12 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
                 v = values.get(key, "")
                 if v:
                     write_string(row, c, v, cur_fmt)
+            for key, message in doubts.get(r.id, {}).items():  # placeholders / invalid values: point them out
+                c = cur_cols[[k for _, k in cur_cols].index(key)][0]
+                write_string(row, c, values.get(key, ""), f["cur_doubt"])
+                ws.write_comment(row, c, doubt_comment(message), {"x_scale": 2, "y_scale": 1.6})
+                if key in new_col:
+                    ws.write_blank(row, new_col[key], None, f["in_doubt"])
             row_of[r.id] = row + 1
             row += 1
     last_row = max(row - 1, first_data)
@@ -308,7 +359,7 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     who = share.coordinator.replace("&", "&&")  # & starts a header code in Excel
     page_header = f"&L{plan.year}年度 社会資源の情報確認 ― {who} さん担当&R&A"
     ws.set_header(page_header)
-    _print_sheet(wb, f, groups, page_header)
+    _print_sheet(wb, f, groups, page_header, doubts)
     _meta_sheets(wb, cat, plan, share, records, cols, row_of, issued_at, master_time)
     _atomic_close(wb, tmp, path)
 
@@ -340,6 +391,10 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "id": wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True}),
         "cur": wb.add_format({**base, "bg_color": "#F2F2F2", "text_wrap": True, "locked": True}),
         "in": wb.add_format({**base, "bg_color": "#FFFDE7", "text_wrap": True, "locked": False, "num_format": "@"}),
+        "cur_doubt": wb.add_format({**base, "bg_color": "#F8CBAD", "font_color": "#833C0B", "bold": True,
+                                    "text_wrap": True, "locked": True}),
+        "in_doubt": wb.add_format({**base, "bg_color": "#FCE4D6", "text_wrap": True, "locked": False, "num_format": "@",
+                                   "border": 2, "border_color": "#C65911"}),
         "in_date": wb.add_format({**base, "bg_color": "#FFFDE7", "locked": False, "num_format": "yyyy/mm/dd"}),
         "group": wb.add_format({"font_name": FONT_NAME, "bold": True, "bg_color": "#DDEBF7", "border": 1,
                                 "border_color": "#BFBFBF", "locked": True}),
@@ -348,6 +403,8 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "bold": wb.add_format({"font_name": FONT_NAME, "font_size": 11, "bold": True}),
         "print": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "text_wrap": True, "valign": "top",
                                 "border": 1}),
+        "print_doubt": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "text_wrap": True, "valign": "top",
+                                      "border": 1, "bold": True, "bg_color": "#FCE4D6"}),
         "print_head": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "bold": True, "bg_color": "#D9D9D9",
                                      "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}),
         "print_group": wb.add_format({"font_name": FONT_NAME, "font_size": 10, "bold": True, "bg_color": "#DDEBF7",
@@ -391,7 +448,7 @@ def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ign
         "error_title": LABEL_CONSENT, "error_message": "一覧(" + "・".join(S.CONSENT_ANSWERS) + ")から選んでください。"})
 
 
-CONSENT_HELP = ("5b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
+CONSENT_HELP = ("6b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
                 + "・".join(S.CONSENT_ANSWERS) + " のどれかを選び、『確認日』に回答を受けた日を入れてください"
                 "(内容の確認がまだなら『確認結果』は空欄のままでかまいません)。")
 
@@ -416,12 +473,15 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
         ("text", "3. 『確認日』に確かめた日(例: 2027/5/10)を、『確認方法』に 訪問・電話・書面・メール のどれかを入れてください。"),
         ("text", "4. 変わった項目だけ、その項目のすぐ右の黄色い列『新しい値』に新しい内容を入れてください。"
                  "変わらない項目は空欄のままにします。項目の内容を消したいときは『(削除)』と入れてください。"),
-        ("text", "5. 台帳に載せない連絡事項は『メモ』へどうぞ(回収のときの一覧に載ります)。"),
+        ("text", "5. オレンジ色のセルは、いまの値が仮の値(要確認・？・未定など)や誤った値(電話番号の桁違いなど)のままの"
+                 "ところです(理由はセルのコメント)。確かめて、その右の『新しい値』に正しい内容を入れてください。"
+                 "直さずに『変更なし』とすると、ほかの項目は確認済みになりますが、最終確認日は進みません(『要確認のまま』と報告されます)。"),
+        ("text", "6. 台帳に載せない連絡事項は『メモ』へどうぞ(回収のときの一覧に載ります)。"),
         ("text", CONSENT_HELP),
-        ("text", "6. 新しい資源を見つけたときは、このシートには書かずに台帳の担当者へ知らせてください。"),
-        ("text", "7. 行や列を足したり消したり、並べ替えたりしないでください(絞り込みは使えます)。"
+        ("text", "7. 新しい資源を見つけたときは、このシートには書かずに台帳の担当者へ知らせてください。"),
+        ("text", "8. 行や列を足したり消したり、並べ替えたりしないでください(絞り込みは使えます)。"
                  "シートの保護にパスワードはありませんが、解除しないでください。"),
-        ("text", "8. 書き終わったら、このファイルを台帳の担当者へ返してください(ファイル名は変えてもかまいません)。"
+        ("text", "9. 書き終わったら、このファイルを台帳の担当者へ返してください(ファイル名は変えてもかまいません)。"
                  "途中までのものを返しても大丈夫です。空欄の行は『未確認』として扱います。"),
         ("text", ""),
         ("bold", "■ 印刷するとき"),
@@ -440,7 +500,8 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
 PRINT_KEYS = ("name", "genre", "address", "phone", "area", "days", "hours", "fee", "last_confirmed")
 
 
-def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str) -> None:  # type: ignore[no-untyped-def]
+def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str,  # type: ignore[no-untyped-def]
+                 doubts: dict[str, dict[str, str]] | None = None) -> None:
     ws = wb.add_worksheet(SHEET_PRINT)
     head = ["ID", *(S.header(k) for k in PRINT_KEYS), LABEL_RESULT, LABEL_DATE, LABEL_MEMO]
     widths = [7, 22, 12, 22, 13, 14, 10, 10, 12, 10, 10, 9, 22]
@@ -455,9 +516,14 @@ def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], 
         for r in recs:
             ws.write_string(row, 0, r.id, f["print"])
             lines = 2  # room to write by hand
+            doubtful = (doubts or {}).get(r.id, {})
             for c, k in enumerate(PRINT_KEYS, start=1):
                 v = r.get(k)
-                if v:
+                if k in doubtful:  # on paper too, in words (a black-and-white printer drops the colour)
+                    v = f"{v}【{DOUBT_NOTE}】"
+                    ws.write_string(row, c, v, f["print_doubt"])
+                    lines = max(lines, _lines(v, widths[c]))
+                elif v:
                     ws.write_string(row, c, v, f["print"])
                     lines = max(lines, _lines(v, widths[c]))
             ws.set_row(row, 12.5 * min(lines, 8) + 3)

@@ -312,7 +312,7 @@ def sections_xlsx(folder: Path) -> Path:
 SECTIONS_EXPECTED = [
     {"source": "まとめ.xlsx:Sheet1:3", "name": "ほっと弁当", "genre": "配食・弁当", "phone": "0479-62-7001",
      "fax": "0479-62-7002", "postal_code": "289-0001", "address": "みどり野市本町7-7", "status": "掲載中",
-     "consent": "済", "notes": "要予約\n独自メモ: 鍵は裏口", "district": "中央地区", "category": "保険外サービス"},
+     "consent": "済", "notes": "要予約", "district": "中央地区", "category": "保険外サービス"},
     {"source": "まとめ.xlsx:Sheet1:6", "name": "移動販売ふじ", "genre": "移動販売", "phone": "0479-64-7003",
      "address": "みどり野市港町7-7", "status": "休止", "consent": "済", "district": "南地区",
      "category": "保険外サービス"},
@@ -366,7 +366,7 @@ FIXTURES = [
     Fixture(cp932_csv, CP932_EXPECTED, {"genre": "配食"}),
     Fixture(utf16_tsv, UTF16_EXPECTED),
     Fixture(legacy_xls, XLS_EXPECTED),
-    Fixture(mhlw_xlsm, MHLW_EXPECTED, extra=[{"事業所番号": "1271234567", "緯度": "35.7"}]),
+    Fixture(mhlw_xlsm, MHLW_EXPECTED, extra=[{"事業所番号": "1271234567", "緯度": "35.7", "サービスの種類": "通所介護"}]),
     Fixture(sections_xlsx, SECTIONS_EXPECTED),
     Fixture(custom_headers_xlsx, CUSTOM_EXPECTED, {"mapping": custom_mapping}),
 ]

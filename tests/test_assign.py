@@ -447,3 +447,18 @@ def test_genre_mode_books_are_grouped_by_genre(tmp_path, cli):
             current = first[2:].split("(")[0]
         elif first:
             assert ws.cell(r, c_genre).value == current
+
+
+# --- the due-day rule (model.freshness, shared by audit, assign --only-due, export, coverage, find) ---------------
+def test_the_due_day_itself_is_not_yet_stale():
+    from shigen.model import Freshness, Record, freshness
+
+    confirmed = Record({"last_confirmed": "2026-04-01"})  # 12-month cycle → due 2027-04-01
+    assert freshness(confirmed, dt.date(2027, 3, 31), 12) is Freshness.DUE_SOON
+    assert freshness(confirmed, dt.date(2027, 4, 1), 12) is Freshness.DUE_SOON  # the due day: still valid
+    assert freshness(confirmed, dt.date(2027, 4, 2), 12) is Freshness.STALE  # the day after: stale
+    assert freshness(confirmed, dt.date(2027, 1, 31), 12) is Freshness.DUE_SOON  # 60 days before
+    assert freshness(confirmed, dt.date(2027, 1, 30), 12) is Freshness.FRESH
+    month_end = Record({"last_confirmed": "2026-08-31"})  # 6 months → 2027-02-28 (no 30 February)
+    assert freshness(month_end, dt.date(2027, 2, 28), 6) is Freshness.DUE_SOON
+    assert freshness(month_end, dt.date(2027, 3, 1), 6) is Freshness.STALE

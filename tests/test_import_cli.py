@@ -102,7 +102,7 @@ def test_report_workbook_lists_sheets_columns_and_problems(cli, ws, tmp_path):
     assert any(row[3] == "飛ばした行" and row[4] == "合計・件数の行" for row in problems)
 
 
-def test_unmapped_column_is_kept_in_notes_and_reported(cli, ws, tmp_path):
+def test_unmapped_column_is_kept_for_staff_and_reported(cli, ws, tmp_path):
     path = sections_xlsx(tmp_path)
     result = cli("import", path, "--format", "json")
     assert result.exit_code == 0
@@ -110,7 +110,8 @@ def test_unmapped_column_is_kept_in_notes_and_reported(cli, ws, tmp_path):
     sheet = data["files"][0]["sheets"][0]
     assert sheet["unmapped_columns"] == ["独自メモ"]
     rec = next(r for r in load(ws).records if r.name == "ほっと弁当")
-    assert "独自メモ: 鍵は裏口" in rec.get("notes")
+    assert rec.extra.get("独自メモ") == "鍵は裏口"  # an extra column of the master: staff only
+    assert "鍵は裏口" not in rec.get("notes")  # never the public 備考
 
 
 def test_hidden_sheet_can_be_chosen_with_sheet_option(cli, ws, tmp_path):

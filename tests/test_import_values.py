@@ -160,11 +160,12 @@ def test_genre_alone_on_its_own_row_heads_the_rows_below(tmp_path):
     assert [why for _, why, _ in result.sheets[0].skipped] == ["区分の見出し行", "区分の見出し行"]
 
 
-def test_column_without_header_is_kept_in_notes(tmp_path):
+def test_column_without_header_is_kept_for_staff(tmp_path):
     ws = make_workspace(tmp_path / "ws", [])
     path = _xlsx(tmp_path / "a.xlsx", [["名称", "電話", None], ["みどり配食", "0479-62-1111", "駐車場あり"]])
     result = read_paths([path], load(ws))
-    assert result.records[0].get("notes") == "(見出しなし C列): 駐車場あり"
+    assert result.records[0].get("notes") == ""  # never the public 備考
+    assert result.records[0].extra == {"(見出しなし C列)": "駐車場あり"}
     assert result.sheets[0].unmapped == ["(見出しなし C列)"]
 
 

@@ -20,7 +20,7 @@ def import_command(
     genre: Annotated[str | None, typer.Option(
         "--genre", help="ジャンルの列がない行に入れるジャンル(台帳のジャンル名か別名)。")] = None,
     district: Annotated[str | None, typer.Option(
-        "--district", help="地区の列がない行に入れる地区(台帳の地区名)。")] = None,
+        "--district", help="地区の列がない行に入れる地区(台帳にない地区はシート『地区』に加えて知らせます)。")] = None,
     mapping: Annotated[Path | None, typer.Option(
         "--mapping", help="列の対応を指定するファイル(TOML か、1列目=元の見出し・2列目=台帳の項目 の表)。")] = None,
     dry_run: Annotated[bool, typer.Option(
@@ -100,6 +100,8 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
             warn(f"[{s.place}:{r}] {fld}: {msg}")
         if len(s.warnings) > 20:
             warn(f"[{s.place}] ほか {len(s.warnings) - 20} 件の警告は報告書を見てください。")
+    for d, where in result.read.new_districts:
+        warn(f"地区『{d}』({where})が台帳のシート『地区』になかったため加えました(第2層・町名は空欄)。町名を書き足してください。")
     for genre, n in result.read.unmatched_genres.items():
         warn(f"ジャンルに当たらない分類『{genre}』({n} 件): そのまま残しました。台帳のシート『ジャンル』の別名に加えると次から当てはまります。")
     for o in result.ambiguous:

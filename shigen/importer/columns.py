@@ -59,6 +59,24 @@ EXTRA_SYNONYMS: dict[str, str] = {
     "最終更新日": "last_confirmed",
 }
 
+# 自治体標準オープンデータセット (介護サービス事業所一覧 / 公共施設一覧 …) column names
+JAPANESE_STANDARD: dict[str, str] = {
+    "介護サービス事業所名称": "name", "介護サービス事業所名称_カナ": "kana", "事業所名称_カナ": "kana",
+    "実施サービス": "genre", "方書": ADDRESS_PART, "法人の名称": "operator", "事業所番号": FOREIGN_ID,
+    "利用可能曜日": "days", "利用可能曜日特記事項": "notes", "所在地_連結表記": "address", "所在地_町字": ADDRESS_PART,
+    "所在地_番地以下": ADDRESS_PART, "所在地_都道府県": ADDRESS_PREFIX, "所在地_市区町村": ADDRESS_PREFIX,
+    "地方公共団体コード": FOREIGN_ID, "全国地方公共団体コード": FOREIGN_ID, "地方公共団体名": EXTRA_COLUMN,
+    "法人番号": FOREIGN_ID, "電話番号": "phone", "内線番号": "note_labelled", "FAX番号": "fax",
+    "開始時間": "hours", "終了時間": HOURS_END, "利用可能日時特記事項": "note_labelled", "定員": "note_labelled",
+    "連絡先メールアドレス": "email", "連絡先電話番号": "phone", "連絡先内線番号": "note_labelled",
+    "連絡先FAX番号": "fax", "連絡先備考(その他、SNSなど)": "notes", "名称_英字": EXTRA_COLUMN,
+    "名称_通称": EXTRA_COLUMN, "画像": EXTRA_COLUMN, "画像_ライセンス": EXTRA_COLUMN, "ID": "id",
+    "緯度": EXTRA_COLUMN, "経度": EXTRA_COLUMN, "事業所緯度": EXTRA_COLUMN, "事業所経度": EXTRA_COLUMN,
+    "指定年月日": EXTRA_COLUMN, "指定機関名": EXTRA_COLUMN, "サービス種別": "genre", "サービス種類": "genre",
+    "都道府県コード又は市区町村コード": FOREIGN_ID, "NO(※システム内の固有の番号、連番)": FOREIGN_ID,
+    "利用可能な時間帯(平日)": "hours", "利用可能曜日特記事項(留意事項)": "notes", "住居名": EXTRA_COLUMN,
+}
+
 # Headers that are the schema's own but mean something else in an inherited list
 _SOURCE_MEANING = {"更新日": "last_confirmed"}
 
@@ -89,6 +107,14 @@ def _synonym_table() -> dict[str, str]:
         table[_key(name)] = target
     for name in ID_NAMES:
         table[_key(name)] = "id"
+    from .mapper import ENGLISH, LABELLED_HEADERS, NOTE_LABELLED
+
+    for name, (target, _) in ENGLISH.items():
+        table.setdefault(_key(name), target)
+    for name in LABELLED_HEADERS:
+        table.setdefault(_key(name), NOTE_LABELLED)
+    for name, target in JAPANESE_STANDARD.items():
+        table[_key(name)] = target
     return table
 
 
@@ -160,7 +186,7 @@ def _guess(key: str) -> str:
         return "consent"
     if k.endswith(("番号", "id", "コード")) and not k.startswith(("電話", "fax", "携帯")):
         return FOREIGN_ID
-    if k.endswith(("名称", "事業所名", "事業者名", "団体名", "店舗名")):
+    if k.endswith(("名称", "事業所名", "事業者名", "団体名", "店舗名")) and len(k) <= 12 and "と" not in k:
         return "name"
     return ""
 
@@ -169,7 +195,12 @@ def target_label(target: str) -> str:
     """Japanese label of a target for reports."""
     if target in S.FIELD_BY_KEY:
         return S.header(target)
+    if target.startswith("org:"):
+        kind = target.split(":", 1)[1]
+        return f"{S.header('notes')}(運営法人の{S.header(kind) if kind in S.FIELD_BY_KEY else kind}として見出し付きで)"
     return {
+        "note_labelled": f"{S.header('notes')}(見出し付きで)",
+        "latlon": "緯度・経度(追加列に保存)",
         COMBINED_PHONE_FAX: f"{S.header('phone')}・{S.header('fax')}(分割)",
         HOURS_END: f"{S.header('hours')}(終了時刻)",
         ADDRESS_PART: f"{S.header('address')}(結合)",
@@ -177,7 +208,7 @@ def target_label(target: str) -> str:
         EXTRA_COLUMN: "追加列に保存",
         ADDRESS_PREFIX: f"{S.header('address')}(先頭に補う)",
         ROW_NUMBER: "行番号(取り込まない)",
-        UNMAPPED: f"対応なし({S.header('notes')}に保存)",
+        UNMAPPED: "対応なし(追加列に保存・職員向け)",
         IGNORE: "取り込まない(--mapping の指定)",
     }.get(target, target)
 

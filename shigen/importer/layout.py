@@ -16,10 +16,12 @@ from typing import Any
 from ..model import District, Genre, match_genre
 from ..text import clean_text, parse_date, search_key
 from . import columns as C
+from . import mapper as M
 from .reading import SheetGrid
 from .values import Cell, is_ditto, match_district, raw_text
 
 HEADER_SCAN_ROWS = 20
+MAPPER_SAMPLE = 300  # body rows whose values the mapper looks at
 GROUP_TARGETS = ("genre", "category", "district")
 DATA_TARGETS_MIN = 2  # a header row names at least this many fields (one of them 名称), or 名称 alone
 
@@ -29,6 +31,7 @@ SKIP_TOTAL = "合計・件数の行"
 SKIP_REPEAT_HEADER = "見出しの繰り返し"
 SKIP_SECTION = "区分の見出し行"
 SKIP_NO_NAME = "名称のない行"
+SKIP_METADATA = "メタデータの行(#property など)"
 
 _DECORATION = "■□◆◇●○◎★☆▼▽▲△◯〇【〈《<［["
 _FOOTNOTE_START = re.compile(r"^(?:[※*＊]|注[\d１-９]?[)）:：.．\s]|\(注|（注|〔注|【注|出典[:：]|資料[:：]|作成[:：]|備考[:：]|問い?合わ?せ先?[:：])")
@@ -43,6 +46,10 @@ class ColumnPlan:
     header: str  # as shown in the report (two-row headers as 「連絡先/電話」)
     target: str  # field key or a columns.* special target
     from_mapping: bool = False
+    score: float = 0.0  # the mapper's confidence (header × value evidence)
+    why: str = ""  # the evidence, in Japanese, for the report
+    runner_up: str = ""  # second-best target when it came close
+    label: str = ""  # label used in 備考 / extra columns (Japanese name of an English property)
 
     @property
     def letter(self) -> str:
@@ -157,9 +164,16 @@ def find_header(grid: SheetGrid, mapping: C.Mapping | None = None) -> tuple[int,
     merges = _Merges(grid.merged)
     best: tuple[int, int] | None = None  # (score, row)
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        first = _quick_text(rows[r][0]) if rows[r] else ""
+        if first.lower() == "#property":  # LinkData / 推奨データセット: the property row is the header
+            return r, [_header_cell(rows, merges, r, c) for c in range(width)], 1
+        if first.startswith("#"):
+            continue
         texts = [_header_cell(rows, merges, r, c) for c in range(width)]
         score, has_name = _score(texts, mapping)
         if not has_name or (score < DATA_TARGETS_MIN and sum(1 for t in texts if t) > 1):
+            continue
+        if not _records_below(rows, r, texts, mapping):
             continue
         if best is None or score > best[0]:
             best = (score, r)
@@ -191,6 +205,27 @@ def find_header(grid: SheetGrid, mapping: C.Mapping | None = None) -> tuple[int,
     return r, parents, n_rows
 
 
+def _records_below(rows: list[list[Any]], r: int, texts: list[str], mapping: C.Mapping | None) -> bool:
+    """The rows below a candidate header look like records: the name column is filled in at least half of
+    the next non-blank rows (a title row that merely ends in 名称 heads a data dictionary, not a list)."""
+    name_cols = [c for c, t in enumerate(texts) if t and _target(t, mapping)[0] == "name"]
+    seen = filled = 0
+    for row in rows[r + 1: r + 40]:
+        if not any(not _blank(v) for v in row) or (row and _quick_text(row[0]).startswith("#")):
+            continue
+        seen += 1
+        if any(c < len(row) and not _blank(row[c]) for c in name_cols):
+            filled += 1
+        if seen >= 12:
+            break
+    return seen == 0 or filled * 3 >= seen or filled >= 3
+
+
+def _is_metadata_row(row: list[Any]) -> bool:
+    """#object_type_xsd / #property_context rows of a LinkData file (below its #property header)."""
+    return bool(row) and isinstance(row[0], str) and row[0].strip().startswith("#")
+
+
 def _is_subheader(rows: list[list[Any]], merges: _Merges, r: int, parents: list[str], children: list[str],
                   mapping: C.Mapping | None) -> bool:
     mapped = unmapped = 0
@@ -220,33 +255,31 @@ def _child_target(parent: str, child: str, mapping: C.Mapping | None) -> str:
     return ""
 
 
-def plan_columns(headers: list[str], body_has_data: list[bool], mapping: C.Mapping | None) -> list[ColumnPlan]:
+def plan_columns(headers: list[str], body: list[list[Any]], mapping: C.Mapping | None) -> list[ColumnPlan]:
+    """Each column's target, decided by :func:`mapper.decide` from the header and the values below it."""
+    width = len(headers)
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    for row in body[:MAPPER_SAMPLE]:
+        for c in range(min(width, len(row))):
+            v = row[c]
+            if not _blank(v):
+                columns[c].append(v)
+    # a column with data further down but none in the sample still needs a plan
+    for row in body[MAPPER_SAMPLE:]:
+        for c in range(min(width, len(row))):
+            if not columns[c] and not _blank(row[c]):
+                columns[c].append(row[c])
     plans: list[ColumnPlan] = []
-    for c, text in enumerate(headers):
-        if not text:
-            if c < len(body_has_data) and body_has_data[c]:
-                plans.append(ColumnPlan(c, f"(見出しなし {column_letter(c)}列)", C.UNMAPPED))
-            continue
-        target, from_mapping = _target(text, mapping)
-        if not target and "/" in text:
-            parent, _, child = text.partition("/")
-            target = _child_target(parent, child, mapping)
-        if not target:
-            target = C.UNMAPPED
-        plans.append(ColumnPlan(c, text, target, from_mapping))
-    # two columns named as 名称: the business (事業所名/事業者名) is the operator, the service the name
-    names = [p for p in plans if p.target == "name"]
-    if len(names) > 1 and not any(p.target == "operator" for p in plans):
-        for p in names:
-            if any(w in p.header for w in ("事業所", "事業者", "法人", "運営", "提供")):
-                p.target = "operator"
-                break
+    for d in M.decide(headers, columns, mapping):
+        header = d.header or f"(見出しなし {column_letter(d.index)}列)"
+        plans.append(ColumnPlan(d.index, header, d.target, d.from_mapping, d.score, d.why, d.runner_up,
+                                d.label if d.header else header))
     # 更新日 in an inherited list means "last confirmed"; beside a 最終確認日 column (a shigen export) it is
     # shigen's own 更新日, which import sets itself
     dated = [p for p in plans if p.target == "last_confirmed" and not p.from_mapping]
-    if len(dated) > 1:
-        for p in dated:
-            if C.header_text(p.header) == C.S.header("updated_at"):
+    if any(C.header_text(p.header) == C.S.header("last_confirmed") for p in dated):
+        for p in plans:
+            if C.header_text(p.header) == C.S.header("updated_at") and not p.from_mapping:
                 p.target = "updated_at"
     return plans
 
@@ -309,12 +342,10 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                     day = parse_date(m.group(1))
                     if day:
                         out.as_of = day.isoformat()
-    body_has_data = [False] * width
-    for row in rows[start:]:
-        for c, v in enumerate(row):
-            if not body_has_data[c] and not _blank(v):
-                body_has_data[c] = True
-    plans = plan_columns(headers, body_has_data, mapping)
+    while start < len(rows) and _is_metadata_row(rows[start]):
+        out.skipped.append((start + 1, SKIP_METADATA, _quick_text(rows[start][0])))
+        start += 1
+    plans = plan_columns(headers, rows[start:], mapping)
     out.columns = plans
     cols = [p for p in plans if p.target not in (C.IGNORE,)]
     name_cols = [p.index for p in cols if p.target == "name"]
@@ -431,7 +462,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
             elif v is None and c in group_cols and c in previous:
                 values[c] = previous[c]
         previous = dict(values)
-        cells = [Cell(p.header, p.target, values[p.index]) for p in cols if p.index in values]
+        cells = [Cell(p.header, p.target, values[p.index], p.label) for p in cols if p.index in values]
         out.records.append(BodyRecord(row0 + 1, end + 1, cells, sec[0], sec[1]))
     return out
 

@@ -19,12 +19,16 @@ from typing import Any
 
 from ..errors import InputError, UsageError
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-TEXT_SUFFIXES = (".csv", ".tsv")
-SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+JSON_SUFFIXES = (".geojson", ".json")
+SUFFIXES = SPREADSHEET_SUFFIXES + TEXT_SUFFIXES + JSON_SUFFIXES
+FOLDER_SUFFIXES = SPREADSHEET_SUFFIXES + (".csv", ".tsv", ".geojson")  # what a folder is searched for
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-MAX_UNZIPPED = 1_000_000_000  # 1 GB of XML: a small file expanding beyond this is refused (zip bomb)
+MAX_UNZIPPED = 500_000_000  # 500 MB of XML: a workbook expanding beyond this is refused (zip bomb)
+MAX_RATIO = 200  # an entry expanding more than 200× and beyond MAX_RATIO_FLOOR is refused (sharedStrings bomb)
+MAX_RATIO_FLOOR = 50_000_000
 
 
 @dataclass
@@ -44,13 +48,15 @@ class SheetGrid:
 @dataclass
 class SourceFile:
     path: Path
-    kind: str  # "xlsx" / "xls" / "csv"
+    kind: str  # "xlsx" / "xls" / "ods" / "csv" / "geojson"
     sheets: list[SheetGrid]
     encoding: str = ""  # CSV only
+    warnings: list[str] = field(default_factory=list)  # what reading changed (NUL bytes removed …)
 
     @property
     def is_csv(self) -> bool:
-        return self.kind == "csv"
+        """One table without sheet names (CSV, TSV, GeoJSON)."""
+        return self.kind in ("csv", "geojson")
 
 
 def find_inputs(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> list[Path]:
@@ -64,16 +70,11 @@ def find_inputs(paths: Iterable[Path], *, exclude: Iterable[Path] = ()) -> list[
             raise UsageError(f"{path} が見つかりません。", "ファイル名やフォルダー名を確かめてください。")
         if path.is_dir():
             found = sorted(
-                (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and _wanted(p)),
+                (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES and _wanted(p)),
                 key=lambda p: str(p.relative_to(path)),
             )
         else:
-            if path.suffix.lower() not in SUFFIXES:
-                raise UsageError(
-                    f"{path.name} は取り込める形式ではありません。",
-                    "取り込めるのは .xlsx .xlsm .xls .csv .tsv です。",
-                )
-            found = [path]
+            found = [path]  # a file named on the command line is read by its content, whatever its name
         for p in found:
             key = _resolved(p)
             if key in seen or key in excluded:
@@ -99,11 +100,31 @@ def _resolved(p: Path) -> Path:
 
 # --- spreadsheets -------------------------------------------------------------------
 def read_file(path: Path) -> SourceFile:
-    """Read one input file; an unreadable one raises InputError naming it."""
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return read_text_table(path)
-    return read_spreadsheet(path)
+    """Read one input file, sniffed by its content (not its name); an unreadable one raises InputError naming it."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        raise _unreadable(path, "ファイルを開けません(使用中か、読み取りの権限がありません)。") from exc
+    if not head:
+        raise _unreadable(path, "ファイルが空です(0 バイト)。", "中身のあるファイルを指定してください。"
+                          "このファイルを除いて続けるには --skip-bad を付けてください。")
+    if head.startswith((OLE_MAGIC, ZIP_MAGIC)):
+        return read_spreadsheet(path)
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"[") and (path.suffix.lower() in JSON_SUFFIXES or b'"type"' in head or b"Feature" in head):
+        return read_geojson(path)
+    if path.suffix.lower() in (".pdf", ".doc", ".docx", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".exe") or \
+            head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8", b"GIF8", b"MZ")):
+        raise _unreadable(path, "表のファイルではありません(取り込めるのは Excel・CSV・TSV・GeoJSON です)。",
+                          "Excel で開ける一覧なら .xlsx で保存し直してから取り込んでください。"
+                          "このファイルを除いて続けるには --skip-bad を付けてください。")
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        try:
+            return read_text_table(path)  # a CSV saved under an Excel name is read as what it is
+        except InputError:
+            raise _unreadable(path, "Excel のブックではないか、壊れています。") from None
+    return read_text_table(path)
 
 
 def _unreadable(path: Path, why: str, hint: str = "") -> InputError:
@@ -125,29 +146,24 @@ def read_spreadsheet(path: Path) -> SourceFile:
     suffix = path.suffix.lower()
     if not head:
         raise _unreadable(path, "ファイルが空です(0 バイト)。")
-    if suffix in (".xlsx", ".xlsm"):
-        if head.startswith(OLE_MAGIC):
-            raise _unreadable(
-                path, "パスワードで保護(暗号化)されたブックのため読めません。",
-                "Excel でパスワードを解除して保存し直してから取り込んでください。"
-                "このファイルを除いて続けるには --skip-bad を付けてください。")
-        if not head.startswith(ZIP_MAGIC):
-            raise _unreadable(path, "Excel のブックではないか、壊れています。")
-        _check_zip(path)
-    elif suffix == ".xls" and not head.startswith(OLE_MAGIC):
-        if head.startswith(ZIP_MAGIC):
-            _check_zip(path)  # an .xlsx saved with the wrong extension: calamine reads it by content
-        else:
-            raise _unreadable(path, "Excel 97-2003 形式(.xls)のブックではないか、壊れています。")
+    names: set[str] = set()
+    if head.startswith(ZIP_MAGIC):
+        names = _check_zip(path)  # sizes checked before anything is expanded; the reader decides the rest
+    elif not head.startswith(OLE_MAGIC):
+        raise _unreadable(path, "Excel のブックではないか、壊れています。")
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own error types (PasswordError, XmlError, ZipError, CalamineError)
         kind = type(exc).__name__
-        if "Password" in kind or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        if head.startswith(OLE_MAGIC) and suffix in (".xlsx", ".xlsm") or "Password" in kind \
+                or "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _unreadable(
                 path, "パスワードで保護(暗号化)されたブックのため読めません。",
                 "Excel でパスワードを解除して保存し直してから取り込んでください。"
                 "このファイルを除いて続けるには --skip-bad を付けてください。") from exc
+        if names and not any(n.replace("\\", "/").lower().endswith(("workbook.xml", "workbook.bin", "content.xml"))
+                             for n in names):
+            raise _unreadable(path, "Excel のブックではありません(zip の中に workbook がありません)。") from exc
         raise _unreadable(path, "ブックを読めません(壊れているか、Excel の形式ではありません)。") from exc
     sheets: list[SheetGrid] = []
     try:
@@ -171,7 +187,8 @@ def read_spreadsheet(path: Path) -> SourceFile:
     finally:
         with contextlib.suppress(Exception):  # closing a read-only handle cannot lose data
             wb.close()
-    kind = "xls" if suffix == ".xls" and head.startswith(OLE_MAGIC) else "xlsx"
+    kind = "xls" if head.startswith(OLE_MAGIC) else ("ods" if any(n.endswith("content.xml") for n in names)
+                                                     and not any(n.endswith("workbook.xml") for n in names) else "xlsx")
     return SourceFile(path, kind, sheets)
 
 
@@ -180,18 +197,74 @@ def _head(path: Path) -> bytes:
         return f.read(8)
 
 
-def _check_zip(path: Path) -> None:
+def _check_zip(path: Path) -> set[str]:
+    """Zip-bomb guard: the declared sizes and ratios are checked before anything is expanded."""
     try:
         with zipfile.ZipFile(path) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-            names = set(zf.namelist())
+            infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _unreadable(path, "ブックが壊れています(zip として開けません)。") from exc
+    total = sum(i.file_size for i in infos)
+    worst = max(infos, key=lambda i: i.file_size / max(i.compress_size, 1), default=None)
+    hint = "中身を確かめ、必要なシートだけを別のブックに写してから取り込んでください。このファイルを除いて続けるには --skip-bad を付けてください。"
     if total > MAX_UNZIPPED:
-        raise _unreadable(path, f"展開すると {total // 1_000_000:,} MB になるため読みません(異常に大きいブックです)。",
-                          "中身を確かめ、必要なシートだけを別のブックに写してから取り込んでください。")
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        raise _unreadable(path, "Excel のブックではありません(zip の中に workbook がありません)。")
+        raise _unreadable(path, f"展開すると {total // 1_000_000:,} MB になるため読みません(異常に大きいブックです)。", hint)
+    if worst is not None and worst.file_size > MAX_RATIO_FLOOR and worst.file_size > MAX_RATIO * max(worst.compress_size, 1):
+        raise _unreadable(path, f"『{worst.filename}』が {worst.file_size // 1_000_000:,} MB に膨らむ作りのため読みません"
+                                f"(圧縮率 {worst.file_size // max(worst.compress_size, 1):,} 倍: 異常なブックです)。", hint)
+    return {i.filename for i in infos}
+
+
+# --- GeoJSON --------------------------------------------------------------------------------------
+def read_geojson(path: Path) -> SourceFile:
+    """A GeoJSON FeatureCollection as one table: properties as columns, a Point's coordinates as 緯度 / 経度."""
+    import json
+
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _unreadable(path, "JSON として読めません(形が崩れています)。",
+                          "GeoJSON(FeatureCollection)か、Excel・CSV の一覧を指定してください。") from exc
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise _unreadable(path, "GeoJSON の FeatureCollection ではありません(features がありません)。",
+                          "地図データなら type が FeatureCollection のファイルを、そうでなければ Excel・CSV の一覧を指定してください。")
+    keys: list[str] = []
+    for f in features:
+        props = f.get("properties") if isinstance(f, dict) else None
+        for k in (props or {}):
+            if k not in keys:
+                keys.append(k)
+    points = any(isinstance(f, dict) and isinstance(f.get("geometry"), dict)
+                 and f["geometry"].get("type") == "Point" for f in features)
+    header = keys + (["緯度", "経度"] if points else [])
+    rows: list[list[Any]] = [list(header)]
+    for f in features:
+        props = (f.get("properties") if isinstance(f, dict) else None) or {}
+        row = [_json_cell(props.get(k)) for k in keys]
+        if points:
+            geom = f.get("geometry") if isinstance(f, dict) else None
+            coords = geom.get("coordinates") if isinstance(geom, dict) and geom.get("type") == "Point" else None
+            if isinstance(coords, list) and len(coords) >= 2:
+                row += [str(coords[1]), str(coords[0])]  # GeoJSON is [longitude, latitude]
+            else:
+                row += ["", ""]
+        rows.append(row)
+    return SourceFile(path, "geojson", [SheetGrid("", rows)], "UTF-8")
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
 
 
 # --- CSV / TSV ------------------------------------------------------------------------
@@ -208,10 +281,21 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16-le" if le else "utf-16-be"), "UTF-16"
         except UnicodeDecodeError:
             pass
+    if b"\x1b$B" in data[:20000] or b"\x1b$@" in data[:20000] or b"\x1b(J" in data[:20000]:
+        try:
+            return data.decode("iso2022_jp_ext"), "ISO-2022-JP (JIS)"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    sjis_leads = sum(1 for b in data[:20000] if 0x81 <= b <= 0x9F and b not in (0x8E, 0x8F))
+    if not sjis_leads:
+        try:
+            return data.decode("euc_jp"), "EUC-JP"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("cp932"), "Shift_JIS (cp932)"
     except UnicodeDecodeError as exc:
@@ -224,22 +308,37 @@ def read_text_table(path: Path) -> SourceFile:
     except OSError as exc:
         raise _unreadable(path, "ファイルを開けません(使用中か、読み取りの権限がありません)。") from exc
     if data.startswith((OLE_MAGIC, ZIP_MAGIC)):
-        raise _unreadable(path, "CSV ではなく Excel のブックのようです。",
-                          "拡張子を .xlsx(または .xls)に直してから取り込んでください。")
+        return read_spreadsheet(path)
+    warnings: list[str] = []
     try:
         text, encoding = decode_bytes(data)
-    except ValueError as exc:
-        raise _unreadable(path, "文字コードを判別できません(UTF-8・Shift_JIS・UTF-16 のどれでもありません)。",
-                          "Excel で開いて「CSV UTF-8(コンマ区切り)」で保存し直してから取り込んでください。") from exc
+    except ValueError:
+        nul = data.count(b"\x00")
+        if not nul or nul > max(4, len(data) // 100):
+            raise _unreadable(path, "文字コードを判別できません(UTF-8・Shift_JIS・EUC-JP・JIS・UTF-16 のどれでもありません)。",
+                              "Excel で開いて「CSV UTF-8(コンマ区切り)」で保存し直してから取り込んでください。") from None
+        try:
+            text, encoding = decode_bytes(data.replace(b"\x00", b""))
+        except ValueError:
+            raise _unreadable(path, "文字コードを判別できません(テキストの表ではないようです)。") from None
     if "\x00" in text:
-        raise _unreadable(path, "テキストの表ではないようです(バイナリのデータが含まれています)。")
+        nul = text.count("\x00")
+        if nul > max(4, len(text) // 100):
+            raise _unreadable(path, "テキストの表ではないようです(バイナリのデータが含まれています)。")
+        text = text.replace("\x00", "")
+        warnings.append(f"NUL 文字(\\0)が {nul} 個入っていたため取り除きました")
+    if not text.strip():
+        raise _unreadable(path, "ファイルが空です(文字がありません)。", "中身のある一覧を指定してください。"
+                          "このファイルを除いて続けるには --skip-bad を付けてください。")
+    if "\ufffd" in text:
+        warnings.append(f"読めない文字(�)が {text.count(chr(0xFFFD))} 個あります(文字化けの跡)。元のファイルで確かめてください")
     delimiter = _delimiter(path, text, encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = [list(r) for r in reader]
     except csv.Error as exc:
         raise _unreadable(path, f"CSV の形が崩れています({exc})。") from exc
-    return SourceFile(path, "csv", [SheetGrid("", rows)], encoding)
+    return SourceFile(path, "csv", [SheetGrid("", rows)], encoding, warnings)
 
 
 def _delimiter(path: Path, text: str, encoding: str) -> str:

@@ -116,6 +116,7 @@ class ReadResult:
     rows: list[ReadRow] = field(default_factory=list)
     unmatched_genres: Counter[str] = field(default_factory=Counter)
     extra_columns: list[str] = field(default_factory=list)  # foreign-ID columns to add to the master
+    new_districts: list[tuple[str, str]] = field(default_factory=list)  # (district, where it came from) added to 地区
 
     @property
     def records(self) -> list[Record]:
@@ -134,6 +135,7 @@ class ReadResult:
             "files": [f.to_dict() for f in self.files],
             "records": len(self.rows),
             "unmatched_genres": dict(self.unmatched_genres),
+            "new_districts": [{"district": d, "from": w} for d, w in self.new_districts],
         }
 
 
@@ -237,6 +239,9 @@ class ImportResult:
             rec = o.row.record
             rows.append((o.row.file.name, o.row.sheet, rec.row or "", "要確認(台帳と照合できず)", rec.get("name"),
                          f"{o.reason} 候補: {'、'.join(o.candidates)}"))
+        for d, where in self.read.new_districts:
+            rows.append(("", "", "", "地区を追加", S.header("district"),
+                         f"『{d}』({where})を台帳のシート『{S.SHEET_DISTRICTS}』に加えました(第2層・町名は空欄)。町名を書き足してください"))
         for genre, n in self.read.unmatched_genres.items():
             rows.append(("", "", "", "ジャンルに当たらない分類", S.header("genre"), f"『{genre}』 {n} 件"))
         return rows

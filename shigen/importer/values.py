@@ -36,9 +36,13 @@ from ..text import (
     to_hiragana,
 )
 from . import columns as C
+from .mapper import LATLON, NOTE_LABELLED
 
 DITTO_MARKS = frozenset({"〃", "″", "同上", "〃〃", "同", "”", '"', "''", "々", "〃　", "同左"})
 PLACEHOLDERS = frozenset({"-", "－", "―", "‐", "ー", "−", "―――", "--", "---", "…", "・"})
+# marks written where a value is unknown or withheld: left empty and reported
+PLACEHOLDER_MARKS = frozenset({"＊", "*", "**", "***", "＊＊", "ー", "―", "不明", "未定", "要確認", "?", "？", "??", "？？",
+                               "調査中", "確認中", "未確認"})
 NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "×", "✕", "未設置", "不明", "なし。", "無し。"})
 SAME_AS_PHONE = re.compile(r"^(?:電話|TEL|Tel|tel|電話番号|上記|左記)?\s*(?:と|に)?\s*(?:同じ|同一|兼用|共通|同様)$|^同左$|^同上$")
 
@@ -112,37 +116,9 @@ _SEPARATORS_RE = re.compile(r"[\s/／・,、:：()（）]+")
 _DIGITS_ONLY_RE = re.compile(r"[\d\s\-]*")
 _PHONEISH_RE = re.compile(r"0\d{1,4}\D{0,2}\d{1,4}\D{0,2}\d{3,4}")
 _LEADING_ZERO_TIME_RE = re.compile(r"(?<![\d:])0(\d):(\d\d)")
-_CANONICAL_RE = re.compile(r"(0\d{1,4})-(\d{1,4})-(\d{3,4})")
-_GROUPING: dict[tuple[str, int], tuple[int, ...] | None] = {}  # (first 6 digits, length) → group lengths
-
-
 def fast_phone(text: str, area_code: str = "") -> Phone:
-    """normalize_phone, with the grouping phonenumbers chose for a number prefix reused for the next numbers.
-
-    JP number formats and validity are decided by the leading digits, so a list of 20,000 numbers of one city
-    needs only a few dozen library calls. Anything not already written as 0AAA-BB-CCCC goes to the library.
-    """
-    m = _CANONICAL_RE.fullmatch(text.strip())
-    if m is None:
-        return normalize_phone(text, area_code)
-    digits = "".join(m.groups())
-    key = (digits[:6], len(digits))
-    if key in _GROUPING:
-        groups = _GROUPING[key]
-        if groups is None:
-            return normalize_phone(text, area_code)
-        parts, i = [], 0
-        for g in groups:
-            parts.append(digits[i:i + g])
-            i += g
-        number = "-".join(parts)
-        return Phone(number, True, number.startswith(("070", "080", "090")))
-    phone = normalize_phone(text, area_code)
-    if phone.valid and not phone.note and phone.number.replace("-", "") == digits:
-        _GROUPING[key] = tuple(len(p) for p in phone.number.split("-"))
-    elif not phone.valid:
-        _GROUPING[key] = None
-    return phone
+    """:func:`shigen.text.normalize_phone` (the one phone rule; it reuses the grouping of a number prefix itself)."""
+    return normalize_phone(text, area_code)
 
 
 @dataclass
@@ -156,6 +132,7 @@ class Context:
     sheet_district: str = ""
     option_genre: str = ""  # --genre
     option_district: str = ""  # --district
+    genre_column: bool = False  # the sheet has a genre column (a blank cell may be filled from the content)
     _genres: dict[str, str] = field(default_factory=dict)
 
     def genre_of(self, label: str) -> str:
@@ -170,6 +147,11 @@ class Cell:
     header: str  # as shown in the source (two-row headers joined with /)
     target: str  # field key or a columns.* special target
     value: object  # raw value as read (str, date, float, time…)
+    label: str = ""  # label for 備考 / extra columns (an English property's Japanese name); header if empty
+
+    @property
+    def name(self) -> str:
+        return self.label or self.header
 
 
 @dataclass
@@ -298,8 +280,30 @@ class _Number:
 
 _PHONE_IN_TEXT = re.compile(
     r"(?:(?P<label>TEL|Tel|tel|電話|☎|℡|FAX|Fax|fax|ファックス|ファクス|携帯)\s*[:：.]?\s*)?"
-    r"(?P<num>\(?0\d{1,4}\)?[\s\-]?\d{1,4}[\s\-]?\d{3,4}|0\d{9,10})"
+    r"(?<![\d\-])(?P<num>\(?0\d{1,4}\)?[\s\-]?\d{1,4}[\s\-]?\d{3,4}|0\d{9,10})(?!\d)"
 )
+_PLUS81 = re.compile(r"\+\s*81[\s\-]*(?:\(0\)|\s)*0?")
+_BRACKET_MIDDLE = re.compile(r"(?<!\d)(0\d{1,4})\s*\(\s*(\d{1,4})\s*\)\s*(\d{3,4})(?!\d)")
+
+
+def prepare_phone_text(text: str, is_number: bool = False) -> tuple[str, list[str]]:
+    """A phone cell before the numbers are looked for: +81 → 0, 0479(62)1111 → 0479-62-1111, and a leading 0
+    that Excel dropped restored when the result is a valid number. Returns the text and what was changed."""
+    changes: list[str] = []
+    t = text.replace("（", "(").replace("）", ")")
+    if "+" in t and _PLUS81.search(t):
+        t = _PLUS81.sub("0", t)
+        changes.append("国番号 +81 を 0 に直しました")
+    if "(" in t and _BRACKET_MIDDLE.search(t):
+        t = _BRACKET_MIDDLE.sub(r"\1-\2-\3", t)
+    bare = t.strip()
+    if bare.isdigit() and 9 <= len(bare) <= 10 and not bare.startswith("0"):
+        candidate = "0" + bare
+        if normalize_phone(candidate).valid:
+            t = candidate
+            changes.append(f"{'数値として入っていた' if is_number else ''}電話番号の先頭の 0 を補いました({bare} → "
+                           f"{normalize_phone(candidate).number})")
+    return t, changes
 _LABEL_NAMES = {"ファックス": "FAX", "ファクス": "FAX", "電話": "TEL", "☎": "TEL", "℡": "TEL"}
 
 
@@ -343,14 +347,16 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
     fax_none = False
     for key in TEXT_PHONE_KEYS:
         for cell in cells.get(key, []):
-            text = raw_text(cell.value)
-            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and text.isdigit() \
-                    and 9 <= len(text) <= 10 and not text.startswith("0"):
-                text = "0" + text  # a phone number stored as a number lost its leading zero
-                out.warnings.append((cell.header, f"数値として入っていた電話番号の先頭の 0 を補いました({text})"))
-            text = tidy_value(text)
+            text = tidy_value(raw_text(cell.value))
             if not text or is_placeholder(text):
                 continue
+            if text in PLACEHOLDER_MARKS:
+                out.warnings.append((cell.header, f"『{text}』は値の代わりの印のため空欄にしました"))
+                continue
+            is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
+            text, changes = prepare_phone_text(text, is_number)
+            for change in changes:
+                out.warnings.append((cell.header, change))
             if text in NONE_WORDS:
                 if key == "fax":
                     fax_none = True
@@ -431,7 +437,8 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             notes.append(f"{f[3]}: {f[1]}")
     for f in others:
         if f[1] not in seen:
-            notes.append(f"{S.header('phone')}(ほか): {f[1]}")
+            notes.append(f"{f[3]}(ほか): {f[1]}")
+            out.warnings.append((f[3], f"2つ目の番号 {f[1]} を備考に移しました"))
             seen.add(f[1])
     if fax_same and not fax_value:
         fax_value = phone_value
@@ -468,6 +475,160 @@ def genre_category(genre: str) -> str:
     return GENRE_CATEGORY.get(genre, "")
 
 
+# --- helpers of the row ------------------------------------------------------------------------------
+SERVICE_TYPE_COLUMN = "サービスの種類"  # extra column: the source's service type (通所介護 …) behind the genre
+_CJK = r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f々〆ヶ]"
+
+
+def _one_line_name(text: str) -> str:
+    """A line break inside a name (a map label wrapped for display) is not part of the name."""
+    text = re.sub(rf"(?<={_CJK})\s*\n\s*(?={_CJK})", "", text)
+    return re.sub(r"\s*\n\s*", " ", text).strip()
+
+
+def extra_column_name(cell: Cell) -> str:
+    """Name of the master's extra column a cell is kept in (緯度 / 経度 under one name whatever the source)."""
+    name = cell.label or cell.header
+    if "緯度" in name or name.lower() in ("latitude", "lat"):
+        return "緯度"
+    if "経度" in name or name.lower() in ("longitude", "lon", "lng", "long"):
+        return "経度"
+    if name in S.FIELD_BY_HEADER:
+        return f"元の{name}"
+    return name
+
+
+def _plain_label(name: str) -> str:
+    return re.sub(r"[(（][^)）]*[)）]$", "", name).strip() or name
+
+
+def join_address(pieces: list[tuple[str, str]]) -> str:
+    """Address parts (text, header) joined once: 「東京都中央区」+「東京都中央区京橋2-6-7」 is the second alone,
+    「北海道札幌市中央区」+「中央区南一条…」 does not repeat 中央区, a building name (方書) is set off by a space."""
+    out = ""
+    for text, header in pieces:
+        t = text.strip()
+        if not t:
+            continue
+        if not out or out in t:
+            out = t if (not out or out in t) else out
+            continue
+        if t in out:
+            continue
+        k = next((k for k in range(min(len(out), len(t)), 1, -1) if out.endswith(t[:k])), 0)
+        if k:
+            out += t[k:]
+            continue
+        spaced = any(w in header for w in ("方書", "建物", "ビル", "マンション")) or (out[-1:].isdigit() and t[:1].isdigit())
+        out = f"{out} {t}" if spaced else out + t
+    return out
+
+
+def _joined_address(cells: list[Cell], out: Normalised) -> str:
+    prefixes = [c for c in cells if c.target == C.ADDRESS_PREFIX]
+    rest = [c for c in cells if c.target != C.ADDRESS_PREFIX]
+    pieces = []
+    for c in prefixes + rest:
+        t = tidy_value(raw_text(c.value))
+        if t in PLACEHOLDER_MARKS:
+            out.warnings.append((c.header, f"『{t}』は値の代わりの印のため空欄にしました"))
+            continue
+        if t and not is_placeholder(t):
+            pieces.append((t, c.header))
+    joined = join_address(pieces)
+    only_prefix = all(h in {c.header for c in prefixes} for _, h in pieces)
+    return joined if pieces and not (only_prefix and not rest and False) else joined
+
+
+def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
+    from ..model import genre_key, service_type_of
+
+    header = S.header("genre")
+    best = ""
+    best_text = ""
+    service = None
+    for t in genre_texts:
+        st = service_type_of(t)
+        matched = ctx.genre_of(t)
+        if st and matched:
+            best, best_text, service = matched, t, st
+            break
+        if matched and not best:
+            best, best_text = matched, t
+    if best:
+        out.values["genre"] = best
+        out.explicit.add("genre")
+        if service:
+            if not texts.get("category"):
+                out.values["category"] = service[1]
+        if service and genre_key(best_text) != genre_key(best):  # the service type itself is kept (staff column)
+            out.extra[SERVICE_TYPE_COLUMN] = _one_line_name(best_text) if "\n" in best_text else best_text
+        for t in genre_texts:
+            if t != best_text and not ctx.genre_of(t):
+                out.extra.setdefault("元の分類", t)
+        return
+    text = genre_texts[0]
+    out.values["genre"] = text
+    out.explicit.add("genre")
+    out.unmatched_genre = text
+    out.warnings.append((header, f"分類『{text}』に当たるジャンルが台帳のジャンルにありません。そのまま残しています"))
+
+
+def _org_notes(cells: list[Cell], ctx: Context, out: Normalised) -> list[str]:
+    """The organisation's address, postal code, phone, FAX, URL, e-mail as labelled 備考 lines."""
+    lines: list[tuple[str, str, str]] = []
+    groups: dict[str, list[Cell]] = {}
+    for c in cells:
+        groups.setdefault(c.target.split(":", 1)[1], []).append(c)
+    for kind, group in groups.items():
+        label = _plain_label(group[0].name)
+        if kind == "address":
+            pieces = []
+            for c in group:
+                t = tidy_value(raw_text(c.value))
+                if t and not is_placeholder(t) and t not in PLACEHOLDER_MARKS:
+                    pieces.append((t, c.header))
+            value = join_address(pieces)
+        else:
+            values = []
+            for c in group:
+                t = tidy_value(raw_text(c.value))
+                if not t or is_placeholder(t) or t in PLACEHOLDER_MARKS:
+                    continue
+                if kind in ("phone", "fax", "mobile"):
+                    t, _ = prepare_phone_text(t, isinstance(c.value, (int, float)))
+                    phone = fast_phone(t, "")
+                    t = phone.number if phone.valid else t
+                elif kind == "postal_code":
+                    t = normalize_postal(t)[0]
+                elif kind == "url":
+                    t = normalize_url(t)[0]
+                values.append(t)
+            value = " ".join(values)
+        if value:
+            lines.append((kind, label, value))
+    postal = next((v for k, _, v in lines if k == "postal_code"), "")
+    if postal and any(k == "address" for k, _, _ in lines):  # 〒 goes in front of the address it belongs to
+        lines = [(k, lab, f"〒{postal} {v}" if k == "address" else v) for k, lab, v in lines if k != "postal_code"]
+    return [f"{lab}: {v}" for _, lab, v in lines]
+
+
+_MID_QUESTION = re.compile(r"(?<=[^\s?？])[?？](?=[^\s?？])")
+
+
+def _damage_warnings(out: Normalised) -> None:
+    """U+FFFD and a ? inside an address or name (characters lost in a lossy Shift_JIS conversion)."""
+    for key in ("name", "address", "operator", "content", "notes"):
+        v = out.values.get(key, "")
+        if not v:
+            continue
+        if "\ufffd" in v:
+            out.warnings.append((S.header(key), f"読めない文字(�)が入っています: 『{v[:40]}』。元の一覧で確かめてください"))
+        elif key in ("address", "name") and _MID_QUESTION.search(v):
+            out.warnings.append((S.header(key), f"『?』が入っています(文字が失われた跡の可能性): 『{v[:40]}』。"
+                                                 "元の一覧で確かめてください"))
+
+
 # --- the row -----------------------------------------------------------------------------------
 def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "") -> Normalised:
     """One source row → catalogue values (see the module docstring for the steps)."""
@@ -487,18 +648,24 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             out.shigen_id = text
             out.id_column = column
         out.extra[column] = text
-    for cell in by_target.get(C.FOREIGN_ID, []) + by_target.get(C.EXTRA_COLUMN, []):
+    for cell in by_target.get(C.FOREIGN_ID, []) + by_target.get(C.EXTRA_COLUMN, []) + by_target.get(C.UNMAPPED, []):
         text = clean_value(raw_text(cell.value))
-        if text:
-            column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER else cell.header
-            out.extra[column] = text
+        if text and not is_placeholder(text):
+            out.extra[extra_column_name(cell)] = text
+    for cell in by_target.get(LATLON, []):  # 「34.35423472,133.99511139」 → 緯度 / 経度
+        text = clean_value(raw_text(cell.value))
+        m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*[,、\s]\s*(-?\d+(?:\.\d+)?)", text)
+        if m:
+            out.extra["緯度"], out.extra["経度"] = m.group(1), m.group(2)
+        elif text:
+            out.extra[cell.name] = text
 
-    # text of every field, two columns of the same field joined line by line
+    # text of every field; a field taken by several columns (genre, phones) is handled below
     texts: dict[str, str] = {}
     raw_values: dict[str, object] = {}
     raw_strs: dict[str, str] = {}
     for target, group in by_target.items():
-        if target not in S.FIELD_BY_KEY or target == "id" or target in S.PHONE_KEYS:
+        if target not in S.FIELD_BY_KEY or target in ("id", "address", "genre") or target in S.PHONE_KEYS:
             continue
         parts = []
         first = ""
@@ -506,12 +673,31 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             raw = raw_text(cell.value)
             first = first or raw
             t = tidy(raw) if target in ("name", "kana") else tidy_value(raw)
+            if target == "name" and "\n" in t:
+                t = _one_line_name(t)
+            if t in PLACEHOLDER_MARKS:
+                out.warnings.append((cell.header, f"『{t}』は値の代わりの印のため空欄にしました"))
+                continue
             if t and not is_placeholder(t) and t not in parts:
                 parts.append(t)
         if parts:
-            texts[target] = "\n".join(parts)
+            texts[target] = "\n".join(parts) if len(parts) == 1 else "\n".join(
+                [parts[0]] + [f"{c.name}: {p}" for c, p in zip(group[1:], parts[1:], strict=False)])
             raw_values[target] = group[0].value if len(parts) == 1 else texts[target]
             raw_strs[target] = first if len(parts) == 1 else texts[target]
+    address_cells = [c for c in cells if c.target in ("address", C.ADDRESS_PART, C.ADDRESS_PREFIX)]
+    if address_cells:
+        joined = _joined_address(address_cells, out)
+        if joined:
+            texts["address"] = joined
+            raw_strs["address"] = joined
+    genre_texts = []
+    for cell in by_target.get("genre", []):
+        t = tidy_value(raw_text(cell.value))
+        if t in PLACEHOLDER_MARKS:
+            out.warnings.append((cell.header, f"『{t}』は値の代わりの印のため空欄にしました"))
+        elif t and not is_placeholder(t) and t not in genre_texts:
+            genre_texts.append(t)
 
     # labelled parts inside cells
     labelled_phones: list[tuple[str, str, str]] = []
@@ -558,28 +744,6 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
                 addr_lines.append(line)
         texts["address"] = "\n".join(addr_lines)
         out.changed += 1
-    parts_of_address = [clean_value(raw_text(c.value)) for c in by_target.get(C.ADDRESS_PART, [])]
-    parts_of_address = [p for p in parts_of_address if p and not is_placeholder(p)]
-    if parts_of_address:
-        headers = [c.header for c in by_target.get(C.ADDRESS_PART, [])]
-        joined = ""
-        for header, part in zip(headers, parts_of_address, strict=False):
-            spaced = any(w in header for w in ("方書", "建物", "ビル"))
-            joined = f"{joined} {part}".strip() if spaced else joined + part
-        base = texts.get("address", "")
-        texts["address"] = f"{base} {joined}".strip() if base and joined not in base else (base or joined)
-
-    prefix = "".join(p for p in (clean_value(raw_text(c.value)) for c in by_target.get(C.ADDRESS_PREFIX, []))
-                     if p and not is_placeholder(p))
-    if prefix and texts.get("address"):
-        base = texts["address"]
-        pieces = [clean_value(raw_text(c.value)) for c in by_target.get(C.ADDRESS_PREFIX, [])]
-        missing = "".join(p for p in pieces if p and p not in base)
-        if missing and not base.startswith(prefix):
-            texts["address"] = missing + base
-    elif prefix:
-        texts["address"] = prefix
-
     # hours = 開始時間 ～ 終了時間
     ends = [clean_value(raw_text(c.value)) for c in by_target.get(C.HOURS_END, [])]
     ends = [e for e in ends if e and not is_placeholder(e)]
@@ -630,24 +794,31 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         elif key == "category":
             value = CATEGORY_WORDS.get(text.replace(" ", ""), text)
         elif key == "genre":
-            matched = ctx.genre_of(text)
-            if matched:
-                value = matched
-            else:
-                out.unmatched_genre = text
-                out.warnings.append((f.header, f"分類『{text}』に当たるジャンルが台帳のジャンルにありません。そのまま残しています"))
+            continue  # below
         elif key == "district":
             matched = match_district(text, ctx.districts)
             if matched:
                 value = matched
             else:
-                out.unmatched_district = text
-                out.warnings.append((f.header, f"地区『{text}』は台帳の地区にありません。そのまま残しています"))
+                out.unmatched_district = text  # read_paths adds it to the 地区 sheet and reports it
         if value != raw.strip():
             out.changed += 1
         if value:
             out.values[key] = value
             out.explicit.add(key)
+
+    # genre: of several genre columns (種別 / 小分類, Type / SubType) the most specific that matches
+    if genre_texts:
+        _resolve_genre(genre_texts, ctx, out, texts)
+
+    # the organisation's details (申請者・法人・設置者 …) → 備考, labelled
+    org_cells = [c for c in cells if c.target.startswith("org:")]
+    if org_cells:
+        notes.extend(_org_notes(org_cells, ctx, out))
+    for cell in by_target.get(NOTE_LABELLED, []):
+        text = clean_value(raw_text(cell.value))
+        if text and not is_placeholder(text) and text not in PLACEHOLDER_MARKS:
+            notes.append(f"{_plain_label(cell.name)}: {text}")
 
     # genre and district from the sheet, section headings and options when the row says nothing
     if not out.values.get("genre"):
@@ -655,6 +826,12 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         if genre:
             out.values["genre"] = genre
             out.explicit.add("genre")
+        elif ctx.genre_column and out.values.get("content"):  # the content as a tiebreaker when the category is blank
+            genre = ctx.genre_of(out.values["content"].split("\n")[0][:60])
+            if genre:
+                out.values["genre"] = genre
+                out.warnings.append((S.header("genre"), f"分類が空欄のため、サービス内容の語からジャンル『{genre}』を選びました。"
+                                                        "確かめてください"))
     if not out.values.get("district"):
         district = section_district or ctx.sheet_district or ctx.option_district
         if district:
@@ -669,11 +846,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         if category:
             out.values["category"] = category
 
-    # unmapped columns → 備考 with their header
-    for cell in by_target.get(C.UNMAPPED, []):
-        text = clean_value(raw_text(cell.value))
-        if text and not is_placeholder(text):
-            notes.append(f"{cell.header}: {text}")
+    _damage_warnings(out)
     if notes:
         base = out.values.get("notes", "")
         lines = [base] if base else []
