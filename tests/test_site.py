@@ -194,7 +194,7 @@ def test_staff_site_has_banner_noindex_staff_fields_but_never_memo_contact_check
     assert "休止中の配食" not in text
     for key in NEVER_KEYS:
         assert SECRET[key] not in text, key
-    assert SECRET["source"] in text and set(STAFF_KEYS) == {"visibility", "consent", "source"}
+    assert SECRET["source"] in text and set(STAFF_KEYS) == {"visibility", "consent", "source", "consent_date"}
     assert (result.path / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     for p in html_files(result.path):
         html = p.read_text(encoding="utf-8")
