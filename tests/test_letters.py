@@ -445,3 +445,13 @@ def test_inquiries_saved_on_both_save_paths_and_sheet_made_for_old_masters(ws, c
 def test_output_must_be_a_folder(ws, cli):
     result = cli("letters", "--as-of", "2027-05-10", "--output", "手紙.docx")
     assert result.exit_code == 2 and "フォルダー" in result.stderr
+
+
+def test_a_second_run_on_the_same_day_never_overwrites_the_first(ws, cli):
+    first = run_letters(cli, "--genre", "配食・弁当")
+    before = Path(first["document"]).read_bytes()
+    second = run_letters(cli, "--genre", "配食・弁当")
+    assert Path(second["document"]).name == Path(first["document"]).stem + "(2).docx"
+    assert Path(second["address_list"]).name.endswith("(2).xlsx")
+    assert Path(first["document"]).read_bytes() == before
+    assert [q.note for q in load(ws).inquiries] == [Path(first["document"]).name, Path(second["document"]).name]
