@@ -12,6 +12,7 @@ as a finding when:
   ``impossible-date``;
 - 変更あり without any new value — ``no-new-value``; 変更なし / 連絡つかず with new values — ``values-without-change``;
 - a new value is not one of a field's choices — ``invalid-value``; 確認結果 休止/廃止 and a different 状態 — ``contradiction``;
+- 掲載同意の回答 (`shigen letters`) not one of its three answers, or given with 連絡つかず — ``invalid-consent``;
 - the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
   value at issue, the master's value and the value written in the sheet.
 
@@ -22,6 +23,9 @@ is applied — new values, 確認者 — but 最終確認日 does not move, and 
 
 Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
 最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
+
+A consent answer applied sets 掲載同意, 公開範囲 and 掲載同意日 and appends the 回答日 of an open 照会 (see
+:mod:`shigen.letters.followup`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ An update workbook has four sheets:
 - 『確認シート』 — one row per record, grouped under a heading row per district (or genre): the ID and the
   current value of every public field (grey, locked by sheet protection without a password), each editable
   field followed by its own 『新しい値』 column (yellow, unlocked), and the columns 確認結果 (drop-down),
-  確認日 (date), 確認方法 (drop-down), メモ;
+  確認日 (date), 確認方法 (drop-down), メモ, 掲載同意の回答 (drop-down: the answer to `shigen letters`);
 - 『印刷用』 — a compact A4-landscape checklist to take on visits;
 - two *very hidden* sheets (``_shigen``, ``_shigen_records``) with the year, coordinator, master path and time,
   the column layout, and per record ID a fingerprint and the exact values the sheet was made from, so
