@@ -194,7 +194,8 @@ def test_staff_site_has_banner_noindex_staff_fields_but_never_memo_contact_check
     assert "休止中の配食" not in text
     for key in NEVER_KEYS:
         assert SECRET[key] not in text, key
-    assert SECRET["source"] in text and set(STAFF_KEYS) == {"visibility", "consent", "source"}
+    assert SECRET["source"] in text and {"visibility", "consent", "source"} <= set(STAFF_KEYS)
+    assert not set(NEVER_KEYS) & set(STAFF_KEYS) and set(STAFF_KEYS) <= set(S.INTERNAL_KEYS)
     assert (result.path / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     for p in html_files(result.path):
         html = p.read_text(encoding="utf-8")
@@ -301,3 +302,13 @@ def test_placeholders_and_invalid_phones_are_blanked_as_in_every_public_output(t
     assert {h.key for h in result.held_back} >= {"fee", "fax"}
     data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
     assert "fee" not in data["resources"][0] and "fax" not in data["resources"][0]
+
+
+def test_card_takes_the_office_in_charge_from_the_settings(tmp_path):
+    from shigen.site.card import default_contact
+
+    ws = make_workspace(tmp_path, [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001",
+                                                S.SETTING_LETTER_DEPT: "高齢者支援課", S.SETTING_LETTER_PHONE: "0479-62-0002"})
+    assert default_contact(load(ws)) == "高齢者支援課 0479-62-0002"
+    ws2 = make_workspace(tmp_path / "b", [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001"})
+    assert default_contact(load(ws2)) == "社会福祉協議会 0479-62-0001"
