@@ -110,7 +110,7 @@ def date_text(iso: str) -> str:
 
 
 def value_html(key: str, value: str) -> str:
-    if key in S.PHONE_KEYS:
+    if key in S.PHONE_KEYS and key != "fax":  # a FAX number is not something to call
         return phone_html(value)
     if key == "email" and re.fullmatch(r"[^\s@<>\"']+@[^\s@<>\"']+", value):
         return f'<a href="mailto:{esc(value)}">{esc(value)}</a>'
