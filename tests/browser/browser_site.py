@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chrome import chrome, emulate_print, pdf_pages, print_pdf, requested_urls, run_axe, set_width  # noqa: E402
+from chrome import chrome, emulate_print, nu_check, pdf_pages, print_pdf, requested_urls, run_axe, set_width  # noqa: E402
 from fixture import KANJI_NAME, build  # noqa: E402
 
 from shigen.site import search as py  # noqa: E402
@@ -226,3 +226,17 @@ def test_the_accessibility_checker_really_checks(browser, site):
                            "document.documentElement.removeAttribute('lang')")
     found = {v["id"] for v in run_axe(browser)}
     assert {"html-has-lang", "label"} <= found
+
+
+def test_every_page_passes_the_nu_html_checker(site, tmp_path):
+    """The W3C's HTML5 validator (vnu.jar) on every page of the public and the staff site: no error, no warning."""
+    staff = build(tmp_path, audience="staff")
+    pages = len(list(site.path.rglob("*.html")))
+    assert pages > 15
+    assert nu_check(site.path) == []
+    assert nu_check(staff.path) == []
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.html").write_text("<!DOCTYPE html><html lang=ja><head><title>x</title></head><body><p><div></p>",
+                                   encoding="utf-8")
+    assert any(m.get("type") == "error" for m in nu_check(broken))  # the checker really checks
