@@ -96,6 +96,7 @@ def test_filter_by_district_gives_what_can_be_used_there(browser, site):
     assert KANJI_NAME in names and "みどり野弁当" in names  # its own, and a 市内全域 one
     assert "ふれあいサロン南浜" not in names  # 南地区 only
     assert "d=" in browser.current_url  # the search is in the address: can be bookmarked or shared
+    assert browser.switch_to.active_element.get_attribute("id") == "h-results"  # focus moves to the results
     # day and 無料 filters together
     open_page(browser, site, "search.html?day=2&free=1")
     assert result_names(browser) == ["ふれあいサロン南浜"]
