@@ -241,3 +241,31 @@ def test_every_page_passes_the_nu_html_checker(site, tmp_path):
     (broken / "x.html").write_text("<!DOCTYPE html><html lang=ja><head><title>x</title></head><body><p><div></p>",
                                    encoding="utf-8")
     assert any(m.get("type") == "error" for m in nu_check(broken))  # the checker really checks
+
+
+def test_the_same_folder_works_from_a_web_server(browser, site):
+    """Copied to a server as it is: served over HTTP from 127.0.0.1 (this machine only), search and links work."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # type: ignore[no-untyped-def]
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        requested_urls(browser)
+        browser.get(base + "index.html")
+        browser.find_element("css selector", 'a[href="genre/02.html"]').click()
+        assert browser.current_url == base + "genre/02.html"
+        browser.get(base + "search.html?q=はいしょく")
+        assert KANJI_NAME in result_names(browser)
+        urls = requested_urls(browser)
+        assert urls and [u for u in urls if not u.startswith(base)] == []
+    finally:
+        server.shutdown()
+        server.server_close()
