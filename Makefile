@@ -8,7 +8,7 @@ else
 endif
 PY := $(BIN)/python
 
-.PHONY: demo test bench lint render clean
+.PHONY: demo test bench lint render clean browser-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,18 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/duplicate_corpus.py
 
-render: $(VENV)/.installed
+# the site in headless Debian Chromium (Selenium + chromium-driver; installs them with apt-get when missing)
+$(VENV)/.browser: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,browser]"
+	@touch $@
+
+browser-test: $(VENV)/.browser
+	bash tests/browser/install.sh
+	$(PY) -m pytest tests/browser/browser_site.py
+
+render: $(VENV)/.browser
 	bash scripts/render.sh
 
 clean:

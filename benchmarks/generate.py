@@ -11,6 +11,12 @@ master's exact format — sheet 資源一覧 with ``schema.HEADERS`` in row 1 an
 Scale: 1,500 records is one city (みどり野市, five districts); larger catalogues pool several municipalities
 (about one per 1,500 records, at most 54 — a prefecture), five districts each. Deterministic for a given seed.
 
+Two shapes (``--shape``): ``standard`` (the project's first generator: short cells, names from a few stems) and
+``messy`` — what real inherited lists look like: many near-duplicate names (one chain or group name written in
+a dozen ways across branches and towns: 株式会社 / (株) / ㈱, half-width kana, spaces, 「の」, 第2, 旧名 in
+brackets) and long free-text cells (サービス内容 of several sentences, long 備考 and 料金, 対応エリア listing many
+towns). The messy shape changes only those cells, with its own random stream, so the rest is the same data.
+
 Planted defects: exactly ``round(records × 5 %)`` records carry one problem each (invalid phone, missing
 required field, bad e-mail, unknown genre, value outside a list, unreadable date, duplicate of another record,
 bad postal code). They are listed in ``OUT/workbooks/catalogue.defects.json`` so tests can check them.
@@ -136,6 +142,79 @@ SURNAMES = ["佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本"
             "松本", "井上", "木村", "林", "斎藤", "清水"]
 GIVEN = ["花子", "一郎", "美穂", "健", "さくら", "和夫", "陽子", "誠", "恵子", "修", "由美", "浩", "真由美", "隆", "幸子"]
 AREA_CODES = ["0479", "0470", "0475", "0476", "0436", "0438", "0439", "0478", "0477", "0467", "0465", "0463"]
+SHAPES = ("standard", "messy")
+
+# --- the messy shape -------------------------------------------------------------------------
+MESSY_SENTENCES = [
+    "ご利用の前に一度ご自宅へ伺い、困りごとやご希望をお聞きします。",
+    "料金は作業内容・時間によって異なりますので、事前にお見積りいたします(見積り無料)。",
+    "年末年始・お盆期間は休業します。臨時休業はホームページでお知らせします。",
+    "介護保険のサービスと組み合わせてご利用いただけます。ケアマネジャーにもご相談ください。",
+    "初回のみ登録料として500円をいただきます。2回目以降は不要です。",
+    "雨天・降雪時は中止または時間を変更することがあります。当日の朝に電話で確認してください。",
+    "地域のボランティアが中心となって運営しています。一緒に活動してくださる方も募集中です。",
+    "ご家族からのお申し込みも受け付けています。遠方にお住まいのご家族もお気軽にどうぞ。",
+    "感染症対策のため、参加時はマスクの着用と手指の消毒にご協力ください。",
+    "送迎が必要な方は予約時にお申し出ください(送迎範囲は対応エリア内に限ります)。",
+    "お支払いは月末締めの翌月払いです。口座振替の手続きには2か月ほどかかります。",
+    "月に1回、ニュースレターを発行しています。地区の回覧板でもご覧いただけます。",
+]
+MESSY_FEES = ["1時間 1,200円(30分延長ごとに600円。土日祝は2割増し。交通費実費)",
+              "会員登録 年会費1,000円、利用1回 500円(材料費は別途実費をいただきます)",
+              "基本料金 月額3,300円(税込)+ 1回の訪問ごとに550円。初月無料キャンペーン中"]
+VARIANT_SUFFIX = ["", "", " {town}店", "{town}店", " {town}営業所", "({town})", " 第{n}", "第{n}", " {town}支所"]
+
+
+def _variant(base: str, town: str, rng: random.Random) -> str:
+    """One more way of writing a group or chain name: legal form, width, spaces, 「の」, branch, 旧名."""
+    legal = rng.choice(["", "", "株式会社", "(株)", "㈱", "株式会社 ", "NPO法人", "特定非営利活動法人"])
+    name = base
+    roll = rng.random()
+    if roll < 0.12:  # half-width katakana (typed on an old PC)
+        name = "".join(_half(c) for c in name)
+    elif roll < 0.22:
+        name = name.replace("サービス", " サービス").replace("の", "")
+    elif roll < 0.3:
+        name = name + "の会" if not name.endswith("会") else name
+    suffix = rng.choice(VARIANT_SUFFIX).format(town=town.removesuffix("町"), n=rng.randrange(2, 5))
+    old = f"(旧{base[:2]}ケア)" if rng.random() < 0.05 else ""
+    return f"{legal}{name}{suffix}{old}".strip()
+
+
+_FULL_KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォャュョッー"
+_HALF_KANA = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｬｭｮｯｰ"
+_HALF = dict(zip(_FULL_KANA, _HALF_KANA, strict=True)) | {"\u3099": "ﾞ", "\u309a": "ﾟ"}
+
+
+def _half(c: str) -> str:
+    import unicodedata
+
+    if not "\u30a1" <= c <= "\u30fc":
+        return c
+    return "".join(_HALF.get(x, x) for x in unicodedata.normalize("NFD", c))
+
+
+def messify(recs: list[dict[str, object]], cities: list[City], seed: int) -> None:
+    """Turn generated records into the messy shape in place (near-duplicate names, long free text)."""
+    rng = random.Random(seed * 7 + len(recs))
+    # one base name per ~40 records: chains and groups that appear in many towns and cities
+    bases = [f"{stem}{word}" for stem, _ in NAME_STEMS for words in GENRE_WORDS.values() for word, _ in words]
+    rng.shuffle(bases)
+    bases = bases[:max(5, len(recs) // 40)]
+    towns_of = {d: [t for t, _ in ts] for c in cities for d, ts in c.districts}
+    for rec in recs:
+        towns = towns_of.get(str(rec["district"]), ["本町"])
+        town = rng.choice(towns)
+        if rng.random() < 0.8:
+            rec["name"] = _variant(rng.choice(bases), town, rng)
+        sentences = rng.sample(MESSY_SENTENCES, rng.randrange(3, 9))
+        rec["content"] = str(rec["content"]) + "".join(sentences)
+        if rng.random() < 0.35:
+            rec["notes"] = "【" + rng.choice(["注意", "補足", "変更", "お知らせ"]) + "】" + "".join(rng.sample(MESSY_SENTENCES, rng.randrange(2, 5)))
+        if rng.random() < 0.3:
+            rec["fee"] = rng.choice(MESSY_FEES)
+        if rng.random() < 0.3:
+            rec["area"] = "、".join(rng.sample(towns, min(len(towns), rng.randrange(3, 6)))) + "(一部地域を除く。詳しくはお問い合わせください)"
 
 
 @dataclass
@@ -283,7 +362,8 @@ def plant_defects(recs: list[dict[str, object]], rng: random.Random, rate: float
 
 
 # --- writing ---------------------------------------------------------------------------------
-def write_catalogue(out: Path, records: int, *, seed: int = 20270401, today: dt.date | None = None) -> Path:
+def write_catalogue(out: Path, records: int, *, seed: int = 20270401, today: dt.date | None = None,
+                    shape: str = "standard") -> Path:
     """Write OUT/workbooks/catalogue.xlsx (+ .defects.json) and OUT/exports/; returns the catalogue path."""
     import xlsxwriter
 
@@ -300,6 +380,8 @@ def write_catalogue(out: Path, records: int, *, seed: int = 20270401, today: dt.
             coordinators[district] = person
             coord_rows.append((person, S.TIER_2, district, "", "○", f"{city.name}"))
     recs = make_records(records, cities, coordinators, today, rng)
+    if shape == "messy":
+        messify(recs, cities, seed)
     manifest = plant_defects(recs, rng)
 
     folder = out / "workbooks"
@@ -366,12 +448,15 @@ def write_catalogue(out: Path, records: int, *, seed: int = 20270401, today: dt.
     municipality = cities[0].name if len(cities) == 1 else f"みどり県({len(cities)}市町 合同)"
     settings_rows = [(k, v, d) for k, (v, d) in S.SETTING_DEFAULTS.items()]
     values = {S.SETTING_MUNICIPALITY: municipality, S.SETTING_AREA_CODE: cities[0].area_code,
-              S.SETTING_CONTACT: f"{municipality} 社会福祉協議会 {cities[0].area_code}-62-0294"}
+              S.SETTING_CONTACT: f"{municipality} 社会福祉協議会 {cities[0].area_code}-62-0294",
+              S.SETTING_LETTER_DEPT: "高齢者支援課", S.SETTING_LETTER_ADDRESS: f"〒289-2595 {municipality}本町1-1",
+              S.SETTING_LETTER_PHONE: f"{cities[0].area_code}-62-0000", S.SETTING_LETTER_DEADLINE: "14"}
     settings_rows = [(k, values.get(k, v), d) for k, v, d in settings_rows]
     settings_rows.append((SETTING_LAST_ID, format_id(records), "IDを再利用しないための記録です。変更しないでください"))
     sheet(S.SHEET_SETTINGS, S.SETTING_HEADERS, settings_rows)
     sheet(S.SHEET_HISTORY, S.HISTORY_HEADERS, [])
     sheet(S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS, [])
+    sheet(S.SHEET_INQUIRIES, S.INQUIRY_HEADERS, [])
     wb.close()
     path.with_suffix(".defects.json").write_text(
         json.dumps({"records": records, "rate": DEFECT_RATE, "defects": manifest}, ensure_ascii=False, indent=1),
@@ -386,7 +471,8 @@ _FW = str.maketrans("0123456789-", "０１２３４５６７８９－")
 _KATAKANA = {c: c + 0x60 for c in range(0x3041, 0x3097)}  # フリガナ columns are usually katakana
 
 
-def write_import_source(path: Path, rows: int, *, seed: int = 20270401, today: dt.date | None = None) -> Path:
+def write_import_source(path: Path, rows: int, *, seed: int = 20270401, today: dt.date | None = None,
+                        shape: str = "standard") -> Path:
     """A messy inherited list: title rows, synonym headers, full-width digits, wareki dates, genre synonyms.
 
     With the same seed as :func:`write_catalogue` the municipalities and districts are the same, so a workspace
@@ -400,6 +486,8 @@ def write_import_source(path: Path, rows: int, *, seed: int = 20270401, today: d
     rng = random.Random(seed + rows)
     cities = make_cities(rows, rng)
     recs = make_records(rows, cities, {}, today, rng)
+    if shape == "messy":
+        messify(recs, cities, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": CONSTANT_MEMORY, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
@@ -438,12 +526,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--import-rows", type=int, default=0, help="取り込み元ファイルの行数(例: 20000)")
     ap.add_argument("--out", type=Path, required=True, help="作業フォルダー(台帳)または .xlsx(取り込み元)")
     ap.add_argument("--seed", type=int, default=20270401)
+    ap.add_argument("--shape", choices=SHAPES, default="standard",
+                    help="standard(短いセル)/ messy(よく似た名前が多く、自由記述の長いセル: 実際の一覧に近い形)")
     args = ap.parse_args(argv)
     start = time.perf_counter()
     if args.records:
-        path = write_catalogue(args.out, args.records, seed=args.seed)
+        path = write_catalogue(args.out, args.records, seed=args.seed, shape=args.shape)
     elif args.import_rows:
-        path = write_import_source(args.out, args.import_rows, seed=args.seed)
+        path = write_import_source(args.out, args.import_rows, seed=args.seed, shape=args.shape)
     else:
         ap.error("--records か --import-rows を指定してください")
     print(f"{path} ({time.perf_counter() - start:.1f} s)")

@@ -12,11 +12,20 @@ as a finding when:
   ``impossible-date``;
 - 変更あり without any new value — ``no-new-value``; 変更なし / 連絡つかず with new values — ``values-without-change``;
 - a new value is not one of a field's choices — ``invalid-value``; 確認結果 休止/廃止 and a different 状態 — ``contradiction``;
+- 掲載同意の回答 (`shigen letters`) not one of its three answers, or given with 連絡つかず — ``invalid-consent``;
 - the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
   value at issue, the master's value and the value written in the sheet.
 
+Placeholders kept: a 変更なし (or 変更あり) row whose record, once the row is applied, still holds a placeholder or an
+invalid value in an editable field (the cells the workbook coloured, :func:`shigen.update_book.doubtful_fields`)
+is applied — new values, 確認者 — but 最終確認日 does not move, and the row is reported as ``placeholder-kept``
+(「要確認のまま」) in ``CollectResult.held``: the record must not look freshly verified while it still says 要確認.
+
 Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
 最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
+
+A consent answer applied sets 掲載同意, 公開範囲 and 掲載同意日 and appends the 回答日 of an open 照会 (see
+:mod:`shigen.letters.followup`).
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ from .text import clean_text, clean_value, normalize_email, normalize_phone, nor
 from .update_book import (
     CLEAR_WORDS,
     CONTENT_KEYS,
+    DOUBT_NOTE,
+    LABEL_CONSENT,
     RESULT_CHANGED,
     RESULT_CLOSED,
     RESULT_PAUSED,
@@ -48,10 +59,12 @@ from .update_book import (
     BookMeta,
     ReturnedBook,
     ReturnedRow,
+    _blank,
     plan_folder,
     read_book_meta,
     read_update_book,
 )
+from .update_book import doubtful_fields as _doubtful_fields
 from .workspace import Workspace
 
 PROGRESS_NAME = "回収状況.xlsx"
@@ -70,6 +83,8 @@ FINDING_TITLES = {
     "values-without-change": "変更なし・連絡つかずなのに新しい値がある",
     "invalid-value": "新しい値が選択肢にない",
     "contradiction": "確認結果と状態が食い違う",
+    "placeholder-kept": "要確認のまま(最終確認日は進めず)",
+    "invalid-consent": "掲載同意の回答が選択肢にない・確認結果と合わない",
 }
 
 # per-record states kept in 回収状況.xlsx
@@ -78,7 +93,9 @@ STATE_CHANGED = "変更を反映"
 STATE_CLOSED = "休止・廃止を反映"
 STATE_UNREACHABLE = "連絡つかず"
 STATE_PROBLEM = "要確認"
+STATE_HELD = DOUBT_NOTE  # 要確認のまま: confirmed, but a placeholder / invalid value is left: 最終確認日 not moved
 STATE_PENDING = "未回収"
+STATE_CONSENT = "掲載同意のみ反映"  # only the consent answer of a 確認依頼 (content not confirmed yet)
 DONE_STATES = (STATE_CONFIRMED, STATE_CHANGED, STATE_CLOSED)
 
 
@@ -193,10 +210,11 @@ class CollectResult:
     progress_files: list[Path] = field(default_factory=list)
     backup: Path | None = None
     skipped: list[Path] = field(default_factory=list)  # 担当一覧.xlsx / 回収状況.xlsx given along
+    held: list[Finding] = field(default_factory=list)  # applied, but 最終確認日 kept: placeholders left (要確認のまま)
 
     @property
     def exit_code(self) -> int:
-        return EXIT_FINDINGS if self.findings else EXIT_OK
+        return EXIT_FINDINGS if self.findings or self.held else EXIT_OK
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -204,6 +222,7 @@ class CollectResult:
             "files": [dict(zip(("file", "coordinator", "year", "rows", "applied", "already", "unreachable", "rejected",
                                 "pending"), f.to_row(), strict=True)) for f in self.files],
             "findings": [f.to_dict() for f in self.findings],
+            "held": [f.to_dict() for f in self.held],
             "progress": {y: [p.to_dict() for p in rows] for y, rows in self.progress.items()},
             "progress_files": [str(p) for p in self.progress_files],
             "skipped": [str(p) for p in self.skipped],
@@ -258,6 +277,18 @@ class _Context:
     outcomes: list[Outcome]
     fields_changed: int = 0
     records_changed: set[str] = field(default_factory=set)
+    held: list[Finding] = field(default_factory=list)
+    doubts: dict[str, dict[str, str]] = field(default_factory=dict)  # the book's records as they are in the master
+
+    def doubts_after(self, rec: Record, wanted: dict[str, str]) -> dict[str, str]:
+        """Editable fields of ``rec`` holding a placeholder / invalid value once ``wanted`` is applied."""
+        left = {k: m for k, m in self.doubts.get(rec.id, {}).items() if k not in wanted}
+        if any(wanted.values()):
+            after = Record({**rec.values, **wanted})
+            left.update({k: m for k, m in _doubtful_fields(self.cat, [after], self.today).get(rec.id, {}).items()
+                         if k in wanted})
+        return left
+    inquiries: dict[str, Any] | None = None  # 照会 states (letters.followup), read when first needed
 
 
 def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: FileSummary) -> None:
@@ -304,8 +335,16 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         summary.pending += 1
         outcome(STATE_PENDING)
         return
+    if row.consent and (problem := _consent_problem(row)):
+        reject("invalid-consent", problem, field=LABEL_CONSENT, entered=row.consent)
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
     result = row.result
     if not result:
+        if row.consent and not row.new:
+            _consent_only(ctx, book, row, rec, summary, outcome, reject)
+            return
         if row.new or row.method or row.date_value not in (None, ""):
             reject("missing-result", "確認結果が空欄です。変更なし・変更あり・休止・廃止・連絡つかず から選んでください。")
             summary.rejected += 1
@@ -393,6 +432,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     already = all(rec.get(k) == v for k, v in wanted.items()) and current_lc is not None and current_lc >= day
     if already:
         summary.already += 1
+        _answered(ctx, book, row, rec, day)
         outcome(state, date=confirm, already=True)
         return
     # fields changed in the master since issue, unless to exactly what this row asks for
@@ -408,12 +448,22 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         outcome(STATE_PROBLEM)
         return
 
+    left = ctx.doubts_after(rec, wanted) if result in (RESULT_UNCHANGED, RESULT_CHANGED) else {}
     changed: list[str] = []
     for key, value in wanted.items():
         if ctx.cat.set_value(rec, key, value, command=COMMAND, by=coord, source=fname):
             changed.append(S.header(key))
     bookkeeping = 0
-    if current_lc is None or day > current_lc:
+    if left:  # the record still says 要確認 somewhere: confirmed by this row, but not freshly verified
+        fields = "、".join(S.header(k) for k in left)
+        ctx.held.append(Finding(
+            "placeholder-kept", f"『{fields}』が仮の値・誤った値のまま({next(iter(left.values()))})。"
+                                "ほかの項目は確認済みとして反映しましたが、最終確認日は進めていません。"
+                                "正しい値を確かめて『新しい値』に入れ、もう一度回収してください。",
+            fname, row.excel_row, rid, name, coord, field=fields, master="、".join(rec.get(k) for k in left),
+            entered=result))
+        state = STATE_HELD
+    elif current_lc is None or day > current_lc:
         bookkeeping += ctx.cat.set_value(rec, "last_confirmed", confirm, command=COMMAND, by=coord, source=fname)
     bookkeeping += ctx.cat.set_value(rec, "confirmed_by", coord, command=COMMAND, by=coord, source=fname)
     if changed or bookkeeping:
@@ -421,7 +471,66 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         ctx.records_changed.add(rid)
     ctx.fields_changed += len(changed)
     summary.applied += 1
+    _answered(ctx, book, row, rec, day)
     outcome(state, date=confirm, changed=changed)
+
+
+# --- answers to a 確認依頼 (`shigen letters`): 掲載同意 and 回答日 --------------------------------------
+CONSENT_EFFECT = {  # answer → (掲載同意, 公開範囲)
+    S.CONSENT_ANSWER_PUBLIC: (S.CONSENT_GIVEN, S.VISIBILITY_PUBLIC),
+    S.CONSENT_ANSWER_STAFF: (S.CONSENT_GIVEN, S.VISIBILITY_STAFF),
+    S.CONSENT_ANSWER_NONE: (S.CONSENT_REFUSED, S.VISIBILITY_STAFF),
+}
+
+
+def _consent_problem(row: ReturnedRow) -> str:
+    if row.consent not in CONSENT_EFFECT:
+        return (f"『{LABEL_CONSENT}』の『{row.consent}』は選択肢にありません。"
+                f"{'・'.join(S.CONSENT_ANSWERS)} から選んでください。")
+    if row.result == RESULT_UNREACHABLE:
+        return f"確認結果が『{RESULT_UNREACHABLE}』なのに『{LABEL_CONSENT}』があります。どちらかを直してください。"
+    return ""
+
+
+def _apply_consent(ctx: _Context, rec: Record, answer: str, day: dt.date, coord: str, fname: str) -> bool:
+    """掲載同意, 公開範囲 and 掲載同意日 from the provider's answer (each change logged in 履歴)."""
+    consent, visibility = CONSENT_EFFECT[answer]
+    changed = ctx.cat.set_value(rec, "consent", consent, command=COMMAND, by=coord, source=fname)
+    changed |= ctx.cat.set_value(rec, "visibility", visibility, command=COMMAND, by=coord, source=fname)
+    if changed or not rec.get("consent_date"):
+        changed |= ctx.cat.set_value(rec, "consent_date", day.isoformat(), command=COMMAND, by=coord, source=fname)
+    if changed:
+        ctx.records_changed.add(rec.id)
+    return changed
+
+
+def _answered(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, day: dt.date) -> bool:
+    """An applied row: its consent answer (if any) and the 回答日 of an open 照会. True when the master changed."""
+    from .letters.followup import record_answer, states
+
+    changed = bool(row.consent) and _apply_consent(ctx, rec, row.consent, day, book.meta.coordinator, book.path.name)
+    if ctx.inquiries is None:
+        ctx.inquiries = states(ctx.cat)
+    return record_answer(ctx.cat, rec, day, f"{COMMAND}: {book.path.name}", ctx.inquiries) or changed
+
+
+def _consent_only(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, summary: FileSummary,
+                  outcome: Any, reject: Any) -> None:
+    """A row with only 掲載同意の回答 (and its 確認日): the consent is applied, the content is not confirmed."""
+    day = _as_date(row.date_value) if not _blank(row.date_value) else None
+    if day is None or day > ctx.today:
+        text = cell_text(row.date_value) if not _blank(row.date_value) else ""
+        reject("missing-date" if not text else "impossible-date",
+               f"『{LABEL_CONSENT}』を反映するには、回答を受けた日を『確認日』に 2027/5/10 のように入れてください"
+               + (f"(『{text}』は使えません)。" if text else "。"), field="確認日", entered=text)
+        summary.rejected += 1
+        outcome(STATE_PROBLEM)
+        return
+    if _answered(ctx, book, row, rec, day):
+        summary.applied += 1
+    else:
+        summary.already += 1
+    outcome(STATE_CONSENT, date=day.isoformat())
 
 
 # --- progress ------------------------------------------------------------------------------
@@ -478,7 +587,7 @@ def progress_for(cat: Catalogue, year: str, states: dict[str, Outcome],
             p.closed += state == STATE_CLOSED
         elif state == STATE_UNREACHABLE:
             p.unreachable += 1
-        elif state == STATE_PROBLEM:
+        elif state in (STATE_PROBLEM, STATE_HELD):
             p.problems += 1
         else:
             p.pending += 1
@@ -491,7 +600,9 @@ SHEET_RECORDS = "資源別"
 
 
 def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
-                   states: dict[str, Outcome], by_id: dict[str, Record], now: str) -> None:
+                   states: dict[str, Outcome], by_id: dict[str, Record], now: str,
+                   inquiries: tuple[str, list[tuple[str, ...]]] | None = None) -> None:
+    """回収状況.xlsx; ``now`` is the time stamp of the title (the --as-of date when one is given)."""
     from .update_book import _atomic_close, _tmp, _workbook
     from .xlsx_style import xw_table_sheet
 
@@ -512,7 +623,19 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
     xw_table_sheet(wb, SHEET_RECORDS, [*Outcome.HEADERS, S.header("name")],
                    [(*o.to_row(), by_id[o.record_id].name if o.record_id in by_id else "") for o in ordered_states],
                    widths=[8, 14, 14, 10, 12, 9, 24, 30, 18, 18, 28])
+    if inquiries is not None:  # `shigen letters`: asked / answered / overdue of this year's records
+        from .letters.followup import PROGRESS_HEADERS, PROGRESS_SHEET
+
+        title, inquiry_rows = inquiries
+        xw_table_sheet(wb, PROGRESS_SHEET, PROGRESS_HEADERS, inquiry_rows or [("(照会はありません)",)],
+                       widths=[8, 28, 14, 12, 10, 12, 12], title=title)
     _atomic_close(wb, tmp, path)
+
+
+def wareki(day: dt.date) -> str:
+    from .text import to_wareki
+
+    return to_wareki(day)
 
 
 # --- the whole `shigen collect` ----------------------------------------------------------------
@@ -536,15 +659,19 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.date,
-                  now: str) -> tuple[list[FileSummary], list[Finding], list[Outcome], int, int]:
+                  now: str, held: list[Finding] | None = None) -> tuple[list[FileSummary], list[Finding], list[Outcome],
+                                                                       int, int]:
     """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``.
 
     ``books`` may be a generator: each book is let go once its rows are checked, so only one returned
     workbook (rows and the values it was made from) is in memory at a time."""
-    ctx = _Context(cat, cat.by_id(), today, now, [], [])
+    ctx = _Context(cat, cat.by_id(), today, now, [], [], held=held if held is not None else [])
     summaries = []
     for book in books:
         summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
+        # only rows that may confirm a record need it (an unfilled book costs nothing)
+        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id
+                                            and r.result in (RESULT_UNCHANGED, RESULT_CHANGED)), today)
         for row in book.rows:
             _process_row(ctx, book, row, summary)
         summaries.append(summary)
@@ -576,10 +703,11 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
     today = as_of or dt.date.today()
     now = now_text()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
+    held: list[Finding] = []
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),
-                                                                     today=today, now=now)
+                                                                     today=today, now=now, held=held)
     backup = None
-    if not dry_run and cat.new_history:
+    if not dry_run and (cat.new_history or cat.new_inquiries):
         backup = save_catalogue(cat)
 
     years = list(dict.fromkeys(m.year for _, m in metas))
@@ -598,10 +726,17 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
         coords = [m.coordinator for _, m in metas if m.year == year]
         progress[year] = progress_for(cat, year, states, coords)
         if not dry_run:
-            year_findings = [f for f, y in _finding_years(findings, metas) if y == year]
-            write_progress(path, year, progress[year], year_findings, states, by_id, now)
+            year_findings = [f for f, y in _finding_years([*findings, *held], metas) if y == year]
+            inquiries = None
+            if cat.inquiries:
+                from .letters.followup import progress_rows
+
+                inquiries = progress_rows(cat, {rid: o.coordinator for rid, o in states.items()}, today)
+            write_progress(path, year, progress[year], year_findings, states, by_id,
+                           now if as_of is None else wareki(as_of), inquiries)  # --as-of stamps the sheet (issue 13)
             written.append(path)
-    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped)
+    return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped,
+                         held)
 
 
 def _finding_years(findings: list[Finding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[Finding, str]]:

@@ -35,6 +35,26 @@ def default_genres() -> list[Genre]:
     return genres
 
 
+def _settings_source(path: Path) -> Catalogue:
+    """The settings sheets of ``--settings``; a missing or unreadable source is said as such (not as a missing master)."""
+    from .errors import InputError
+
+    if not path.exists():
+        raise UsageError(f"--settings に指定した設定の写し元 {path} がありません。",
+                         "ファイル名と場所を確かめてください(昨年の台帳や 設定.xlsx など、シート『地区』『ジャンル』"
+                         "『コーディネーター』『設定』を持つブック)。--settings を外すと、設定なしの台帳を作ります。")
+    if path.is_dir():
+        raise UsageError(f"--settings に指定した {path} はフォルダーです。",
+                         "設定のシートを持つブック(.xlsx)を指定してください。")
+    try:
+        return master.load_settings_workbook(path)
+    except InputError as exc:
+        if "設定のシート" in exc.message:
+            raise
+        raise InputError("--settings に指定した設定の写し元を読めません(壊れているか、Excel 形式ではありません)。",
+                         "Excel で開けるか確かめ、.xlsx として保存し直してから指定してください。", path=path) from exc
+
+
 def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path | None = None,
                    force: bool = False, municipality_code: str = "") -> InitResult:
     """Create workbooks/, exports/ and the master workbook with its settings sheets."""
@@ -44,6 +64,7 @@ def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path
             f"台帳 {path} はすでにあります。",
             "作り直す場合は --force を付けてください(今の台帳は workbooks/.history/ に控えを残します)。",
         )
+    src = _settings_source(settings_from) if settings_from is not None else None  # before anything is created
     created = []
     for folder in (ws.workbooks, ws.exports, path.parent):
         if not folder.exists():
@@ -55,8 +76,7 @@ def init_workspace(ws: Workspace, *, municipality: str = "", settings_from: Path
 
     cat = Catalogue(path=path, genres=default_genres(),
                     settings=Settings({k: v for k, (v, _) in S.SETTING_DEFAULTS.items()}))
-    if settings_from is not None:
-        src = master.load_settings_workbook(settings_from)
+    if src is not None:
         cat.districts = src.districts
         cat.coordinators = src.coordinators
         if src.genres:
@@ -165,6 +185,7 @@ def build_master_workbook():  # type: ignore[no-untyped-def]
         (S.SHEET_SETTINGS, S.SETTING_HEADERS),
         (S.SHEET_HISTORY, S.HISTORY_HEADERS),
         (S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS),
+        (S.SHEET_INQUIRIES, S.INQUIRY_HEADERS),
     ):
         sheet = wb.create_sheet(name)
         sheet.append(list(headers))
@@ -178,6 +199,7 @@ _SETTINGS_WIDTHS = {
     S.SHEET_SETTINGS: (20, 30, 70),
     S.SHEET_HISTORY: (19, 12, 10, 9, 14, 30, 30, 30),
     S.SHEET_ASSIGNMENTS: (8, 9, 14, 10, 19),
+    S.SHEET_INQUIRIES: (9, 28, 12, 10, 12, 6, 30),
 }
 
 

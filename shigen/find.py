@@ -41,6 +41,37 @@ _NOISE = re.compile(
 _RANGE = re.compile(rf"([{WEEKDAYS}])\s*(?:曜日?)?\s*(?:[～〜~\-－ー―−]|から)\s*([{WEEKDAYS}])")
 _SEGMENT_SPLIT = re.compile(r"[、,，。/／\n()（）「」【】\[\]　 ]+")
 
+# What a 営業日 / 定休日 text may consist of for its days to be read at all. Anything else (「ゴミの日の朝」,
+# 「偶数月の第3日曜」, 「随時」, 「雨天」, 「祝日の場合は翌日」) makes the days unknown rather than guessed: a weekday
+# character inside free text (日 in ゴミの日) is not a weekday. Longer words come first in the alternation.
+_D = "0-9０-９"
+_DAY_TOKEN = (
+    r"年中無休|無休|365日|毎日|全日|曜日を問わず|いつでも|年末年始|お盆|夏季休暇|冬季休暇|"
+    r"平日|週末|土日祝日?|土日|祝祭?日|祝|休日|定休日?|お休み|休み|休業|休館|を除く|除く|以外|休|なし|無し|"
+    rf"第\s*[1-5１-５一二三四五]|毎週|隔週|毎月|月\s*[{_D}]+\s*回|週\s*[{_D}]+\s*回|"
+    rf"午前|午後|朝|昼|夕方|夜|[{_D}]{{1,2}}\s*[:：時]\s*[{_D}]{{0,2}}\s*分?|"
+    r"[月火水木金土日]\s*(?:曜日|曜)?|[～〜~\-－ー―−]|から|まで|"
+    r"[・,，、。/／\s　:：]|および|及び|または|又は|と|や|のみ|だけ|は|を|も|の|に|が|です"
+)
+_DAYS_TEXT = re.compile(rf"(?:{_DAY_TOKEN})+")
+# in the 定休日 column dates are closing days that are not weekdays (「1月1日～3日は休み」)
+_CLOSED_TEXT = re.compile(rf"(?:[{_D}]{{1,2}}\s*月\s*[{_D}]{{1,2}}\s*日|[{_D}]{{1,2}}\s*日|[{_D}]{{1,2}}\s*月|{_DAY_TOKEN})+")
+_BRACKETED = re.compile(r"[（(【\[「『]([^）)】\]」』]*)[）)】\]」』]")
+_DAYISH = re.compile(r"[月火水木金土日祝休]")
+
+
+def readable_days(text: str, *, closed: bool = False) -> bool:
+    """True when every part of a 営業日 (or, ``closed``, 定休日) text is a day word, a time or a joiner, so that
+    the days read from it can be trusted. A bracketed note without any day word (「(要予約)」「(北山・桜台)」)
+    is a note and is passed over; one with day words (「(祝日除く)」) is read like the rest."""
+    text = (text or "").strip()
+    if not text:
+        return True
+    text = _BRACKETED.sub(lambda m: f" {m.group(1)} " if _DAYISH.search(m.group(1)) else " ", text)
+    if not text.strip():
+        return False  # only a note: no day named
+    return (_CLOSED_TEXT if closed else _DAYS_TEXT).fullmatch(text.strip()) is not None
+
 
 @dataclass(frozen=True)
 class DayInfo:
@@ -147,8 +178,10 @@ def parse_days(days_text: str, closed_text: str = "") -> DayInfo:
 
     The 定休日 text names closed days (a leading 「定休日:」 is not needed). When only closed days are known,
     the service is taken to run on every other day. When neither text names a day (「不定休」, 「要相談」,
-    empty), the days are unknown.
+    empty), or either text holds words that are not about days (:func:`readable_days`), the days are unknown.
     """
+    if not readable_days(days_text) or not readable_days(closed_text, closed=True):
+        return DayInfo(None)
     d_open, d_closed, d_every = _parse(days_text)
     c_open, c_closed, c_every = _parse(closed_text)
     # in the 定休日 column every named day is a closed day, with or without 休み after it
@@ -245,6 +278,13 @@ class FindResult:
     municipality: str = ""
     contact: str = ""
     catalogue: Catalogue | None = field(default=None, repr=False, compare=False)  # for the handout's select()
+    unreadable_days: list[tuple[str, str, str]] = field(default_factory=list)  # (ID, 名称, 営業日 / 定休日) left out
+
+    def unreadable_text(self, limit: int = 5) -> str:
+        """「東台よろず相談(営業日『要相談』・定休日『不定休』)、…」 for the records left out by --day."""
+        shown = [f"{name}({days})" for _, name, days in self.unreadable_days[:limit]]
+        more = len(self.unreadable_days) - len(shown)
+        return "、".join(shown) + (f" ほか {more} 件" if more > 0 else "")
 
     def conditions(self) -> str:
         parts = []
@@ -268,7 +308,9 @@ class FindResult:
     def to_dict(self) -> dict[str, object]:
         return {"terms": self.terms, "district": self.district, "genre": self.genre,
                 "day": [DAY_LABELS[d] for d in self.day], "free_only": self.free_only, "searched": self.searched,
-                "unknown_day": self.unknown_day, "count": len(self.hits), "hits": [h.to_dict() for h in self.hits]}
+                "unknown_day": self.unknown_day,
+                "unreadable_days": [{"id": i, "name": n, "days": d} for i, n, d in self.unreadable_days],
+                "count": len(self.hits), "hits": [h.to_dict() for h in self.hits]}
 
 
 def phone_text(record: Record) -> str:
@@ -353,6 +395,10 @@ def _terms(words: list[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _kana_only(key: str) -> bool:
+    return bool(key) and all("ぁ" <= c <= "ゖ" or c in "ー " for c in key)
+
+
 def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", genre: str = "",
          day: list[str] | None = None, free: bool = False, as_of: dt.date | None = None) -> FindResult:
     """Search the 掲載中 records; the result holds every hit, best first."""
@@ -374,6 +420,7 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
 
     candidates: list[tuple[Record, DayInfo | None]] = []
     searched = unknown_day = 0
+    unreadable: list[tuple[str, str, str]] = []
     for r in cat.records:
         if not r.is_active:
             continue
@@ -389,6 +436,9 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
         if info is not None:
             if info.days is None:
                 unknown_day += 1
+                said = "・".join(f"{label}『{text}』" for label, text in (("営業日", r.get("days")),
+                                                                          ("定休日", r.get("closed_days"))) if text)
+                unreadable.append((r.id, r.name, said or "営業日・定休日が空欄"))
                 continue
             if not all(d in info.days for d in days_wanted):
                 continue
@@ -399,9 +449,17 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
     matched: list[tuple[Record, DayInfo | None, bool, bool, bool]] = []
     if terms:
         texts = []
+        # a term written in kana only also matches the reading of names and genres (かいもの → 買い物支援,
+        # べんとう → 弁当): ふりがな, else ふりがな候補, else a reading suggested by SudachiPy (reading.py)
+        by_reading = any(_kana_only(whole) for whole, _ in terms)
+        if by_reading:
+            from .reading import reading, suggest_reading
+
+            for g in cat.genres:
+                genre_keys[g.name] += [search_key(suggest_reading(x)) for x in (g.name, *g.synonyms)]
         for r, _ in candidates:
             v = r.values
-            texts.append("\x00".join([v.get(k, "") for k in SEARCH_KEYS]))
+            texts.append("\x00".join([v.get(k, "") for k in SEARCH_KEYS] + ([reading(r)] if by_reading else [])))
         starts, pos = [], 0
         for text in texts:
             starts.append(pos)
@@ -430,7 +488,8 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
             exact = any(whole == name_k for whole, _ in terms) or joined == name_k
             genre_hit = any(whole == gk or (len(whole) >= 2 and whole in gk) or (len(gk) >= 2 and gk in whole)
                             for whole, _ in terms for gk in g_keys if gk)
-            name_hit = all(whole in name_k for whole, _ in terms)
+            read_k = search_key(reading(r)) if by_reading else ""
+            name_hit = all(whole in name_k or (read_k and whole in read_k) for whole, _ in terms)
             matched.append((r, info, exact, genre_hit, name_hit))
     else:
         matched = [(r, info, False, bool(genre_name), True) for r, info in candidates]
@@ -451,7 +510,8 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
         hits.append(Hit(r, rank, info, is_free(r), stale, exact, genre_hit))
     hits.sort(key=lambda h: (h.rank, sort_key(h.record.get("kana"), h.record.name), h.record.id))
     return FindResult([w.strip() for w in words], d_obj.name if d_obj else "", genre_name, days_wanted, free, hits,
-                      searched, unknown_day, as_of, cat.settings.municipality, cat.settings.contact, cat)
+                      searched, unknown_day, as_of, cat.settings.municipality, cat.settings.contact, cat,
+                      unreadable_days=unreadable)
 
 
 # --- the client handout ----------------------------------------------------------------------
@@ -460,10 +520,11 @@ HANDOUT_LIMIT = 15
 HANDOUT_PT = 12  # body text: older readers (issue 13)
 HANDOUT_PHONE_PT = 14  # phone numbers, bold
 HANDOUT_TITLE_PT = 16
-# Columns (header, Excel width). Their sum stays inside A4 portrait at 100 % (≈ 102 units between 0.4" margins),
-# so nothing is shrunk or cut; long lists run on to further pages with the header repeated.
-HANDOUT_COLUMNS = (("名称", 20), ("電話番号", 23), ("サービス内容・料金", 32), ("営業日・時間・地域", 21))
-HANDOUT_PAGE_UNITS = 100  # usable width of A4 portrait between 0.4-inch margins, in Excel column units (≈ 1.9 mm)
+# Columns (header, Excel width). Their sum stays inside A4 portrait at 100 % (measured with LibreOffice on the
+# rendered PDF: a sheet 96 units wide came out at 80 %, so ≈ 77 units fit), so the 12 pt text is not shrunk and
+# nothing is cut; long lists run on to further pages with the header repeated.
+HANDOUT_COLUMNS = (("名称", 16), ("電話番号", 18), ("サービス内容・料金", 24), ("営業日・時間・地域", 16))
+HANDOUT_PAGE_UNITS = 76  # usable width of A4 portrait between 0.4-inch margins at 100 %, in Excel column units
 
 
 @dataclass

@@ -26,6 +26,7 @@ from .model import (
     Coordinator,
     District,
     Genre,
+    Inquiry,
     Record,
     Settings,
     _id_number,
@@ -209,6 +210,7 @@ def _load_catalogue(path: Path) -> Catalogue:
     cat.coordinators = _read_coordinators(wb)
     cat.settings, cat.last_id = _read_settings(wb)
     cat.assignments = _read_assignments(wb)
+    cat.inquiries = read_inquiries(wb)
     return cat
 
 
@@ -275,6 +277,26 @@ def _read_assignments(wb) -> list[Assignment]:  # type: ignore[no-untyped-def]
     header, body = _table(_rows(wb, S.SHEET_ASSIGNMENTS))
     cols = [_col(header, h) for h in S.ASSIGNMENT_HEADERS]
     return [Assignment(*(_get(row, c) for c in cols)) for row in body]
+
+
+def read_inquiries(wb) -> list[Inquiry]:  # type: ignore[no-untyped-def]
+    """The sheet 照会 (`shigen letters`), in order; empty when the master has none yet. 照会日 and 回答日 typed by
+    hand in Excel (real dates or 2027/5/10, 令和9年5月10日 …) come back as ISO text."""
+    from .text import parse_date
+
+    header, body = _table(_rows(wb, S.SHEET_INQUIRIES))
+    cols = [_col(header, h) for h in S.INQUIRY_HEADERS]
+    out = []
+    for row in body:
+        values = [_get(row, c) for c in cols]
+        if not values[0]:
+            continue
+        for i in (2, 4):  # 照会日, 回答日
+            if values[i]:
+                day = parse_date(values[i][:10]) or parse_date(values[i])
+                values[i] = day.isoformat() if day else values[i]
+        out.append(Inquiry(*values))
+    return out
 
 
 # --- locking, backup, atomic replace -------------------------------------------------
@@ -366,6 +388,7 @@ def save_catalogue(cat: Catalogue) -> Path | None:
             cat.assignments.extend(cat.new_assignments)
             cat.new_assignments.clear()
             cat.new_history.clear()
+            _inquiries_saved(cat)
             return saved
         try:
             wb = openpyxl.load_workbook(path)
@@ -381,13 +404,20 @@ def save_catalogue(cat: Catalogue) -> Path | None:
                              "IDを再利用しないための記録です。変更しないでください")
         _append(wb, S.SHEET_HISTORY, S.HISTORY_HEADERS, [h.to_row() for h in cat.new_history])
         _append(wb, S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS, [a.to_row() for a in cat.new_assignments])
+        _append(wb, S.SHEET_INQUIRIES, S.INQUIRY_HEADERS, [q.to_row() for q in cat.new_inquiries])
         atomic_save(wb, path)
         wb.close()
     cat.assignments.extend(cat.new_assignments)
     cat.new_assignments.clear()
     cat.new_history.clear()
+    _inquiries_saved(cat)
     cat.settings_changed = False
     return saved
+
+
+def _inquiries_saved(cat: Catalogue) -> None:
+    cat.inquiries.extend(cat.new_inquiries)
+    cat.new_inquiries.clear()
 
 
 def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:

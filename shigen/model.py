@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import schema as S
-from .text import parse_date, search_key, sort_key
+from .text import address_key, address_keys, parse_date, search_key, sort_key
 
 
 @dataclass
@@ -121,6 +121,14 @@ class Settings:
         return self.values.get(S.SETTING_CONTACT, "")
 
     @property
+    def resend_days(self) -> int:
+        """再送までの日数 (`shigen letters --reminder`), 21 when empty or unreadable."""
+        try:
+            return max(1, int(float(self.values.get(S.SETTING_LETTER_RESEND_DAYS, "21") or 21)))
+        except ValueError:
+            return 21
+
+    @property
     def municipality_code(self) -> str:
         """設定『自治体コード』as written (shigen.lgcode.normalize reads it)."""
         return self.values.get(S.SETTING_MUNICIPALITY_CODE, "")
@@ -163,6 +171,22 @@ class Assignment:
 
 
 @dataclass
+class Inquiry:
+    """One row of the sheet 照会: a letter sent (照会日 set) or an answer received (回答日 set), or both."""
+
+    record_id: str
+    name: str = ""
+    asked_on: str = ""  # 照会日 (ISO date)
+    method: str = ""  # 照会方法: 郵送 / FAX / 手渡し
+    answered_on: str = ""  # 回答日 (ISO date)
+    resend: str = ""  # 再送: 「○」 on a reminder
+    note: str = ""
+
+    def to_row(self) -> tuple[str, ...]:
+        return (self.record_id, self.name, self.asked_on, self.method, self.answered_on, self.resend, self.note)
+
+
+@dataclass
 class Catalogue:
     """The whole master workbook as data."""
 
@@ -178,6 +202,8 @@ class Catalogue:
     assignments: list[Assignment] = field(default_factory=list)
     new_assignments: list[Assignment] = field(default_factory=list)
     settings_changed: bool = False
+    inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
+    new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
 
     # --- lookups ---------------------------------------------------------------
     def by_id(self) -> dict[str, Record]:
@@ -278,10 +304,12 @@ def due_date(record: Record, cycle_months: int) -> dt.date | None:
 
 
 def freshness(record: Record, as_of: dt.date, cycle_months: int) -> Freshness:
+    """The one rule every command shares. 期限 (due) = 最終確認日 + 更新周期; the confirmation holds through the due
+    day itself: 期限切れ from the day after, まもなく期限 from DUE_SOON_DAYS before (the due day included)."""
     due = due_date(record, cycle_months)
     if due is None:
         return Freshness.NEVER
-    if due <= as_of:
+    if due < as_of:
         return Freshness.STALE
     if due <= as_of + dt.timedelta(days=DUE_SOON_DAYS):
         return Freshness.DUE_SOON
@@ -356,16 +384,84 @@ def usable_in(record: Record, district: str, districts: Iterable[District]) -> b
     return district in covered_districts(record, districts)
 
 
+class TownIndex:
+    """Which district an address lies in, from the 町名 of the 地区 sheet: the rule of :func:`district_for_address`.
+
+    Towns and addresses are compared by :func:`~shigen.text.address_key` (width, kanji numerals and 丁目 folded:
+    a town 「本町三丁目」 is found in 「本町3-5-2」 but not in 「本町31-2」). The longest town found wins. When no
+    town holds a digit, each run of digits of an address is looked up as one 「0」: these skeletons repeat
+    (「朝日市柿形町0-0」 for every 番地 of 柿形町), so each is searched once.
+    """
+
+    def __init__(self, districts: Iterable[District]) -> None:
+        self.town_district: dict[str, str] = {}
+        for d in districts:
+            for town in d.towns:
+                key = address_key(town) if town else ""
+                if key and key not in self.town_district:
+                    self.town_district[key] = d.name
+        towns = sorted(self.town_district, key=len, reverse=True)
+        self.without_digits = not any(_DIGIT_RUN.search(t) for t in towns)
+        # a town ending in a digit (本町3) must not match the start of a longer number (本町31)
+        alternatives = [re.escape(t) + (r"(?!\d)" if t[-1].isdigit() else "") for t in towns]
+        self.pattern = re.compile("|".join(alternatives)) if towns else None
+        self._cache: dict[str, str] = {}
+
+    def districts_of(self, addresses: Iterable[str]) -> dict[str, str]:
+        """:meth:`district` of many addresses at once (their keys made in one pass: :func:`address_keys`)."""
+        distinct = [a for a in dict.fromkeys(addresses) if a]
+        out = dict.fromkeys(distinct, "")
+        if self.pattern is not None:
+            for a, key in zip(distinct, address_keys(distinct), strict=True):
+                out[a] = self._district_of_key(key)
+        out[""] = ""
+        return out
+
+    def district(self, address: str) -> str:
+        if self.pattern is None or not address:
+            return ""
+        return self._district_of_key(address_key(address))
+
+    def _district_of_key(self, key: str) -> str:
+        if self.without_digits:
+            key = _DIGIT_RUN.sub("0", key)
+        found = self._cache.get(key)
+        if found is None:
+            best = ""
+            for m in self.pattern.finditer(key):
+                if len(m.group()) > len(best):
+                    best = m.group()
+            found = self.town_district.get(best, "")
+            if len(self._cache) < 500_000:
+                self._cache[key] = found
+        return found
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_INDEXES: dict[int, tuple[object, list[District], TownIndex]] = {}
+
+
+def town_index(districts: Iterable[District]) -> TownIndex:
+    """The :class:`TownIndex` of a list of districts, built once per list (and again when the list changes)."""
+    snapshot = list(districts)
+    entry = _INDEXES.get(id(districts))
+    if entry is not None and entry[0] is districts and entry[1] == snapshot:
+        return entry[2]
+    index = TownIndex(snapshot)
+    if len(_INDEXES) > 16:
+        _INDEXES.clear()
+    _INDEXES[id(districts)] = (districts, snapshot, index)
+    return index
+
+
 def district_for_address(address: str, districts: Iterable[District]) -> str:
-    """The district whose town (町名) appears in the address; the longest town name wins."""
+    """The district whose town (町名) appears in the address; the longest town name wins.
+
+    The one rule import, audit, assign and fix share (:class:`TownIndex`).
+    """
     if not address:
         return ""
-    best, best_len = "", 0
-    for d in districts:
-        for town in d.towns:
-            if town and len(town) > best_len and town in address:
-                best, best_len = d.name, len(town)
-    return best
+    return town_index(districts).district(address)
 
 
 _GENRE_PUNCT = re.compile(r"[()（）・/／、,，\[\]【】「」『』〈〉<>\-－ー―]")
@@ -450,10 +546,13 @@ def match_genre(label: str, genres: Iterable[Genre]) -> str:
 
 
 def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:
-    """Genres in the ジャンル sheet's order, then 五十音順 by ふりがな (name when empty)."""
+    """Genres in the ジャンル sheet's order, then 五十音順 by reading (:func:`reading.reading`: ふりがな, else
+    ふりがな候補, else a reading suggested by SudachiPy; the name as written when none can be made)."""
+    from .reading import reading
+
     rank = {g: i for i, g in enumerate(genre_order)}
     return sorted(records, key=lambda r: (rank.get(r.get("genre"), len(rank)), r.get("genre"),
-                                          sort_key(r.get("kana"), r.get("name")), r.id))
+                                          sort_key(reading(r), r.get("name")), r.id))
 
 
 def iter_public_values(record: Record) -> Iterator[tuple[str, str]]:

@@ -62,6 +62,12 @@ CATEGORY_NON_INSURANCE = "保険外サービス"
 PAID_CHOICES = ("有償", "無償", "一部有償")
 CONSENT_CHOICES = ("済", "未", "拒否")
 CONSENT_GIVEN = "済"
+CONSENT_REFUSED = "拒否"
+# the provider's answer to the consent question of `shigen letters` (entered in the update workbook's 掲載同意 column)
+CONSENT_ANSWER_PUBLIC = "一般に公開してよい"
+CONSENT_ANSWER_STAFF = "関係者のみ"
+CONSENT_ANSWER_NONE = "掲載しない"
+CONSENT_ANSWERS = (CONSENT_ANSWER_PUBLIC, CONSENT_ANSWER_STAFF, CONSENT_ANSWER_NONE)
 
 CITY_WIDE = "市内全域"
 CITY_WIDE_WORDS = ("市内全域", "全域", "市内全て", "市内すべて", "市内一円", "全市", "市全域", "町内全域", "村内全域")
@@ -159,7 +165,20 @@ FIELDS: tuple[Field, ...] = (
           width=12),
     Field("memo", "内部メモ", Kind.LONGTEXT, public=False, synonyms=("内部用メモ", "SCメモ", "職員メモ", "非公開メモ"), width=24),
     Field("source", "出典", public=False, synonyms=("情報源", "出所", "取込元"), width=28),
+    Field("consent_date", "掲載同意日", Kind.DATE, public=False, synonyms=("同意日", "掲載許可日", "掲載承諾日"), width=12,
+          help="掲載同意(済・拒否)を先方から受けた日。collect が確認依頼の回答から記入します。"),
+    # written by `shigen kana` where ふりがな is empty; copied into ふりがな only by `shigen kana --accept` (issue 13)
+    Field("kana_suggested", "ふりがな候補", public=False, synonyms=("ふりがな(候補)", "よみ候補", "読み候補"), width=20,
+          help="ふりがなが空欄の資源に shigen kana が入れる読みの候補。確かめて正しければ shigen kana --accept でふりがなに写します。"),
 )
+
+# What shigen's own exports write besides the fields, so that re-importing an export recognises them (issue 13):
+# computed columns that hold no field (never to be kept in 備考), the sheets that repeat the 全件 sheet, and the
+# workbook property that marks a shigen export.
+EXPORT_COMPUTED_HEADERS: tuple[str, ...] = ("確認状況",)  # staff lists: freshness computed from 最終確認日
+EXPORT_ALL_SHEET = "全件"  # every record once; the genre sheets, 印刷用 and 表紙 repeat or summarise it
+EXPORT_REPEATING_SHEETS: tuple[str, ...] = ("表紙", "印刷用")  # plus one sheet per genre
+EXPORT_MARK = "shigen export"  # the xlsx/docx/pdf's document property 'category' (Excel: ファイル → 情報 → 分類)
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 FIELD_BY_HEADER: dict[str, Field] = {f.header: f for f in FIELDS}
@@ -185,9 +204,10 @@ SHEET_COORDINATORS = "コーディネーター"
 SHEET_SETTINGS = "設定"
 SHEET_HISTORY = "履歴"
 SHEET_ASSIGNMENTS = "担当履歴"
+SHEET_INQUIRIES = "照会"  # `shigen letters`: one row per letter sent (照会日) or answer received (回答日); appended only
 MASTER_SHEETS = (
     SHEET_RESOURCES, SHEET_DISTRICTS, SHEET_GENRES, SHEET_COORDINATORS, SHEET_SETTINGS, SHEET_HISTORY,
-    SHEET_ASSIGNMENTS,
+    SHEET_ASSIGNMENTS, SHEET_INQUIRIES,
 )
 
 DISTRICT_HEADERS = ("地区名", "階層", "町名", "備考", "隣接地区")  # 隣接地区: optional, used by `shigen coverage`
@@ -196,6 +216,7 @@ COORDINATOR_HEADERS = ("氏名", "階層", "担当地区", "担当ジャンル",
 SETTING_HEADERS = ("項目", "値", "説明")
 HISTORY_HEADERS = ("日時", "実行者", "コマンド", "ID", "項目", "変更前", "変更後", "出典")
 ASSIGNMENT_HEADERS = ("年度", "ID", "担当者", "割当方法", "作成日時")
+INQUIRY_HEADERS = ("ID", "名称", "照会日", "照会方法", "回答日", "再送", "備考")
 
 TIER_1 = "第1層"
 TIER_2 = "第2層"
@@ -207,6 +228,16 @@ SETTING_MUNICIPALITY = "自治体名"
 SETTING_CYCLE = "更新周期（月）"
 SETTING_AREA_CODE = "既定の市外局番"
 SETTING_CONTACT = "問い合わせ先"
+# the sender of `shigen letters` (確認依頼)
+SETTING_LETTER_DEPT = "担当課"
+SETTING_LETTER_ADDRESS = "担当課の住所"
+SETTING_LETTER_PHONE = "担当課の電話"
+SETTING_LETTER_FAX = "担当課のFAX"
+SETTING_LETTER_DEADLINE = "返信期限"
+SETTING_LETTER_RESEND_DAYS = "再送までの日数"
+SETTING_LETTER_TEXT = "確認依頼の本文"
+LETTER_REQUIRED_SETTINGS = (SETTING_MUNICIPALITY, SETTING_LETTER_DEPT, SETTING_LETTER_ADDRESS, SETTING_LETTER_PHONE,
+                            SETTING_LETTER_DEADLINE)
 SETTING_MUNICIPALITY_CODE = "自治体コード"  # 全国地方公共団体コード, 6 digits (shigen.lgcode); open data needs it
 SETTING_PREFECTURE = "都道府県名"
 SETTING_CITY = "市区町村名"
@@ -218,6 +249,13 @@ SETTING_DEFAULTS: dict[str, tuple[str, str]] = {
     SETTING_CYCLE: ("12", "この月数を過ぎた最終確認日は『要更新』として扱います"),
     SETTING_AREA_CODE: ("", "市外局番のない電話番号に補う番号(例: 0479)。空欄なら補いません"),
     SETTING_CONTACT: ("", "配布物の表紙に載せる問い合わせ先(例: ○○市社会福祉協議会 0479-00-0000)"),
+    SETTING_LETTER_DEPT: ("", "確認依頼(shigen letters)の差出人: 課の名前(例: 高齢者支援課 地域包括ケア係)"),
+    SETTING_LETTER_ADDRESS: ("", "差出人の住所(例: 〒289-2595 みどり野市本町1-1)。返送先になります"),
+    SETTING_LETTER_PHONE: ("", "差出人の電話番号"),
+    SETTING_LETTER_FAX: ("", "差出人のFAX番号(返送をFAXで受けるとき)"),
+    SETTING_LETTER_DEADLINE: ("", "返信期限: 日付(例: 2027-05-31)か、発送日からの日数(例: 14)"),
+    SETTING_LETTER_RESEND_DAYS: ("21", "この日数を過ぎても回答のない照会を `shigen letters --reminder` で再送します"),
+    SETTING_LETTER_TEXT: ("", "確認依頼の本文(空欄なら標準の文面)。{自治体名} と {返信期限} はその値に置き換わります"),
 }
 
 # Fields every genre needs unless the ジャンル sheet says otherwise.
@@ -344,6 +382,28 @@ SERVICE_TYPES: dict[str, tuple[str, str]] = {
     "ケアハウス": ("住まい・住環境", "保険外サービス"), "有料老人ホーム": ("住まい・住環境", "保険外サービス"),
     "サービス付き高齢者向け住宅": ("住まい・住環境", "保険外サービス"),
 }
+
+
+# Readings in hiragana, added to the genres' 別名: a record without ふりがな is still found by a query typed in
+# hiragana (「はいしょく」 finds 配食・弁当) in `shigen find` and the site's search. Three kana or more only, so a
+# short word never names a genre by accident.
+GENRE_READINGS: dict[str, tuple[str, ...]] = {
+    "家事援助・生活支援": ("かじえんじょ", "せいかつしえん", "くさとり", "ごみだし"),
+    "配食・弁当": ("はいしょく", "べんとう"),
+    "食料品・日用品の配達": ("はいたつ", "たくはい"),
+    "移動販売": ("いどうはんばい",),
+    "買い物支援": ("かいもの",),
+    "移送・外出支援": ("そうげい", "がいしゅつ", "つういん"),
+    "訪問理美容": ("ほうもんりよう", "ほうもんびよう", "さんぱつ"),
+    "見守り・安否確認": ("みまもり", "あんぴかくにん"),
+    "通いの場・体操教室": ("かよいのば", "たいそう"),
+    "地域食堂": ("しょくどう",),
+    "趣味・学び": ("しゅみ", "まなび"),
+    "住まい・住環境": ("すまい", "じゅうたく"),
+    "相談窓口": ("そうだん",),
+}
+DEFAULT_GENRES = tuple(GenreSeed(g.name, g.synonyms + GENRE_READINGS.get(g.name, ()), g.required, g.description,
+                                 g.category) for g in DEFAULT_GENRES)
 
 
 def describe_fields() -> list[tuple[str, str, str, str]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from . import schema as S
+from .letters.followup import FollowUp, follow_up
 from .model import Catalogue
 
 
@@ -20,12 +22,15 @@ class Summary:
     districts: int = 0
     genres: int = 0
     coordinators: int = 0
+    follow_up: FollowUp | None = None  # 照会 (`shigen letters`): asked / answered / overdue
 
     def to_dict(self) -> dict[str, object]:
-        return self.__dict__.copy()
+        data = self.__dict__.copy()
+        data["follow_up"] = self.follow_up.to_dict() if self.follow_up else None
+        return data
 
 
-def summarise(cat: Catalogue) -> Summary:
+def summarise(cat: Catalogue, as_of: dt.date | None = None) -> Summary:
     status = Counter((r.get("status") or S.STATUS_ACTIVE) for r in cat.records)
     active = [r for r in cat.records if r.is_active]
     genre = Counter(r.get("genre") or "(未分類)" for r in active)
@@ -43,4 +48,5 @@ def summarise(cat: Catalogue) -> Summary:
         districts=len(cat.districts),
         genres=len(cat.genres),
         coordinators=len(cat.active_coordinators()),
+        follow_up=follow_up(cat, as_of) if cat.inquiries else None,
     )

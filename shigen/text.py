@@ -84,6 +84,69 @@ def to_katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
 
 
+# --- kanji numerals -----------------------------------------------------------------
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "壱": 1, "二": 2, "弐": 2, "三": 3, "参": 3, "四": 4, "五": 5, "六": 6,
+                 "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "拾": 10, "百": 100, "千": 1000}
+KANJI_NUMERALS = "".join(_KANJI_DIGITS) + "".join(_KANJI_UNITS) + "万"
+_KANJI_RUN = f"[{KANJI_NUMERALS}]+"
+
+
+def kanji_to_int(text: str) -> int | None:
+    """三 → 3, 二十三 → 23, 三十一 → 31, 百五 → 105, 二〇二三 → 2023, 千二百 → 1200; None when not a numeral."""
+    if not text or any(c not in KANJI_NUMERALS for c in text):
+        return None
+    if not any(c in _KANJI_UNITS or c == "万" for c in text):  # positional: 二〇二三
+        return int("".join(str(_KANJI_DIGITS[c]) for c in text))
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _KANJI_DIGITS:
+            if digit is not None:
+                return None  # 二三十: two digits in a row inside a unit numeral
+            digit = _KANJI_DIGITS[c]
+        elif c in _KANJI_UNITS:
+            section += (1 if digit is None else digit) * _KANJI_UNITS[c]
+            digit = None
+        else:  # 万
+            total += (section + (digit or 0) or 1) * 10_000
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def _kanji_sub(m: re.Match[str]) -> str:
+    n = kanji_to_int(m.group())
+    return m.group() if n is None else str(n)
+
+
+# numerals in an address's number part: before 丁目/番地/番/号/地割, or joined to other numbers by の/之/-
+_ADDRESS_KANJI = (
+    re.compile(rf"{_KANJI_RUN}(?=丁目|番地|番(?!町)|号|地割)"),
+    re.compile(rf"{_KANJI_RUN}(?=[の之\-][\d{KANJI_NUMERALS}])"),
+    re.compile(rf"(?<=\d[の之\-]){_KANJI_RUN}"),
+    re.compile(rf"(?<=丁目|番地){_KANJI_RUN}"),
+    re.compile(rf"(?<=\d番){_KANJI_RUN}"),
+    re.compile(rf"(?<=番地[の之]){_KANJI_RUN}"),
+    re.compile(rf"(?<=\d番[の之]){_KANJI_RUN}"),
+)
+
+
+def fold_kanji_numbers(address: str) -> str:
+    """Kanji numerals of an address's 丁目・番地・号 → digits: 本町三丁目五番地二 → 本町3丁目5番地2.
+
+    Numerals that are part of a place name (九十九里町, 四街道, 一の宮, 八幡) are left alone: only runs next to
+    丁目/番地/番/号/地割 or joined to another number by の/之/- count.
+    """
+    if not any(c in KANJI_NUMERALS for c in address):
+        return address
+    for _ in range(4):  # 三の五の二: each pass reaches one numeral further along
+        before = address
+        for pattern in _ADDRESS_KANJI:
+            address = pattern.sub(_kanji_sub, address)
+        if address == before:
+            break
+    return address
+
+
 # --- keys for matching and sorting ------------------------------------------------
 _LEGAL_FORMS = (
     "株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "社会福祉法人", "特定非営利活動法人", "NPO法人",
@@ -128,14 +191,53 @@ def search_key(text: str) -> str:
     return to_hiragana(text).lower()
 
 
+_SPACES = re.compile(r"\s+")
+_ADDRESS_DASH = re.compile(r"[‐－―ー−‑‒–—]")
+_CHOME_BANCHI = re.compile(r"(?<=\d)(?:丁目|番地|番(?!町))[の之ノ]?")  # 3丁目 → 3-, 5番地の2 → 5-2 (not 一番町)
+_NO_BETWEEN = re.compile(r"(?<=\d)[の之ノ](?=\d)")  # 3の5の2 → 3-5-2
+_GOU = re.compile(r"(?<=\d)号")
+_DASH_RUN = re.compile(r"-{2,}")
+
+
+def _address_steps(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPACES.sub("", text)
+    text = _ADDRESS_DASH.sub("-", text)
+    text = fold_kanji_numbers(text)
+    text = _CHOME_BANCHI.sub("-", text)
+    text = _NO_BETWEEN.sub("-", text)
+    text = _GOU.sub("", text)
+    return _DASH_RUN.sub("-", text)
+
+
+@lru_cache(maxsize=1 << 17)
 def address_key(address: str) -> str:
-    text = unicodedata.normalize("NFKC", address or "")
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(r"[‐－―ー−]", "-", text)
-    text = re.sub(r"(\d+)丁目", r"\1-", text)
-    text = re.sub(r"(\d+)番地?", r"\1-", text)
-    text = re.sub(r"(\d+)号", r"\1", text)
-    return text.rstrip("-")
+    """Key for comparing addresses: width, spaces, dashes, kanji numerals and 丁目/番地/号/の folded.
+
+    ``address_key("本町三丁目5番地2") == address_key("本町3-5-2") == address_key("本町3の5の2") == "本町3-5-2"``.
+    The one rule for "the same address" used by import (merging), audit (duplicates) and fix.
+    """
+    return _address_steps(address or "").rstrip("-")
+
+
+_JOIN = "\x00"  # joins many addresses for one pass: not whitespace, unchanged by NFKC, matched by no step
+
+
+def address_keys(addresses: list[str]) -> list[str]:
+    """``[address_key(a) for a in addresses]``, each step run once over all of them joined (200,000 addresses).
+
+    No step reaches across the separator (a control character that NFKC keeps, that is neither a digit, a
+    numeral nor a space), so the pieces are the keys one by one (checked in tests/test_text.py).
+    """
+    if not addresses:
+        return []
+    text = _JOIN.join(addresses)
+    if text.count(_JOIN) != len(addresses) - 1:
+        return [address_key(a) for a in addresses]
+    keys = _address_steps(text).split(_JOIN)
+    if len(keys) != len(addresses):  # cannot happen (see above); one by one rather than a wrong answer
+        return [address_key(a) for a in addresses]
+    return [k.rstrip("-") for k in keys]
 
 
 # --- phone numbers ----------------------------------------------------------------
@@ -157,15 +259,84 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-@lru_cache(maxsize=65536)
+_PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")  # already written as a number, nothing else
+_INTERNATIONAL = re.compile(r"\+\s*81[\s\-]*(?:\(0\)|0(?=\d))?[\s\-]*(?=\d)")  # +81 3-…, +81 (0)479-…
+_MISSING = object()
+# (first six digits, length) → lengths of the groups of the national form, None for an invalid number. In Japan's
+# numbering plan (phonenumbers' metadata) validity and grouping depend on the leading digits only, never on the
+# subscriber digits: a city's 20,000 numbers need a few dozen library calls (checked in tests/test_text.py).
+_GROUPING: dict[tuple[str, int], tuple[int, ...] | None] = {}
+
+
 def normalize_phone(value: str, default_area_code: str = "") -> Phone:
-    """One phone number → national hyphenated form (0479-62-1111) using phonenumbers."""
+    """One phone number → national hyphenated form (0479-62-1111) using phonenumbers.
+
+    The one rule for "is this a phone number" that import, audit, collect, export and fix share. Notes after the
+    number (（代表）) go to ``note``; ``+81`` becomes 0; a number without its area code gets
+    ``default_area_code`` (設定『既定の市外局番』) when given.
+    """
+    if value.__class__ is str and _PLAIN_PHONE.fullmatch(value):
+        digits = value.replace("-", "")
+        if len(digits) >= 10:
+            key = (digits[:6], len(digits))
+            groups = _GROUPING.get(key, _MISSING)
+            if groups is _MISSING:
+                groups = None
+                if _valid_plain(digits):
+                    found = _library_phone(digits, "")
+                    groups = tuple(len(p) for p in found.number.split("-")) if found.valid else None
+                if len(_GROUPING) < 100_000:
+                    _GROUPING[key] = groups
+            if groups is None:
+                return Phone(value, False)
+            parts, i = [], 0
+            for g in groups:  # type: ignore[union-attr]
+                parts.append(digits[i:i + g])
+                i += g
+            number = "-".join(parts)
+            return Phone(number, True, number.startswith(_MOBILE_PREFIX))
+    return _library_phone(value, default_area_code)
+
+
+_VALID_PREFIX: dict[tuple[str, int], bool] = {}
+
+
+def _valid_plain(digits: str) -> bool:
+    """phonenumbers.is_valid_number of a national number of 10–11 digits, once per first six digits and length
+    (without parsing or formatting: most of the library's time)."""
+    key = (digits[:6], len(digits))
+    valid = _VALID_PREFIX.get(key)
+    if valid is None:
+        from phonenumbers import PhoneNumber, is_valid_number
+
+        valid = bool(is_valid_number(PhoneNumber(country_code=81, national_number=int(digits[1:]))))
+        if len(_VALID_PREFIX) < 100_000:
+            _VALID_PREFIX[key] = valid
+    return valid
+
+
+def phone_digits(value: str, default_area_code: str = "") -> str:
+    """The digits of a valid phone cell (0479621111), '' when it is not a valid number (:func:`normalize_phone`).
+
+    A cell already written as a plain number needs only the validity of its prefix (no formatting)."""
+    if value.__class__ is str and _PLAIN_PHONE.fullmatch(value):
+        digits = value.replace("-", "")
+        if len(digits) >= 10:
+            return digits if _valid_plain(digits) else ""
+    p = normalize_phone(value, default_area_code)
+    return p.number.replace("-", "") if p.valid else ""
+
+
+@lru_cache(maxsize=65536)
+def _library_phone(value: str, default_area_code: str = "") -> Phone:
     import phonenumbers
 
     raw = clean_value(value)
     if not raw:
         return Phone("", False)
     text = fold_dashes(raw).replace("（", "(").replace("）", ")")
+    if "+" in text:
+        text = _INTERNATIONAL.sub("0", text)
     m = re.match(r"^\s*(?:TEL|Tel|tel|電話|☎|℡|FAX|Fax|fax|携帯)?\s*[:：.]?\s*([\d()\-\s]+)(.*)$", text)
     if not m:
         return Phone(raw, False)
@@ -199,6 +370,8 @@ _PHONE_IN_TEXT = re.compile(
 def find_phones(text: str) -> list[tuple[str, str]]:
     """(label, number-text) pairs for every phone-like number in free text, in order."""
     text = fold_dashes(clean_text(text)).replace("（", "(").replace("）", ")")
+    if "+" in text:
+        text = _INTERNATIONAL.sub("0", text)
     out = []
     for m in _PHONE_IN_TEXT.finditer(text):
         label = (m.group("label") or "").upper()
@@ -221,50 +394,82 @@ _ERA_RE = re.compile(
     r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr明大昭平令])\s*(?P<y>\d{1,2}|元)\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*"
     r"(?P<d>\d{1,2})\s*日?\s*$"
 )
+_ERA_MONTH_RE = re.compile(
+    r"^(?P<era>明治|大正|昭和|平成|令和|[MTSHRmtshr明大昭平令])\s*(?P<y>\d{1,2}|元)\s*[年./\-]\s*(?P<m>\d{1,2})\s*月?\s*$"
+)
 _WEST_RE = re.compile(r"^(?P<y>\d{4})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+_WEST_MONTH_RE = re.compile(r"^(?P<y>\d{4})\s*(?:年\s*(?P<m>\d{1,2})\s*月|[./\-]\s*(?P<m2>\d{1,2}))\s*$")
 _COMPACT_RE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_DATE_KANJI = re.compile(rf"{_KANJI_RUN}(?=\s*[年月日])")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+@dataclass(frozen=True)
+class DateReading:
+    day: dt.date | None
+    month_only: bool = False  # 令和5年4月 / 2023年4月: read as the 1st of the month
+
+
 def parse_date(value: object) -> dt.date | None:
-    """Excel dates, serials, 2023/4/1, 2023-04-01, 2023年4月1日, 令和5年4月1日, R5.4.1, H31.4.1 → date."""
+    """Excel dates, serials, 2023/4/1, 2023-04-01, 2023年4月1日, 令和5年4月1日, 令和五年四月一日, R5.4.1, H31.4.1 → date.
+
+    A month without a day (令和5年4月, 2023年4月, 2023/4) reads as the 1st: see :func:`read_date`.
+    """
+    return read_date(value).day
+
+
+def _era_start(name: str) -> dt.date:
+    era = _ERA_ABBR.get(name.upper(), name)
+    return ERAS[_ERA_ABBR.get(era, era)]
+
+
+def read_date(value: object) -> DateReading:
+    """:func:`parse_date` that also says whether only a month was written (the day is then the 1st)."""
     if value is None:
-        return None
+        return DateReading(None)
     if isinstance(value, dt.datetime):
-        return value.date()
+        return DateReading(value.date())
     if isinstance(value, dt.date):
-        return value
+        return DateReading(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and math.isnan(value):
-            return None
+            return DateReading(None)
         if 20000 < value < 80000:  # Excel serial days (1954…2119)
-            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
-        return None
+            return DateReading(_EXCEL_EPOCH + dt.timedelta(days=int(value)))
+        return DateReading(None)
     text = fold_width(str(value)).strip()
     if not text:
-        return None
+        return DateReading(None)
     text = re.sub(r"\s*(現在|時点|確認|頃)$", "", text)
     text = re.sub(r"[（(][月火水木金土日][)）]", "", text).strip()
-    m = _ERA_RE.match(text)
+    if any(c in KANJI_NUMERALS for c in text):
+        text = _DATE_KANJI.sub(_kanji_sub, text)  # 令和五年四月一日 → 令和5年4月1日, 平成三十一年 → 平成31年
     try:
+        m = _ERA_RE.match(text)
+        month_only = False
+        if m is None:
+            m = _ERA_MONTH_RE.match(text)
+            month_only = m is not None
         if m:
-            era = _ERA_ABBR.get(m.group("era").upper(), m.group("era"))
-            era = _ERA_ABBR.get(era, era)
-            start = ERAS[era]
+            start = _era_start(m.group("era"))
             year = 1 if m.group("y") == "元" else int(m.group("y"))
-            result = dt.date(start.year + year - 1, int(m.group("m")), int(m.group("d")))
+            result = dt.date(start.year + year - 1, int(m.group("m")), 1 if month_only else int(m.group("d")))
             later = [d for d in ERAS.values() if d > start]
-            if result < start or (later and result >= min(later)):
-                return None  # 平成32年 or 昭和1年1月1日 never existed
-            return result
+            earliest = dt.date(start.year, start.month, 1) if month_only else start
+            if result < earliest or (later and result >= min(later)):
+                return DateReading(None)  # 平成32年 or 昭和1年1月1日 never existed
+            return DateReading(result, month_only)
         m = _WEST_RE.match(text) or _COMPACT_RE.match(text)
         if m:
-            return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            return DateReading(dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
+        m = _WEST_MONTH_RE.match(text)
+        if m:
+            return DateReading(dt.date(int(m.group("y")), int(m.group("m") or m.group("m2")), 1), True)
     except ValueError:
-        return None
+        return DateReading(None)
     if re.fullmatch(r"\d{5}(\.0+)?", text):
-        return parse_date(float(text))
-    return None
+        return read_date(float(text))
+    return DateReading(None)
 
 
 def to_wareki(day: dt.date) -> str:

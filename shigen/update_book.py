@@ -6,7 +6,7 @@ An update workbook has four sheets:
 - 『確認シート』 — one row per record, grouped under a heading row per district (or genre): the ID and the
   current value of every public field (grey, locked by sheet protection without a password), each editable
   field followed by its own 『新しい値』 column (yellow, unlocked), and the columns 確認結果 (drop-down),
-  確認日 (date), 確認方法 (drop-down), メモ;
+  確認日 (date), 確認方法 (drop-down), メモ, 掲載同意の回答 (drop-down: the answer to `shigen letters`);
 - 『印刷用』 — a compact A4-landscape checklist to take on visits;
 - two *very hidden* sheets (``_shigen``, ``_shigen_records``) with the year, coordinator, master path and time,
   the column layout, and per record ID a fingerprint and the exact values the sheet was made from, so
@@ -65,9 +65,12 @@ CONTENT_KEYS: tuple[str, ...] = EDIT_KEYS
 
 ROLE_ID, ROLE_CURRENT, ROLE_NEW = "id", "current", "new"
 ROLE_RESULT, ROLE_DATE, ROLE_METHOD, ROLE_MEMO = "result", "date", "method", "memo"
+ROLE_CONSENT = "consent"  # the provider's answer to the consent question of `shigen letters`
 LABEL_CURRENT, LABEL_NEW = "いまの値", "新しい値"
 LABEL_RESULT, LABEL_DATE, LABEL_METHOD, LABEL_MEMO = "確認結果", "確認日", "確認方法", "メモ"
-ROLE_LABELS = {ROLE_RESULT: LABEL_RESULT, ROLE_DATE: LABEL_DATE, ROLE_METHOD: LABEL_METHOD, ROLE_MEMO: LABEL_MEMO}
+LABEL_CONSENT = "掲載同意の回答"
+ROLE_LABELS = {ROLE_RESULT: LABEL_RESULT, ROLE_DATE: LABEL_DATE, ROLE_METHOD: LABEL_METHOD, ROLE_MEMO: LABEL_MEMO,
+               ROLE_CONSENT: LABEL_CONSENT}
 HEADER_ROWS = 2  # field name over いまの値 / 新しい値
 GROUP_MARK = "■"
 
@@ -94,7 +97,7 @@ def layout() -> list[Column]:
     """Column order of 『確認シート』: ID, 名称 (いま/新), the four answer columns, then every other field pair."""
     cols = [Column("id", ROLE_ID), Column("name", ROLE_CURRENT), Column("name", ROLE_NEW),
             Column("", ROLE_RESULT), Column("", ROLE_DATE), Column("", ROLE_METHOD), Column("", ROLE_MEMO),
-            Column("last_confirmed", ROLE_CURRENT)]
+            Column("", ROLE_CONSENT), Column("last_confirmed", ROLE_CURRENT)]
     for key in EDIT_KEYS:
         if key == "name":
             continue
@@ -112,6 +115,49 @@ def fingerprint(values: dict[str, str]) -> str:
     """A short hash of a record's shown values: equal values, equal fingerprint."""
     text = json.dumps([values.get(k, "") for k in SHOWN_KEYS], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+# --- cells still holding a placeholder or an invalid value ----------------------------------------
+DOUBT_NOTE = "要確認のまま"
+
+
+def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | None = None) -> dict[str, dict[str, str]]:
+    """Record ID → {field key: audit's message} for each editable field that holds a placeholder (要確認, ？, 未定,
+    - …) or an invalid phone, FAX, mail, URL, postal code, date or choice: audit's own value checks, run on
+    ``records`` only. The update workbook colours these cells; collect does not let 「変更なし」 over them move
+    最終確認日 (docs/assign-collect.md)."""
+    from .audit.checks import (
+        Context,
+        check_choices,
+        check_dates,
+        check_email,
+        check_phones,
+        check_placeholders,
+        check_postal_code,
+        check_url,
+    )
+
+    records = list(records)
+    if not records:
+        return {}
+    # no districts: the value checks never look at them, and the town index is the costly part of a Context
+    sub = Catalogue(path=cat.path, records=records, genres=cat.genres, settings=cat.settings)
+    ctx = Context.build(sub, as_of or dt.date.today())
+    key_of = {S.header(k): k for k in EDIT_KEYS}
+    out: dict[str, dict[str, str]] = {}
+    for check in (check_placeholders, check_phones, check_email, check_url, check_postal_code, check_dates,
+                  check_choices):
+        for f in check(ctx):
+            key = key_of.get(f.field)
+            if key and f.index is not None:
+                out.setdefault(records[f.index].id, {}).setdefault(key, f.message)
+    return out
+
+
+def doubt_comment(message: str) -> str:
+    """The comment on a coloured いまの値 cell."""
+    return (f"{DOUBT_NOTE}: {message}\n確かめて、右の『新しい値』に正しい内容を入れてください。"
+            "直さずに『変更なし』とすると、ほかの項目は確認済みになりますが、最終確認日は進みません。")
 
 
 def plan_folder(ws: Workspace, year: str) -> Path:
@@ -274,6 +320,8 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
             ws.set_column(c, c, width, f["in"])
 
     cur_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT]
+    new_col = {col.key: c for c, col in enumerate(cols) if col.role == ROLE_NEW}
+    doubts = doubtful_fields(cat, records, plan.as_of)
     row = HEADER_ROWS
     first_data = row
     row_of: dict[str, int] = {}
@@ -289,15 +337,23 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
                 v = values.get(key, "")
                 if v:
                     write_string(row, c, v, cur_fmt)
+            for key, message in doubts.get(r.id, {}).items():  # placeholders / invalid values: point them out
+                c = cur_cols[[k for _, k in cur_cols].index(key)][0]
+                write_string(row, c, values.get(key, ""), f["cur_doubt"])
+                ws.write_comment(row, c, doubt_comment(message), {"x_scale": 2, "y_scale": 1.6})
+                if key in new_col:
+                    ws.write_blank(row, new_col[key], None, f["in_doubt"])
             row_of[r.id] = row + 1
             row += 1
     last_row = max(row - 1, first_data)
     _validations(ws, cols, first_data, last_row)
     ws.freeze_panes(HEADER_ROWS, 3)
     ws.autofilter(1, 0, last_row, last_col)
-    xw_a4(ws, landscape=True, fit_width=False, repeat_rows=(0, HEADER_ROWS - 1))
-    ws.repeat_columns(0, 2)
-    ws.set_print_scale(70)
+    # on paper: the ID, 名称 and answer columns (up to いまの最終確認日), one page wide, header on every page; every
+    # field in full is the sheet 『印刷用』 (37 columns on A4 printed over 11 pages at 70 %, issue 13)
+    xw_a4(ws, landscape=True, fit_width=True, repeat_rows=(0, HEADER_ROWS - 1))
+    answers_end = next(c for c, col in enumerate(cols) if col.key == "last_confirmed")
+    ws.print_area(0, 0, last_row, answers_end)
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
     ws.activate()
@@ -305,7 +361,7 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     who = share.coordinator.replace("&", "&&")  # & starts a header code in Excel
     page_header = f"&L{plan.year}年度 社会資源の情報確認 ― {who} さん担当&R&A"
     ws.set_header(page_header)
-    _print_sheet(wb, f, groups, page_header)
+    _print_sheet(wb, f, groups, page_header, doubts)
     _meta_sheets(wb, cat, plan, share, records, cols, row_of, issued_at, master_time)
     _atomic_close(wb, tmp, path)
 
@@ -321,6 +377,8 @@ def _width(col: Column) -> int:
         return 9
     if col.role == ROLE_MEMO:
         return 24
+    if col.role == ROLE_CONSENT:
+        return 17
     base = S.FIELD_BY_KEY[col.key].width
     return max(10, min(base, 30 if col.role == ROLE_CURRENT else 24))
 
@@ -335,6 +393,10 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "id": wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True}),
         "cur": wb.add_format({**base, "bg_color": "#F2F2F2", "text_wrap": True, "locked": True}),
         "in": wb.add_format({**base, "bg_color": "#FFFDE7", "text_wrap": True, "locked": False, "num_format": "@"}),
+        "cur_doubt": wb.add_format({**base, "bg_color": "#F8CBAD", "font_color": "#833C0B", "bold": True,
+                                    "text_wrap": True, "locked": True}),
+        "in_doubt": wb.add_format({**base, "bg_color": "#FCE4D6", "text_wrap": True, "locked": False, "num_format": "@",
+                                   "border": 2, "border_color": "#C65911"}),
         "in_date": wb.add_format({**base, "bg_color": "#FFFDE7", "locked": False, "num_format": "yyyy/mm/dd"}),
         "group": wb.add_format({"font_name": FONT_NAME, "bold": True, "bg_color": "#DDEBF7", "border": 1,
                                 "border_color": "#BFBFBF", "locked": True}),
@@ -343,6 +405,8 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "bold": wb.add_format({"font_name": FONT_NAME, "font_size": 11, "bold": True}),
         "print": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "text_wrap": True, "valign": "top",
                                 "border": 1}),
+        "print_doubt": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "text_wrap": True, "valign": "top",
+                                      "border": 1, "bold": True, "bg_color": "#FCE4D6"}),
         "print_head": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "bold": True, "bg_color": "#D9D9D9",
                                      "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}),
         "print_group": wb.add_format({"font_name": FONT_NAME, "font_size": 10, "bold": True, "bg_color": "#DDEBF7",
@@ -368,12 +432,27 @@ def _validations(ws, cols: list[Column], first: int, last: int) -> None:  # type
                 "validate": "list", "source": list(METHODS),
                 "input_title": LABEL_METHOD, "input_message": "訪問・電話・書面・メールから選んでください。",
                 "error_title": LABEL_METHOD, "error_message": "訪問・電話・書面・メールから選んでください。"})
+        elif col.role == ROLE_CONSENT:
+            _consent_validation(ws, c, first, last)
         elif col.role == ROLE_NEW and S.FIELD_BY_KEY[col.key].choices:
             choices = list(S.FIELD_BY_KEY[col.key].choices)
             ws.data_validation(first, c, last, c, {
                 "validate": "list", "source": choices,
                 "input_title": S.header(col.key), "input_message": "変わったときだけ、一覧から選んでください。",
                 "error_title": S.header(col.key), "error_message": "一覧(" + "・".join(choices) + ")から選んでください。"})
+
+
+def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ignore[no-untyped-def]
+    """掲載同意の回答: the three answers of the letter's consent question (`shigen letters`)."""
+    ws.data_validation(first, c, last, c, {
+        "validate": "list", "source": list(S.CONSENT_ANSWERS),
+        "input_title": LABEL_CONSENT, "input_message": "確認依頼で先方が選んだ答えを一覧から選んでください(回答がなければ空欄)。",
+        "error_title": LABEL_CONSENT, "error_message": "一覧(" + "・".join(S.CONSENT_ANSWERS) + ")から選んでください。"})
+
+
+CONSENT_HELP = ("6b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
+                + "・".join(S.CONSENT_ANSWERS) + " のどれかを選び、『確認日』に回答を受けた日を入れてください"
+                "(内容の確認がまだなら『確認結果』は空欄のままでかまいません)。")
 
 
 def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
@@ -396,11 +475,15 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
         ("text", "3. 『確認日』に確かめた日(例: 2027/5/10)を、『確認方法』に 訪問・電話・書面・メール のどれかを入れてください。"),
         ("text", "4. 変わった項目だけ、その項目のすぐ右の黄色い列『新しい値』に新しい内容を入れてください。"
                  "変わらない項目は空欄のままにします。項目の内容を消したいときは『(削除)』と入れてください。"),
-        ("text", "5. 台帳に載せない連絡事項は『メモ』へどうぞ(回収のときの一覧に載ります)。"),
-        ("text", "6. 新しい資源を見つけたときは、このシートには書かずに台帳の担当者へ知らせてください。"),
-        ("text", "7. 行や列を足したり消したり、並べ替えたりしないでください(絞り込みは使えます)。"
+        ("text", "5. オレンジ色のセルは、いまの値が仮の値(要確認・？・未定など)や誤った値(電話番号の桁違いなど)のままの"
+                 "ところです(理由はセルのコメント)。確かめて、その右の『新しい値』に正しい内容を入れてください。"
+                 "直さずに『変更なし』とすると、ほかの項目は確認済みになりますが、最終確認日は進みません(『要確認のまま』と報告されます)。"),
+        ("text", "6. 台帳に載せない連絡事項は『メモ』へどうぞ(回収のときの一覧に載ります)。"),
+        ("text", CONSENT_HELP),
+        ("text", "7. 新しい資源を見つけたときは、このシートには書かずに台帳の担当者へ知らせてください。"),
+        ("text", "8. 行や列を足したり消したり、並べ替えたりしないでください(絞り込みは使えます)。"
                  "シートの保護にパスワードはありませんが、解除しないでください。"),
-        ("text", "8. 書き終わったら、このファイルを台帳の担当者へ返してください(ファイル名は変えてもかまいません)。"
+        ("text", "9. 書き終わったら、このファイルを台帳の担当者へ返してください(ファイル名は変えてもかまいません)。"
                  "途中までのものを返しても大丈夫です。空欄の行は『未確認』として扱います。"),
         ("text", ""),
         ("bold", "■ 印刷するとき"),
@@ -419,7 +502,8 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
 PRINT_KEYS = ("name", "genre", "address", "phone", "area", "days", "hours", "fee", "last_confirmed")
 
 
-def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str) -> None:  # type: ignore[no-untyped-def]
+def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str,  # type: ignore[no-untyped-def]
+                 doubts: dict[str, dict[str, str]] | None = None) -> None:
     ws = wb.add_worksheet(SHEET_PRINT)
     head = ["ID", *(S.header(k) for k in PRINT_KEYS), LABEL_RESULT, LABEL_DATE, LABEL_MEMO]
     widths = [7, 22, 12, 22, 13, 14, 10, 10, 12, 10, 10, 9, 22]
@@ -434,9 +518,14 @@ def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], 
         for r in recs:
             ws.write_string(row, 0, r.id, f["print"])
             lines = 2  # room to write by hand
+            doubtful = (doubts or {}).get(r.id, {})
             for c, k in enumerate(PRINT_KEYS, start=1):
                 v = r.get(k)
-                if v:
+                if k in doubtful:  # on paper too, in words (a black-and-white printer drops the colour)
+                    v = f"{v}【{DOUBT_NOTE}】"
+                    ws.write_string(row, c, v, f["print_doubt"])
+                    lines = max(lines, _lines(v, widths[c]))
+                elif v:
                     ws.write_string(row, c, v, f["print"])
                     lines = max(lines, _lines(v, widths[c]))
             ws.set_row(row, 12.5 * min(lines, 8) + 3)
@@ -482,7 +571,11 @@ def _meta_sheets(wb, cat: Catalogue, plan: AssignmentPlan, share: Share, records
 
 
 def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[str, Path]) -> None:
-    """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner."""
+    """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner.
+
+    The title states the plan's --as-of date (the day freshness was judged on); 最終確認日 is a date cell."""
+    from .text import to_wareki
+
     tmp = _tmp(path)
     wb = _workbook(tmp)
     header = [*AssignmentPlan.HEADERS, "ファイル"]
@@ -490,7 +583,7 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
             for row, s in zip(plan.to_rows(), plan.shares, strict=True)]
     rows.append(("合計", "", "", "", plan.total, "100.0%" if plan.total else "", plan.kept, ""))
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
-    title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{plan.created} 作成、"
+    title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{to_wareki(plan.as_of)}時点、{plan.created} 作成、"
              f"最多÷最少 = {ratio}" + ("、期限の近い資源のみ" if plan.only_due else "") + ")")
     xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,))
     by_id = cat.by_id()
@@ -498,11 +591,13 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),
                   S.header("last_confirmed"), "担当者"]
     rec_rows = [(rid, by_id[rid].name, by_id[rid].get("genre"), by_id[rid].get("district"), by_id[rid].get("area"),
-                 by_id[rid].get("last_confirmed"), owner[rid]) for s in plan.shares for rid in s.record_ids]
+                 by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
+                for s in plan.shares for rid in s.record_ids]
     xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14])
-    if plan.notes:
-        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"],
-                       [(n.code, n.message, len(n.record_ids)) for n in plan.notes], widths=[18, 90, 8])
+    notes = [("continuity", plan.continuity, plan.kept)] if plan.continuity else []  # kept or not, and why
+    notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
+    if notes:
+        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8])
     _atomic_close(wb, tmp, path)
 
 
@@ -536,10 +631,12 @@ class ReturnedRow:
     date_value: Any  # as read: date, datetime, number or text
     method: str
     memo: str
+    consent: str = ""  # 掲載同意の回答 (one of schema.CONSENT_ANSWERS when valid)
 
     @property
     def empty(self) -> bool:
-        return not (self.result or self.new or self.memo or self.method or not _blank(self.date_value))
+        return not (self.result or self.new or self.memo or self.method or self.consent
+                    or not _blank(self.date_value))
 
 
 @dataclass
@@ -634,7 +731,7 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
         n = len(raw)
         current: dict[str, str] = {}
         new: dict[str, str] = {}
-        result = method = memo = ""
+        result = method = memo = consent = ""
         date_value: Any = None
         for c, col in enumerate(cols):
             v = raw[c] if c < n else ""
@@ -652,7 +749,9 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
                 method = cell_text(v).strip()
             elif col.role == ROLE_MEMO:
                 memo = _norm(cell_text(v))
-        row = ReturnedRow(i, first.strip(), current, new, result, date_value, method, memo)
+            elif col.role == ROLE_CONSENT:
+                consent = cell_text(v).strip()
+        row = ReturnedRow(i, first.strip(), current, new, result, date_value, method, memo, consent)
         if not row.record_id and row.empty and not any(current.values()):
             continue
         out.append(row)

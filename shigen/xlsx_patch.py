@@ -719,7 +719,9 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
         history_rows = [h.to_row() for h in cat.new_history]
         assignment_rows = [a.to_row() for a in cat.new_assignments]
         appends: dict[str, list[tuple[Any, ...]]] = {}
-        for name, rows in ((S.SHEET_HISTORY, history_rows), (S.SHEET_ASSIGNMENTS, assignment_rows)):
+        inquiry_rows = [q.to_row() for q in getattr(cat, "new_inquiries", ())]
+        for name, rows in ((S.SHEET_HISTORY, history_rows), (S.SHEET_ASSIGNMENTS, assignment_rows),
+                           (S.SHEET_INQUIRIES, inquiry_rows)):
             if rows:
                 if name not in parts or parts[name] not in names:
                     raise Fallback(f"sheet {name} missing")

@@ -35,7 +35,7 @@ def record(**values: Any) -> dict[str, str]:
         "district": "中央地区",
         "area": "市内全域",
         "address": "みどり野市本町1-2-3",
-        "postal_code": "289-0001",
+        "postal_code": "289-2500",  # a real code (旭市, 「以下に掲載がない場合」): no town to disagree with
         "phone": "0479-62-1111",
         "content": "昼食と夕食のお弁当を自宅へ届けます。",
         "fee": "1食 600円",

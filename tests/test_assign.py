@@ -233,6 +233,13 @@ def test_assign_cli_says_the_continuity_rule_and_takes_japanese_by(tmp_path, cli
     result = cli("assign", "--by", "地区", "--year", "2027", "--as-of", "2027-04-01", "--dry-run", "--fresh")
     assert result.exit_code == 0, result.stderr
     assert "--fresh" in result.stdout
+    # written: 担当一覧.xlsx says it too
+    result = cli("assign", "--by", "genre", "--year", "2027", "--as-of", "2027-04-01")
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(tmp_path / "exports" / "更新作業" / "2027" / "担当一覧.xlsx", read_only=True)
+    said = [r[1] for r in wb["お知らせ"].iter_rows(values_only=True) if r[0] == "continuity"]
+    wb.close()
+    assert said and "地区別で分けたため" in said[0]
 
 
 def test_continuity_gives_way_when_loads_would_differ_by_more_than_20_percent(tmp_path):
@@ -447,3 +454,18 @@ def test_genre_mode_books_are_grouped_by_genre(tmp_path, cli):
             current = first[2:].split("(")[0]
         elif first:
             assert ws.cell(r, c_genre).value == current
+
+
+# --- the due-day rule (model.freshness, shared by audit, assign --only-due, export, coverage, find) ---------------
+def test_the_due_day_itself_is_not_yet_stale():
+    from shigen.model import Freshness, Record, freshness
+
+    confirmed = Record({"last_confirmed": "2026-04-01"})  # 12-month cycle → due 2027-04-01
+    assert freshness(confirmed, dt.date(2027, 3, 31), 12) is Freshness.DUE_SOON
+    assert freshness(confirmed, dt.date(2027, 4, 1), 12) is Freshness.DUE_SOON  # the due day: still valid
+    assert freshness(confirmed, dt.date(2027, 4, 2), 12) is Freshness.STALE  # the day after: stale
+    assert freshness(confirmed, dt.date(2027, 1, 31), 12) is Freshness.DUE_SOON  # 60 days before
+    assert freshness(confirmed, dt.date(2027, 1, 30), 12) is Freshness.FRESH
+    month_end = Record({"last_confirmed": "2026-08-31"})  # 6 months → 2027-02-28 (no 30 February)
+    assert freshness(month_end, dt.date(2027, 2, 28), 6) is Freshness.DUE_SOON
+    assert freshness(month_end, dt.date(2027, 3, 1), 6) is Freshness.STALE

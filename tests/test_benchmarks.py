@@ -61,3 +61,23 @@ def test_generated_master_loads_with_five_percent_defects(tmp_path):
     clean = [r for r in cat.records if r.id not in {d["id"] for d in defects}]
     assert all(normalize_phone(r["phone"]).valid for r in clean)
     assert all(match_genre(r["genre"], cat.genres) == r["genre"] for r in clean)
+
+
+def test_messy_shape_has_near_duplicate_names_and_long_free_text(tmp_path):
+    from collections import Counter
+
+    from shigen.text import name_key
+
+    gen = _generator()
+    standard = load_catalogue(gen.write_catalogue(tmp_path / "std", 400, seed=3)).records
+    messy = load_catalogue(gen.write_catalogue(tmp_path / "messy", 400, seed=3, shape="messy")).records
+    assert len(messy) == 400 and [r.id for r in messy] == [r.id for r in standard]
+    # the same records apart from the cells the shape rewrites
+    assert [r.get("phone") for r in messy] == [r.get("phone") for r in standard]
+    long_std = sum(len(r.get("content")) for r in standard) / 400
+    long_messy = sum(len(r.get("content")) for r in messy) / 400
+    assert long_messy > 4 * long_std and max(len(r.get("content")) for r in messy) > 250
+    # near-duplicates: many names share a base once legal forms, width and spacing are folded
+    groups = Counter(name_key(r.name)[:6] for r in messy)
+    assert sum(n for n in groups.values() if n >= 5) > 0.5 * 400, groups.most_common(5)
+    assert len({r.name for r in messy}) > 0.5 * 400  # … while written in many different ways

@@ -111,3 +111,19 @@ def test_help_does_not_import_heavy_libraries():
 def test_python_dash_m_works(tmp_path):
     result = subprocess.run([sys.executable, "-m", "shigen", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("shigen ")
+
+
+def test_init_with_a_missing_settings_file_says_the_settings_source_is_missing(cli, tmp_path):
+    result = cli("init", "--settings", tmp_path / "昨年の台帳.xlsx")
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert "設定の写し元" in line and "昨年の台帳.xlsx" in line and "がありません" in line
+    assert "shigen init" not in line and "台帳ファイル" not in line  # not the missing-master message
+    assert not (tmp_path / "workbooks").exists() and not (tmp_path / "exports").exists()  # nothing created
+    broken = tmp_path / "壊れた.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = cli("init", "--settings", broken)
+    assert result.exit_code == 3 and "設定の写し元を読めません" in result.stderr
+    result = cli("init", "--settings", tmp_path)
+    assert result.exit_code == 2 and "フォルダー" in result.stderr

@@ -381,3 +381,113 @@ def test_returned_books_are_held_one_at_a_time(tmp_path, cli, monkeypatch):
     result = collect.run_collect(Workspace(tmp_path), books, as_of=dt.date(2027, 6, 30))
     assert len(alive) == 3 and [f.path for f in result.files] == books
     assert sum(f.rows for f in result.files) == 20 and sum(f.pending for f in result.files) == 20
+
+
+# --- placeholders left in place: 「変更なし」 does not make the record look freshly verified ---------------
+def setup_doubtful(tmp_path: Path, cli):
+    """Two records that still hold placeholders / an invalid phone, among plain ones (all 中央地区)."""
+    recs = [local(0, "中央地区", phone="要確認"), local(1, "中央地区", fee="？", phone="0479-62-111"),
+            *(local(i, "中央地区") for i in range(2, 5))]
+    ws = make_workspace(tmp_path, recs)
+    result = cli("assign", "--by", "district", "--year", "2027", "--as-of", "2027-04-01")
+    assert result.exit_code == 0, result.stderr
+    folder = tmp_path / "exports" / "更新作業" / "2027"
+    (book,) = [p for p in folder.glob("*.xlsx") if p.name != "担当一覧.xlsx" and "中央地区" in ids_and_groups(p)]
+    return ws, book
+
+
+def ids_and_groups(book: Path) -> str:
+    wb = openpyxl.load_workbook(book, read_only=True)
+    text = " ".join(str(r[0]) for r in wb["確認シート"].iter_rows(values_only=True) if r[0])
+    wb.close()
+    return text
+
+
+def test_update_book_points_out_placeholder_and_invalid_cells(tmp_path, cli):
+    ws, book = setup_doubtful(tmp_path, cli)
+    cat = load(ws)
+    by_name = {r.name: r.id for r in cat.records}
+    wb = openpyxl.load_workbook(book)
+    sheet = wb["確認シート"]
+    where = rows_by_id(sheet)
+    flagged = {}
+    for rid, r in where.items():
+        for key in ("phone", "fee", "name", "address", "hours"):
+            cell = sheet.cell(r, column_number(key, "current"))
+            coloured = cell.fill.fgColor.rgb not in (None, "00000000", "FFF2F2F2")
+            if cell.comment is not None:
+                assert coloured and "要確認のまま" in cell.comment.text and "最終確認日は進みません" in cell.comment.text
+                flagged.setdefault(rid, set()).add(key)
+            else:
+                assert not coloured, (rid, key, cell.fill.fgColor.rgb)
+    assert flagged == {by_name["中の店000"]: {"phone"}, by_name["中の店001"]: {"fee", "phone"}}
+    # the 新しい値 cell beside it is marked too, and left writable (unlocked)
+    new = sheet.cell(where[by_name["中の店000"]], column_number("phone", "new"))
+    assert new.protection.locked is False and new.border.left.style == "medium"
+    # on the printed checklist the words say it (no colour on a black-and-white printer)
+    printed = " ".join(str(c) for row in wb["印刷用"].iter_rows(values_only=True) for c in row if c)
+    assert printed.count("【要確認のまま】") == 3
+    assert "オレンジ色のセル" in " ".join(str(c.value) for c in wb["記入のしかた"]["A"] if c.value)
+
+
+def test_flagged_cells_are_exactly_audits_placeholder_and_invalid_value_findings(tmp_path):
+    """One rule: the workbook colours what `shigen audit` calls a placeholder or an invalid value (editable fields)."""
+    from shigen.audit import audit_catalogue
+    from shigen.update_book import EDIT_KEYS, doubtful_fields
+
+    recs = [record(name="A", phone="不明", fee="要確認"), record(name="B", phone="0479-62-111", email="a@"),
+            record(name="C", hours="？", postal_code="12-34"), record(name="D"), record(name="E", days="未定")]
+    ws = make_workspace(tmp_path, recs)
+    cat = load(ws)
+    as_of = dt.date(2027, 4, 1)
+    codes = {"placeholder", "invalid-phone", "invalid-fax", "invalid-email", "invalid-url", "invalid-postal-code",
+             "invalid-date", "invalid-choice"}
+    header_keys = {S.header(k): k for k in EDIT_KEYS}
+    from_audit = {(f.record_id, header_keys[f.field]) for f in audit_catalogue(cat, as_of=as_of).findings
+                  if f.code in codes and f.field in header_keys}
+    ours = {(rid, key) for rid, keys in doubtful_fields(cat, cat.records, as_of).items() for key in keys}
+    assert ours == from_audit and len(ours) >= 7
+
+
+def test_unchanged_over_a_placeholder_confirms_the_rest_but_keeps_last_confirmed(tmp_path, cli):
+    ws, book = setup_doubtful(tmp_path, cli)
+    by_name = {r.name: r.id for r in load(ws).records}
+    held, fixed, plain = by_name["中の店000"], by_name["中の店001"], by_name["中の店002"]
+    returned = fill(book, {
+        held: {"result": "変更なし", "date": DAY},  # the 要確認 phone left as it is
+        fixed: {"result": "変更あり", "date": DAY, "new": {"fee": "1回 300円", "phone": "0479-62-1112"}},  # both fixed
+        plain: {"result": "変更なし", "date": DAY},
+    })
+    result = cli("collect", str(returned), "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 1, result.stdout  # ran, and there is something to look at
+    data = json.loads(result.stdout)
+    assert not data["findings"]  # nothing refused …
+    assert [h["record_id"] for h in data["held"]] == [held]  # … but one record is reported 要確認のまま
+    assert data["held"][0]["field"] == "電話番号" and data["held"][0]["code"] == "placeholder-kept"
+    after = load(ws).by_id()
+    assert after[held].get("last_confirmed") == "2025-05-01"  # not moved
+    assert after[held].get("confirmed_by") == book.stem  # the rest is confirmed, by whom
+    assert after[fixed].get("last_confirmed") == "2027-05-10" and after[fixed].get("phone") == "0479-62-1112"
+    assert after[plain].get("last_confirmed") == "2027-05-10"
+    cat = load(ws)
+    assert freshness(after[held], dt.date(2027, 6, 30), cat.settings.cycle_months) is Freshness.STALE
+    # the progress file counts it under 要確認 and lists it
+    wb = openpyxl.load_workbook(book.parent / "回収状況.xlsx")
+    states = {r[0]: r[2] for r in wb["資源別"].iter_rows(min_row=2, values_only=True)}
+    assert states[held] == "要確認のまま" and states[plain] == "確認済み"
+    listed = [r for r in wb["要確認"].iter_rows(min_row=2, values_only=True) if r[2] == held]
+    assert listed and "要確認のまま" in listed[0][5]
+    # the terminal says it in words
+    again = cli("collect", str(returned), "--as-of", AS_OF)
+    assert "要確認のまま" in again.stdout and "最終確認日は進めていません" in again.stderr
+    assert load(ws).by_id()[held].get("last_confirmed") == "2025-05-01"  # and a second collect changes nothing
+
+
+def test_a_new_value_that_is_itself_a_placeholder_keeps_last_confirmed(tmp_path, cli):
+    ws, book = setup_doubtful(tmp_path, cli)
+    rid = {r.name: r.id for r in load(ws).records}["中の店003"]
+    returned = fill(book, {rid: {"result": "変更あり", "date": DAY, "new": {"hours": "未定"}}})
+    data = json.loads(cli("collect", str(returned), "--as-of", AS_OF, "--format", "json").stdout)
+    assert [h["record_id"] for h in data["held"]] == [rid]
+    after = load(ws).by_id()[rid]
+    assert after.get("hours") == "未定" and after.get("last_confirmed") == "2025-05-01"

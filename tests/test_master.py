@@ -27,13 +27,13 @@ def test_init_creates_exactly_the_sheets_and_columns(tmp_path):
     assert result.catalogue == tmp_path / "workbooks" / "catalogue.xlsx"
     assert (tmp_path / "exports").is_dir()
     wb = openpyxl.load_workbook(result.catalogue)
-    assert wb.sheetnames == ["資源一覧", "地区", "ジャンル", "コーディネーター", "設定", "履歴", "担当履歴"]
+    assert wb.sheetnames == ["資源一覧", "地区", "ジャンル", "コーディネーター", "設定", "履歴", "担当履歴", "照会"]
     header = [c.value for c in wb["資源一覧"][1]]
     assert header == [
         "ID", "名称", "ふりがな", "ジャンル", "区分", "運営主体", "地区", "対応エリア", "郵便番号", "住所", "電話番号",
         "携帯電話", "FAX", "メール", "URL", "サービス内容", "対象者", "料金", "有償・無償", "営業日", "営業時間", "定休日",
         "申込方法", "支払方法", "備考", "公開範囲", "掲載同意", "状態", "最終確認日", "確認者", "更新日", "先方担当者",
-        "内部メモ", "出典",
+        "内部メモ", "出典", "掲載同意日", "ふりがな候補",
     ]
     sheet = wb["資源一覧"]
     assert sheet.freeze_panes == "C2"

@@ -436,3 +436,21 @@ def test_round_trip_the_file_imports_back_with_every_field_in_its_place(ws, tmp_
             before = {r["介護サービス事業所名称"]: set(r["実施サービス"].split(";")) for r in _dicts(path)}
             after = {r["介護サービス事業所名称"]: set(r["実施サービス"].split(";")) for r in _dicts(second)}
             assert all(after[n] and after[n] <= before[n] for n in before), (before, after)
+
+
+def test_placeholders_and_invalid_phones_are_never_published(ws):
+    cat = load(ws)
+    by_name = {r.name: r for r in cat.records}
+    by_name["みどり訪問介護ステーション"].values["fax"] = "要確認"
+    by_name["デイサービスあさひ"].values["phone"] = "0479-6"  # no valid number: the only contact
+    by_name["みどり配食サービス"].values["fee"] = "？"
+    save_catalogue(cat)
+    care_result = _export(ws)
+    rows = {r["介護サービス事業所名称"]: r for r in _dicts(care_result.path)}
+    assert rows["みどり訪問介護ステーション"]["FAX番号"] == ""
+    assert "デイサービスあさひ" not in rows  # left out (no contact that can be printed), never with a broken number
+    assert [(h.record_id, h.key) for h in care_result.held_back] == [("S00001", "fax")]
+    text = care_result.path.read_text(encoding="utf-8-sig")
+    assert "要確認" not in text and "0479-6," not in text
+    other = _dicts(_export(ws, dataset=DATASET_OTHER).path)
+    assert {r["名称"]: r["料金"] for r in other}["みどり配食サービス"] == ""

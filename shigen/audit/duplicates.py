@@ -37,7 +37,7 @@ from operator import attrgetter
 from rapidfuzz.distance import Indel
 
 from ..model import Record
-from ..text import name_key
+from ..text import address_keys, name_key
 
 SMALL_BLOCK = 12  # blocks up to this size are compared pair by pair
 LOOSE_LIMIT = 20_000  # name block: records without a 番地 are compared with every other up to this many pairs
@@ -54,23 +54,6 @@ REASON_ADDRESS = "住所が同じで名称が似ている"
 _DIGITS = re.compile(r"\d+")
 _NUMBER_RUN = re.compile(r"\d+(?:-\d+)*")
 _PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
-# text.address_key with its patterns compiled once (it runs for every record here)
-_SPACES = re.compile(r"\s+")
-_ADDRESS_DASH = re.compile(r"[‐－―ー−]")
-_CHOME_BANCHI = re.compile(r"(?<=\d)(?:丁目|番地?)")  # (\d+)丁目 → \1-, (\d+)番地? → \1- without group templates
-_GOU = re.compile(r"(?<=\d)号")
-
-
-def fast_address_key(address: str) -> str:
-    """Same result as :func:`shigen.text.address_key` (checked in tests), faster."""
-    text = unicodedata.normalize("NFKC", address or "")
-    text = _SPACES.sub("", text)
-    text = _ADDRESS_DASH.sub("-", text)
-    text = _CHOME_BANCHI.sub("-", text)
-    text = _GOU.sub("", text)
-    return text.rstrip("-")
-
-
 @dataclass(frozen=True)
 class DuplicatePair:
     first: int  # index of the earlier record
@@ -90,44 +73,13 @@ class _Keys:
 
 
 def _address_block_key(address: str, municipality: str) -> str:
-    key = fast_address_key(address)
-    key = _PREFECTURE.sub("", key)
-    if municipality:
-        muni = unicodedata.normalize("NFKC", municipality)
-        if key.startswith(muni):
-            key = key[len(muni):]
-    return key
-
-
-_JOIN = "\x00"  # joins many addresses for one normalisation pass: not whitespace, unchanged by NFKC, never composes
-
-
-def fast_address_keys(addresses: Sequence[str]) -> list[str]:
-    """``[fast_address_key(a) for a in addresses]``, each step run once over all of them joined.
-
-    NFKC and the substitutions never reach across the separator (a control character that NFKC keeps
-    and that no pattern matches), so the pieces are the keys of the addresses one by one (checked in
-    tests). Falls back to one by one when an address contains the separator itself.
-    """
-    if not addresses:
-        return []
-    text = _JOIN.join(addresses)
-    if text.count(_JOIN) != len(addresses) - 1:
-        return [fast_address_key(a) for a in addresses]
-    text = unicodedata.normalize("NFKC", text)
-    text = _SPACES.sub("", text)
-    text = _ADDRESS_DASH.sub("-", text)
-    text = _CHOME_BANCHI.sub("-", text)
-    text = _GOU.sub("", text)
-    keys = text.split(_JOIN)
-    if len(keys) != len(addresses):  # cannot happen (see above); one by one rather than a wrong answer
-        return [fast_address_key(a) for a in addresses]
-    return [k.rstrip("-") for k in keys]
+    return _address_block_keys([address], municipality)[0]
 
 
 def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str]:
-    """``[_address_block_key(a, municipality) for a in addresses]``, the normalisation done in one pass."""
-    keys = [_PREFECTURE.sub("", k) for k in fast_address_keys(addresses)]
+    """:func:`shigen.text.address_key` of each address (one pass over them all) without a leading 都道府県 and
+    the catalogue's own 市町村名."""
+    keys = [_PREFECTURE.sub("", k) for k in address_keys(list(addresses))]
     if municipality:
         muni = unicodedata.normalize("NFKC", municipality)
         n = len(muni)
@@ -141,7 +93,7 @@ DUPLICATE_FIELDS = ("name", "phone", "mobile", "address", "genre", "district")  
 def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municipality: str,
               columns: Sequence[Sequence[str]] | None = None) -> list[_Keys]:
     """``_keys`` of every record, each part worked out once per distinct value (names, numbers and
-    addresses repeat) and the addresses normalised in one pass (:func:`fast_address_keys`)."""
+    addresses repeat) and the addresses normalised in one pass (:func:`shigen.text.address_keys`)."""
     # one pass over the records' dicts (200,000 dicts spread over memory: each pass costs), then columns
     if columns is None:
         fields = [(v.get("name", ""), v.get("phone", ""), v.get("mobile", ""), v.get("address", ""),
@@ -169,22 +121,6 @@ def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municip
     keys = list(map(_Keys, names, phones, akeys, genres, districts, map(digits_of.__getitem__, names),
                     map(run_of.__getitem__, akeys)))
     return keys
-
-
-def _keys(record: Record, phone_of: Callable[[str], str], municipality: str, names: dict[str, str]) -> _Keys:
-    values = record.values
-    raw = values.get("name", "")
-    name = names.get(raw)
-    if name is None:
-        name = names[raw] = name_key(raw)
-    p1, p2 = phone_of(values.get("phone", "")), phone_of(values.get("mobile", ""))
-    phones = (p1, p2) if p1 and p2 and p1 != p2 else ((p1,) if p1 else ((p2,) if p2 else ()))
-    address = values.get("address", "")
-    akey = _address_block_key(address, municipality) if address else ""
-    m = _NUMBER_RUN.search(akey) if akey else None
-    digits = tuple(_DIGITS.findall(name)) if not name.isalpha() else ()  # name_key keeps digits, NFKC-folded
-    return _Keys(name, phones, akey, values.get("genre", ""), values.get("district", ""), digits,
-                 m.group() if m else "")
 
 
 def _similarity(a: str, b: str) -> float:
@@ -221,8 +157,57 @@ def _addresses_differ(a: _Keys, b: _Keys) -> bool:
     return bool(a.number) and bool(b.number) and not _address_within(a.address, b.address)
 
 
-def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
-    """Why two records look like the same resource (empty when they do not)."""
+# what follows a place name inside a resource's name: 「上郷町会」「西浦民生委員協議会」「本町会場」「駅前店」
+_PLACE_SUFFIX = re.compile(r"(?:町内会|町会|自治会|区会|地区|支部|校区|分会|会場|支店|店|営業所|老人会|老人クラブ|民生委員|"
+                           r"児童委員|公民館|集会所|集会場|会館|こみせん|コミセン|センター|サロン|教室|クラブ)")
+_KANJI_CHAR = re.compile(r"[\u4e00-\u9fff々ヶケ]")
+PLACE_SPAN = 6  # longest place name looked for around a difference (characters)
+
+
+def _common_ends(x: str, y: str) -> tuple[int, int]:
+    """Lengths of the common prefix and (not overlapping it) the common suffix of two names."""
+    n = min(len(x), len(y))
+    start = 0
+    while start < n and x[start] == y[start]:
+        start += 1
+    end = 0
+    while end < n - start and x[-1 - end] == y[-1 - end]:
+        end += 1
+    return start, end
+
+
+def _place_covers(name: str, start: int, stop: int, places: frozenset[str]) -> bool:
+    """A place name covers ``name[start:stop]`` (the part that differs): one of ``places`` (towns, districts,
+    towns of the catalogue's addresses), or a run of 1–4 kanji followed by 町会/自治会/地区/会場/店… ."""
+    n = len(name)
+    for s in range(max(0, start - PLACE_SPAN), start + 1):
+        for e in range(max(stop, s + 1), min(n, s + PLACE_SPAN) + 1):
+            piece = name[s:e]
+            if piece in places:
+                return True
+            if e - s <= 4 and all(_KANJI_CHAR.match(c) for c in piece) and _PLACE_SUFFIX.match(name, e):
+                return True
+    return False
+
+
+def differ_only_in_place(x: str, y: str, places: frozenset[str]) -> bool:
+    """True when two name keys differ only in a place name (「ふれあい訪問 上郷民生委員協議会」 and
+    「ふれあい訪問 西浦民生委員協議会」, 「いきいき体操 本町会場」 and 「… 栄町会場」): different groups of one kind."""
+    if x == y:
+        return False
+    start, end = _common_ends(x, y)
+    for name in (x, y):
+        stop = len(name) - end
+        if stop > start and not _place_covers(name, start, stop, places):
+            return False
+    return True
+
+
+def reasons_for(a: _Keys, b: _Keys, places: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Why two records look like the same resource (empty when they do not).
+
+    Names that differ only in a place name (:func:`differ_only_in_place`) count only with an agreeing phone
+    number or address, never by the names alone."""
     if _addresses_differ(a, b):
         return ()
     exact = bool(a.name) and a.name == b.name
@@ -234,7 +219,8 @@ def reasons_for(a: _Keys, b: _Keys) -> tuple[str, ...]:
     if similar and any(p in b.phones for p in a.phones):
         reasons.append(REASON_PHONE)
     if a.digits == b.digits:
-        if sim >= NAME_NEAR and not (a.district and b.district and a.district != b.district):
+        if sim >= NAME_NEAR and not (a.district and b.district and a.district != b.district) and (
+                exact or not differ_only_in_place(a.name, b.name, places)):
             reasons.append(REASON_NAME if exact else REASON_NAME_NEAR)
         elif similar and _same_address(a, b):
             reasons.append(REASON_ADDRESS)
@@ -356,9 +342,26 @@ def _small_near_pairs(hits: Sequence[tuple[list[int], list[int]]], keys: Sequenc
     return [(i, j) if i < j else (j, i) for i, j in kept.tolist()]
 
 
+def place_keys(places: Iterable[str], keys: Sequence[_Keys] = ()) -> frozenset[str]:
+    """Place names as name keys: ``places`` (the 地区 sheet's districts and towns) and the town part of every
+    address (「本町」 of 「本町3-5-2」)."""
+    out = {name_key(p) for p in places if p}
+    for k in keys:
+        m = _LEADING_TOWN.match(k.address) if k.address else None
+        if m:
+            out.add(name_key(m.group(1)))
+    return frozenset(p for p in out if len(p) >= 2)
+
+
+_LEADING_TOWN = re.compile(r"^(?:.{1,6}?[市町村区])?(\D{2,6}?)(?:\d|$)")
+
+
 def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
-                    municipality: str = "", columns: Sequence[Sequence[str]] | None = None) -> list[DuplicatePair]:
+                    municipality: str = "", columns: Sequence[Sequence[str]] | None = None,
+                    places: Iterable[str] = ()) -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
+
+    ``places`` are place names (districts, towns) that may tell two groups apart inside their names.
 
     ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
     ``columns``, when given, are the records' values of :data:`DUPLICATE_FIELDS` ('' when absent), one
@@ -404,9 +407,10 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
     candidates.update(_near_pairs([h for h in hits if len(h[0]) * len(h[1]) > 16], keys))
     candidates.update(_small_near_pairs(small, keys))
 
+    known = place_keys(places, keys)
     pairs = []
     for i, j in sorted(candidates):
-        reasons = reasons_for(keys[i], keys[j])
+        reasons = reasons_for(keys[i], keys[j], known)
         if reasons:
             pairs.append(DuplicatePair(i, j, reasons))
     return pairs

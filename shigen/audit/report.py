@@ -57,6 +57,7 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     freshness: dict[str, int] = field(default_factory=dict)  # Freshness label → count
     completeness: list[FieldCompleteness] = field(default_factory=list)
+    postal: str = ""  # the postal data used (its date), or how to install it
 
     @property
     def by_severity(self) -> dict[str, int]:
@@ -111,6 +112,7 @@ class AuditResult:
                 "by_code": self.by_code,
                 "freshness": dict(self.freshness),
                 "completeness": [c.to_dict() for c in self.completeness],
+                "postal_data": self.postal,
             },
             "findings": [f.to_dict() for f in self.findings],
         }
@@ -203,6 +205,7 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
         ("点検日", f"{result.as_of.isoformat()}({to_wareki(result.as_of)})"),
         ("点検したもの", result.source),
         ("更新周期", f"{result.cycle_months} か月"),
+        ("郵便番号データ", result.postal),
         ("資源の件数", f"{result.records:,} 件(廃止を除く {result.audited:,} 件について確認期限と必須項目を点検)"),
         ("指摘のある資源", f"{result.records_with_findings:,} 件"),
         ("指摘の件数", f"{len(result.findings):,} 件"),

@@ -99,6 +99,8 @@ def _render(result, *, top: int) -> None:  # type: ignore[no-untyped-def]
     say(f"点検: {result.source}")
     say(f"点検日: {result.as_of.isoformat()}({to_wareki(result.as_of)})  /  資源 {result.records:,} 件"
         f"(廃止を除く {result.audited:,} 件)  /  更新周期 {result.cycle_months} か月")
+    if result.postal:
+        say(f"郵便番号の照合: {result.postal}")
     sev = result.by_severity
     say("指摘: " + "  ".join(f"{SEVERITY_LABEL[Severity(k)]} {v:,} 件" for k, v in sev.items())
         + f"  (指摘のある資源 {result.records_with_findings:,} 件)")

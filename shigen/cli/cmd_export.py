@@ -69,7 +69,10 @@ def export_command(
         if info.omitted:
             counts = "・".join(f"{h} {n} 件" for h, n in info.missing_counts().items())
             warn(f"必須の項目が空欄の {len(info.omitted)} 件は載せていません(空欄: {counts})。台帳に記入すると載ります。")
-            show(table("載せていない資源(必須項目が空欄)", ["ID", "名称", "空欄の項目"], [o.to_row() for o in info.omitted]))
+            shown = info.omitted[:30]
+            rest = len(info.omitted) - len(shown)
+            show(table("載せていない資源(必須項目が空欄)", ["ID", "名称", "空欄の項目"], [o.to_row() for o in shown],
+                       caption=f"ほか {rest} 件(すべては --json で)" if rest else None))
         if info.other_category:
             other = "保険外サービス一覧" if info.dataset == "介護サービス事業所一覧" else "介護サービス事業所一覧"
             say(f"  区分が違う {info.other_category} 件は --dataset {other} に載ります。")

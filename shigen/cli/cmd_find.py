@@ -48,7 +48,8 @@ def find_command(
         if not result.hits:
             say("該当する資源はありません。言葉を短くするか、条件を減らしてください。")
     if result.unknown_day:
-        warn(f"営業日・定休日から曜日を読み取れない {result.unknown_day} 件は除きました(電話で確認してください)。")
+        warn(f"営業日・定休日から曜日を読み取れない {result.unknown_day} 件は除きました(曜日以外のことも書いてあるものは、"
+             f"推し量らずに除いています。電話で確認してください): {result.unreadable_text()}")
     if export is not None:
         out = write_handout(result, with_suffix(export, ".xlsx") or export, limit=limit)
         done(f"配布用の案内を書き出しました: {out.path}({out.written} 件)")

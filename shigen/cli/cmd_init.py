@@ -39,17 +39,25 @@ def init_command(
 
 
 @app.command("status")
-def status_command(ctx: typer.Context) -> None:
-    """台帳の中身の概要(件数・地区・ジャンル・状態・更新周期)を表示します。"""
+def status_command(
+    ctx: typer.Context,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="照会の回答待ち・要再送を判断する基準日(例: 2027-06-01)。既定は今日。")] = None,
+) -> None:
+    """台帳の中身の概要(件数・地区・ジャンル・状態・更新周期、確認依頼の照会状況)を表示します。"""
     from ..master import load_catalogue
     from ..summary import summarise
+    from .app import parse_as_of
     from .render import say, show, table
 
     cat = load_catalogue(state(ctx).catalogue)
-    s = summarise(cat)
+    s = summarise(cat, parse_as_of(as_of))
     say(f"台帳: {cat.path}")
     say(f"自治体: {s.municipality or '(未設定)'}  /  資源 {s.total} 件  /  更新周期 {s.cycle_months} か月")
     show(table("状態別", ["状態", "件数"], s.by_status, justify={"件数": "right"}))
     show(table("ジャンル別(掲載中)", ["ジャンル", "件数"], s.by_genre, justify={"件数": "right"}))
     show(table("地区別(掲載中)", ["地区", "件数"], s.by_district, justify={"件数": "right"}))
     say(f"地区 {s.districts} 件 / ジャンル {s.genres} 件 / コーディネーター {s.coordinators} 人(在籍)")
+    if s.follow_up is not None:
+        from .cmd_letters import show_follow_up
+
+        show_follow_up(s.follow_up)

