@@ -54,6 +54,7 @@ MISTAKES = [
     (("init", "旭市"), ["余分な引数があります: 旭市"]),  # a stray argument
     (("assign", "--by", "district", "--year", "27"), ["--year", "西暦4桁"]),  # checked in the command body
     (("audit", "--as-of", "2027-13-01"), ["--as-of", "日付として読めません"]),  # a ShigenError UsageError
+    (("collect", "ない.xlsx"), ["ない.xlsx", "見つかりません"]),  # a file named on the command line that is not there
 ]
 
 
@@ -96,6 +97,7 @@ def test_wrap_breaks_japanese_anywhere_but_keeps_ascii_words_and_line_start_rule
     assert all(sum(2 if ord(c) > 0x2E80 else 1 for c in x) <= 21 for x in lines)
     assert any("exports/社会資源一覧.xlsx" in x or "exports/" in x for x in lines)
     assert not any(x.startswith(("。", "、", ")")) for x in lines)
+    assert not any(x.endswith(("(", "（", "「")) for x in wrap("あいうえおかきくけこさしすせ(たちつてと)なにぬねの", 14))
 
 
 def test_commands_are_listed_in_the_order_of_the_yearly_cycle(cli):
