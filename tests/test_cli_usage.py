@@ -54,7 +54,8 @@ MISTAKES = [
     (("init", "旭市"), ["余分な引数があります: 旭市"]),  # a stray argument
     (("assign", "--by", "district", "--year", "27"), ["--year", "西暦4桁"]),  # checked in the command body
     (("audit", "--as-of", "2027-13-01"), ["--as-of", "日付として読めません"]),  # a ShigenError UsageError
-    (("collect", "ない.xlsx"), ["ない.xlsx", "見つかりません"]),  # a file named on the command line that is not there
+    (("collect", "ない.xlsx"), ["ない.xlsx", "見つかりません"]),
+    (("--dry-run", "assign"), ["--dry-run は", "assign", "コマンド名の後に書いてください"]),  # option before command  # a file named on the command line that is not there
 ]
 
 
