@@ -135,8 +135,8 @@ def usage_message(exc: Any) -> str:
         option = exc.option_name
         owners = _commands_with_option(ctx, option)
         if owners:  # `shigen --format json audit`: a command's option written before the command
-            named = "・".join(owners[:3]) + (" など" if len(owners) > 3 else "")
-            return (f"{option} は {named} のオプションです。コマンド名の後に書いてください"
+            named = "・".join(owners[:3]) + (" などの" if len(owners) > 3 else " の")
+            return (f"{option} は {named}オプションです。コマンド名の後に書いてください"
                     f"(例: {where} {owners[0]} {option} …)。")
         guess = suggest(option, _option_names(ctx))
         return "".join(x for x in (f"{where} に {option} というオプションはありません。", guess,
