@@ -47,6 +47,7 @@ MISTAKES = [
     (("find", "--limit", "0"), ["--limit には 1 以上の整数"]),  # out of range (min 1)
     (("assign", "--by", "area"), ["--by の『area』は使えません", "district、genre"]),  # bad choice
     (("export", "--format", "pfd"), ["--format の『pfd』は使えません", "xlsx"]),  # bad choice, formats from export
+    (("export", "--format", "json"), ["--format の『json』", "--json を付けて"]),  # export writes files; JSON is --json
     (("export", "--encoding", "latin-1"), ["--encoding の『latin-1』", "utf-8、cp932"]),
     (("coverage", "--format", "csv"), ["--format の『csv』", "table、xlsx、json"]),
     (("audit", "--fail-on", "sometimes"), ["--fail-on の『sometimes』"]),

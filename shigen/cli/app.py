@@ -366,9 +366,9 @@ ENCODING_ALIASES = {
 
 
 def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str, str] | None = None, *,
-           allowed_from: str = ""):  # type: ignore[no-untyped-def]
+           allowed_from: str = "", hints: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
-    anything else one Japanese line naming the choices (and the nearest one). ``allowed_from`` = "module:NAME"
+    anything else one Japanese line naming the choices (and the nearest one, or ``hints[value]``). ``allowed_from`` = "module:NAME"
     reads the choices when the option is used (export's formats grow with the export package)."""
     fixed = tuple(allowed or ())
     table = {k.lower(): v for k, v in (aliases or {}).items()}
@@ -390,7 +390,7 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
         from .usage import suggest
 
         raise typer.BadParameter(f"{option} の『{value}』は使えません。{'、'.join(allowed_now)} のどれかを指定してください。"
-                                 + suggest(key, allowed_now).rstrip())
+                                 + ((hints or {}).get(key) or suggest(key, allowed_now).rstrip()))
 
     def callback(value: Any) -> Any:
         if value is None:
