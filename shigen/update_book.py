@@ -30,7 +30,7 @@ from typing import Any
 
 from . import schema as S
 from .assign import METHOD_DISTRICT, NO_DISTRICT, NO_GENRE, AssignmentPlan, Share
-from .errors import InputError
+from .errors import InputError, UsageError
 from .master import cell_text
 from .model import Catalogue, Record, is_city_wide
 from .workspace import Workspace, safe_filename
@@ -686,7 +686,7 @@ def _open_book(path: Path) -> tuple[Any, BookMeta]:
     path = Path(path)
     hint_not_book = "`shigen assign` が作った更新用ブック(exports/更新作業/<年度>/<氏名>.xlsx)を指定してください。"
     if not path.exists():
-        raise InputError("ファイルが見つかりません。", "ファイル名と場所を確かめてください。", path=path)
+        raise UsageError("ファイルが見つかりません。", "ファイル名と場所を確かめてください。", path=path)
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
