@@ -167,17 +167,15 @@ class PostalData:
 
     def towns(self, prefecture: str, city: str) -> list[tuple[str, str, bool]]:
         """(town key, code, several codes for this town) of every town of a city, longest town first."""
-        found = self._city_towns.get((prefecture, city))
-        if found is None:
-            rows = self._conn.execute("select code, neighborhood from postal_data where prefecture = ? and city = ?",
-                                      (prefecture, city)).fetchall()
-            per_town: dict[str, set[str]] = {}
-            for code, town in rows:
-                per_town.setdefault(place_key(town or ""), set()).add(code)
-            found = sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
-                           key=lambda x: -len(x[0]))
-            self._city_towns[(prefecture, city)] = found
-        return found
+        if not self._city_towns:
+            rows: dict[tuple[str, str], dict[str, set[str]]] = {}
+            for code, pref, name, town in self._conn.execute(
+                    "select code, prefecture, city, neighborhood from postal_data"):  # one pass (no index on city)
+                rows.setdefault((pref, name), {}).setdefault(place_key(town or ""), set()).add(code)
+            self._city_towns = {key: sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
+                                            key=lambda x: -len(x[0]))
+                                for key, per_town in rows.items()}
+        return self._city_towns.get((prefecture, city), [])
 
     def code_for_address(self, address: str, municipality: str = "") -> str:
         """The 7-digit code of an address when exactly one fits it, else ''.
