@@ -76,6 +76,7 @@ class PostalData:
         self._conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                      check_same_thread=False)
         self._places: dict[str, tuple[PostalPlace, ...]] = {}
+        self._own: dict[str, tuple[str, str] | None] = {}
         self._known: frozenset[str] | None = None  # every code (postal and office), read once on first use
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
@@ -162,8 +163,10 @@ class PostalData:
         """(prefecture, city) of the catalogue's 自治体名 when it is one real city, else None."""
         if not municipality:
             return None
-        city, rest = self.split_address(municipality)
-        return city if city is not None and not rest else None
+        if municipality not in self._own:
+            city, rest = self.split_address(municipality)
+            self._own[municipality] = city if city is not None and not rest else None
+        return self._own[municipality]
 
     def towns(self, prefecture: str, city: str) -> list[tuple[str, str, bool]]:
         """(town key, code, several codes for this town) of every town of a city, longest town first."""
