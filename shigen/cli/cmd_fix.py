@@ -20,7 +20,7 @@ def fix_command(
     by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
     output_format: Annotated[str, typer.Option(
         "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
-        help="結果の表示形式: table(表)か json。")] = "table",
+        help="table: 画面に表 / json: JSON で出力。")] = "table",
 ) -> None:
     """台帳の書き方の揺れ(全角・半角・ダッシュ・電話番号・郵便番号・日付)を機械的にそろえ、住所から郵便番号を補います。
 
