@@ -158,7 +158,15 @@ def test_district_pages_hold_exactly_what_export_district_selects(built):
         shown = re.findall(r'href="\.\./resource/(S\d+)\.html"', html)
         assert shown == [r.id for r in _by_genre(select(cat, districts=[d.name], as_of=AS_OF))], d.name
     north = (result.path / "district" / "02.html").read_text(encoding="utf-8")
-    assert "市内全域弁当" in north and "緑町配食センター" in north  # city-wide and its own
+    south = (result.path / "district" / "03.html").read_text(encoding="utf-8")
+
+    def why(html: str, name: str) -> str:
+        card = next(c for c in html.split("<article")[1:] if name in c)
+        return re.search(r"<dt>この地区では</dt><dd>([^<]+)</dd>", card).group(1)
+
+    assert why(north, "市内全域弁当") == "市内全域で使えます"
+    assert why(north, "緑町配食センター") == "この地区にあります"
+    assert why(south, "東台ｽｰﾊﾟｰ移動販売") == "この地区も対応エリアです"  # 東地区, 対応エリア 東台・南浜 (南地区)
 
 
 def test_genre_pages_and_top_page_counts(built):
@@ -194,8 +202,11 @@ def test_staff_site_has_banner_noindex_staff_fields_but_never_memo_contact_check
     assert "休止中の配食" not in text
     for key in NEVER_KEYS:
         assert SECRET[key] not in text, key
-    assert SECRET["source"] in text and set(STAFF_KEYS) == {"visibility", "consent", "source", "consent_date"}
+    assert SECRET["source"] in text and {"visibility", "consent", "source"} <= set(STAFF_KEYS)
+    assert not set(NEVER_KEYS) & set(STAFF_KEYS) and set(STAFF_KEYS) <= set(S.INTERNAL_KEYS)
     assert (result.path / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    stale = next(r for r in cat.records if r.name == "古すぎる配食")
+    assert "<dt>確認状況</dt><dd>期限切れ</dd>" in (result.path / "resource" / f"{stale.id}.html").read_text(encoding="utf-8")
     for p in html_files(result.path):
         html = p.read_text(encoding="utf-8")
         page = parse(html)
@@ -301,3 +312,13 @@ def test_placeholders_and_invalid_phones_are_blanked_as_in_every_public_output(t
     assert {h.key for h in result.held_back} >= {"fee", "fax"}
     data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
     assert "fee" not in data["resources"][0] and "fax" not in data["resources"][0]
+
+
+def test_card_takes_the_office_in_charge_from_the_settings(tmp_path):
+    from shigen.site.card import default_contact
+
+    ws = make_workspace(tmp_path, [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001",
+                                                S.SETTING_LETTER_DEPT: "高齢者支援課", S.SETTING_LETTER_PHONE: "0479-62-0002"})
+    assert default_contact(load(ws)) == "高齢者支援課 0479-62-0002"
+    ws2 = make_workspace(tmp_path / "b", [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001"})
+    assert default_contact(load(ws2)) == "社会福祉協議会 0479-62-0001"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, current_user, state
+from .app import FORMAT_ALIASES, app, choice, current_user, state
 
 TERMINAL_ROWS = 40
 
@@ -18,7 +18,9 @@ def fix_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="直す内容を一覧にするだけで、台帳は書き換えません。")] = False,
     by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="結果の表示形式: table(表)か json。")] = "table",
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="table: 画面に表 / json: JSON で出力。")] = "table",
 ) -> None:
     """台帳の書き方の揺れ(全角・半角・ダッシュ・電話番号・郵便番号・日付)を機械的にそろえ、住所から郵便番号を補います。
 
@@ -26,12 +28,9 @@ def fix_command(
     判断の要るもの(郵便番号と住所の食い違い、違う電話番号、重複)は直さずに候補として表示します。
     まず --dry-run で内容を確かめてください。2回続けて実行しても、2回目は何も変わりません。
     """
-    from ..errors import UsageError
     from ..fix import run_fix
     from .render import done, say, show, table
 
-    if output_format not in ("table", "json"):
-        raise UsageError(f"--format『{output_format}』は使えません。", "table か json を指定してください。")
     result = run_fix(state(ctx).catalogue, by=by or current_user(), dry_run=dry_run)
     if output_format == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

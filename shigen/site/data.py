@@ -8,13 +8,14 @@ phone numbers, as in every public export.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from .. import schema as S
 from ..export.select import public_value
 from ..find import SEARCH_KEYS, is_free, parse_days
-from ..model import AreaIndex, Catalogue, Record
+from ..model import AreaIndex, Catalogue, Record, freshness
 from ..text import search_key
 
 NEVER_KEYS: tuple[str, ...] = ("memo", "contact_person", "confirmed_by")
@@ -55,6 +56,7 @@ class Entry:
     free: bool
     key: str  # folded search text (text.search_key of the searched fields joined by U+0001)
     page: str = ""  # file name under resource/
+    freshness: str = ""  # staff sites: 確認済み / まもなく期限 / 期限切れ / 未確認
 
     @property
     def id(self) -> str:
@@ -73,7 +75,7 @@ def page_name(record_id: str, index: int) -> str:
     return f"{record_id}.html" if _SAFE_ID.fullmatch(record_id or "") else f"r{index:06d}.html"
 
 
-def make_entries(cat: Catalogue, records: list[Record], *, public: bool) -> list[Entry]:
+def make_entries(cat: Catalogue, records: list[Record], *, public: bool, as_of: dt.date | None = None) -> list[Entry]:
     keys = ("name", *shown_keys(public))
     index = AreaIndex(cat.districts)
     position = {d.name: i for i, d in enumerate(cat.districts)}
@@ -88,5 +90,6 @@ def make_entries(cat: Catalogue, records: list[Record], *, public: bool) -> list
         info = parse_days(r.get("days"), r.get("closed_days"))
         days = -1 if info.days is None else sum(1 << d for d in info.days)
         key = "\x01".join(search_key(values.get(k, "")) for k in SEARCH_KEYS)
-        entries.append(Entry(r, values, covered, days, is_free(r), key, page_name(r.id, i)))
+        fresh = "" if public or as_of is None else freshness(r, as_of, cat.settings.cycle_months).value
+        entries.append(Entry(r, values, covered, days, is_free(r), key, page_name(r.id, i), fresh))
     return entries
