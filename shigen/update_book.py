@@ -450,9 +450,8 @@ def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ign
         "error_title": LABEL_CONSENT, "error_message": "一覧(" + "・".join(S.CONSENT_ANSWERS) + ")から選んでください。"})
 
 
-CONSENT_HELP = ("6b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
-                + "・".join(S.CONSENT_ANSWERS) + " のどれかを選び、『確認日』に回答を受けた日を入れてください"
-                "(内容の確認がまだなら『確認結果』は空欄のままでかまいません)。")
+CONSENT_HELP = ("※ 確認依頼(shigen letters)の掲載についての答えは『掲載同意の回答』に選び、回答を受けた日を『確認日』に"
+                "(内容の確認がまだなら『確認結果』は空欄でかまいません)。")
 
 
 def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
