@@ -216,7 +216,7 @@ def _search_data(cat: Catalogue, entries: list[Entry], districts: list[str], gen
     genre_rows = []
     for g in genres:
         obj = cat.genre(g)
-        keys = [search_key(x) for x in (g, *(obj.synonyms if obj else ()))]
+        keys = [search_key(x) for x in (g, *(obj.synonyms if obj else ()), *S.GENRE_READINGS.get(g, ()))]
         genre_rows.append({"name": g, "page": info.genre_pages[g], "keys": [k for k in dict.fromkeys(keys) if k]})
     items = []
     for e in entries:

@@ -20,7 +20,8 @@ from ..text import search_key
 
 NEVER_KEYS: tuple[str, ...] = ("memo", "contact_person", "confirmed_by")
 STAFF_KEYS: tuple[str, ...] = tuple(k for k in S.INTERNAL_KEYS if k not in NEVER_KEYS)
-HIDDEN_KEYS: tuple[str, ...] = ("status",)  # every listed record is 掲載中: the field says nothing
+HIDDEN_KEYS: tuple[str, ...] = ("status",)
+NO_NAME = "(名称未記入)"  # a link always has a text, even when the name is a placeholder held back  # every listed record is 掲載中: the field says nothing
 
 # the order a resource page lists its fields (every public key once; checked in the tests)
 PAGE_ORDER: tuple[str, ...] = (
@@ -64,7 +65,7 @@ class Entry:
 
     @property
     def name(self) -> str:
-        return self.values.get("name", "")
+        return self.values.get("name") or NO_NAME
 
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
