@@ -544,10 +544,13 @@ def match_genre(label: str, genres: Iterable[Genre]) -> str:
 
 
 def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:
-    """Genres in the ジャンル sheet's order, then 五十音順 by ふりがな (name when empty)."""
+    """Genres in the ジャンル sheet's order, then 五十音順 by reading (:func:`reading.reading`: ふりがな, else
+    ふりがな候補, else a reading suggested by SudachiPy; the name as written when none can be made)."""
+    from .reading import reading
+
     rank = {g: i for i, g in enumerate(genre_order)}
     return sorted(records, key=lambda r: (rank.get(r.get("genre"), len(rank)), r.get("genre"),
-                                          sort_key(r.get("kana"), r.get("name")), r.id))
+                                          sort_key(reading(r), r.get("name")), r.id))
 
 
 def iter_public_values(record: Record) -> Iterator[tuple[str, str]]:

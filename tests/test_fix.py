@@ -127,3 +127,24 @@ def test_fix_then_audit_has_no_format_findings(cli, tmp_path, real):
     assert ("S00005", "date-month-only") in codes
     assert not {c for c in codes if c[0] == "S00007" and c[1].startswith("postal")}
     assert ws.catalogue.exists()
+
+
+def test_every_rule_is_idempotent_on_random_messy_values():
+    """Whatever a rule gives, the rule (and the whole chain) leaves unchanged: the second run has nothing to do."""
+    import random
+
+    from shigen.fix import _field_rules
+
+    rng = random.Random(14)
+    pool = list("0123456789０１２３４５６７８９－ーｰ―‐−-〜～~ 　\t()（）+＋ABCａｂｃｱｲｳﾞ本町丁目番地号の:：/／.〒") + ["\n", "\r\n"]
+    rules = _field_rules("0479")
+    for _ in range(3000):
+        key = rng.choice(list(rules))
+        value = "".join(rng.choice(pool) for _ in range(rng.randint(1, 16)))
+        once = value
+        for _kind, rule in rules[key]:
+            once = rule(once)
+        twice = once
+        for _kind, rule in rules[key]:
+            twice = rule(twice)
+        assert twice == once, (key, value, once, twice)

@@ -159,7 +159,8 @@ def test_address_list_for_mail_merge_and_fax(ws, cli):
     body = {r[3] + "/" + (r[4] or ""): r for r in rows[1:]}
     assert len(body) == 4
     yamada = body["株式会社みどり/山田 太郎"]
-    assert yamada[1] == "〒" + record()["postal_code"] and yamada[2] == "みどり野市本町1-2-3" and yamada[5] == "様"
+    base = record()
+    assert yamada[1] == "〒" + base["postal_code"] and yamada[2] == base["address"] and yamada[5] == "様"
     assert yamada[6] == "郵送" and yamada[7] == 3  # cover + two sheets
     assert body["ひまわり会/ご担当者"][6] == "FAX" and "住所なし" in body["ひまわり会/ご担当者"][10]
     assert body["あおぞら移動販売/ご担当者"][6] == "手渡し"
@@ -419,3 +420,38 @@ def test_pdf_has_the_same_letters_fonts_embedded_and_no_internal_field(ws, cli):
                 assert any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")), f.get("/BaseFont")
             fonts.add(str(f.get("/BaseFont")))
     assert any("NotoSansCJK" in name for name in fonts)
+
+
+def test_inquiries_saved_on_both_save_paths_and_sheet_made_for_old_masters(ws, cli):
+    from shigen import xlsx_patch
+
+    run_letters(cli, "--genre", "配食・弁当")
+    assert xlsx_patch.last_path == "fast"  # the 照会 sheet of a new master is appended to like 履歴
+    first = [q.record_id for q in load(ws).inquiries]
+    assert first == ["S00001"]
+    # a master made before `letters` existed has no 照会 sheet: it is created, with its headers
+    wb = openpyxl.load_workbook(ws.catalogue)
+    del wb[S.SHEET_INQUIRIES]
+    wb.save(ws.catalogue)
+    run_letters(cli, "--genre", "移動販売", "--output", str(ws.root / "郵送用"))
+    assert (ws.root / "郵送用").is_dir() and list((ws.root / "郵送用").glob("確認依頼_*.docx"))
+    wb = openpyxl.load_workbook(ws.catalogue, read_only=True)
+    rows = list(wb[S.SHEET_INQUIRIES].iter_rows(values_only=True))
+    wb.close()
+    assert rows[0] == S.INQUIRY_HEADERS
+    assert [r[0] for r in rows[1:]] == ["S00005"] and rows[1][3] == "手渡し"
+
+
+def test_output_must_be_a_folder(ws, cli):
+    result = cli("letters", "--as-of", "2027-05-10", "--output", "手紙.docx")
+    assert result.exit_code == 2 and "フォルダー" in result.stderr
+
+
+def test_a_second_run_on_the_same_day_never_overwrites_the_first(ws, cli):
+    first = run_letters(cli, "--genre", "配食・弁当")
+    before = Path(first["document"]).read_bytes()
+    second = run_letters(cli, "--genre", "配食・弁当")
+    assert Path(second["document"]).name == Path(first["document"]).stem + "(2).docx"
+    assert Path(second["address_list"]).name.endswith("(2).xlsx")
+    assert Path(first["document"]).read_bytes() == before
+    assert [q.note for q in load(ws).inquiries] == [Path(first["document"]).name, Path(second["document"]).name]
