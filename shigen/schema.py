@@ -384,9 +384,9 @@ SERVICE_TYPES: dict[str, tuple[str, str]] = {
 }
 
 
-# Readings in hiragana of the default genres: the site's search (shigen site) treats them like 別名, so a record
-# without ふりがな is still found by a query typed in hiragana (「はいしょく」 finds 配食・弁当). Three kana or more
-# only, so a short word never names a genre by accident. Not written into the ジャンル sheet nor used by import.
+# Readings in hiragana, added to the genres' 別名: a record without ふりがな is still found by a query typed in
+# hiragana (「はいしょく」 finds 配食・弁当) in `shigen find` and the site's search. Three kana or more only, so a
+# short word never names a genre by accident.
 GENRE_READINGS: dict[str, tuple[str, ...]] = {
     "家事援助・生活支援": ("かじえんじょ", "せいかつしえん", "くさとり", "ごみだし"),
     "配食・弁当": ("はいしょく", "べんとう"),
@@ -402,6 +402,8 @@ GENRE_READINGS: dict[str, tuple[str, ...]] = {
     "住まい・住環境": ("すまい", "じゅうたく"),
     "相談窓口": ("そうだん",),
 }
+DEFAULT_GENRES = tuple(GenreSeed(g.name, g.synonyms + GENRE_READINGS.get(g.name, ()), g.required, g.description,
+                                 g.category) for g in DEFAULT_GENRES)
 
 
 def describe_fields() -> list[tuple[str, str, str, str]]:
