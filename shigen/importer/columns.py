@@ -63,10 +63,12 @@ EXTRA_SYNONYMS: dict[str, str] = {
 JAPANESE_STANDARD: dict[str, str] = {
     "介護サービス事業所名称": "name", "介護サービス事業所名称_カナ": "kana", "事業所名称_カナ": "kana",
     "実施サービス": "genre", "方書": ADDRESS_PART, "法人の名称": "operator", "事業所番号": FOREIGN_ID,
-    "利用可能曜日": "days", "利用可能曜日特記事項": "notes", "所在地_連結表記": "address", "所在地_町字": ADDRESS_PART,
+    "利用可能曜日": "days", "所在地_連結表記": "address", "所在地_町字": ADDRESS_PART,
+    "利用可能曜日特記事項": "closed_days",  # export --format opendata writes 定休日 there (round trip: issue 19)
     "所在地_番地以下": ADDRESS_PART, "所在地_都道府県": ADDRESS_PREFIX, "所在地_市区町村": ADDRESS_PREFIX,
     "地方公共団体コード": FOREIGN_ID, "全国地方公共団体コード": FOREIGN_ID, "地方公共団体名": EXTRA_COLUMN,
-    "法人番号": FOREIGN_ID, "電話番号": "phone", "内線番号": "note_labelled", "FAX番号": "fax",
+    "法人番号": FOREIGN_ID, "電話番号": "phone", "FAX番号": "fax",
+    "内線番号": EXTRA_COLUMN,  # kept as its own column: export --format opendata writes it back (issue 19)
     "開始時間": "hours", "終了時間": HOURS_END, "利用可能日時特記事項": "note_labelled", "定員": "note_labelled",
     "連絡先メールアドレス": "email", "連絡先電話番号": "phone", "連絡先内線番号": "note_labelled",
     "連絡先FAX番号": "fax", "連絡先備考(その他、SNSなど)": "notes", "名称_英字": EXTRA_COLUMN,

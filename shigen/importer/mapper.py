@@ -85,7 +85,8 @@ ENGLISH: dict[str, tuple[str, str]] = {
     "image": (C.EXTRA_COLUMN, "画像"), "photo": (C.EXTRA_COLUMN, "画像"),
 }
 # Japanese headers that go to 備考 with their label, and other headers this mapper knows
-LABELLED_HEADERS = ("定員", "利用定員", "入所定員", "利用可能日時特記事項", "利用可能曜日特記事項", "内線番号", "診療科目",
+# (利用可能曜日特記事項 → 定休日 and 内線番号 → its own column: export --format opendata writes them back, issue 19)
+LABELLED_HEADERS = ("定員", "利用定員", "入所定員", "利用可能日時特記事項", "診療科目",
                     "バリアフリー情報", "駐車場", "アクセス", "交通手段", "最寄り駅", "受付時間帯")
 # Columns that name the service type (介護保険・障害福祉 の指定サービス)
 SERVICE_TYPE_HEADERS = ("サービス種類", "サービスの種類", "サービス種別", "実施サービス", "提供サービス", "サービス種別名",
