@@ -75,6 +75,9 @@ def export_command(
             rest = len(info.omitted) - len(shown)
             show(table("載せていない資源(必須項目が空欄)", ["ID", "名称", "空欄の項目"], [o.to_row() for o in shown],
                        caption=f"ほか {rest} 件(すべては --json で)" if rest else None))
+        if info.from_suggestion:
+            say(f"  ふりがなが空欄の {len(info.from_suggestion)} 件は、名称_カナを『ふりがな候補』から作りました"
+                "(shigen kana --accept で確かめた読みをふりがなに写せます)。")
         if info.other_category:
             other = "保険外サービス一覧" if info.dataset == "介護サービス事業所一覧" else "介護サービス事業所一覧"
             say(f"  区分が違う {info.other_category} 件は --dataset {other} に載ります。")
