@@ -161,6 +161,7 @@ def test_staff_list_has_a_readable_print_sheet_and_the_full_sheet_prints_sensibl
     import datetime as dt
 
     import openpyxl
+
     from shigen.export.xlsx import PRINT_COLUMNS, PRINT_PAGE_UNITS, PRINT_SHEET
 
     out = tmp_path / "staff.xlsx"

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from .. import schema as S
-from ..errors import UsageError
 from ..audit.checks import NOT_CHECKED_FOR_PLACEHOLDERS, placeholder
 from ..audit.checks import _find_placeholders as placeholder_keys  # the audit's fast per-record pass
+from ..errors import UsageError
 from ..model import Catalogue, Record, add_months, covered_districts, due_date, match_genre, ordered
 from ..text import normalize_phone
 
