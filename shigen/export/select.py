@@ -6,7 +6,7 @@ hold only publishable records (掲載中, 公開範囲 一般, 掲載同意 済)
 (電話番号・携帯電話・メール) holds a placeholder or an invalid phone number is left out and listed. Inside a
 listed record, :func:`public_value` blanks every field that holds a placeholder (要確認, ？, -, 不明, 未定, ＊ …:
 the audit's rule, :func:`shigen.audit.checks.placeholder`) or an invalid phone number
-(:func:`shigen.text.normalize_phone`); :attr:`Selection.held_back` says which fields of which records were blanked.
+(:func:`shigen.text.phone_digits`); :attr:`Selection.held_back` says which fields of which records were blanked.
 Staff exports hold every 掲載中 record with every value as written (placeholders highlighted by the writers).
 ``--district D`` keeps every record usable in D (located there, or 対応エリア covers D, incl. 市内全域).
 """
@@ -14,7 +14,6 @@ Staff exports hold every 掲載中 record with every value as written (placehold
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from .. import schema as S
@@ -22,7 +21,7 @@ from ..audit.checks import NOT_CHECKED_FOR_PLACEHOLDERS, placeholder
 from ..audit.checks import _find_placeholders as placeholder_keys  # the audit's fast per-record pass
 from ..errors import UsageError
 from ..model import Catalogue, Record, add_months, covered_districts, due_date, match_genre, ordered
-from ..text import normalize_phone
+from ..text import phone_digits
 
 AUDIENCE_PUBLIC = "public"
 AUDIENCE_STAFF = "staff"
@@ -63,22 +62,9 @@ class HeldBack:
         return (self.record_id, self.name, self.header, self.value, self.problem)
 
 
-# Validity of a plain phone number depends on its leading digits and length only (Japan's numbering plan as
-# phonenumbers holds it), so normalize_phone is asked once per (leading six digits, length) of plain numbers.
-_PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")
-_phone_prefix_ok: dict[tuple[str, str], bool] = {}
-
-
 def phone_ok(value: str, area_code: str = "") -> bool:
-    """True when ``value`` is a valid phone number (:func:`shigen.text.normalize_phone`)."""
-    if _PLAIN_PHONE.fullmatch(value):
-        digits = value.replace("-", "")
-        key = (digits[:6] + str(len(digits)), "")
-        found = _phone_prefix_ok.get(key)
-        if found is None:
-            found = _phone_prefix_ok[key] = normalize_phone(value).valid
-        return found
-    return normalize_phone(value, area_code).valid
+    """True when ``value`` is a valid phone number: the one phone rule, :func:`shigen.text.phone_digits`."""
+    return bool(phone_digits(value, area_code))
 
 
 def field_problem(record: Record, key: str, *, area_code: str = "") -> str:
