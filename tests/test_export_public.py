@@ -204,3 +204,14 @@ def test_exports_mark_themselves_for_re_import(cli, ws, tmp_path):
     doc = tmp_path / "b.docx"
     assert cli("export", "--as-of", AS_OF, "--format", "docx", "--output", str(doc)).exit_code == 0
     assert Document(str(doc)).core_properties.category == S.EXPORT_MARK
+
+
+def test_selection_value_is_public_value_for_every_listed_field(ws):
+    import datetime as dt
+
+    sel = select(load(ws), as_of=dt.date.fromisoformat(AS_OF))
+    for r in sel.records:
+        for key in S.PUBLIC_KEYS:
+            assert sel.value(r, key) == public_value(r, key), (r.name, key)
+    stranger = Record({"phone": "要確認", "fee": "500円"})  # not listed: judged on the spot by the same rule
+    assert sel.value(stranger, "phone") == "" and sel.value(stranger, "fee") == "500円"
