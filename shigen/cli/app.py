@@ -42,7 +42,7 @@ HELP_OPTION_TEXT = "この説明を表示して終わります。"
 
 # The yearly cycle: the order `shigen --help` lists the commands in. A command missing here (one added later as
 # cmd_*.py) goes after the cycle's commands and before the look-up tools, alphabetically.
-COMMAND_ORDER = ("init", "import", "audit", "fix", "assign", "letters", "collect", "export", "site")
+COMMAND_ORDER = ("init", "import", "audit", "fix", "kana", "assign", "letters", "collect", "export", "site")
 TOOLS_ORDER = ("find", "coverage", "status")
 
 # the framework's English words in help texts → Japanese

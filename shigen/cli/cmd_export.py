@@ -42,7 +42,7 @@ def export_command(
     dataset: Annotated[str, typer.Option(
         "--dataset", help="--format opendata のデータセット: 介護サービス事業所一覧(既定。区分が介護保険サービスの資源)/ 保険外サービス一覧(それ以外。shigen の拡張)。")] = "",
 ) -> None:
-    """配布用の一覧(Excel)・冊子(Word)・CSV を exports/ に書き出します。"""
+    """配布用の一覧(Excel)・冊子(PDF・Word)・CSV を exports/ に書き出します。"""
     import json
 
     from ..export import ExportOptions, export
