@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Render exported .docx/.xlsx files to PDF and PNG pages with LibreOffice (headless), to look at them.
+# Render exported .docx/.xlsx/.pdf files to PNG pages (LibreOffice headless for Office files, pdftoppm for PDF).
 #
-#   bash scripts/render.sh [FILE.docx|FILE.xlsx ...]
+#   bash scripts/render.sh [FILE.docx|FILE.xlsx|FILE.pdf ...]
 #
-# Without arguments it renders the .docx/.xlsx files of the demo (exports/demo/exports/).
+# Without arguments it renders every output of the demo (exports/demo/exports/): the lists, the booklet (Word and
+# PDF: a missing PDF booklet is made first with `shigen export --format pdf`), the coverage and handout
+# workbooks and the update workbooks (更新作業/**).
 # Output: exports/render/<name>.pdf and exports/render/<name>-<page>.png (first $MAX_PAGES pages, default 6;
 # resolution $DPI, default 80). Set RENDER_OUT to write elsewhere.
 # Installs LibreOffice (writer + calc), poppler-utils and fonts-noto-cjk with apt-get when they are missing
@@ -39,8 +41,14 @@ fi
 files=("$@")
 if [ "${#files[@]}" = 0 ]; then
   shopt -s nullglob
-  files=("$ROOT"/exports/demo/exports/*.xlsx "$ROOT"/exports/demo/exports/*.docx)
-  shopt -u nullglob
+  DEMO="$ROOT/exports/demo"
+  pdfs=("$DEMO"/exports/*.pdf)
+  if [ -d "$DEMO/workbooks" ] && [ "${#pdfs[@]}" = 0 ] && [ -x "$ROOT/.venv/bin/shigen" ]; then
+    (cd "$DEMO" && "$ROOT/.venv/bin/shigen" export --format pdf >/dev/null) || echo "render.sh: PDF の冊子を作れませんでした" >&2
+  fi
+  shopt -s globstar
+  files=("$DEMO"/exports/*.xlsx "$DEMO"/exports/*.docx "$DEMO"/exports/*.pdf "$DEMO"/exports/更新作業/**/*.xlsx)
+  shopt -u nullglob globstar
 fi
 if [ "${#files[@]}" = 0 ]; then
   echo "render.sh: 変換するファイルがありません。bash scripts/render.sh exports/一覧.xlsx のように指定してください。" >&2
@@ -52,13 +60,23 @@ PROFILE="$(mktemp -d)"
 trap 'rm -rf "$PROFILE"' EXIT
 for f in "${files[@]}"; do
   case "$f" in
-    *.docx|*.xlsx|*.DOCX|*.XLSX) ;;
-    *) echo "render.sh: $f は .docx/.xlsx ではないので飛ばします" >&2; continue ;;
+    *.docx|*.xlsx|*.DOCX|*.XLSX|*.pdf|*.PDF) ;;
+    *) echo "render.sh: $f は .docx/.xlsx/.pdf ではないので飛ばします" >&2; continue ;;
   esac
   [ -f "$f" ] || { echo "render.sh: $f がありません" >&2; exit 2; }
   name="$(basename "${f%.*}")"
-  soffice -env:UserInstallation="file://$PROFILE" --headless --convert-to pdf --outdir "$OUT" "$f" >/dev/null 2>&1
+  case "$f" in
+    */更新作業/*) name="更新作業_$(basename "$(dirname "$f")")_$name" ;;
+    *.pdf|*.PDF) name="${name}_PDF" ;;  # beside the Word booklet's rendering of the same name
+  esac
   pdf="$OUT/$name.pdf"
+  case "$f" in
+    *.pdf|*.PDF) cp "$f" "$pdf" ;;  # typeset by shigen itself: only the pages to PNG
+    *)
+      soffice -env:UserInstallation="file://$PROFILE" --headless --convert-to pdf --outdir "$OUT" "$f" >/dev/null 2>&1
+      [ -f "$OUT/$(basename "${f%.*}").pdf" ] && [ "$OUT/$(basename "${f%.*}").pdf" != "$pdf" ] && mv "$OUT/$(basename "${f%.*}").pdf" "$pdf"
+      ;;
+  esac
   [ -f "$pdf" ] || { echo "render.sh: $f を PDF にできませんでした" >&2; exit 1; }
   rm -f "$OUT/$name"-*.png
   pdftoppm -r "$DPI" -f 1 -l "$MAX_PAGES" -png "$pdf" "$OUT/$name"

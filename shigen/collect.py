@@ -12,6 +12,7 @@ as a finding when:
   ``impossible-date``;
 - 変更あり without any new value — ``no-new-value``; 変更なし / 連絡つかず with new values — ``values-without-change``;
 - a new value is not one of a field's choices — ``invalid-value``; 確認結果 休止/廃止 and a different 状態 — ``contradiction``;
+- 掲載同意の回答 (`shigen letters`) not one of its three answers, or given with 連絡つかず — ``invalid-consent``;
 - the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
   value at issue, the master's value and the value written in the sheet.
 
@@ -22,6 +23,9 @@ is applied — new values, 確認者 — but 最終確認日 does not move, and 
 
 Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
 最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
+
+A consent answer applied sets 掲載同意, 公開範囲 and 掲載同意日 and appends the 回答日 of an open 照会 (see
+:mod:`shigen.letters.followup`).
 """
 
 from __future__ import annotations
@@ -598,6 +602,7 @@ SHEET_RECORDS = "資源別"
 def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
                    states: dict[str, Outcome], by_id: dict[str, Record], now: str,
                    inquiries: tuple[str, list[tuple[str, ...]]] | None = None) -> None:
+    """回収状況.xlsx; ``now`` is the time stamp of the title (the --as-of date when one is given)."""
     from .update_book import _atomic_close, _tmp, _workbook
     from .xlsx_style import xw_table_sheet
 
@@ -625,6 +630,12 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
         xw_table_sheet(wb, PROGRESS_SHEET, PROGRESS_HEADERS, inquiry_rows or [("(照会はありません)",)],
                        widths=[8, 28, 14, 12, 10, 12, 12], title=title)
     _atomic_close(wb, tmp, path)
+
+
+def wareki(day: dt.date) -> str:
+    from .text import to_wareki
+
+    return to_wareki(day)
 
 
 # --- the whole `shigen collect` ----------------------------------------------------------------
@@ -658,8 +669,9 @@ def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.da
     summaries = []
     for book in books:
         summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
-        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id),
-                                      today)
+        # only rows that may confirm a record need it (an unfilled book costs nothing)
+        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id
+                                            and r.result in (RESULT_UNCHANGED, RESULT_CHANGED)), today)
         for row in book.rows:
             _process_row(ctx, book, row, summary)
         summaries.append(summary)
@@ -726,7 +738,8 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
                 from .letters.followup import progress_rows
 
                 inquiries = progress_rows(cat, {rid: o.coordinator for rid, o in states.items()}, today)
-            write_progress(path, year, progress[year], year_findings, states, by_id, now, inquiries)
+            write_progress(path, year, progress[year], year_findings, states, by_id,
+                           now if as_of is None else wareki(as_of), inquiries)  # --as-of stamps the sheet (issue 13)
             written.append(path)
     return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped,
                          held)

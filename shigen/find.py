@@ -395,6 +395,10 @@ def _terms(words: list[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _kana_only(key: str) -> bool:
+    return bool(key) and all("ぁ" <= c <= "ゖ" or c in "ー " for c in key)
+
+
 def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", genre: str = "",
          day: list[str] | None = None, free: bool = False, as_of: dt.date | None = None) -> FindResult:
     """Search the 掲載中 records; the result holds every hit, best first."""
@@ -445,9 +449,17 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
     matched: list[tuple[Record, DayInfo | None, bool, bool, bool]] = []
     if terms:
         texts = []
+        # a term written in kana only also matches the reading of names and genres (かいもの → 買い物支援,
+        # べんとう → 弁当): ふりがな, else ふりがな候補, else a reading suggested by SudachiPy (reading.py)
+        by_reading = any(_kana_only(whole) for whole, _ in terms)
+        if by_reading:
+            from .reading import reading, suggest_reading
+
+            for g in cat.genres:
+                genre_keys[g.name] += [search_key(suggest_reading(x)) for x in (g.name, *g.synonyms)]
         for r, _ in candidates:
             v = r.values
-            texts.append("\x00".join([v.get(k, "") for k in SEARCH_KEYS]))
+            texts.append("\x00".join([v.get(k, "") for k in SEARCH_KEYS] + ([reading(r)] if by_reading else [])))
         starts, pos = [], 0
         for text in texts:
             starts.append(pos)
@@ -476,7 +488,8 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
             exact = any(whole == name_k for whole, _ in terms) or joined == name_k
             genre_hit = any(whole == gk or (len(whole) >= 2 and whole in gk) or (len(gk) >= 2 and gk in whole)
                             for whole, _ in terms for gk in g_keys if gk)
-            name_hit = all(whole in name_k for whole, _ in terms)
+            read_k = search_key(reading(r)) if by_reading else ""
+            name_hit = all(whole in name_k or (read_k and whole in read_k) for whole, _ in terms)
             matched.append((r, info, exact, genre_hit, name_hit))
     else:
         matched = [(r, info, False, bool(genre_name), True) for r, info in candidates]
@@ -507,10 +520,11 @@ HANDOUT_LIMIT = 15
 HANDOUT_PT = 12  # body text: older readers (issue 13)
 HANDOUT_PHONE_PT = 14  # phone numbers, bold
 HANDOUT_TITLE_PT = 16
-# Columns (header, Excel width). Their sum stays inside A4 portrait at 100 % (≈ 102 units between 0.4" margins),
-# so nothing is shrunk or cut; long lists run on to further pages with the header repeated.
-HANDOUT_COLUMNS = (("名称", 20), ("電話番号", 23), ("サービス内容・料金", 32), ("営業日・時間・地域", 21))
-HANDOUT_PAGE_UNITS = 100  # usable width of A4 portrait between 0.4-inch margins, in Excel column units (≈ 1.9 mm)
+# Columns (header, Excel width). Their sum stays inside A4 portrait at 100 % (measured with LibreOffice on the
+# rendered PDF: a sheet 96 units wide came out at 80 %, so ≈ 77 units fit), so the 12 pt text is not shrunk and
+# nothing is cut; long lists run on to further pages with the header repeated.
+HANDOUT_COLUMNS = (("名称", 16), ("電話番号", 18), ("サービス内容・料金", 24), ("営業日・時間・地域", 16))
+HANDOUT_PAGE_UNITS = 76  # usable width of A4 portrait between 0.4-inch margins at 100 %, in Excel column units
 
 
 @dataclass

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import schema as S
@@ -468,6 +468,7 @@ def district_for_address(address: str, districts: Iterable[District]) -> str:
 _GENRE_PUNCT = re.compile(r"[()（）・/／、,，\[\]【】「」『』〈〉<>\-－ー―]")
 
 
+@lru_cache(maxsize=8192)
 def genre_key(text: str) -> str:
     """search_key without brackets and separators (「福祉用具（貸与・販売）」 = 「福祉用具貸与販売」)."""
     return _GENRE_PUNCT.sub("", search_key(text))
@@ -478,6 +479,7 @@ _SERVICE_KEYS = sorted(((genre_key(k), v) for k, v in S.SERVICE_TYPES.items()), 
 _SERVICE_EXACT = dict(_SERVICE_KEYS)
 
 
+@lru_cache(maxsize=8192)
 def service_type_of(label: str) -> tuple[str, str] | None:
     """(genre, 区分) of a 介護保険・障害福祉 service type named by ``label`` (whole, or every part of a list)."""
     key = genre_key(label)
@@ -545,10 +547,13 @@ def match_genre(label: str, genres: Iterable[Genre]) -> str:
 
 
 def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:
-    """Genres in the ジャンル sheet's order, then 五十音順 by ふりがな (name when empty)."""
+    """Genres in the ジャンル sheet's order, then 五十音順 by reading (:func:`reading.reading`: ふりがな, else
+    ふりがな候補, else a reading suggested by SudachiPy; the name as written when none can be made)."""
+    from .reading import reading
+
     rank = {g: i for i, g in enumerate(genre_order)}
     return sorted(records, key=lambda r: (rank.get(r.get("genre"), len(rank)), r.get("genre"),
-                                          sort_key(r.get("kana"), r.get("name")), r.id))
+                                          sort_key(reading(r), r.get("name")), r.id))
 
 
 def iter_public_values(record: Record) -> Iterator[tuple[str, str]]:

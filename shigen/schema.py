@@ -167,7 +167,18 @@ FIELDS: tuple[Field, ...] = (
     Field("source", "出典", public=False, synonyms=("情報源", "出所", "取込元"), width=28),
     Field("consent_date", "掲載同意日", Kind.DATE, public=False, synonyms=("同意日", "掲載許可日", "掲載承諾日"), width=12,
           help="掲載同意(済・拒否)を先方から受けた日。collect が確認依頼の回答から記入します。"),
+    # written by `shigen kana` where ふりがな is empty; copied into ふりがな only by `shigen kana --accept` (issue 13)
+    Field("kana_suggested", "ふりがな候補", public=False, synonyms=("ふりがな(候補)", "よみ候補", "読み候補"), width=20,
+          help="ふりがなが空欄の資源に shigen kana が入れる読みの候補。確かめて正しければ shigen kana --accept でふりがなに写します。"),
 )
+
+# What shigen's own exports write besides the fields, so that re-importing an export recognises them (issue 13):
+# computed columns that hold no field (never to be kept in 備考), the sheets that repeat the 全件 sheet, and the
+# workbook property that marks a shigen export.
+EXPORT_COMPUTED_HEADERS: tuple[str, ...] = ("確認状況",)  # staff lists: freshness computed from 最終確認日
+EXPORT_ALL_SHEET = "全件"  # every record once; the genre sheets, 印刷用 and 表紙 repeat or summarise it
+EXPORT_REPEATING_SHEETS: tuple[str, ...] = ("表紙", "印刷用")  # plus one sheet per genre
+EXPORT_MARK = "shigen export"  # the xlsx/docx/pdf's document property 'category' (Excel: ファイル → 情報 → 分類)
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 FIELD_BY_HEADER: dict[str, Field] = {f.header: f for f in FIELDS}

@@ -6,7 +6,7 @@ An update workbook has four sheets:
 - 『確認シート』 — one row per record, grouped under a heading row per district (or genre): the ID and the
   current value of every public field (grey, locked by sheet protection without a password), each editable
   field followed by its own 『新しい値』 column (yellow, unlocked), and the columns 確認結果 (drop-down),
-  確認日 (date), 確認方法 (drop-down), メモ;
+  確認日 (date), 確認方法 (drop-down), メモ, 掲載同意の回答 (drop-down: the answer to `shigen letters`);
 - 『印刷用』 — a compact A4-landscape checklist to take on visits;
 - two *very hidden* sheets (``_shigen``, ``_shigen_records``) with the year, coordinator, master path and time,
   the column layout, and per record ID a fingerprint and the exact values the sheet was made from, so
@@ -30,7 +30,7 @@ from typing import Any
 
 from . import schema as S
 from .assign import METHOD_DISTRICT, NO_DISTRICT, NO_GENRE, AssignmentPlan, Share
-from .errors import InputError
+from .errors import InputError, UsageError
 from .master import cell_text
 from .model import Catalogue, Record, is_city_wide
 from .workspace import Workspace, safe_filename
@@ -350,9 +350,11 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     _validations(ws, cols, first_data, last_row)
     ws.freeze_panes(HEADER_ROWS, 3)
     ws.autofilter(1, 0, last_row, last_col)
-    xw_a4(ws, landscape=True, fit_width=False, repeat_rows=(0, HEADER_ROWS - 1))
-    ws.repeat_columns(0, 2)
-    ws.set_print_scale(70)
+    # on paper: the ID, 名称 and answer columns (up to いまの最終確認日), one page wide, header on every page; every
+    # field in full is the sheet 『印刷用』 (37 columns on A4 printed over 11 pages at 70 %, issue 13)
+    xw_a4(ws, landscape=True, fit_width=True, repeat_rows=(0, HEADER_ROWS - 1))
+    answers_end = next(c for c, col in enumerate(cols) if col.key == "last_confirmed")
+    ws.print_area(0, 0, last_row, answers_end)
     ws.protect("", {"autofilter": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
     ws.activate()
@@ -449,9 +451,8 @@ def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ign
         "error_title": LABEL_CONSENT, "error_message": "一覧(" + "・".join(S.CONSENT_ANSWERS) + ")から選んでください。"})
 
 
-CONSENT_HELP = ("6b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
-                + "・".join(S.CONSENT_ANSWERS) + " のどれかを選び、『確認日』に回答を受けた日を入れてください"
-                "(内容の確認がまだなら『確認結果』は空欄のままでかまいません)。")
+CONSENT_HELP = ("※ 確認依頼(shigen letters)の掲載についての答えは『掲載同意の回答』に選び、回答を受けた日を『確認日』に"
+                "(内容の確認がまだなら『確認結果』は空欄でかまいません)。")
 
 
 def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
@@ -570,7 +571,11 @@ def _meta_sheets(wb, cat: Catalogue, plan: AssignmentPlan, share: Share, records
 
 
 def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[str, Path]) -> None:
-    """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner."""
+    """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner.
+
+    The title states the plan's --as-of date (the day freshness was judged on); 最終確認日 is a date cell."""
+    from .text import to_wareki
+
     tmp = _tmp(path)
     wb = _workbook(tmp)
     header = [*AssignmentPlan.HEADERS, "ファイル"]
@@ -578,7 +583,7 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
             for row, s in zip(plan.to_rows(), plan.shares, strict=True)]
     rows.append(("合計", "", "", "", plan.total, "100.0%" if plan.total else "", plan.kept, ""))
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
-    title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{plan.created} 作成、"
+    title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{to_wareki(plan.as_of)}時点、{plan.created} 作成、"
              f"最多÷最少 = {ratio}" + ("、期限の近い資源のみ" if plan.only_due else "") + ")")
     xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,))
     by_id = cat.by_id()
@@ -586,11 +591,13 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),
                   S.header("last_confirmed"), "担当者"]
     rec_rows = [(rid, by_id[rid].name, by_id[rid].get("genre"), by_id[rid].get("district"), by_id[rid].get("area"),
-                 by_id[rid].get("last_confirmed"), owner[rid]) for s in plan.shares for rid in s.record_ids]
+                 by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
+                for s in plan.shares for rid in s.record_ids]
     xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14])
-    if plan.notes:
-        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"],
-                       [(n.code, n.message, len(n.record_ids)) for n in plan.notes], widths=[18, 90, 8])
+    notes = [("continuity", plan.continuity, plan.kept)] if plan.continuity else []  # kept or not, and why
+    notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
+    if notes:
+        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8])
     _atomic_close(wb, tmp, path)
 
 
@@ -679,7 +686,7 @@ def _open_book(path: Path) -> tuple[Any, BookMeta]:
     path = Path(path)
     hint_not_book = "`shigen assign` が作った更新用ブック(exports/更新作業/<年度>/<氏名>.xlsx)を指定してください。"
     if not path.exists():
-        raise InputError("ファイルが見つかりません。", "ファイル名と場所を確かめてください。", path=path)
+        raise UsageError("ファイルが見つかりません。", "ファイル名と場所を確かめてください。", path=path)
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -118,13 +119,14 @@ def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Se
                    right: Iterable[int] = ()):
     """A plain table sheet: optional title line, styled header, text cells, filter, frozen header, A4 print.
 
-    Numbers and the columns in ``right`` (e.g. 「95%」 text) are right-aligned; row heights follow wrapped text
-    (Excel does this by itself, LibreOffice does not)."""
+    Numbers and the columns in ``right`` (e.g. 「95%」 text) are right-aligned; dates become date cells shown
+    yyyy/mm/dd; row heights follow wrapped text (Excel does this by itself, LibreOffice does not)."""
     ws = workbook.add_worksheet(name)
     head = xw_header_format(workbook)
     body = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "text_wrap": True})
     body_right = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "align": "right"})
     right = set(right)
+    date_fmt = None
     widths = list(widths or fit_widths(header, rows))
     top = 0
     if title:
@@ -139,6 +141,12 @@ def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Se
                 continue
             if isinstance(value, bool):
                 ws.write_string(r, c, "○" if value else "", body)
+            elif isinstance(value, dt.date):  # a real date cell, shown 2027/04/01 (issue 13)
+                if date_fmt is None:
+                    date_fmt = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "align": "left",
+                                                    "num_format": "yyyy/mm/dd"})
+                day = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+                ws.write_datetime(r, c, day, date_fmt)
             elif isinstance(value, (int, float)):
                 ws.write_number(r, c, value, body)
             else:

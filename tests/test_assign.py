@@ -233,6 +233,13 @@ def test_assign_cli_says_the_continuity_rule_and_takes_japanese_by(tmp_path, cli
     result = cli("assign", "--by", "地区", "--year", "2027", "--as-of", "2027-04-01", "--dry-run", "--fresh")
     assert result.exit_code == 0, result.stderr
     assert "--fresh" in result.stdout
+    # written: 担当一覧.xlsx says it too
+    result = cli("assign", "--by", "genre", "--year", "2027", "--as-of", "2027-04-01")
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(tmp_path / "exports" / "更新作業" / "2027" / "担当一覧.xlsx", read_only=True)
+    said = [r[1] for r in wb["お知らせ"].iter_rows(values_only=True) if r[0] == "continuity"]
+    wb.close()
+    assert said and "地区別で分けたため" in said[0]
 
 
 def test_continuity_gives_way_when_loads_would_differ_by_more_than_20_percent(tmp_path):

@@ -181,3 +181,64 @@ def test_a_tier1_row_for_the_whole_city_is_not_a_column(tmp_path):
     res = coverage(load(ws), as_of=dt.date.fromisoformat(AS_OF))
     assert res.districts == [d.name for d in DISTRICTS]
     assert res.cell("北地区", "配食・弁当").fresh == 2
+
+
+def _gap_names(path) -> set[str]:
+    wb = openpyxl.load_workbook(path)
+    return {str(row[3].value) for row in wb["不足の一覧"].iter_rows(min_row=2)}
+
+
+def test_gap_sheet_names_publishable_resources_only_unless_staff(tmp_path, cli):
+    records = [
+        *_catalogue_records(),
+        # 北 has no 移動販売; these are in 南 (nearest) but may not be named to the 協議体
+        record(name="拒否の移動販売", genre="移動販売", district="南地区", area="南浜", last_confirmed=FRESH, consent="拒否",
+               phone="0479-80-9999"),
+        record(name="関係者のみの移動販売", genre="移動販売", district="南地区", area="港町", last_confirmed=FRESH,
+               visibility=S.VISIBILITY_STAFF),
+        record(name="未同意の移動販売", genre="移動販売", district="南地区", area="汐見", last_confirmed=FRESH, consent="未"),
+    ]
+    make_workspace(tmp_path, records)
+    public, staff = tmp_path / "public.xlsx", tmp_path / "staff.xlsx"
+    assert cli("coverage", "--as-of", AS_OF, "--format", "xlsx", "--output", str(public)).exit_code == 0
+    r = cli("coverage", "--as-of", AS_OF, "--format", "xlsx", "--audience", "staff", "--output", str(staff))
+    assert r.exit_code == 0, r.stderr
+    hidden = {"拒否の移動販売", "関係者のみの移動販売", "未同意の移動販売"}
+    assert not hidden & _gap_names(public) and "南浜移動販売" in _gap_names(public)
+    assert hidden & _gap_names(staff)
+    wb = openpyxl.load_workbook(public)
+    texts = [str(c.value) for s in wb for row in s.iter_rows() for c in row if c.value is not None]
+    assert "0479-80-9999" not in "\n".join(texts)
+    assert "協議体" in "\n".join(texts)  # the workbook says it may be handed on
+    assert "関係者用" in openpyxl.load_workbook(staff)["不足の一覧"].oddHeader.left.text
+
+
+def test_no_name_becomes_a_formula_and_dates_are_date_cells(tmp_path, cli):
+    import datetime as dt
+
+    evil_genre = '=DDE("cmd";"/C calc";"A1")'
+    districts = [*DISTRICTS, District("+北地区2", S.TIER_2, ("奥山",))]
+    records = [*_catalogue_records(), record(name="@奥山の会", genre=evil_genre, district="+北地区2", area="奥山",
+                                             last_confirmed=FRESH)]
+    make_workspace(tmp_path, records, districts=districts)
+    out = tmp_path / "c.xlsx"
+    for audience in ("public", "staff"):
+        assert cli("coverage", "--as-of", AS_OF, "--format", "xlsx", "--audience", audience,
+                   "--output", str(out)).exit_code == 0
+        wb = openpyxl.load_workbook(out)
+        cells = [c for s in wb for row in s.iter_rows() for c in row if c.value is not None]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        assert any(c.value == evil_genre for c in cells) and any(c.value == "+北地区2" for c in cells)
+        gaps = wb["不足の一覧"]
+        col = [c.value for c in gaps[1]].index("最終確認日") + 1
+        dates = [gaps.cell(row=r, column=col) for r in range(2, gaps.max_row + 1)
+                 if gaps.cell(row=r, column=col).value]
+        assert dates and all(isinstance(c.value, dt.datetime) and c.number_format == "yyyy/mm/dd" for c in dates)
+
+
+def test_gap_sheet_page_header_leaves_room_above_the_table(ws, cli, tmp_path):
+    out = tmp_path / "c.xlsx"
+    assert cli("coverage", "--as-of", AS_OF, "--format", "xlsx", "--output", str(out)).exit_code == 0
+    for sheet in openpyxl.load_workbook(out):
+        assert sheet.oddHeader.left.text
+        assert sheet.page_margins.top >= sheet.page_margins.header + 0.5  # the header line ends above row 1

@@ -155,3 +155,79 @@ def test_staff_list_shows_placeholders_highlighted(cli, ws, tmp_path):
         flagged[cell.value] = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
     assert flagged["要確認"] and flagged["12-34"]  # highlighted
     assert flagged["0479-62-2222"] is None
+
+
+def test_staff_list_has_a_readable_print_sheet_and_the_full_sheet_prints_sensibly(cli, ws, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    from shigen.export.xlsx import PRINT_COLUMNS, PRINT_PAGE_UNITS, PRINT_SHEET
+
+    out = tmp_path / "staff.xlsx"
+    assert cli("export", "--as-of", AS_OF, "--audience", "staff", "--output", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    sheet = wb[PRINT_SHEET]
+    headers = [c.value for c in sheet[1]]
+    assert headers == ["名称", "対応エリア", "電話番号", "サービス内容", "料金", "営業日・時間", "最終確認日", "状態"]
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    assert sheet.print_title_rows == "$1:$1"  # the header on every page
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1)  # 1 is the default
+    assert sheet.page_setup.fitToHeight == 0
+    assert round(sheet.column_dimensions["A"].width) == PRINT_COLUMNS[0][1] + 1  # xlsxwriter adds its ~0.7 padding
+    assert sheet.max_column == len(headers) == len(PRINT_COLUMNS)
+    assert sum(w for _, w in PRINT_COLUMNS) <= PRINT_PAGE_UNITS  # fits at 100 %: 10 pt is not shrunk below 9 pt
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.font.size >= 9 for c in cells)
+    assert "配食・弁当" in [c.value for c in sheet["A"]]  # the genre as a heading row
+    dates = [c for c in sheet["G"][1:] if c.value is not None]
+    assert dates and all(isinstance(c.value, dt.datetime) and c.number_format == "yyyy/mm/dd" for c in dates)
+    flagged = [c for c in sheet["C"][1:] if str(c.value).startswith("要確認")]
+    assert flagged and flagged[0].fill.fill_type == "solid"  # placeholders highlighted on paper too
+    full = wb["全件"]
+    assert full.page_setup.scale == 85 and full.print_title_cols == "$A:$B"  # several pages wide, ID and 名称 on each
+    assert full.print_title_rows == "$1:$1"
+
+
+def test_exports_mark_themselves_for_re_import(cli, ws, tmp_path):
+    import openpyxl
+    from docx import Document
+
+    out = tmp_path / "staff.xlsx"
+    assert cli("export", "--as-of", AS_OF, "--audience", "staff", "--output", str(out)).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.properties.category == S.EXPORT_MARK
+    assert S.EXPORT_ALL_SHEET in wb.sheetnames and set(S.EXPORT_REPEATING_SHEETS) <= set(wb.sheetnames)
+    headers = [c.value for c in wb[S.EXPORT_ALL_SHEET][1]]
+    extra = [h for h in headers if h not in S.FIELD_BY_HEADER]
+    assert extra == list(S.EXPORT_COMPUTED_HEADERS)  # every other column is a field the importer knows by name
+    doc = tmp_path / "b.docx"
+    assert cli("export", "--as-of", AS_OF, "--format", "docx", "--output", str(doc)).exit_code == 0
+    assert Document(str(doc)).core_properties.category == S.EXPORT_MARK
+
+
+def test_selection_value_is_public_value_for_every_listed_field(ws):
+    import datetime as dt
+
+    sel = select(load(ws), as_of=dt.date.fromisoformat(AS_OF))
+    for r in sel.records:
+        for key in S.PUBLIC_KEYS:
+            assert sel.value(r, key) == public_value(r, key), (r.name, key)
+    stranger = Record({"phone": "要確認", "fee": "500円"})  # not listed: judged on the spot by the same rule
+    assert sel.value(stranger, "phone") == "" and sel.value(stranger, "fee") == "500円"
+
+
+def test_docx_contents_update_on_open_and_no_staff_instruction_is_printed(cli, ws, tmp_path):
+    import zipfile
+
+    from test_export import docx_texts
+
+    out = tmp_path / "b.docx"
+    assert cli("export", "--as-of", AS_OF, "--format", "docx", "--output", str(out)).exit_code == 0
+    settings = zipfile.ZipFile(out).read("word/settings.xml").decode()
+    assert '<w:updateFields w:val="true"/>' in settings
+    document = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "TOC \\o" in document  # the contents are a field Word fills with page numbers
+    printed = "\n".join(docx_texts(out))
+    for word in ("フィールド", "右クリック", "Word で開いて", "更新"):
+        assert word not in printed, word

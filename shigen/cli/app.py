@@ -44,7 +44,7 @@ HELP_OPTION_TEXT = "この説明を表示して終わります。"
 
 # The yearly cycle: the order `shigen --help` lists the commands in. A command missing here (one added later as
 # cmd_*.py) goes after the cycle's commands and before the look-up tools, alphabetically.
-COMMAND_ORDER = ("init", "import", "audit", "fix", "assign", "letters", "collect", "export", "site")
+COMMAND_ORDER = ("init", "import", "audit", "fix", "kana", "assign", "letters", "collect", "export", "site")
 TOOLS_ORDER = ("find", "coverage", "status")
 
 # the framework's English words in help texts → Japanese
@@ -53,6 +53,7 @@ _TYPE_WORDS = {"<str>": "<文字列>", "<list[str]>": "<文字列>", "<path>": "
                "<int>": "<整数>", "<int range>": "<整数>", "<integer range>": "<整数>", "<float>": "<数>", "<bool>": "", "<date>": "<日付>"}
 USAGE_PREFIX = "使い方: "
 _NO_LINE_START = frozenset("。、，．)）」』】〕・ー")  # 行頭禁則: these stay at the end of the line before
+_NO_LINE_END = frozenset("(（「『【〔")  # 行末禁則
 
 
 def ordered_commands(names: Iterable[str]) -> list[str]:
@@ -87,8 +88,11 @@ def wrap(text: str, width: int) -> list[str]:
         for token in re.findall(r"\[[^\]\n]{1,40}\]|[!-~]+|\s+|.", paragraph):  # 「[既定値: xlsx]」 stays whole
             w = _width(token)
             if used + w > width and line.strip() and token not in _NO_LINE_START:
+                carry = ""
+                if line[-1] in _NO_LINE_END and len(line) > 1:  # 行末禁則: an opening bracket goes down with its text
+                    line, carry = line[:-1], line[-1]
                 lines.append(line.rstrip())
-                line, used = "", 0
+                line, used = carry, _width(carry)
                 if token.isspace():
                     continue
             line += token
@@ -154,7 +158,8 @@ class _JapaneseHelp:
 
     def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
         pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
-        return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else p
+        return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else
+                p[1:].replace("}", "", 1) if p.startswith("{") else p  # a required argument: no braces
                 for p in pieces]
 
     def format_usage(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
@@ -403,9 +408,9 @@ ENCODING_ALIASES = {
 
 
 def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str, str] | None = None, *,
-           allowed_from: str = ""):  # type: ignore[no-untyped-def]
+           allowed_from: str = "", hints: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
-    anything else one Japanese line naming the choices (and the nearest one). ``allowed_from`` = "module:NAME"
+    anything else one Japanese line naming the choices (and the nearest one, or ``hints[value]``). ``allowed_from`` = "module:NAME"
     reads the choices when the option is used (export's formats grow with the export package)."""
     fixed = tuple(allowed or ())
     table = {k.lower(): v for k, v in (aliases or {}).items()}
@@ -427,7 +432,7 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
         from .usage import suggest
 
         raise typer.BadParameter(f"{option} の『{value}』は使えません。{'、'.join(allowed_now)} のどれかを指定してください。"
-                                 + suggest(key, allowed_now).rstrip())
+                                 + ((hints or {}).get(key) or suggest(key, allowed_now).rstrip()))
 
     def callback(value: Any) -> Any:
         if value is None:

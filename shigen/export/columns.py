@@ -50,7 +50,7 @@ OPEN_DATA_NAMES: dict[str, str] = {
 OPEN_DATA_MUNICIPALITY = "市区町村名"
 
 # Staff only: a computed column telling whether the record is due for confirmation.
-FRESHNESS_HEADER = "確認状況"
+FRESHNESS_HEADER = S.EXPORT_COMPUTED_HEADERS[0]  # the importer recognises it (schema.EXPORT_COMPUTED_HEADERS)
 
 for _k in (*PUBLIC_XLSX_KEYS, *PUBLIC_DATA_KEYS, *(k for k in CARD_KEYS if k in S.FIELD_BY_KEY)):
     if not S.FIELD_BY_KEY[_k].public:  # pragma: no cover - guards the lists above against schema changes

@@ -325,6 +325,7 @@ def _skeleton(meta: Meta):  # type: ignore[no-untyped-def]
     doc.core_properties.title = meta.title
     doc.core_properties.author = meta.municipality or "shigen"
     doc.core_properties.language = "ja-JP"
+    doc.core_properties.category = S.EXPORT_MARK
     return doc
 
 

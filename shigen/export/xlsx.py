@@ -19,8 +19,19 @@ from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
 from .select import Selection, problem_keys
 
-COVER_SHEET = "表紙"
-ALL_SHEET = "全件"
+COVER_SHEET = S.EXPORT_REPEATING_SHEETS[0]
+ALL_SHEET = S.EXPORT_ALL_SHEET
+PRINT_SHEET = S.EXPORT_REPEATING_SHEETS[1]
+# The staff print sheet: the columns a care manager reads on paper, at 10 pt on A4 landscape at 100 %.
+# (key, width in Excel units). ジャンル is a heading row above its records instead of a column. The widths add up to
+# 94 units, what LibreOffice fits between the margins of A4 landscape at 100 % (measured on the rendered PDF: a
+# sheet 103 units wide came out at 93 %), so the 10 pt text prints at 10 pt.
+PRINT_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("name", 16), ("area", 9), ("phone", 13), ("content", 22), ("fee", 10), ("days_hours", 10),
+    ("last_confirmed", 9), ("status", 5),
+)
+PRINT_PT = 10
+PRINT_PAGE_UNITS = 94  # A4 landscape between 0.4-inch margins at 100 %, in Excel column units (measured)
 _URL_RE = re.compile(r"^https?://[^\s\"<>]+$", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -63,6 +74,8 @@ class _Writer:
             "default_format_properties": {"font_name": FONT_NAME, "font_size": 11},
         })
         wb = self.wb
+        wb.set_properties({"title": meta.title, "author": meta.municipality or "shigen", "category": S.EXPORT_MARK,
+                           "comments": f"{meta.stamp} {'一般向け' if meta.public else '関係者用'}"})
         base = {"font_name": FONT_NAME, "font_size": 11, "text_wrap": True, "valign": "top", "border": 1,
                 "border_color": _BORDER_COLOR}
         self.f_header = wb.add_format({**base, "bold": True, "font_color": "#" + HEADER_FONT_COLOR,
@@ -152,7 +165,9 @@ class _Writer:
             f"シート『{ALL_SHEET}』にすべての資源、ほかのシートにジャンルごとの資源があります(上の表のシート名をクリックすると移動します)。",
             district_note,
             "見出しの ▼ で絞り込みや並べ替えができます。並び順はジャンル順、その中は五十音順です。",
-            "印刷すると A4 横・1ページの幅に収まり、見出しがどのページにも付きます。",
+            ("印刷すると A4 横・1ページの幅に収まり、見出しがどのページにも付きます。" if m.public else
+             f"紙に印刷するときはシート『{PRINT_SHEET}』を使ってください(A4 横・10 ポイント、見出しがどのページにも付きます)。"
+             f"ほかのシートはすべての項目を画面で見るためのもので、印刷すると ID と名称の付いた数ページ幅になります。"),
             f"掲載内容は {m.stamp} のものです。利用の前に、電話で最新の内容を確かめてください。",
         ]
         if m.public:
@@ -258,6 +273,66 @@ class _Writer:
         ws.freeze_panes(1, 2 if staff else 1)
         ws.autofilter(0, 0, max(row, 1), len(headers) - 1)
         self._page(ws, name, repeat_header=True)
+        if staff:  # every field is for the screen; on paper: several pages wide at 85 %, ID and 名称 on each
+            ws.fit_to_pages(0, 0)
+            ws.set_print_scale(85)
+            ws.repeat_columns(0, 1)
+
+    def print_sheet(self, records: list[Record]) -> None:
+        """Staff only: the columns a care manager uses, readable on A4 landscape (10 pt, 100 %, header repeated)."""
+        wb = self.wb
+        ws = wb.add_worksheet(PRINT_SHEET)
+        base = {"font_name": FONT_NAME, "font_size": PRINT_PT, "text_wrap": True, "valign": "top", "border": 1,
+                "border_color": _BORDER_COLOR}
+        f_head = wb.add_format({**base, "bold": True, "font_color": "#" + HEADER_FONT_COLOR, "bg_color": "#" + HEADER_FILL,
+                                "align": "center", "valign": "vcenter"})
+        f_body = wb.add_format(base)
+        f_name = wb.add_format({**base, "bold": True})
+        f_flag = wb.add_format({**base, "bg_color": FLAG_FILL})
+        f_date = wb.add_format({**base, "num_format": "yyyy/mm/dd", "align": "left"})
+        f_genre = wb.add_format({**base, "bold": True, "font_size": PRINT_PT + 1, "bg_color": "#DDEBF7"})
+        heads = [f"{S.header('days')}・時間" if k == "days_hours" else S.header(k) for k, _ in PRINT_COLUMNS]
+        for j, ((_, width), h) in enumerate(zip(PRINT_COLUMNS, heads, strict=True)):
+            ws.write_string(0, j, h, f_head)
+            ws.set_column(j, j, width)
+        ws.set_row(0, 20)
+        area_code = self.sel.area_code
+        line_pt = PRINT_PT * 1.45
+        i = 0
+        genre = None
+        for record in records:
+            i += 1
+            if record.get("genre") != genre:  # a heading row per genre (the list is in genre order)
+                genre = record.get("genre")
+                ws.merge_range(i, 0, i, len(PRINT_COLUMNS) - 1, clean_cell(genre or "(ジャンル未設定)"), f_genre)
+                ws.set_row(i, 18)
+                i += 1
+            flags = problem_keys(record, area_code=area_code)
+            lines = 1
+            for j, (key, width) in enumerate(PRINT_COLUMNS):
+                if key == "days_hours":
+                    value = "\n".join(v for v in (record.get("days"), record.get("hours")) if v)
+                    flagged = "days" in flags or "hours" in flags
+                elif key == "phone":
+                    value = "\n".join(v for v in (record.get("phone"), record.get("mobile") and "携帯 " + record.get("mobile"))
+                                      if v)
+                    flagged = "phone" in flags or "mobile" in flags
+                else:
+                    value = record.get(key)
+                    flagged = key in flags
+                value = clean_cell(value)[:_CELL_MAX]
+                if not value:
+                    ws.write_blank(i, j, None, f_body)
+                    continue
+                lines = max(lines, _lines(value, (width - 1) * 11 / PRINT_PT))
+                day = _date(value) if key == "last_confirmed" else None
+                if day is not None:
+                    ws.write_datetime(i, j, day, f_date)
+                else:
+                    ws.write_string(i, j, value, f_flag if flagged else (f_name if key == "name" else f_body))
+            ws.set_row(i, min(409.0, line_pt * min(lines, 12) + 3))
+        ws.freeze_panes(1, 1)
+        self._page(ws, PRINT_SHEET, repeat_header=True)  # one page wide: the widths fit at 100 %, so 10 pt stays 10 pt
 
     def close(self) -> None:
         self.wb.close()
@@ -300,13 +375,17 @@ def _date(text: str) -> dt.datetime | None:
 def write_xlsx(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
     w = _Writer(path, cat, sel, meta)
     # sheet names are fixed before writing so the cover can link to them
-    w.used.update({COVER_SHEET.lower(), ALL_SHEET.lower()})
+    w.used.update({COVER_SHEET.lower(), ALL_SHEET.lower(), PRINT_SHEET.lower()})
     names = [sheet_name(s.genre, w.used) for s in sel.sections]
     rows = [(ALL_SHEET, "すべての資源(ジャンル順・五十音順)", len(sel.records))]
+    if not meta.public:
+        rows.append((PRINT_SHEET, "印刷用: ケアマネジャーが使う列だけを A4 横・10 ポイントで", len(sel.records)))
     rows += [(n, s.description or s.genre, len(s.records)) for n, s in zip(names, sel.sections, strict=True)]
     w.cover(rows)
     w.measure(sel.records)
     w.list_sheet(ALL_SHEET, sel.records)
+    if not meta.public:
+        w.print_sheet(sel.records)
     for n, s in zip(names, sel.sections, strict=True):
         w.list_sheet(n, s.records, genre_column=False)
     w.close()
