@@ -69,10 +69,10 @@ def test_no_worker_process_and_nothing_left_in_the_temp_folder(tmp_path, monkeyp
         raise AssertionError("assign started a child process")
 
     monkeypatch.setattr(subprocess, "Popen", no_child)
-    ws = make_workspace(tmp_path / "ws", mixed_records(1200))  # above the old 1,000-record worker threshold
+    ws = make_workspace(tmp_path / "ws", mixed_records(300))  # no size threshold any more: no worker at any size
     run_assign(ws, method="district", year="2027", as_of=AS_OF)
     assert list(tmp.iterdir()) == []
-    assert len(load(ws).assignments) == 1200
+    assert len(load(ws).assignments) == 300
 
 
 @pytest.mark.parametrize("name", ["回収状況", "担当一覧", "~$佐藤", "~佐藤", ".~lock.佐藤#", "..", "CON"])
