@@ -288,3 +288,8 @@ def test_district_column_values_missing_from_the_sheet_are_added(tmp_path):
     result = read_paths([src], cat)
     assert {r.name: r.get("district") for r in result.records} == {"A会": "北地区", "B会": "西部"}
     assert [d for d, _ in result.new_districts] == ["西部"] and cat.district("西部") is not None
+
+
+def test_a_contact_column_mixing_department_and_number_is_still_the_phone():
+    got = _targets(["名称", "連絡先"], [["A", "B"], ["福祉課 0479-62-1111", "社協 0479-62-2222"]])
+    assert got["連絡先"] == "phone"
