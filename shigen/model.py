@@ -202,6 +202,7 @@ class Catalogue:
     assignments: list[Assignment] = field(default_factory=list)
     new_assignments: list[Assignment] = field(default_factory=list)
     settings_changed: bool = False
+    read_as: object = None  # master.Fingerprint of the file this was read from (a save refuses if it changed)
     inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
     new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
 
