@@ -93,6 +93,8 @@ def main() -> None:
                           check=True, capture_output=True, text=True, encoding="utf-8")
     for line in fill.stdout.splitlines():
         print("  " + line, flush=True)
+    with LOG.open("a", encoding="utf-8") as log:
+        log.write(fill.stdout)
 
     step("6. 5月末: 返ってきた更新用ブックを回収し、もう一度点検する")
     shigen("collect", *sorted(str(p) for p in (DEMO / "exports" / "更新作業" / YEAR / "返却").glob("*.xlsx")),

@@ -12,6 +12,7 @@ as a finding when:
   ``impossible-date``;
 - 変更あり without any new value — ``no-new-value``; 変更なし / 連絡つかず with new values — ``values-without-change``;
 - a new value is not one of a field's choices — ``invalid-value``; 確認結果 休止/廃止 and a different 状態 — ``contradiction``;
+- 掲載同意の回答 (`shigen letters`) not one of its three answers, or given with 連絡つかず — ``invalid-consent``;
 - the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
   value at issue, the master's value and the value written in the sheet.
 
@@ -22,6 +23,9 @@ is applied — new values, 確認者 — but 最終確認日 does not move, and 
 
 Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
 最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
+
+A consent answer applied sets 掲載同意, 公開範囲 and 掲載同意日 and appends the 回答日 of an open 照会 (see
+:mod:`shigen.letters.followup`).
 """
 
 from __future__ import annotations
@@ -665,8 +669,9 @@ def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.da
     summaries = []
     for book in books:
         summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
-        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id),
-                                      today)
+        # only rows that may confirm a record need it (an unfilled book costs nothing)
+        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id
+                                            and r.result in (RESULT_UNCHANGED, RESULT_CHANGED)), today)
         for row in book.rows:
             _process_row(ctx, book, row, summary)
         summaries.append(summary)
@@ -676,14 +681,21 @@ def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.da
 
 def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
                 as_of: dt.date | None = None) -> CollectResult:
-    from .master import excel_owner_files, load_catalogue, save_catalogue
+    from .master import master_transaction
     from .model import now_text
+
+    with master_transaction(ws.catalogue, write=not dry_run) as cat:  # locked from reading to saving
+        return _run_collect(ws, cat, paths, dry_run=dry_run, as_of=as_of, now=now_text())
+
+
+def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_run: bool, as_of: dt.date | None,
+                 now: str) -> CollectResult:
+    from .master import excel_owner_files, save_catalogue
 
     files, skipped = expand_paths(paths)
     # any file that is not an update workbook stops here (nothing written); the rows are read one book at a
     # time below, a book at a time being all that is held (a 200,000-record year is ~1 GB of rows otherwise)
     metas = [(p, read_book_meta(p)) for p in files]
-    cat = load_catalogue(ws.catalogue)
     if not dry_run:
         from .errors import MasterBusyError
 
@@ -696,7 +708,6 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
                 raise MasterBusyError(f"{PROGRESS_NAME} が Excel で開かれています。",
                                       "閉じてから、もう一度実行してください(何も書き換えていません)。", path=progress_path)
     today = as_of or dt.date.today()
-    now = now_text()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
     held: list[Finding] = []
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),

@@ -233,6 +233,13 @@ def test_assign_cli_says_the_continuity_rule_and_takes_japanese_by(tmp_path, cli
     result = cli("assign", "--by", "地区", "--year", "2027", "--as-of", "2027-04-01", "--dry-run", "--fresh")
     assert result.exit_code == 0, result.stderr
     assert "--fresh" in result.stdout
+    # written: 担当一覧.xlsx says it too
+    result = cli("assign", "--by", "genre", "--year", "2027", "--as-of", "2027-04-01")
+    assert result.exit_code == 0, result.stderr
+    wb = openpyxl.load_workbook(tmp_path / "exports" / "更新作業" / "2027" / "担当一覧.xlsx", read_only=True)
+    said = [r[1] for r in wb["お知らせ"].iter_rows(values_only=True) if r[0] == "continuity"]
+    wb.close()
+    assert said and "地区別で分けたため" in said[0]
 
 
 def test_continuity_gives_way_when_loads_would_differ_by_more_than_20_percent(tmp_path):
@@ -403,21 +410,6 @@ def test_districts_from_a_custom_list(tmp_path):
     ws = make_workspace(tmp_path, recs, districts=districts, coordinators=coords)
     p = plan(ws, "district")
     assert share(p, "一").count == 5 and share(p, "二").count == 5 and p.balanced
-
-
-def test_large_plans_write_the_books_in_a_second_process(tmp_path, monkeypatch):
-    from shigen import update_book
-    from shigen.update_book import run_assign
-
-    ws = make_workspace(tmp_path, mixed_records(24))
-    monkeypatch.setattr(update_book, "PARALLEL_FROM", 1)
-    result = run_assign(ws, method="district", year="2027", as_of=AS_OF)
-    assert result.written is not None and len(result.written.books) == 4
-    for name, path in result.written.books.items():
-        book = read_update_book(path)
-        assert book.meta.coordinator == name
-        assert sorted(book.issued) == sorted(share(result.plan, name).record_ids)
-    assert len(load(ws).assignments) == 24
 
 
 def test_names_that_make_the_same_file_name_get_separate_books(tmp_path):

@@ -159,7 +159,8 @@ def test_address_list_for_mail_merge_and_fax(ws, cli):
     body = {r[3] + "/" + (r[4] or ""): r for r in rows[1:]}
     assert len(body) == 4
     yamada = body["株式会社みどり/山田 太郎"]
-    assert yamada[1] == "〒" + record()["postal_code"] and yamada[2] == "みどり野市本町1-2-3" and yamada[5] == "様"
+    base = record()
+    assert yamada[1] == "〒" + base["postal_code"] and yamada[2] == base["address"] and yamada[5] == "様"
     assert yamada[6] == "郵送" and yamada[7] == 3  # cover + two sheets
     assert body["ひまわり会/ご担当者"][6] == "FAX" and "住所なし" in body["ひまわり会/ご担当者"][10]
     assert body["あおぞら移動販売/ご担当者"][6] == "手渡し"
@@ -419,3 +420,56 @@ def test_pdf_has_the_same_letters_fonts_embedded_and_no_internal_field(ws, cli):
                 assert any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")), f.get("/BaseFont")
             fonts.add(str(f.get("/BaseFont")))
     assert any("NotoSansCJK" in name for name in fonts)
+
+
+def test_inquiries_saved_on_both_save_paths_and_sheet_made_for_old_masters(ws, cli):
+    from shigen import xlsx_patch
+
+    run_letters(cli, "--genre", "配食・弁当")
+    assert xlsx_patch.last_path == "fast"  # the 照会 sheet of a new master is appended to like 履歴
+    first = [q.record_id for q in load(ws).inquiries]
+    assert first == ["S00001"]
+    # a master made before `letters` existed has no 照会 sheet: it is created, with its headers
+    wb = openpyxl.load_workbook(ws.catalogue)
+    del wb[S.SHEET_INQUIRIES]
+    wb.save(ws.catalogue)
+    run_letters(cli, "--genre", "移動販売", "--output", str(ws.root / "郵送用"))
+    assert (ws.root / "郵送用").is_dir() and list((ws.root / "郵送用").glob("確認依頼_*.docx"))
+    wb = openpyxl.load_workbook(ws.catalogue, read_only=True)
+    rows = list(wb[S.SHEET_INQUIRIES].iter_rows(values_only=True))
+    wb.close()
+    assert rows[0] == S.INQUIRY_HEADERS
+    assert [r[0] for r in rows[1:]] == ["S00005"] and rows[1][3] == "手渡し"
+
+
+def test_output_must_be_a_folder(ws, cli):
+    result = cli("letters", "--as-of", "2027-05-10", "--output", "手紙.docx")
+    assert result.exit_code == 2 and "フォルダー" in result.stderr
+
+
+def test_a_second_run_on_the_same_day_never_overwrites_the_first(ws, cli):
+    first = run_letters(cli, "--genre", "配食・弁当")
+    before = Path(first["document"]).read_bytes()
+    second = run_letters(cli, "--genre", "配食・弁当")
+    assert Path(second["document"]).name == Path(first["document"]).stem + "(2).docx"
+    assert Path(second["address_list"]).name.endswith("(2).xlsx")
+    assert Path(first["document"]).read_bytes() == before
+    assert [q.note for q in load(ws).inquiries] == [Path(first["document"]).name, Path(second["document"]).name]
+
+
+def test_page_estimate_matches_the_typeset_pdf_for_long_texts(tmp_path, cli):
+    """The FAX cover line and the FAX list give each letter's pages before printing: the estimate (a model of the
+    page, fitted to Typst and to LibreOffice's layout of the Word file) must equal the pages Typst made."""
+    from pypdf import PdfReader
+
+    lengths = (0, 14, 30, 65, 150, 320)
+    recs = [record(name=f"店{i}", kana=f"みせ{i}", operator=f"運営{i}", content="お弁当を届けます。" * n,
+                   status=S.STATUS_PAUSED if i == 2 else S.STATUS_ACTIVE) for i, n in enumerate(lengths)]
+    make_workspace(tmp_path, recs, settings=SENDER)
+    out = run_letters(cli, "--format", "pdf")
+    reader = PdfReader(out["document"])
+    starts = [i for i, page in enumerate(reader.pages) if re.match(r"\s*No\.\d+", page.extract_text() or "")]
+    actual = [b - a for a, b in zip(starts, [*starts[1:], len(reader.pages)], strict=True)]
+    rows = list(openpyxl.load_workbook(out["address_list"])["宛名一覧"].iter_rows(min_row=2, values_only=True))
+    assert actual == [r[7] for r in rows]
+    assert max(actual) >= 4  # the long ones really are longer than cover + one sheet

@@ -158,7 +158,15 @@ def test_district_pages_hold_exactly_what_export_district_selects(built):
         shown = re.findall(r'href="\.\./resource/(S\d+)\.html"', html)
         assert shown == [r.id for r in _by_genre(select(cat, districts=[d.name], as_of=AS_OF))], d.name
     north = (result.path / "district" / "02.html").read_text(encoding="utf-8")
-    assert "市内全域弁当" in north and "緑町配食センター" in north  # city-wide and its own
+    south = (result.path / "district" / "03.html").read_text(encoding="utf-8")
+
+    def why(html: str, name: str) -> str:
+        card = next(c for c in html.split("<article")[1:] if name in c)
+        return re.search(r"<dt>この地区では</dt><dd>([^<]+)</dd>", card).group(1)
+
+    assert why(north, "市内全域弁当") == "市内全域で使えます"
+    assert why(north, "緑町配食センター") == "この地区にあります"
+    assert why(south, "東台ｽｰﾊﾟｰ移動販売") == "この地区も対応エリアです"  # 東地区, 対応エリア 東台・南浜 (南地区)
 
 
 def test_genre_pages_and_top_page_counts(built):
@@ -195,8 +203,10 @@ def test_staff_site_has_banner_noindex_staff_fields_but_never_memo_contact_check
     for key in NEVER_KEYS:
         assert SECRET[key] not in text, key
     assert SECRET["source"] in text and {"visibility", "consent", "source"} <= set(STAFF_KEYS)
-    assert not set(NEVER_KEYS) & set(STAFF_KEYS)
+    assert not set(NEVER_KEYS) & set(STAFF_KEYS) and set(STAFF_KEYS) <= set(S.INTERNAL_KEYS)
     assert (result.path / "robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
+    stale = next(r for r in cat.records if r.name == "古すぎる配食")
+    assert "<dt>確認状況</dt><dd>期限切れ</dd>" in (result.path / "resource" / f"{stale.id}.html").read_text(encoding="utf-8")
     for p in html_files(result.path):
         html = p.read_text(encoding="utf-8")
         page = parse(html)
@@ -273,7 +283,10 @@ def test_card_is_ten_business_cards_on_a4_with_the_qr_of_the_base_url(tmp_path):
     # the outer table is neither indented nor padded at the sides: Word would shift it left by that padding
     outer = xml[xml.index("<w:tbl>"):xml.index("<w:tr")]
     assert '<w:tblInd w:w="0" w:type="dxa"/>' in outer and '<w:left w:w="0" w:type="dxa"/>' in outer
-    assert xml.count("<w:drawing>") == 10
+    assert xml.count("<w:drawing>") == 10 and xml.count(url) == 10
+    # no stray empty paragraph in a card (one with the template's spacing pushed the address out of the card)
+    body = xml[xml.index("<w:tbl>"):xml.rindex("</w:tbl>")]
+    assert "<w:p/>" not in body
     assert media == [qr_png(url)]  # one image, used ten times: the QR of the base URL
     assert xml.count("みどり野市 くらしのサービス案内") == 10 and xml.count("高齢福祉課 0479-62-0000") == 10
 
@@ -302,3 +315,13 @@ def test_placeholders_and_invalid_phones_are_blanked_as_in_every_public_output(t
     assert {h.key for h in result.held_back} >= {"fee", "fax"}
     data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
     assert "fee" not in data["resources"][0] and "fax" not in data["resources"][0]
+
+
+def test_card_takes_the_office_in_charge_from_the_settings(tmp_path):
+    from shigen.site.card import default_contact
+
+    ws = make_workspace(tmp_path, [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001",
+                                                S.SETTING_LETTER_DEPT: "高齢者支援課", S.SETTING_LETTER_PHONE: "0479-62-0002"})
+    assert default_contact(load(ws)) == "高齢者支援課 0479-62-0002"
+    ws2 = make_workspace(tmp_path / "b", [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001"})
+    assert default_contact(load(ws2)) == "社会福祉協議会 0479-62-0001"

@@ -93,7 +93,7 @@ DUPLICATE_FIELDS = ("name", "phone", "mobile", "address", "genre", "district")  
 def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municipality: str,
               columns: Sequence[Sequence[str]] | None = None) -> list[_Keys]:
     """``_keys`` of every record, each part worked out once per distinct value (names, numbers and
-    addresses repeat) and the addresses normalised in one pass (:func:`fast_address_keys`)."""
+    addresses repeat) and the addresses normalised in one pass (:func:`shigen.text.address_keys`)."""
     # one pass over the records' dicts (200,000 dicts spread over memory: each pass costs), then columns
     if columns is None:
         fields = [(v.get("name", ""), v.get("phone", ""), v.get("mobile", ""), v.get("address", ""),
@@ -121,22 +121,6 @@ def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municip
     keys = list(map(_Keys, names, phones, akeys, genres, districts, map(digits_of.__getitem__, names),
                     map(run_of.__getitem__, akeys)))
     return keys
-
-
-def _keys(record: Record, phone_of: Callable[[str], str], municipality: str, names: dict[str, str]) -> _Keys:
-    values = record.values
-    raw = values.get("name", "")
-    name = names.get(raw)
-    if name is None:
-        name = names[raw] = name_key(raw)
-    p1, p2 = phone_of(values.get("phone", "")), phone_of(values.get("mobile", ""))
-    phones = (p1, p2) if p1 and p2 and p1 != p2 else ((p1,) if p1 else ((p2,) if p2 else ()))
-    address = values.get("address", "")
-    akey = _address_block_key(address, municipality) if address else ""
-    m = _NUMBER_RUN.search(akey) if akey else None
-    digits = tuple(_DIGITS.findall(name)) if not name.isalpha() else ()  # name_key keeps digits, NFKC-folded
-    return _Keys(name, phones, akey, values.get("genre", ""), values.get("district", ""), digits,
-                 m.group() if m else "")
 
 
 def _similarity(a: str, b: str) -> float:

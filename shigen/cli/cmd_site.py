@@ -31,7 +31,7 @@ def site_command(
     card: Annotated[bool, typer.Option(
         "--card", help="サイトの代わりに、QR コード付きの名刺大カード(91×55 mm・A4 に 10 枚)の Word ファイルを作ります。--base-url が必要です。")] = False,
     contact: Annotated[str | None, typer.Option(
-        "--contact", help="カードに載せる問い合わせ先(既定: 台帳のシート『設定』の『問い合わせ先』)。例:『高齢福祉課 0479-00-0000』")] = None,
+        "--contact", help="カードに載せる問い合わせ先(既定: 台帳のシート『設定』の『担当課』と『担当課の電話』、なければ『問い合わせ先』)。例:『高齢福祉課 0479-00-0000』")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="情報の日付(「令和X年X月現在」と、古い情報を除く基準)。例: 2027-04-01。既定: 今日。")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します(ほかのプログラムから使うとき)。")] = False,

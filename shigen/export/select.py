@@ -63,7 +63,8 @@ class HeldBack:
 
 
 def phone_ok(value: str, area_code: str = "") -> bool:
-    """True when ``value`` is a valid phone number: the one phone rule, :func:`shigen.text.phone_digits`."""
+    """True when ``value`` is a valid phone number: :func:`shigen.text.phone_digits`, the one phone rule (a plain
+    number is answered once per leading six digits and length there)."""
     return bool(phone_digits(value, area_code))
 
 

@@ -100,8 +100,19 @@ def file_stem(as_of: dt.date, options: LetterOptions) -> str:
     return safe_filename("_".join(parts))
 
 
-def plan_letters(cat: Catalogue, options: LetterOptions) -> tuple[Sender, Scope, list[Provider], dict[int, int],
-                                                                    dict[str, dict[str, str]], dict[str, InquiryState]]:
+@dataclass
+class LetterPlan:
+    """Everything the letters are made from (no file written yet)."""
+
+    sender: Sender
+    scope: Scope
+    providers: list[Provider]
+    pages: dict[int, int]  # letter number → pages (cover + sheets)
+    values_of: dict[str, dict[str, str]]  # record ID → the values its table prints
+    known: dict[str, InquiryState]  # the 照会 state of every record asked before
+
+
+def plan_letters(cat: Catalogue, options: LetterOptions) -> LetterPlan:
     as_of = options.as_of or dt.date.today()
     sender = sender_from(cat.settings, as_of, options.coordinator or "", reminder=options.reminder)
     known = states(cat)
@@ -110,8 +121,9 @@ def plan_letters(cat: Catalogue, options: LetterOptions) -> tuple[Sender, Scope,
                          reminder_of=known if options.reminder else None, resend_days=cat.settings.resend_days)
     providers = group_providers(scope.records, cat.genre_names())
     values_of = {r.id: letter_values(r, cat.settings.area_code) for r in scope.records}
-    pages = {p.number: 1 + sum(service_pages(r, values_of[r.id]) for r in p.records) for p in providers}
-    return sender, scope, providers, pages, values_of, known
+    fmt = "pdf" if (options.format or "").strip().lower() == "pdf" else "docx"
+    pages = {p.number: 1 + sum(service_pages(r, values_of[r.id], fmt) for r in p.records) for p in providers}
+    return LetterPlan(sender, scope, providers, pages, values_of, known)
 
 
 def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
@@ -124,7 +136,9 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
     as_of = options.as_of or dt.date.today()
     options.as_of = as_of
     cat = load_catalogue(ws.catalogue)
-    sender, scope, providers, pages, values_of, known = plan_letters(cat, options)
+    plan = plan_letters(cat, options)
+    sender, scope, providers, pages, values_of, known = (plan.sender, plan.scope, plan.providers, plan.pages,
+                                                          plan.values_of, plan.known)
     result = LettersResult(as_of, options.reminder, providers, pages, scope.closed, dry_run=options.dry_run,
                            notes=list(scope.notes))
     if options.reminder and sender.deadline.isoformat() != (cat.settings.values.get(S.SETTING_LETTER_DEADLINE) or ""):
@@ -140,9 +154,7 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
         raise UsageError(f"--output にはフォルダーを指定してください(『{folder.name}』はファイル名です)。",
                          "例: --output exports/確認依頼")
     folder.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(as_of, options)
-    document = folder / f"{stem}.{fmt}"
-    address_list = folder / f"宛名一覧_{stem.removeprefix(FOLDER + '_')}.xlsx"
+    document, address_list = _targets(folder, file_stem(as_of, options), fmt)
     _refuse_open([cat.path, document, address_list])
     previous = {p.number: _previous_text(p, known) for p in providers} if options.reminder else {}
     from ..text import to_wareki
@@ -170,6 +182,19 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
     result.backup = save_catalogue(cat)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _targets(folder: Path, stem: str, fmt: str) -> tuple[Path, Path]:
+    """The letters and the address list; a second run on the same day gets 「(2)」 (letters already printed and
+    recorded in 照会 are never overwritten)."""
+    n = 1
+    while True:
+        suffix = "" if n == 1 else f"({n})"
+        document = folder / f"{stem}{suffix}.{fmt}"
+        address_list = folder / f"宛名一覧_{stem.removeprefix(FOLDER + '_')}{suffix}.xlsx"
+        if not document.exists() and not address_list.exists():
+            return document, address_list
+        n += 1
 
 
 def _previous_text(p: Provider, known: dict[str, InquiryState]) -> str:

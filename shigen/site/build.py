@@ -142,7 +142,7 @@ def _genre_slugs(cat: Catalogue, genres_present: list[str]) -> dict[str, str]:
 def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str], *, public: bool, title: str,
                 as_of: dt.date, base_url: str = "") -> dict[str, bytes]:
     """Every file of the site, by relative path (``/`` separated), as bytes."""
-    entries = make_entries(cat, records, public=public)
+    entries = make_entries(cat, records, public=public, as_of=as_of)
     info = SiteInfo(title, cat.settings.municipality, cat.settings.contact, as_of, public, base_url)
     district_names = [d.name for d in cat.districts]
     listed_districts = [d for d in cat.districts if not districts_asked or d.name in districts_asked]
@@ -168,7 +168,7 @@ def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str
                             crumbs=[("index.html", "トップ")], show_genre=False, kind="genre"))
 
     district_summaries = []
-    cards: dict[tuple[str, int, bool], str] = {}
+    cards: dict[tuple[str, int, bool, str], str] = {}
     for d in listed_districts:
         i = district_names.index(d.name)
         inside = [e for e in entries if i in e.districts]
@@ -180,7 +180,8 @@ def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str
         lead = (f"{d.name}で使えるものです。{d.name}にあるもの、市内全域で使えるもの、"
                 f"対応エリアに{d.name}(またはその町名)が入っているものを含みます。")
         put(page, list_page(info, title=d.name, lead=lead, groups=list(groups.items()) or [(d.name, [])],
-                            crumbs=[("index.html", "トップ")], show_genre=True, kind="district", cards=cards))
+                            crumbs=[("index.html", "トップ")], show_genre=True, kind="district", cards=cards,
+                            district=d.name))
 
     for e in entries:
         put(f"resource/{e.page}", resource_page(info, e, district_names=[district_names[i] for i in e.districts]))
@@ -209,13 +210,16 @@ def _json(data: object, indent: int | None = None) -> str:
 def _search_data(cat: Catalogue, entries: list[Entry], districts: list[str], genres: list[str],
                  info: SiteInfo) -> dict[str, object]:
     """The compact index search.js reads: one array per resource (see FIELDS_OF_ITEM)."""
+    from ..reading import suggest_reading
     from ..text import search_key
 
     genre_index = {g: i for i, g in enumerate(genres)}
     genre_rows = []
     for g in genres:
         obj = cat.genre(g)
-        keys = [search_key(x) for x in (g, *(obj.synonyms if obj else ()))]
+        names = (g, *(obj.synonyms if obj else ()))
+        # the readings too, as `shigen find` does for a query in kana (はいしょく → 配食・弁当)
+        keys = [search_key(x) for x in names] + [search_key(suggest_reading(x)) for x in names]
         genre_rows.append({"name": g, "page": info.genre_pages[g], "keys": [k for k in dict.fromkeys(keys) if k]})
     items = []
     for e in entries:

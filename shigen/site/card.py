@@ -3,7 +3,8 @@
 Word prints a table with fixed column widths and exact row heights at exactly that size, which is how the
 business-card sheets sold in Japan (A4 10面, margins 11 mm top and 14 mm left/right) are filled in; the file stays
 editable. The QR code (segno, from PyPI) encodes ``--base-url``; each card carries the site's title, a line saying
-what it is for, the phone of the office in charge (設定『問い合わせ先』 or ``--contact``) and the address.
+what it is for, the phone of the office in charge (設定『担当課』+『担当課の電話』, else 『問い合わせ先』, or
+``--contact``) and the address.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import schema as S
 from ..errors import UsageError
 from ..export.docx import FONT
 from ..export.files import replace, temp_path
@@ -68,6 +70,16 @@ def qr_png(url: str) -> bytes:
     return buf.getvalue()
 
 
+def default_contact(cat: Catalogue) -> str:
+    """設定『担当課』 and 『担当課の電話』 (the sender of `shigen letters`) when both are set, else 『問い合わせ先』."""
+    values = cat.settings.values
+    dept = (values.get(S.SETTING_LETTER_DEPT, "") or "").strip()
+    phone = (values.get(S.SETTING_LETTER_PHONE, "") or "").strip()
+    if dept and phone:
+        return f"{dept} {phone}"
+    return cat.settings.contact
+
+
 def card_target(ws: Workspace, output: Path | None) -> Path:
     if not output:
         return ws.exports / DEFAULT_NAME
@@ -90,7 +102,7 @@ def write_card(cat: Catalogue, ws: Workspace, options: CardOptions) -> CardResul
         raise UsageError(f"--base-url『{url}』は http:// か https:// で始まるアドレスではありません。",
                          "例: --base-url https://www.city.example.jp/kurashi/")
     title = site_title(cat, options.title, True)
-    contact = (options.contact if options.contact is not None else cat.settings.contact).strip()
+    contact = (options.contact if options.contact is not None else default_contact(cat)).strip()
     path = card_target(ws, options.output)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
@@ -145,9 +157,13 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
             p = right.paragraphs[0]
             p.paragraph_format.space_after = Pt(0)
             p.add_run().add_picture(io.BytesIO(png), width=Mm(QR_MM), height=Mm(QR_MM))
-            url_p = cell.add_paragraph()
+            # python-docx puts an empty paragraph after a nested table: the URL goes there (a second paragraph
+            # with the template's 10 pt spacing pushed the URL out of the card's exact height)
+            after = cell._tc[-1]
+            url_p = cell.paragraphs[-1] if after.tag == qn("w:p") and not "".join(after.itertext()) else cell.add_paragraph()
             url_p.paragraph_format.left_indent = Mm(PADDING_MM)
             _para(url_p, url, size=7.5, after=0)
+            url_p.paragraph_format.space_before = Pt(3)
             # a cell must end with a paragraph; the one python-docx made first holds the inner table's place
             first = cell.paragraphs[0]
             if not first.text and first._p is cell._tc.find(qn("w:p")):
@@ -173,7 +189,12 @@ def _font(doc) -> None:  # type: ignore[no-untyped-def]
             rfonts.attrib.pop(qn(f"w:{attr}"), None)
         for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
             rfonts.set(qn(f"w:{attr}"), FONT)
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    if spacing is not None:  # no paragraph spacing unless asked: every millimetre of a card is planned
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr.find(qn("w:lang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "ja-JP")

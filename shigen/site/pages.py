@@ -110,7 +110,7 @@ def date_text(iso: str) -> str:
 
 
 def value_html(key: str, value: str) -> str:
-    if key in S.PHONE_KEYS:
+    if key in S.PHONE_KEYS and key != "fax":  # a FAX number is not something to call
         return phone_html(value)
     if key == "email" and re.fullmatch(r"[^\s@<>\"']+@[^\s@<>\"']+", value):
         return f'<a href="mailto:{esc(value)}">{esc(value)}</a>'
@@ -126,9 +126,11 @@ CARD_LABELS = {"phone": "電話", "days": S.header("days"), "hours": S.header("h
                "area": "利用できる地域"}
 
 
-def card(entry: Entry, *, up: str, level: int = 3, show_genre: bool = False) -> str:
+def card(entry: Entry, *, up: str, level: int = 3, show_genre: bool = False, why: str = "") -> str:
     v = entry.values
     rows = []
+    if why:
+        rows.append(f'<div class="why"><dt>この地区では</dt><dd>{esc(why)}</dd></div>')
     if show_genre and v.get("genre"):
         rows.append(f'<div><dt>ジャンル</dt><dd>{esc(v["genre"])}</dd></div>')
     for key in CARD_KEYS:
@@ -137,6 +139,23 @@ def card(entry: Entry, *, up: str, level: int = 3, show_genre: bool = False) -> 
     content = f'<p class="content">{multiline(v["content"])}</p>' if v.get("content") else ""
     return (f'<article class="card">\n<h{level} class="card-title"><a href="{up}resource/{entry.page}">'
             f"{esc(entry.name)}</a></h{level}>\n{content}<dl class=\"facts\">{''.join(rows)}</dl>\n</article>\n")
+
+
+WHY_CITY_WIDE = "市内全域で使えます"
+WHY_INSIDE = "この地区にあります"
+WHY_AREA = "この地区も対応エリアです"
+
+
+def why_listed(entry: Entry, district: str) -> str:
+    """Why a resource is on a district page: 市内全域, located there, or its 対応エリア names the district."""
+    from ..model import is_city_wide
+
+    area = entry.record.get("area")
+    if area and is_city_wide(area):
+        return WHY_CITY_WIDE
+    if entry.record.get("district") == district:
+        return WHY_INSIDE
+    return WHY_AREA
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -184,18 +203,20 @@ def top_page(info: SiteInfo, genres: list[GenreSummary], districts: list[Distric
 
 def list_page(info: SiteInfo, *, title: str, lead: str, groups: list[tuple[str, list[Entry]]],
               crumbs: list[tuple[str, str]], show_genre: bool, kind: str,
-              cards: dict[tuple[str, int, bool], str] | None = None) -> str:
+              cards: dict[tuple[str, int, bool, str], str] | None = None, district: str = "") -> str:
     """A genre page (one group) or a district page (one group per genre).
 
-    ``cards`` caches each card's HTML: a city-wide resource appears on every district page.
+    ``cards`` caches each card's HTML: a city-wide resource appears on every district page. On a district page
+    each card says why it is listed there (:func:`why_listed`).
     """
     cache = {} if cards is None else cards
 
     def one(e: Entry, level: int) -> str:
-        key = (e.page, level, show_genre)
+        why = why_listed(e, district) if district else ""
+        key = (e.page, level, show_genre, why)
         html = cache.get(key)
         if html is None:
-            html = cache[key] = card(e, up="../", level=level, show_genre=show_genre)
+            html = cache[key] = card(e, up="../", level=level, show_genre=show_genre, why=why)
         return html
 
     parts = [f"<h1>{esc(title)}</h1>\n", f'<p class="lead">{esc(lead)}</p>\n' if lead else ""]
@@ -224,6 +245,8 @@ def resource_page(info: SiteInfo, entry: Entry, *, district_names: list[str]) ->
             continue
         label = S.header(key)
         rows.append(f'<div class="f-{key}"><dt>{esc(label)}</dt><dd>{value_html(key, v[key])}</dd></div>')
+    if not info.public and entry.freshness:
+        rows.append(f'<div class="f-freshness"><dt>確認状況</dt><dd>{esc(entry.freshness)}</dd></div>')
     used = "・".join(district_names)
     if used:
         rows.append(f'<div class="f-used"><dt>使える地区</dt><dd>{esc(used)}</dd></div>')
@@ -268,7 +291,7 @@ def search_page(info: SiteInfo, districts: list[str], genres: list[str]) -> str:
         '<div class="field"><button type="submit">さがす</button></div>\n'
         "</form>\n"
         '<noscript><p class="warn">この検索には JavaScript が必要です。トップページのジャンル・地区の一覧から探してください。</p></noscript>\n'
-        '<section aria-labelledby="h-results" class="results">\n<h2 id="h-results">検索結果</h2>\n'
+        '<section aria-labelledby="h-results" class="results">\n<h2 id="h-results" tabindex="-1">検索結果</h2>\n'
         '<p id="count" role="status" aria-live="polite"></p>\n<div id="results" class="cards"></div>\n'
         '<p><button type="button" id="more" hidden>もっと見る</button></p>\n</section>\n'
     )

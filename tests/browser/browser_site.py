@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chrome import chrome, emulate_print, pdf_pages, print_pdf, requested_urls, run_axe, set_width  # noqa: E402
+from chrome import chrome, emulate_print, nu_check, pdf_pages, print_pdf, requested_urls, run_axe, set_width  # noqa: E402
 from fixture import KANJI_NAME, build  # noqa: E402
 
 from shigen.site import search as py  # noqa: E402
@@ -96,6 +96,7 @@ def test_filter_by_district_gives_what_can_be_used_there(browser, site):
     assert KANJI_NAME in names and "みどり野弁当" in names  # its own, and a 市内全域 one
     assert "ふれあいサロン南浜" not in names  # 南地区 only
     assert "d=" in browser.current_url  # the search is in the address: can be bookmarked or shared
+    assert browser.switch_to.active_element.get_attribute("id") == "h-results"  # focus moves to the results
     # day and 無料 filters together
     open_page(browser, site, "search.html?day=2&free=1")
     assert result_names(browser) == ["ふれあいサロン南浜"]
@@ -226,3 +227,45 @@ def test_the_accessibility_checker_really_checks(browser, site):
                            "document.documentElement.removeAttribute('lang')")
     found = {v["id"] for v in run_axe(browser)}
     assert {"html-has-lang", "label"} <= found
+
+
+def test_every_page_passes_the_nu_html_checker(site, tmp_path):
+    """The W3C's HTML5 validator (vnu.jar) on every page of the public and the staff site: no error, no warning."""
+    staff = build(tmp_path, audience="staff")
+    pages = len(list(site.path.rglob("*.html")))
+    assert pages > 15
+    assert nu_check(site.path) == []
+    assert nu_check(staff.path) == []
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.html").write_text("<!DOCTYPE html><html lang=ja><head><title>x</title></head><body><p><div></p>",
+                                   encoding="utf-8")
+    assert any(m.get("type") == "error" for m in nu_check(broken))  # the checker really checks
+
+
+def test_the_same_folder_works_from_a_web_server(browser, site):
+    """Copied to a server as it is: served over HTTP from 127.0.0.1 (this machine only), search and links work."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # type: ignore[no-untyped-def]
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        requested_urls(browser)
+        browser.get(base + "index.html")
+        browser.find_element("css selector", 'a[href="genre/02.html"]').click()
+        assert browser.current_url == base + "genre/02.html"
+        browser.get(base + "search.html?q=はいしょく")
+        assert KANJI_NAME in result_names(browser)
+        urls = requested_urls(browser)
+        assert urls and [u for u in urls if not u.startswith(base)] == []
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -13,6 +13,7 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage", "--lang=ja-JP", "--hide-scrollbars", "--force-device-scale-factor=1")
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+VNU = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def binaries() -> tuple[str, str]:
@@ -101,3 +102,16 @@ def run_axe(driver) -> list[dict]:  # type: ignore[no-untyped-def]
                                                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))))
           .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
     """)
+
+
+def nu_check(folder: Path) -> list[dict]:
+    """Every message (errors and warnings) of the Nu Html Checker on the HTML files of ``folder``."""
+    import json
+    import subprocess
+
+    java = shutil.which("java")
+    if not java or not VNU.exists():
+        raise SystemExit("java と vnu.jar が必要です: bash tests/browser/install.sh")
+    proc = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(folder)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return json.loads(proc.stderr or proc.stdout or "{}").get("messages", [])

@@ -4,7 +4,7 @@
 
 Builds the site from the demo workspace (exports/demo, made by `make demo`) when it exists, else from the browser
 test's small catalogue, and saves OUT/site-<page>-<phone|desktop>.png: the top page, a genre page, search results
-for はいしょく, a resource page, and that resource printed (Chromium's print to PDF, then pdftoppm). It also writes
+for はいしょく, a resource page (also with 「文字を大きく」 on a phone), and that resource printed (Chromium's print to PDF, then pdftoppm). It also writes
 the QR card (OUT/site-QRカード.docx) and renders it with LibreOffice when soffice and pdftoppm are there.
 """
 
@@ -56,7 +56,7 @@ def build(out: Path):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "exports" / "render"
+    out = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "exports" / "render").resolve()
     out.mkdir(parents=True, exist_ok=True)
     cat, ws, result = build(out)
     site = result.path
@@ -74,6 +74,14 @@ def main() -> None:
                 target = out / f"site-{name}-{width_name}.png"
                 full_screenshot(driver, target, width)
                 written.append(target)
+        # 「文字を大きく」 switched on, on a phone
+        set_width(driver, WIDTHS["phone"])
+        driver.get(resource.as_uri())
+        driver.find_element("id", "bigger").click()
+        target = out / "site-resource-phone-big.png"
+        full_screenshot(driver, target, WIDTHS["phone"])
+        written.append(target)
+        driver.find_element("id", "bigger").click()
         set_width(driver, WIDTHS["desktop"])
         driver.get(resource.as_uri())
         emulate_print(driver)

@@ -193,6 +193,8 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       run();
+      var heading = document.getElementById("h-results");
+      if (heading) heading.focus(); /* on a phone the results are below the form: bring them into view */
       var p = new URLSearchParams(new FormData(form));
       try {
         global.history.replaceState(null, "", "?" + p.toString());
