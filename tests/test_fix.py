@@ -51,7 +51,7 @@ def messy_records(real):
 def _history(ws):
     wb = openpyxl.load_workbook(ws.catalogue, read_only=True)
     try:
-        return [r for r in wb[S.SHEET_HISTORY].iter_rows(min_row=2, values_only=True) if r and r[2] == "fix"]
+        return [r for r in wb[S.SHEET_HISTORY].iter_rows(min_row=2, values_only=True) if r and r[2] == "fix" and r[3]]
     finally:
         wb.close()
 
