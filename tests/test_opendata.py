@@ -454,3 +454,20 @@ def test_placeholders_and_invalid_phones_are_never_published(ws):
     assert "要確認" not in text and "0479-6," not in text
     other = _dicts(_export(ws, dataset=DATASET_OTHER).path)
     assert {r["名称"]: r["料金"] for r in other}["みどり配食サービス"] == ""
+
+
+def test_kana_from_the_stored_suggestion_when_furigana_is_empty(ws):
+    from shigen.reading import SUGGESTED_KEY
+
+    cat = load(ws)
+    by_id = cat.by_id()
+    by_id["S00003"].values[SUGGESTED_KEY] = "かなのないじぎょうしょ"  # `shigen kana` stored a suggestion
+    by_id["S00001"].values[SUGGESTED_KEY] = "ちがうよみ"  # a person's ふりがな always wins
+    save_catalogue(cat)
+    result = _export(ws)
+    rows = {r["NO"]: r for r in _dicts(result.path)}
+    assert rows["3"]["介護サービス事業所名称_カナ"] == "カナノナイジギョウショ"
+    assert rows["1"]["介護サービス事業所名称_カナ"] == "ミドリホウモンカイゴステーション"
+    assert result.opendata.from_suggestion == ["S00003"]
+    assert "S00003" not in {o.record_id for o in result.opendata.omitted}
+    assert "S00004" in {o.record_id for o in result.opendata.omitted}  # 漢字 and no suggestion: still left out

@@ -8,7 +8,7 @@
   ``--dataset 保険外サービス一覧`` every other publishable record, in the same style (:data:`OTHER_COLUMNS`,
   shigen's extension of the standard, documented in docs/export.md).
 - NO is the number of the record's ID (S00012 → 12): it stays the same from one year's file to the next.
-- 名称_カナ is the ふりがな in full-width katakana. 住所 starts with the prefecture and has the building
+- 名称_カナ is the ふりがな in full-width katakana, else the stored ふりがな候補 (`shigen kana`; reported). 住所 starts with the prefecture and has the building
   (方書) split off when it can be told apart. A record that lacks a required column is listed and left out.
 - UTF-8 with BOM (Excel opens it), or cp932 (characters it cannot hold become 〓 and are reported).
 """
@@ -28,6 +28,7 @@ from .. import lgcode
 from .. import schema as S
 from ..errors import UsageError
 from ..model import Catalogue, Record
+from ..reading import SUGGESTED_KEY
 from ..text import fold_width, to_katakana
 from . import ExportResult
 from .csv import Replacement, inert, to_cp932
@@ -309,6 +310,7 @@ def row_values(record: Record, dataset: str, place: Place, towns: tuple[str, ...
     def v(key: str) -> str:
         return value(record, key)
 
+    reading = katakana(v("kana")) or katakana(v(SUGGESTED_KEY))  # ふりがな, else the stored ふりがな候補
     address, building = split_building(full_address(v("address"), place, towns))
     phone, extension = split_extension(v("phone") or v("mobile"))
     common = {
@@ -320,7 +322,7 @@ def row_values(record: Record, dataset: str, place: Place, towns: tuple[str, ...
     if dataset == DATASET_CARE:
         values = {
             **common,
-            "介護サービス事業所名称": v("name"), "介護サービス事業所名称_カナ": katakana(v("kana")),
+            "介護サービス事業所名称": v("name"), "介護サービス事業所名称_カナ": reading,
             "実施サービス": care_services(record, v), "内線番号": extension or _extra(record, "内線番号"),
             "法人番号": _extra(record, "法人番号"), "事業所番号": _extra(record, "事業所番号"),
             "利用可能曜日特記事項": v("closed_days"), "定員": _extra(record, "定員"),
@@ -328,7 +330,7 @@ def row_values(record: Record, dataset: str, place: Place, towns: tuple[str, ...
     else:
         values = {
             **common,
-            "名称": v("name"), "名称_カナ": katakana(v("kana")), "サービス種別": v("genre"),
+            "名称": v("name"), "名称_カナ": reading, "サービス種別": v("genre"),
             "区分": category_of(record), "サービス内容": v("content"), "利用可能時間": v("hours"),
             "定休日": v("closed_days"), "料金": v("fee"), "対象者": v("target"),
             "対応エリア": v("area"),
@@ -362,7 +364,7 @@ class OpenDataInfo:
     rows: int
     omitted: list[Omitted] = field(default_factory=list)
     other_category: int = 0  # publishable records that belong to the other dataset
-
+    from_suggestion: list[str] = field(default_factory=list)  # IDs whose 名称_カナ comes from ふりがな候補
     def missing_counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter(h for o in self.omitted for h in o.missing)
         return {c.header: counts[c.header] for c in COLUMNS[self.dataset] if counts[c.header]}
@@ -374,6 +376,7 @@ class OpenDataInfo:
             "omitted": [dict(zip(("id", "name", "missing"), (o.record_id, o.name, list(o.missing)), strict=True))
                         for o in self.omitted],
             "missing_counts": self.missing_counts(), "other_dataset_records": self.other_category,
+            "kana_from_suggestion": list(self.from_suggestion),
         }
 
 
@@ -396,11 +399,20 @@ def in_dataset(record: Record, dataset: str) -> bool:
 def build(cat: Catalogue, records: list[Record], dataset: str, place: Place,
           get: Callable[[Record, str], str] | None = None) -> tuple[list[dict[str, str]], list[Record], list[Omitted], int]:
     """(rows, their records, left out, records of the other dataset) in NO order."""
+    rows, kept, omitted, other, _ = _build(cat, records, dataset, place, get)
+    return rows, kept, omitted, other
+
+
+def _build(cat: Catalogue, records: list[Record], dataset: str, place: Place,
+           get: Callable[[Record, str], str] | None = None
+           ) -> tuple[list[dict[str, str]], list[Record], list[Omitted], int, list[str]]:
     towns = tuple(t for d in cat.districts for t in d.towns if t)
     required = [c.header for c in COLUMNS[dataset] if c.required]
     rows: list[dict[str, str]] = []
     kept: list[Record] = []
     omitted: list[Omitted] = []
+    suggested: list[str] = []
+    read = get or (lambda r, k: r.get(k))
     other = 0
     for record in sorted(records, key=lambda r: (int(id_number(r.id) or 0), r.id)):
         if not in_dataset(record, dataset):
@@ -413,7 +425,9 @@ def build(cat: Catalogue, records: list[Record], dataset: str, place: Place,
             continue
         rows.append(values)
         kept.append(record)
-    return rows, kept, omitted, other
+        if not katakana(read(record, "kana")):
+            suggested.append(record.id)
+    return rows, kept, omitted, other, suggested
 
 
 def encode_table(headers: list[str], rows: list[list[str]], encoding: str, replacements: list[Replacement],
@@ -450,7 +464,7 @@ def write(path: Path, cat: Catalogue, records: list[Record], dataset: str, place
     """Write the data file at ``path`` and its dictionary beside it (both atomically)."""
     from .files import replace, temp_path
 
-    rows, kept, omitted, other = build(cat, records, dataset, place, get)
+    rows, kept, omitted, other, suggested = _build(cat, records, dataset, place, get)
     headers = [c.header for c in COLUMNS[dataset]]
     replacements: list[Replacement] = []
     data = encode_table(headers, [[r[h] for h in headers] for r in rows], encoding, replacements,
@@ -466,7 +480,7 @@ def write(path: Path, cat: Catalogue, records: list[Record], dataset: str, place
             raise
         replace(tmp, target)
     info = OpenDataInfo(dataset, place.code, place.prefecture, place.city, place.derived, dict_path, len(rows),
-                        omitted, other)
+                        omitted, other, suggested)
     return info, kept, replacements
 
 
