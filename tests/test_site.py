@@ -347,3 +347,13 @@ def test_card_warns_when_the_text_may_not_fit(tmp_path):
     assert write_card(load(ws), ws, CardOptions(base_url=url, contact="高齢福祉課 0479-62-0000")).warnings == []
     long = write_card(load(ws), ws, CardOptions(base_url=url, title="みどり野市 生活支援サービス・社会資源のご案内ウェブサイト"))
     assert long.warnings and "--title" in long.warnings[0]
+
+
+def test_base_url_is_named_in_the_footer_and_the_json_but_never_linked(built, tmp_path):
+    cat, ws, _ = built
+    url = "https://www.city.example.jp/kurashi/"
+    result = build_site(cat, ws, SiteOptions(output=tmp_path / "u", as_of=AS_OF, base_url=url))
+    top = (result.path / "index.html").read_text(encoding="utf-8")
+    assert f"この案内のアドレス: {url}" in top and f'href="{url}' not in top
+    data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
+    assert data["base_url"] == url
