@@ -482,10 +482,24 @@ def write_report(results: list[Measure], help_m: Measure, pass_m: Measure, prese
         lines.append(f"| {m.shape} | {m.size:,} | {m.label} | {_fmt_s(med)} | {_fmt_s(m.cpu_median)} | {len(m.times)} | "
                      f"{_fmt_mb(m.peak)} | {r1} | {r2} | "
                      f"{note} |")
+    lines += ["", *import_accuracy()]
     if NOTES.exists():
         lines += ["", NOTES.read_text(encoding="utf-8").strip()]
     lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def import_accuracy() -> list[str]:
+    """Per-file / per-field accuracy of `shigen import` over the fixture corpus (benchmarks/score_import.py)."""
+    if not hasattr(import_accuracy, "lines"):
+        try:
+            sys.path.insert(0, str(HERE))
+            import score_import
+
+            import_accuracy.lines = score_import.markdown(score_import.corpus_scores())  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 — a broken scorer must not lose the timings
+            import_accuracy.lines = ["## 取り込みの正確さ", "", f"測れませんでした: {exc!r}"]  # type: ignore[attr-defined]
+    return import_accuracy.lines  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:

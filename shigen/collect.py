@@ -681,14 +681,21 @@ def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.da
 
 def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
                 as_of: dt.date | None = None) -> CollectResult:
-    from .master import excel_owner_files, load_catalogue, save_catalogue
+    from .master import master_transaction
     from .model import now_text
+
+    with master_transaction(ws.catalogue, write=not dry_run) as cat:  # locked from reading to saving
+        return _run_collect(ws, cat, paths, dry_run=dry_run, as_of=as_of, now=now_text())
+
+
+def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_run: bool, as_of: dt.date | None,
+                 now: str) -> CollectResult:
+    from .master import excel_owner_files, save_catalogue
 
     files, skipped = expand_paths(paths)
     # any file that is not an update workbook stops here (nothing written); the rows are read one book at a
     # time below, a book at a time being all that is held (a 200,000-record year is ~1 GB of rows otherwise)
     metas = [(p, read_book_meta(p)) for p in files]
-    cat = load_catalogue(ws.catalogue)
     if not dry_run:
         from .errors import MasterBusyError
 
@@ -701,7 +708,6 @@ def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
                 raise MasterBusyError(f"{PROGRESS_NAME} が Excel で開かれています。",
                                       "閉じてから、もう一度実行してください(何も書き換えていません)。", path=progress_path)
     today = as_of or dt.date.today()
-    now = now_text()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
     held: list[Finding] = []
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),

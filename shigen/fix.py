@@ -8,7 +8,10 @@ A correction is applied only when nobody needs to judge it: the value means the 
   without its area code gets 設定『既定の市外局番』); numbers with a note (（代表）) are left as written;
 - ``postal-format`` — 〒2890001 → 289-0001;
 - ``date-format`` — a date typed as text (令和8年4月1日, R8.4.1, 2026/4/1) → 2026-04-01 (month-only dates stay);
-- ``postal-fill`` — an empty 郵便番号 filled from an address that exactly one code fits (Japan Post's data).
+- ``postal-fill`` — an empty 郵便番号 filled from an address that exactly one code fits (Japan Post's data);
+- ``kana-suggest`` — where ふりがな is empty, a reading from the morphological analyser (shigen.reading, SudachiPy)
+  written into the column ふりがな候補 only: a person's ふりがな is never written or overwritten, and
+  `shigen kana --accept` is the step that copies a checked suggestion into ふりがな.
 
 What needs a person stays a suggestion (listed, never applied): the town a code belongs to when the address
 is empty or names another town, another code for a mismatching address. A different phone number or a
@@ -39,13 +42,14 @@ KIND_LABELS = {
     "postal-format": "郵便番号の書き方をそろえる",
     "date-format": "日付の書き方をそろえる",
     "postal-fill": "住所から郵便番号を補う",
+    "kana-suggest": "ふりがな候補を入れる(ふりがなは空欄のまま)",
 }
 SUGGESTION_LABELS = {
     "town-from-code": "郵便番号の町域(住所が空欄)",
     "postal-mismatch": "郵便番号と住所が合わない",
 }
 SKIPPED_KEYS = frozenset({"id", "source"})  # the ID is shigen's own; 出典 names files and rows as they were
-NAME_KEYS = frozenset({"name", "kana"})  # width and spacing only: no dash folding inside names and readings
+NAME_KEYS = frozenset({"name", "kana", "kana_suggested"})  # width and spacing only: no dash folding inside names and readings
 # a value that tidying could change: full-width ASCII/space, half-width kana, odd spaces or line breaks, dashes
 _MAY_CHANGE = re.compile(r"[\uff01-\uff5e\u3000\uff61-\uff9f\r\u00a0\t]|  |^\s|\s$|\n\s|\s\n|[－−‐‑‒–—―ーｰ─━〜~∼]|\d\s+-|-\s+\d")
 
@@ -190,12 +194,16 @@ def _field_rules(area_code: str) -> dict[str, list[tuple[str, Callable[[str], st
     return rules
 
 
-def plan_fixes(cat: Catalogue, *, postal: object | None = None) -> tuple[list[Change], list[Suggestion]]:
+def plan_fixes(cat: Catalogue, *, postal: object | None = None,
+               readings: bool = True) -> tuple[list[Change], list[Suggestion]]:
     """Every safe correction of ``cat``'s records, and the suggestions that need a person. Changes nothing.
 
-    ``postal`` is a :class:`shigen.postal.PostalData` (None: no postal filling or suggestions).
+    ``postal`` is a :class:`shigen.postal.PostalData` (None: no postal filling or suggestions); ``readings``:
+    suggest ふりがな候補 where ふりがな is empty (when SudachiPy is installed).
     """
     from .audit.checks import placeholder
+
+    reading_of = _reading_suggester() if readings else None
 
     rules = _field_rules(cat.settings.area_code)
     results: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}  # (key, value) → (new, kinds)
@@ -223,7 +231,32 @@ def plan_fixes(cat: Catalogue, *, postal: object | None = None) -> tuple[list[Ch
                 new_values[key] = found[0]
         if postal is not None:
             _postal_plan(record, new_values, postal, municipality, filled, placeholder, changes, suggestions)
+        if reading_of is not None and not record.get("kana") and not record.get(_SUGGESTED):
+            name = new_values.get("name", record.name)
+            suggestion = reading_of(name) if name and not placeholder(name) else ""
+            if suggestion:
+                changes.append(Change(record.id, record.name, record.row, _SUGGESTED, "", suggestion,
+                                      ("kana-suggest",)))
     return changes, suggestions
+
+
+_SUGGESTED = "kana_suggested"  # shigen.reading.SUGGESTED_KEY: the column ふりがな候補
+
+
+def _reading_suggester() -> Callable[[str], str] | None:
+    """A name → suggested ふりがな function (shigen.reading), None when no analyser is installed."""
+    try:
+        from . import reading
+    except ImportError:
+        return None
+    if not reading.available() or reading.SUGGESTED_KEY not in S.FIELD_BY_KEY:
+        return None
+
+    def suggest(name: str) -> str:
+        text = reading.suggest_for_name(name)
+        return text if text and reading._is_kana(reading.sort_key(text, "")) else ""  # kanji left: no reading
+
+    return suggest
 
 
 def _postal_plan(record: Record, new_values: dict[str, str], postal: object, municipality: str,

@@ -11,21 +11,33 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import schema as S
-from .errors import InputError, MasterBusyError, UsageError
+from .errors import (
+    InputError,
+    MasterBusyError,
+    MasterChangedError,
+    UsageError,
+    WriteError,
+    master_writes,
+    os_error_text,
+)
 from .model import (
     Assignment,
     Catalogue,
     Coordinator,
     District,
     Genre,
+    HistoryEntry,
     Inquiry,
     Record,
     Settings,
@@ -160,9 +172,42 @@ def _memo_text(value: Any, dates: dict[Any, str]) -> str:
 
 
 def load_catalogue(path: Path) -> Catalogue:
-    """Read the master workbook into a Catalogue (fast: python-calamine)."""
-    with no_gc():  # 200,000 rows and records: the collector's full passes over them cost more than building them
-        return _load_catalogue(path)
+    """Read the master workbook into a Catalogue (fast: python-calamine).
+
+    The catalogue remembers the file it was read from (size, time, hash): a later save refuses to replace a
+    master that changed meanwhile. Refuses a master whose ID column is gone or that holds one ID twice."""
+    for _ in range(3):
+        before = fingerprint(path) if path.exists() else None
+        with no_gc():  # 200,000 rows and records: the collector's full passes over them cost more than building them
+            cat = _load_catalogue(path)
+        after = path.stat() if before is not None else None
+        if before is None or after is None or (after.st_size, after.st_mtime_ns) == (before.size, before.mtime_ns):
+            cat.read_as = before
+            _check_ids(cat, path)
+            return cat
+    raise MasterBusyError("台帳が読み込み中に書き換えられ続けています。",
+                          "Excel などで保存中でないか確かめてから、もう一度実行してください(何も書き換えていません)。",
+                          path=path)
+
+
+def _check_ids(cat: Catalogue, path: Path) -> None:
+    seen: dict[str, int] = {}
+    dup: list[tuple[str, int, int]] = []
+    for r in cat.records:
+        rid = r.id
+        if not rid:
+            continue
+        first = seen.setdefault(rid, r.row or 0)
+        if first != (r.row or 0):
+            dup.append((rid, first, r.row or 0))
+    if dup:
+        shown = "、".join(f"{rid}({a} 行目と {b} 行目)" for rid, a, b in dup[:5])
+        more = f" ほか {len(dup) - 5} 件" if len(dup) > 5 else ""
+        raise InputError(
+            f"シート『{S.SHEET_RESOURCES}』で同じ ID が2行にあります: {shown}{more}。",
+            "ID は資源ごとに1つです。行をコピーしたのなら、コピーした行の ID を消すか(同じ資源なら1行にまとめて)"
+            "直してから、もう一度実行してください。",
+            path=path, sheet=S.SHEET_RESOURCES)
 
 
 def _load_catalogue(path: Path) -> Catalogue:
@@ -183,6 +228,15 @@ def _load_catalogue(path: Path) -> Catalogue:
             mapping.append((i, S.FIELD_BY_HEADER[h].key))
         elif h:
             extras.append((i, h))
+    if not any(k == "id" for _, k in mapping) and any(
+            any(v not in ("", None) for v in row) for row in rows[1:]):
+        raise InputError(
+            f"シート『{S.SHEET_RESOURCES}』の1行目に見出し『ID』の列がありません(削除されたか、見出しが変えられています)。",
+            "ID がないと資源を見分けられません。列を元に戻すか、workbooks/.history/ の直前のバックアップを"
+            "catalogue.xlsx として戻してから、もう一度実行してください。",
+            path=path,
+            sheet=S.SHEET_RESOURCES,
+        )
     if not any(k == "name" for _, k in mapping):
         raise InputError(
             f"シート『{S.SHEET_RESOURCES}』の1行目に見出し『名称』がありません。",
@@ -300,65 +354,411 @@ def read_inquiries(wb) -> list[Inquiry]:  # type: ignore[no-untyped-def]
 
 
 # --- locking, backup, atomic replace -------------------------------------------------
+log = logging.getLogger("shigen")
+
+written_masters = master_writes  # masters replaced by this process (errors.master_writes)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the master looked like when a command read it: size, modification time and a content hash."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    import hashlib
+
+    try:
+        st = path.stat()
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except FileNotFoundError:
+        return None
+    return Fingerprint(st.st_size, st.st_mtime_ns, h.hexdigest())
+
+
+def _office_owner(owner: Path) -> str:
+    """Who has the workbook open, from Excel's ~$ file or LibreOffice's .~lock file (best effort)."""
+    try:
+        data = owner.read_bytes()[:512]
+    except OSError:
+        return ""
+    if owner.name.startswith(".~lock."):  # LibreOffice: 「user,host,profile,date,…」
+        fields = data.decode("utf-8", "replace").split(",")
+        return fields[0].strip() if fields and fields[0].strip() else ""
+    # Excel: a length byte then the user name (Latin-1), sometimes followed by UTF-16
+    if data:
+        n = data[0]
+        name = data[1:1 + n].decode("latin-1", "replace").strip("\x00 ")
+        return name if name.isprintable() else ""
+    return ""
+
+
 def excel_owner_files(path: Path) -> list[Path]:
-    """Excel's owner file (~$name) that exists while the workbook is open in Excel."""
-    candidates = {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])}
-    return [p for p in candidates if p.exists()]
+    """The owner files that exist while the workbook is open: Excel's ``~$name`` and LibreOffice's ``.~lock.name#``."""
+    candidates = {path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]),
+                  path.with_name(f".~lock.{path.name}#")}
+    return sorted(p for p in candidates if p.exists())
+
+
+def refuse_if_open(path: Path, what: str = "台帳") -> None:
+    """MasterBusyError when Excel or LibreOffice has ``path`` open (nothing has been written yet)."""
+    owners = excel_owner_files(path)
+    if not owners:
+        return
+    owner = owners[0]
+    app = "LibreOffice" if owner.name.startswith(".~lock.") else "Excel"
+    who = _office_owner(owner)
+    by = f"({who} さん)" if who else ""
+    raise MasterBusyError(
+        f"{what}が {app} で開かれています{by}。",
+        f"{app} で閉じてから、もう一度実行してください(何も書き換えていません)。"
+        f"開いていないのに続く場合は、{app} が残した {owner.name} を削除してください。",
+        path=path,
+    )
 
 
 def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-@contextlib.contextmanager
-def master_lock(path: Path) -> Iterator[None]:
-    """Refuse when Excel has the master open or another shigen command is writing it."""
-    if excel_owner_files(path):
-        raise MasterBusyError(
-            "台帳が Excel で開かれています。",
-            "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。",
-            path=path,
-        )
-    lock = _lock_path(path)
-    lock.parent.mkdir(parents=True, exist_ok=True)
+_HELD: dict[str, int] = {}  # locks this process holds (resolved path → depth): save inside a transaction
+LOCK_YOUNG_SECONDS = 30  # an unreadable lock younger than this is being written by its owner right now
+
+
+def _host() -> str:
+    import socket
+
     try:
-        if lock.exists() and time.time() - lock.stat().st_mtime > LOCK_STALE_SECONDS:
-            lock.unlink()  # left behind by a process that died long ago
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        return socket.gethostname()
+    except OSError:
+        return ""
+
+
+def _proc_start(pid: int) -> str:
+    """The kernel's start time of a process (Linux /proc; '' elsewhere): tells a reused PID apart."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[19] if ")" in stat else ""
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this computer (Windows: OpenProcess; never os.kill there)."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _lock_info() -> dict[str, Any]:
+    import sys
+
+    pid = os.getpid()
+    command = " ".join(Path(sys.argv[0]).name.split()[:1] + sys.argv[1:2]) if sys.argv else ""
+    return {"pid": pid, "host": _host(), "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "proc_start": _proc_start(pid), "command": command}
+
+
+def read_lock(lock: Path) -> dict[str, Any] | None:
+    """The holder written in a lock file: pid, host, started (None when unreadable or in the old form)."""
+    import json
+
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        info = json.loads(text)
+    except ValueError:
+        return None
+    return info if isinstance(info, dict) and isinstance(info.get("pid"), int) else None
+
+
+def _lock_age(lock: Path) -> float:
+    try:
+        return time.time() - lock.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _stale(lock: Path, info: dict[str, Any] | None) -> bool:
+    """A lock whose process is gone (this computer), or an unreadable one left long ago."""
+    if info is None:  # empty (its writer died at once) or written by an older shigen ("pid time")
+        try:
+            empty = lock.stat().st_size == 0
+        except OSError:
+            return False
+        return _lock_age(lock) > (LOCK_YOUNG_SECONDS if empty else LOCK_STALE_SECONDS)
+    if info.get("host") != _host():
+        return False  # another computer's process: honoured, named in the message
+    pid = int(info["pid"])
+    if pid == os.getpid():
+        return str(_lock_path_key(lock)) not in _HELD  # our own PID from an earlier life of the PID
+    if not pid_alive(pid):
+        return True
+    start = info.get("proc_start") or ""
+    return bool(start) and bool(_proc_start(pid)) and _proc_start(pid) != start  # the PID was reused
+
+
+def _lock_path_key(lock: Path) -> str:
+    try:
+        return str(lock.resolve())
+    except OSError:
+        return str(lock.absolute())
+
+
+def _holder_text(info: dict[str, Any] | None) -> str:
+    if not info:
+        return ""
+    parts = [f"PID {info.get('pid')}"]
+    if info.get("host"):
+        parts.append(f"コンピューター {info['host']}")
+    if info.get("started"):
+        parts.append(f"開始 {str(info['started']).replace('T', ' ')}")
+    if info.get("command"):
+        parts.append(f"コマンド {info['command']}")
+    return "(" + "、".join(parts) + ")"
+
+
+def _take_over(lock: Path, info: dict[str, Any] | None) -> bool:
+    """Remove a stale lock, guarded so that two takers never both succeed. True when removed."""
+    guard = lock.with_name(lock.name + ".takeover")
+    try:
+        gfd = os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
     except FileExistsError:
-        raise MasterBusyError(
-            "別の shigen コマンドが台帳を書き込み中です。",
-            f"終わるのを待ってから実行してください。動いていないのに続く場合は {lock.name} を削除してください。",
-            path=path,
-        ) from None
+        if _lock_age(guard) > LOCK_YOUNG_SECONDS:  # a taker died inside this block
+            with contextlib.suppress(OSError):
+                guard.unlink()
+        return False
     try:
-        os.write(fd, f"{os.getpid()} {dt.datetime.now().isoformat()}".encode())
-        os.close(fd)
-        yield
+        os.close(gfd)
+        now = read_lock(lock)
+        if now != info or not _stale(lock, now):
+            return False  # someone else took it over meanwhile
+        lock.unlink()
+    except FileNotFoundError:
+        pass
     finally:
         with contextlib.suppress(OSError):
-            lock.unlink()
+            guard.unlink()
+    log.warning("前回の shigen%s は終了しています。残っていた書き込みロックを引き継ぎました。", _holder_text(info))
+    return True
+
+
+def _acquire(path: Path, lock: Path) -> None:
+    import json
+
+    mine = json.dumps(_lock_info(), ensure_ascii=False)
+    for _ in range(5):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            info = read_lock(lock)
+            if _stale(lock, info):
+                _take_over(lock, info)
+                continue
+            _busy(path, lock, info)
+        else:
+            try:
+                try:
+                    os.write(fd, mine.encode("utf-8"))
+                finally:
+                    os.close(fd)
+            except OSError:  # disk full: no half-written lock is left behind
+                with contextlib.suppress(OSError):
+                    lock.unlink()
+                raise
+            return
+    _busy(path, lock, read_lock(lock))
+
+
+def _busy(path: Path, lock: Path, info: dict[str, Any] | None) -> None:
+    if info and info.get("host") and info.get("host") != _host():
+        raise MasterBusyError(
+            f"別のコンピューターの shigen が台帳を書き込み中です{_holder_text(info)}。",
+            "そのコンピューターの処理が終わるのを待ってから、もう一度実行してください。"
+            f"そのコンピューターで shigen が動いていないことが確かなときだけ、{lock.name} を削除してください。",
+            path=path,
+        )
+    raise MasterBusyError(
+        f"別の shigen コマンドが台帳を書き込み中です{_holder_text(info)}。",
+        f"終わるのを待ってから、もう一度実行してください(何も書き換えていません)。"
+        f"動いていないのに続く場合は {lock.name} を削除してください。",
+        path=path,
+    )
+
+
+def _temp_files(path: Path) -> list[Path]:
+    return list(path.parent.glob(f".{path.stem}.tmp-*{path.suffix}"))
+
+
+def clean_dead_temp_files(folder: Path) -> None:
+    """``.<name>.tmp-<pid>.xlsx`` files in ``folder`` whose process is gone (killed before its rename)."""
+    for tmp in folder.glob(".*.tmp-*.xlsx"):
+        m = re.search(r"\.tmp-(\d+)\.xlsx$", tmp.name)
+        if m and int(m.group(1)) != os.getpid() and not pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _clean_dead_temps(path: Path) -> None:
+    """Temp files of runs that died before their replace (only called with the lock held: none is in use)."""
+    own = f".{path.stem}.tmp-{os.getpid()}{path.suffix}"
+    for tmp in _temp_files(path):
+        if tmp.name != own:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                log.info("前回の途中で残った一時ファイル %s を削除しました。", tmp.name)
+
+
+@contextlib.contextmanager
+def master_lock(path: Path) -> Iterator[None]:
+    """Refuse when Excel/LibreOffice has the master open or another shigen command holds it; else hold it.
+
+    Re-entrant within one process: ``save_catalogue`` inside ``master_transaction`` keeps the same lock."""
+    lock = _lock_path(path)
+    key = _lock_path_key(lock)
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    refuse_if_open(path)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        _acquire(path, lock)
+    except OSError as exc:
+        what, todo = os_error_text(exc)
+        raise WriteError(f"台帳のロック {lock.name} を作れません({what})。", todo + "(何も書き換えていません)",
+                         path=path) from exc
+    _HELD[key] = 1
+    try:
+        _clean_dead_temps(path)
+        yield
+    finally:
+        del _HELD[key]
+        info = read_lock(lock)
+        if info is None or (info.get("pid") == os.getpid() and info.get("host") == _host()):
+            with contextlib.suppress(OSError):
+                lock.unlink()
+
+
+@contextlib.contextmanager
+def master_transaction(path: Path, *, write: bool = True) -> Iterator[Catalogue]:
+    """One command's whole use of the master: lock, read, (change, save) — the lock is held throughout.
+
+    With ``write=False`` (dry runs) the master is only read and no lock is taken."""
+    if not write:
+        yield load_catalogue(path)
+        return
+    with master_lock(path):
+        yield load_catalogue(path)
+
+
+def _verify_unchanged(cat: Catalogue, path: Path) -> None:
+    """The master must still be the file ``cat`` was read from (an edit saved in Excel meanwhile is never lost)."""
+    read_as = cat.read_as
+    if read_as is None:
+        return
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise MasterChangedError("台帳ファイルが、読み込んだあとで削除または移動されました。",
+                                 "台帳を元の場所に戻してから、もう一度実行してください(何も書き換えていません)。",
+                                 path=path) from None
+    same = st.st_size == read_as.size and st.st_mtime_ns == read_as.mtime_ns
+    if same:
+        now = fingerprint(path)
+        same = now is not None and now.sha256 == read_as.sha256
+    if not same:
+        raise MasterChangedError(
+            "台帳が、このコマンドが読み込んだあとで書き換えられました(Excel で保存したなど)。",
+            "その変更を守るため、何も書き換えていません。Excel を閉じてから、もう一度実行してください。",
+            path=path)
 
 
 def history_dir(path: Path) -> Path:
     return path.parent / ".history"
 
 
-def backup(path: Path, keep: int | None = None) -> Path | None:
-    """Copy the current master to .history/<stem>_<timestamp>.xlsx and keep the newest ``keep`` (30)."""
+def backup(path: Path, keep: int | None = None, expected: Fingerprint | None = None) -> Path | None:
+    """Copy the current master to .history/<stem>_<timestamp>.xlsx, check the copy, keep the newest ``keep`` (30).
+
+    The copy is compared with the master byte for byte (size and SHA-256) and opened as a zip; a copy that fails
+    is removed and the write refused (WriteError), so the newest backup is always a good one."""
+    import zipfile
+
     keep = HISTORY_KEEP if keep is None else keep
     if not path.exists():
         return None
     folder = history_dir(path)
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}_{stamp}{path.suffix}"
-    shutil.copy2(path, target)
+    source = expected or fingerprint(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        _fsync(target)
+        copy = fingerprint(target)
+        ok = copy is not None and source is not None and (copy.size, copy.sha256) == (source.size, source.sha256)
+        if ok:
+            with zipfile.ZipFile(target) as z:
+                ok = "xl/workbook.xml" in z.namelist()
+    except (OSError, zipfile.BadZipFile) as exc:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        if isinstance(exc, OSError):
+            what, todo = os_error_text(exc)
+        else:
+            what, todo = "コピーが壊れていました", "ディスクの状態を確かめてから、もう一度実行してください。"
+        raise WriteError(f"台帳のバックアップを {folder} に作れませんでした({what})。",
+                         todo + "台帳は書き換えていません(元のまま)。", path=path) from exc
+    if not ok:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise WriteError(f"台帳のバックアップを {folder} に作れませんでした(コピーが元と一致しません)。",
+                         "ディスクの空きと状態を確かめてから、もう一度実行してください。台帳は書き換えていません(元のまま)。",
+                         path=path)
     copies = sorted(folder.glob(f"{path.stem}_*{path.suffix}"))
     for old in copies[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def _fsync(path: Path) -> None:
+    """Flush a written file to the disk (a power cut after the replace must not leave an empty master)."""
+    with contextlib.suppress(OSError), path.open("rb+") as fh:
+        os.fsync(fh.fileno())
 
 
 def _replace(tmp: Path, path: Path) -> None:
@@ -370,6 +770,7 @@ def atomic_save(workbook, path: Path) -> None:  # type: ignore[no-untyped-def]
     tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
     try:
         workbook.save(tmp)
+        _fsync(tmp)
         _replace(tmp, path)
     finally:
         with contextlib.suppress(OSError):
@@ -377,42 +778,150 @@ def atomic_save(workbook, path: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 # --- writing -----------------------------------------------------------------------
-def save_catalogue(cat: Catalogue) -> Path | None:
-    """Write every change of ``cat`` to its master safely. Returns the backup's path."""
-    import openpyxl
+ROW_LIMIT = 1_048_576  # Excel's rows per sheet
+ROW_WARN = 0.8  # warn from this share of the limit on
+CELL_LIMIT = 32_767  # Excel's characters per cell
+SAVE_FIELD = "(保存方法)"  # the 履歴 row of each write: which path saved it
 
+
+def save_catalogue(cat: Catalogue) -> Path | None:
+    """Write every change of ``cat`` to its master safely. Returns the backup's path.
+
+    Under the lock (re-entrant: a command's ``master_transaction`` already holds it): refuse when the master is
+    not the file ``cat`` was read from; check Excel's limits; write a complete new workbook beside the master
+    (fast XML path, else openpyxl); back up the current master (verified); re-check; atomically replace."""
     path = cat.path
+    _check_limits(cat)
     with master_lock(path):
-        saved = _save_fast(cat, path)
-        if saved is not False:
-            cat.assignments.extend(cat.new_assignments)
-            cat.new_assignments.clear()
-            cat.new_history.clear()
-            _inquiries_saved(cat)
-            return saved
+        _verify_unchanged(cat, path)
+        replaced = False
         try:
-            wb = openpyxl.load_workbook(path)
-        except FileNotFoundError:
-            raise UsageError(f"台帳ファイル {path} がありません。", "先に `shigen init` を実行してください。") from None
-        except Exception as exc:
-            raise InputError("台帳ファイルを開けません。", "Excel で開けるか確かめてください。", path=path) from exc
-        saved = backup(path)
-        _write_resources(wb, cat)
-        if cat.settings_changed:
-            _write_settings_sheets(wb, cat)
-        _write_setting_value(wb, SETTING_LAST_ID, f"S{cat.last_id:05d}" if cat.last_id else "",
-                             "IDを再利用しないための記録です。変更しないでください")
-        _append(wb, S.SHEET_HISTORY, S.HISTORY_HEADERS, [h.to_row() for h in cat.new_history])
-        _append(wb, S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS, [a.to_row() for a in cat.new_assignments])
-        _append(wb, S.SHEET_INQUIRIES, S.INQUIRY_HEADERS, [q.to_row() for q in cat.new_inquiries])
-        atomic_save(wb, path)
-        wb.close()
+            saved, how = _save_locked(cat, path)
+            replaced = True
+            written_masters.append(path)
+            cat.read_as = fingerprint(path)
+        except OSError as exc:
+            what, todo = os_error_text(exc)
+            state = ("台帳は保存済みです。" if replaced else "台帳は書き換えていません(元のまま)。")
+            raise WriteError(f"{exc.filename or path} に書き込めませんでした({what})。", todo + state,
+                             path=path, master_written=replaced) from exc
+    log.debug("台帳を保存しました(%s)。", how)
     cat.assignments.extend(cat.new_assignments)
     cat.new_assignments.clear()
     cat.new_history.clear()
     _inquiries_saved(cat)
     cat.settings_changed = False
     return saved
+
+
+def _save_note(cat: Catalogue, how: str) -> HistoryEntry:
+    from .model import now_text
+
+    last = cat.new_history[-1] if cat.new_history else None
+    command = last.command if last else ("assign" if cat.new_assignments else "")
+    when = last.when if last else now_text()  # the same moment as the changes it saved
+    return HistoryEntry(when, last.by if last else "", command, "", SAVE_FIELD, "", how, "")
+
+
+def _save_locked(cat: Catalogue, path: Path) -> tuple[Path | None, str]:
+    import openpyxl
+
+    from . import xlsx_patch
+
+    note = _save_note(cat, "高速保存")
+    cat.new_history.append(note)
+    try:
+        saved = _save_fast(cat, path)
+        if saved is not False:
+            return saved, note.new
+        note.new = f"openpyxl({xlsx_patch.last_reason})"[:200]
+        log.debug("高速保存を使えませんでした: %s", xlsx_patch.last_reason)
+        try:
+            wb = openpyxl.load_workbook(path)
+        except FileNotFoundError:
+            raise UsageError(f"台帳ファイル {path} がありません。", "先に `shigen init` を実行してください。") from None
+        except Exception as exc:
+            raise InputError("台帳ファイルを開けません。", "Excel で開けるか確かめてください。", path=path) from exc
+        _write_resources(wb, cat)
+        if cat.settings_changed:
+            _write_settings_sheets(wb, cat)
+        _write_setting_value(wb, SETTING_LAST_ID, f"S{cat.last_id:05d}" if cat.last_id else "",
+                             "IDを再利用しないための記録です。変更しないでください")
+        _append(wb, S.SHEET_HISTORY, S.HISTORY_HEADERS, [h.to_row() for h in cat.new_history], path)
+        _append(wb, S.SHEET_ASSIGNMENTS, S.ASSIGNMENT_HEADERS, [a.to_row() for a in cat.new_assignments], path)
+        _append(wb, S.SHEET_INQUIRIES, S.INQUIRY_HEADERS, [q.to_row() for q in cat.new_inquiries], path)
+        tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+        try:
+            wb.save(tmp)
+            wb.close()
+            _fsync(tmp)
+            saved = _backup_and_replace(cat, tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        return saved, note.new
+    except BaseException:
+        with contextlib.suppress(ValueError):
+            cat.new_history.remove(note)
+        raise
+
+
+def _backup_and_replace(cat: Catalogue, tmp: Path, path: Path) -> Path | None:
+    """The new version is complete in ``tmp``: back up the master (verified), re-check it, replace it."""
+    _verify_unchanged(cat, path)
+    saved = backup(path, expected=cat.read_as if isinstance(cat.read_as, Fingerprint) else None)
+    _verify_unchanged(cat, path)
+    _replace(tmp, path)
+    return saved
+
+
+def _check_limits(cat: Catalogue) -> None:
+    """Refuse (before writing anything) what Excel cannot hold; warn when a sheet nears Excel's row limit."""
+    half = CELL_LIMIT // 2
+    for r in cat.records:
+        if max(map(len, r.values.values()), default=0) <= half and not r.extra:
+            continue  # the common case, checked in C
+        for key, v in r.values.items():
+            if len(v) > half and _excel_len(v) > CELL_LIMIT:
+                raise InputError(
+                    f"ID {r.id or '(なし)'}『{r.name}』の『{S.header(key)}』が {_excel_len(v):,} 文字あり、"
+                    f"Excel の1つのセルに入る {CELL_LIMIT:,} 文字を超えています。",
+                    "取り込む一覧の該当のセルを短くするか、分けてから、もう一度実行してください(何も書き換えていません)。",
+                    path=cat.path, sheet=S.SHEET_RESOURCES)
+        for h, v in r.extra.items():
+            if isinstance(v, str) and len(v) > half and _excel_len(v) > CELL_LIMIT:
+                raise InputError(
+                    f"ID {r.id or '(なし)'}の列『{h}』が Excel の1つのセルに入る {CELL_LIMIT:,} 文字を超えています。",
+                    "そのセルを短くしてから、もう一度実行してください(何も書き換えていません)。",
+                    path=cat.path, sheet=S.SHEET_RESOURCES)
+    rows = max((r.row or 0 for r in cat.records), default=1) + sum(1 for r in cat.records if not r.row)
+    if rows > ROW_LIMIT:
+        raise InputError(
+            f"シート『{S.SHEET_RESOURCES}』が Excel の上限 {ROW_LIMIT:,} 行を超えてしまいます({rows:,} 行)。",
+            "休止・廃止の資源を別のブックへ移すなどして行を減らしてから、もう一度実行してください(何も書き換えていません)。",
+            path=cat.path, sheet=S.SHEET_RESOURCES)
+    if rows > ROW_LIMIT * ROW_WARN:
+        log.warning("シート『%s』が %s 行になりました。Excel の上限 %s 行に近づいています。", S.SHEET_RESOURCES,
+                    f"{rows:,}", f"{ROW_LIMIT:,}")
+
+
+def check_append_room(sheet: str, last_row: int, adding: int, path: Path | None) -> None:
+    """An append-only sheet (履歴, 担当履歴) must stay within Excel's rows; warn well before."""
+    total = max(last_row, 1) + adding
+    if total > ROW_LIMIT:
+        raise InputError(
+            f"シート『{sheet}』が Excel の上限 {ROW_LIMIT:,} 行を超えてしまいます(いま {last_row:,} 行、追加 {adding:,} 行)。",
+            f"古い行(見出しの下から、たとえば前年度までの行)を切り取って別のブック(例: {sheet}_保存分.xlsx)に貼り付けて保存し、"
+            "台帳を保存してから、もう一度実行してください(何も書き換えていません)。",
+            path=path, sheet=sheet)
+    if total > ROW_LIMIT * ROW_WARN:
+        log.warning("シート『%s』が %s 行になりました(上限 %s 行)。古い行を別のブックへ移してください"
+                    "(docs/master.md「履歴が大きくなったら」)。", sheet, f"{total:,}", f"{ROW_LIMIT:,}")
+
+
+def _excel_len(text: str) -> int:
+    """Characters as Excel counts them (UTF-16 code units: an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _inquiries_saved(cat: Catalogue) -> None:
@@ -423,14 +932,20 @@ def _inquiries_saved(cat: Catalogue) -> None:
 def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
     """The xlsx_patch fast path (XML-level). False when it does not apply: the caller then uses openpyxl."""
     from . import xlsx_patch
+    from .errors import ShigenError
 
     xlsx_patch.last_path = "openpyxl"
     if not path.exists():
+        xlsx_patch.last_reason = "no master yet"
         return False
     tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
     try:
         xlsx_patch.write_patched(cat, path, tmp)
-    except Exception as exc:  # anything unexpected in the workbook: the openpyxl path below does it
+    except (ShigenError, OSError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    except Exception as exc:  # anything unexpected in the workbook: the openpyxl path does it (named in 履歴)
         xlsx_patch.last_reason = f"{type(exc).__name__}: {exc}"
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -438,27 +953,73 @@ def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
     xlsx_patch.last_path = "fast"
     xlsx_patch.last_reason = ""
     try:
-        saved = backup(path)
-        _replace(tmp, path)
+        _fsync(tmp)
+        saved = _backup_and_replace(cat, tmp, path)
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return saved
 
 
-def excel_value(key: str, text: str) -> Any:
-    """The value a master cell holds for a field: a real date for date fields with an ISO date, else the text."""
+EXCEL_FIRST_DATE = dt.date(1900, 1, 1)  # serial 1 of the 1900 date system
+EXCEL_FIRST_DATE_1904 = dt.date(1904, 1, 2)  # serial 1 of the 1904 system (serial 0 reads back as a time)
+
+
+def excel_value(key: str, text: str, date1904: bool = False) -> Any:
+    """The value a master cell holds for a field: a real date for date fields with an ISO date, else the text.
+
+    A date Excel cannot hold as a date (before 1900-01-01, or before 1904-01-02 in a 1904 workbook) stays text,
+    so it reads back exactly as it was written."""
     if key in S.DATE_KEYS and text:
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             return text
+        if day < (EXCEL_FIRST_DATE_1904 if date1904 else EXCEL_FIRST_DATE):
+            return text
+        return day
     return text
+
+
+_X_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # every _ that would start an escape (they may overlap)
+
+
+def escape_x(text: str) -> str:
+    """Literal ``_x0041_`` text survives Excel's escape decoding (written ``_x005F_x0041_``; Excel reads ``_x0041_``)."""
+    return _X_ESCAPE.sub("_x005F_", text) if "_x" in text else text
+
+
+def place_records(records: list[Record], id_at: dict[int, str] | None) -> dict[int, Record]:
+    """Excel row → record for a save. Each record read from the master keeps its own row (the row it was read
+    from, whose ID it must carry: ``id_at`` = ID text of each row in the file now); new records go after the last
+    one. Both save paths use this, so user cells, colours, comments and row heights stay with their record."""
+    from .errors import ShigenError
+
+    placed: dict[int, Record] = {}
+    new: list[Record] = []
+    for rec in records:
+        r = rec.row
+        if r is None or r < 2 or r in placed:
+            new.append(rec)
+            continue
+        there = id_at.get(r, "") if id_at is not None else rec.id
+        if there != rec.id:
+            raise ShigenError(
+                f"シート『{S.SHEET_RESOURCES}』の {r} 行目の ID({there or 'なし'})が、読み込んだ資源の ID"
+                f"({rec.id or 'なし'})と一致しません。",
+                "台帳の行を取り違えないよう、何も書き換えていません。もう一度実行してください。", path=None)
+        placed[r] = rec
+    nxt = max(placed, default=1) + 1
+    for rec in new:
+        placed[nxt] = rec
+        nxt += 1
+    return placed
 
 
 def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.utils import get_column_letter
 
+    date1904 = getattr(wb, "epoch", None) is not None and wb.epoch.year == 1904
     ws = wb[S.SHEET_RESOURCES]
     header = [cell_text(c.value) for c in ws[1]] if ws.max_row >= 1 else []
     while header and not header[-1]:
@@ -482,20 +1043,27 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
             next_col += 1
 
     old_max = ws.max_row
+    id_col = col_of["id"]
+    id_at = {r: cell_text(ws.cell(row=r, column=id_col).value) for r in range(2, old_max + 1)}
+    placed = place_records(cat.records, id_at)
     date_cols = {col_of[k] for k in S.DATE_KEYS}
     text_cols = {col_of[k] for k in (*S.PHONE_KEYS, "postal_code", "id")}
     key_cols = [(k, col_of[k]) for k in S.KEYS]
-    for i, record in enumerate(cat.records):
-        r = i + 2
+    for r, record in placed.items():
+        fresh = record.row != r
         for key, c in key_cols:
-            value = excel_value(key, record.values.get(key, "")) or None
+            value = excel_value(key, record.values.get(key, ""), date1904) or None
+            if isinstance(value, str):
+                value = escape_x(value)
             if value is None and r > old_max:
                 continue  # nothing to clear in a new row; its empty cells take the column's format (set by init)
             cell = ws.cell(row=r, column=c)
-            if cell.value != value:
+            if cell.value != value or (isinstance(value, dt.date) and not isinstance(cell.value, dt.date)):
                 cell.value = value
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text begins with
+                if isinstance(value, dt.date) and not cell.is_date:
+                    cell.number_format = "yyyy/mm/dd"
             if r > old_max:
                 if c in date_cols:
                     cell.number_format = "yyyy/mm/dd"
@@ -505,14 +1073,47 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
             c = col_of.get("extra:" + h)
             if c is not None:
                 cell = ws.cell(row=r, column=c)
-                if cell.value != value:
-                    cell.value = value
+                if fresh or not _same_value(cell.value, value):
+                    cell.value = escape_x(value) if isinstance(value, str) else value
+                    if isinstance(value, str):
+                        cell.data_type = "s"
         record.row = r
-    last = len(cat.records) + 1
-    for r in range(last + 1, old_max + 1):  # rows beyond the records (removed by hand) are cleared
-        for c in range(1, next_col):
-            ws.cell(row=r, column=c).value = None
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(next_col - 1, 1))}{max(last, 2)}"
+    cells = ws._cells  # only cells that exist (ws.cell would create one per blank position)
+    for r in range(2, old_max + 1):  # rows of records no longer in the catalogue are cleared (styles stay)
+        if r not in placed:
+            for c in range(1, next_col):
+                cell = cells.get((r, c))
+                if cell is not None:
+                    cell.value = None
+    last = max(max(placed, default=1), 2)
+    ref = f"A1:{get_column_letter(max(next_col - 1, 1))}{last}"
+    if ws.tables:  # an Excel table (Insert → Table): its range follows the data; no second filter over it
+        for table in ws.tables.values():
+            start, _, end = table.ref.partition(":")
+            if _row_of(start) == 1:
+                table.ref = f"{start}:{re.sub(r'[0-9]+$', '', end or start)}{last}"
+                if table.autoFilter is not None:
+                    table.autoFilter.ref = table.ref
+        ws.auto_filter.ref = None
+    else:
+        ws.auto_filter.ref = ref
+
+
+def _row_of(ref: str) -> int:
+    m = re.search(r"[0-9]+$", ref)
+    return int(m.group(0)) if m else 0
+
+
+def _same_value(old: Any, new: Any) -> bool:
+    """A user cell as openpyxl reads it equals the value calamine read for it (types differ: datetime vs date)."""
+    if isinstance(new, str):
+        return isinstance(old, str) and old == escape_x(new)
+    if isinstance(old, dt.datetime) and type(new) is dt.date:
+        return old == dt.datetime.combine(new, dt.time())
+    if isinstance(new, bool) or isinstance(old, bool):
+        return old is new
+    return type(old) is type(new) and old == new or (
+        isinstance(old, (int, float)) and isinstance(new, (int, float)) and float(old) == float(new))
 
 
 def _write_settings_sheets(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -552,7 +1153,8 @@ def _write_setting_value(wb, key: str, value: str, description: str) -> None:  #
     ws.append([key, value, description])
 
 
-def _append(wb, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:  # type: ignore[no-untyped-def]
+def _append(wb, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]],  # type: ignore[no-untyped-def]
+            path: Path | None = None) -> None:
     if not rows:
         return
     if name not in wb.sheetnames:
@@ -560,13 +1162,14 @@ def _append(wb, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]
         ws.append(list(headers))
     ws = wb[name]
     r = ws.max_row  # computed once: ws.max_row / ws[row] scan every cell, which made appending O(n²)
+    check_append_room(name, r, len(rows), path)
     for row in rows:
         r += 1
         for c, v in enumerate(row, start=1):
             if v == "" or v is None:
                 continue
-            cell = ws.cell(row=r, column=c, value=v)
-            if isinstance(v, str) and v.startswith("="):
+            cell = ws.cell(row=r, column=c, value=escape_x(v) if isinstance(v, str) else v)
+            if isinstance(v, str):
                 cell.data_type = "s"
 
 

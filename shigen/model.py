@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import schema as S
@@ -202,6 +202,7 @@ class Catalogue:
     assignments: list[Assignment] = field(default_factory=list)
     new_assignments: list[Assignment] = field(default_factory=list)
     settings_changed: bool = False
+    read_as: object = None  # master.Fingerprint of the file this was read from (a save refuses if it changed)
     inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
     new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
 
@@ -467,6 +468,7 @@ def district_for_address(address: str, districts: Iterable[District]) -> str:
 _GENRE_PUNCT = re.compile(r"[()（）・/／、,，\[\]【】「」『』〈〉<>\-－ー―]")
 
 
+@lru_cache(maxsize=8192)
 def genre_key(text: str) -> str:
     """search_key without brackets and separators (「福祉用具（貸与・販売）」 = 「福祉用具貸与販売」)."""
     return _GENRE_PUNCT.sub("", search_key(text))
@@ -477,6 +479,7 @@ _SERVICE_KEYS = sorted(((genre_key(k), v) for k, v in S.SERVICE_TYPES.items()), 
 _SERVICE_EXACT = dict(_SERVICE_KEYS)
 
 
+@lru_cache(maxsize=8192)
 def service_type_of(label: str) -> tuple[str, str] | None:
     """(genre, 区分) of a 介護保険・障害福祉 service type named by ``label`` (whole, or every part of a list)."""
     key = genre_key(label)

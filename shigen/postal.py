@@ -76,6 +76,7 @@ class PostalData:
         self._conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                      check_same_thread=False)
         self._places: dict[str, tuple[PostalPlace, ...]] = {}
+        self._own: dict[str, tuple[str, str] | None] = {}
         self._known: frozenset[str] | None = None  # every code (postal and office), read once on first use
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
@@ -162,22 +163,22 @@ class PostalData:
         """(prefecture, city) of the catalogue's 自治体名 when it is one real city, else None."""
         if not municipality:
             return None
-        city, rest = self.split_address(municipality)
-        return city if city is not None and not rest else None
+        if municipality not in self._own:
+            city, rest = self.split_address(municipality)
+            self._own[municipality] = city if city is not None and not rest else None
+        return self._own[municipality]
 
     def towns(self, prefecture: str, city: str) -> list[tuple[str, str, bool]]:
         """(town key, code, several codes for this town) of every town of a city, longest town first."""
-        found = self._city_towns.get((prefecture, city))
-        if found is None:
-            rows = self._conn.execute("select code, neighborhood from postal_data where prefecture = ? and city = ?",
-                                      (prefecture, city)).fetchall()
-            per_town: dict[str, set[str]] = {}
-            for code, town in rows:
-                per_town.setdefault(place_key(town or ""), set()).add(code)
-            found = sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
-                           key=lambda x: -len(x[0]))
-            self._city_towns[(prefecture, city)] = found
-        return found
+        if not self._city_towns:
+            rows: dict[tuple[str, str], dict[str, set[str]]] = {}
+            for code, pref, name, town in self._conn.execute(
+                    "select code, prefecture, city, neighborhood from postal_data"):  # one pass (no index on city)
+                rows.setdefault((pref, name), {}).setdefault(place_key(town or ""), set()).add(code)
+            self._city_towns = {key: sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
+                                            key=lambda x: -len(x[0]))
+                                for key, per_town in rows.items()}
+        return self._city_towns.get((prefecture, city), [])
 
     def code_for_address(self, address: str, municipality: str = "") -> str:
         """The 7-digit code of an address when exactly one fits it, else ''.

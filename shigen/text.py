@@ -113,6 +113,9 @@ def kanji_to_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+_ANY_KANJI_NUMERAL = re.compile(f"[{KANJI_NUMERALS}]")
+
+
 def _kanji_sub(m: re.Match[str]) -> str:
     n = kanji_to_int(m.group())
     return m.group() if n is None else str(n)
@@ -136,7 +139,7 @@ def fold_kanji_numbers(address: str) -> str:
     Numerals that are part of a place name (九十九里町, 四街道, 一の宮, 八幡) are left alone: only runs next to
     丁目/番地/番/号/地割 or joined to another number by の/之/- count.
     """
-    if not any(c in KANJI_NUMERALS for c in address):
+    if not _ANY_KANJI_NUMERAL.search(address):
         return address
     for _ in range(4):  # 三の五の二: each pass reaches one numeral further along
         before = address
@@ -442,7 +445,7 @@ def read_date(value: object) -> DateReading:
         return DateReading(None)
     text = re.sub(r"\s*(現在|時点|確認|頃)$", "", text)
     text = re.sub(r"[（(][月火水木金土日][)）]", "", text).strip()
-    if any(c in KANJI_NUMERALS for c in text):
+    if _ANY_KANJI_NUMERAL.search(text):
         text = _DATE_KANJI.sub(_kanji_sub, text)  # 令和五年四月一日 → 令和5年4月1日, 平成三十一年 → 平成31年
     try:
         m = _ERA_RE.match(text)

@@ -30,7 +30,7 @@ from typing import Any
 
 from . import schema as S
 from .assign import METHOD_DISTRICT, NO_DISTRICT, NO_GENRE, AssignmentPlan, Share
-from .errors import InputError
+from .errors import InputError, UsageError
 from .master import cell_text
 from .model import Catalogue, Record, is_city_wide
 from .workspace import Workspace, safe_filename
@@ -40,6 +40,7 @@ FORMAT_NAME = "shigen-update-book"
 FORMAT_VERSION = "1"
 FOLDER = "更新作業"
 SUMMARY_NAME = "担当一覧.xlsx"
+RESERVED_NAMES = (SUMMARY_NAME, "回収状況.xlsx")  # files of their own in the year's folder (collect.PROGRESS_NAME)
 RETURN_FOLDER = "返却"
 OLD_FOLDER = "以前の版"
 SHEET_HELP = "記入のしかた"
@@ -180,7 +181,7 @@ class WrittenBooks:
 def book_targets(plan: AssignmentPlan, folder: Path) -> dict[str, Path]:
     """Coordinator → workbook path; names that become the same file name (「A/B」「A_B」) get 「(2)」."""
     out: dict[str, Path] = {}
-    used: set[str] = {SUMMARY_NAME.lower()}
+    used: set[str] = {n.lower() for n in RESERVED_NAMES}
     for s in plan.shares:
         if not s.record_ids:
             continue
@@ -450,9 +451,8 @@ def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ign
         "error_title": LABEL_CONSENT, "error_message": "一覧(" + "・".join(S.CONSENT_ANSWERS) + ")から選んでください。"})
 
 
-CONSENT_HELP = ("6b. 確認依頼(shigen letters)の回答で掲載についての答えがあれば、『掲載同意の回答』に "
-                + "・".join(S.CONSENT_ANSWERS) + " のどれかを選び、『確認日』に回答を受けた日を入れてください"
-                "(内容の確認がまだなら『確認結果』は空欄のままでかまいません)。")
+CONSENT_HELP = ("※ 確認依頼(shigen letters)の掲載についての答えは『掲載同意の回答』に選び、回答を受けた日を『確認日』に"
+                "(内容の確認がまだなら『確認結果』は空欄でかまいません)。")
 
 
 def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
@@ -686,7 +686,7 @@ def _open_book(path: Path) -> tuple[Any, BookMeta]:
     path = Path(path)
     hint_not_book = "`shigen assign` が作った更新用ブック(exports/更新作業/<年度>/<氏名>.xlsx)を指定してください。"
     if not path.exists():
-        raise InputError("ファイルが見つかりません。", "ファイル名と場所を確かめてください。", path=path)
+        raise UsageError("ファイルが見つかりません。", "ファイル名と場所を確かめてください。", path=path)
     try:
         with zipfile.ZipFile(path) as z:
             if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED:
@@ -781,100 +781,44 @@ class AssignResult:
         return data
 
 
-PARALLEL_FROM = 1000  # records: below this starting a second Python costs more than it saves
-
-
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
                dry_run: bool = False, fresh: bool = False) -> AssignResult:
-    """Plan, write the workbooks, and record the plan in the master's 担当履歴 (one safe save).
+    """Plan, write the workbooks, then record the plan in the master's 担当履歴 (one safe save).
 
-    For large plans the workbooks are written by a second process while this one saves the master
-    (both take seconds at 20,000 records; on two cores they overlap)."""
+    One transaction: the master stays locked from reading to saving. The books are written first; 担当履歴
+    records only the books confirmed written (each one exists and reopens), so a run that dies half way never
+    leaves 担当履歴 naming a book nobody received. (The books used to be written by a second process beside the
+    save; that cannot keep this order, and a child outliving a killed parent is worse than the seconds saved.)"""
     from .assign import plan_assignments
-    from .master import load_catalogue, save_catalogue
+    from .master import clean_dead_temp_files, master_transaction, save_catalogue
     from .model import now_text
 
-    cat = load_catalogue(ws.catalogue)
-    created = now_text()
-    plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created,
-                            fresh=fresh)
-    replaced = any(a.year == year for a in cat.assignments)
-    if dry_run or not plan.total:
-        return AssignResult(plan, None, replaced)
-    folder = plan_folder(ws, year)
-    _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
-    master_time = _mtime_text(cat.path)
-    if plan.total < PARALLEL_FROM:
+    with master_transaction(ws.catalogue, write=not dry_run) as cat:
+        created = now_text()
+        plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created,
+                                fresh=fresh)
+        replaced = any(a.year == year for a in cat.assignments)
+        if dry_run or not plan.total:
+            return AssignResult(plan, None, replaced)
+        folder = plan_folder(ws, year)
+        _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
+        master_time = _mtime_text(cat.path)
+        if folder.is_dir():
+            clean_dead_temp_files(folder)  # books of a run killed half way
         written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
-        cat.new_assignments.extend(plan.assignments())
+        confirmed = {name for name, path in written.books.items() if _book_ok(path)}
+        cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)
         save_catalogue(cat)
-        return AssignResult(plan, written, replaced)
-
-    owned = set(plan.owner_of())
-    light = Catalogue(path=cat.path, records=[r for r in cat.records if r.id in owned], districts=cat.districts,
-                      genres=cat.genres, settings=cat.settings)
-    with _BackgroundWriter(light, plan, folder, created, master_time) as writer:
-        cat.new_assignments.extend(plan.assignments())
-        save_catalogue(cat)
-    return AssignResult(plan, writer.result(), replaced)
+    return AssignResult(plan, written, replaced)
 
 
-class _BackgroundWriter:
-    """``write_plan`` in a separate Python process (``python -c``, so no caller's ``__main__`` is re-imported).
-
-    The job is pickled to a temporary file before the caller goes on; the child pickles back its result or
-    its exception. Leaving the ``with`` block waits for the child."""
-
-    def __init__(self, cat: Catalogue, plan: AssignmentPlan, folder: Path, created: str, master_time: str) -> None:
-        import pickle
-        import tempfile
-
-        folder.mkdir(parents=True, exist_ok=True)
-        self._dir = Path(tempfile.mkdtemp(prefix="shigen-assign-"))
-        self._job = self._dir / "job.pickle"
-        self._out = self._dir / "result.pickle"
-        self._job.write_bytes(pickle.dumps((cat, plan, folder, created, master_time)))
-        self._proc = None
-
-    def __enter__(self) -> _BackgroundWriter:
-        import subprocess
-        import sys
-
-        code = "import sys; from shigen.update_book import _write_plan_job; _write_plan_job(sys.argv[1], sys.argv[2])"
-        self._proc = subprocess.Popen([sys.executable, "-c", code, str(self._job), str(self._out)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        return self
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        assert self._proc is not None
-        _, self._stderr = self._proc.communicate()
-        if exc_type is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
-
-    def result(self) -> WrittenBooks:
-        import pickle
-
-        try:
-            if not self._out.exists():
-                detail = (self._stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
-                raise RuntimeError("更新用ブックを書くプロセスが途中で終わりました: " + "".join(detail))
-            ok, value = pickle.loads(self._out.read_bytes())
-            if not ok:
-                raise value
-            return value
-        finally:
-            shutil.rmtree(self._dir, ignore_errors=True)
-
-
-def _write_plan_job(job: str, out: str) -> None:
-    import pickle
-
-    cat, plan, folder, created, master_time = pickle.loads(Path(job).read_bytes())
+def _book_ok(path: Path) -> bool:
+    """A written update workbook is there and is a complete xlsx."""
     try:
-        result: tuple[bool, object] = (True, write_plan(cat, plan, folder, issued_at=created, master_time=master_time))
-    except Exception as exc:  # handed back to the parent, which raises it
-        result = (False, exc)
-    Path(out).write_bytes(pickle.dumps(result))
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _refuse_open_files(master: Path, books: list[Path]) -> None:

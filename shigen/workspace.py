@@ -47,11 +47,23 @@ _FORBIDDEN = '<>:"/\\|?*'
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
-def safe_filename(name: str) -> str:
-    """A file name that is valid on Windows and cannot climb out of its folder."""
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes per name; room is left for 「(2)」, 「.xlsx」 and temp-file prefixes
+
+
+def safe_filename(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name that is valid on Windows and cannot climb out of its folder.
+
+    Never starts like Excel's owner file (``~$``) or a hidden file (``.``, LibreOffice's ``.~lock``), and is cut
+    to ``max_bytes`` bytes of UTF-8 (a Japanese character is 3 bytes: 255 characters would be far too long)."""
     cleaned = "".join("_" if c in _FORBIDDEN or ord(c) < 32 else c for c in name).strip(" .")
     cleaned = cleaned.replace("..", "_")
+    if cleaned.startswith("~$") or cleaned.startswith("~"):
+        cleaned = "_" + cleaned[1:]
     stem = cleaned.split(".")[0].upper()
     if not cleaned or stem in _RESERVED:
         cleaned = f"_{cleaned}"
-    return cleaned[:150]
+    cleaned = cleaned[:150]
+    data = cleaned.encode("utf-8")
+    if len(data) > max_bytes:
+        cleaned = data[:max_bytes].decode("utf-8", "ignore").rstrip(" .")
+    return cleaned

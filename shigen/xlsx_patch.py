@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import schema as S
-from .master import excel_value
+from .master import escape_x, excel_value
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -62,6 +62,26 @@ _RPH = re.compile(rb"<rPh\b.*?</rPh>", re.S)
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _AUTOFILTER_REF = re.compile(rb"""(<autoFilter\b[^>]*?\bref\s*=\s*["'])([^"']*)(["'])""")
 _EPOCH = dt.date(1899, 12, 30)
+_EPOCH_1904 = dt.date(1904, 1, 1)
+_LEAP_BUG_END = dt.date(1900, 3, 1)  # Excel's serial 60 is the 1900-02-29 that never was
+
+
+def date_serial(value: dt.date | dt.datetime, date1904: bool = False) -> float | int:
+    """Excel's serial number of a date (1900 system with its leap-year bug, or the 1904 system)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if date1904:
+        days = (day - _EPOCH_1904).days
+    else:
+        days = (day - _EPOCH).days - (1 if day < _LEAP_BUG_END else 0)
+    if isinstance(value, dt.datetime):
+        t = value.time()
+        frac = (t.hour * 3600 + t.minute * 60 + t.second) / 86400 + t.microsecond / 86400e6
+        return days + frac if frac else days
+    return days
+
+
+def time_serial(value: dt.time) -> float:
+    return (value.hour * 3600 + value.minute * 60 + value.second) / 86400 + value.microsecond / 86400e6
 
 
 _NEEDS_ESC = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -103,7 +123,7 @@ def _attr(pattern: re.Pattern[bytes], attrs: bytes) -> bytes | None:
     return m.group(1) if m else None
 
 
-def cell_xml(ref: str, value: Any, style: int | None, date_style: int | None = None) -> str:
+def cell_xml(ref: str, value: Any, style: int | None, date_style: int | None = None, date1904: bool = False) -> str:
     """One ``<c>`` element for a Python value ('' / None → only the style, or nothing)."""
     s = f' s="{style}"' if style else ""
     if value is None or value == "":
@@ -115,16 +135,21 @@ def cell_xml(ref: str, value: Any, style: int | None, date_style: int | None = N
             value = str(value)
         else:
             return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, dt.time):
+        if date_style is None:
+            raise Fallback("no time style")
+        return f'<c r="{ref}" s="{date_style}"><v>{time_serial(value)!r}</v></c>'
     if isinstance(value, (dt.date, dt.datetime)):
         if date_style is None:
             raise Fallback("no date style")
-        if isinstance(value, dt.datetime):
-            delta = value - dt.datetime(1899, 12, 30)
-            serial: float | int = delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
-        else:
-            serial = (value - _EPOCH).days
-        return f'<c r="{ref}" s="{date_style}"><v>{serial}</v></c>'
-    text = _esc(str(value)[:32767])  # Excel's limit for one cell (openpyxl cuts there too)
+        serial = date_serial(value, date1904)
+        if serial < 1:
+            raise Fallback("a date Excel cannot hold")
+        return f'<c r="{ref}" s="{date_style}"><v>{serial!r}</v></c>'
+    text = str(value)
+    if len(text) > 32767:
+        raise Fallback("text longer than a cell holds")  # refused earlier by master._check_limits
+    text = _esc(escape_x(text))
     return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -374,7 +399,7 @@ def _cell_value(attrs: bytes, inner: bytes, sst: dict[int, str]) -> Any:
     t = _attr(_ATTR_T, attrs) or b"n"
     if t == b"inlineStr":
         inner = _RPH.sub(b"", inner)
-        return html.unescape("".join((m.group(1) or b"").decode("utf-8") for m in _T.finditer(inner)))
+        return unescape_x(html.unescape("".join((m.group(1) or b"").decode("utf-8") for m in _T.finditer(inner))))
     v = _V.search(inner)
     if v is None:
         return None
@@ -383,7 +408,7 @@ def _cell_value(attrs: bytes, inner: bytes, sst: dict[int, str]) -> Any:
         idx = int(text)
         if idx not in sst:
             raise Fallback("shared string not loaded")
-        return sst[idx]
+        return unescape_x(sst[idx])
     if t in (b"str", b"e", b"d"):
         return text
     if t == b"b":
@@ -393,6 +418,14 @@ def _cell_value(attrs: bytes, inner: bytes, sst: dict[int, str]) -> Any:
     except ValueError:
         return text
     return int(f) if f.is_integer() else f
+
+
+_X_CODE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_x(text: str) -> str:
+    """Excel's ``_xHHHH_`` escapes decoded, as Excel and calamine read them (``_x005F_`` is a literal ``_``)."""
+    return _X_CODE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _shared_indices(cells: list[tuple[int, bytes, bytes, bytes]], cols: set[int] | None = None) -> set[int]:
@@ -412,26 +445,26 @@ def _row_open(attrs: bytes, r: int) -> bytes:
     return b"<row" + attrs + b">"
 
 
-def _same(old: Any, new: Any) -> bool:
+def _same(old: Any, new: Any, date1904: bool = False) -> bool:
     if isinstance(new, str) or isinstance(old, str):
         return isinstance(new, str) and isinstance(old, str) and old == new
     if isinstance(new, bool) or isinstance(old, bool):
         return old is new
     if isinstance(new, (int, float)) and isinstance(old, (int, float)):
         return float(old) == float(new)
-    if isinstance(new, dt.datetime) and isinstance(old, (int, float)):
-        delta = new - dt.datetime(1899, 12, 30)
-        return abs(delta.total_seconds() / 86400 - float(old)) < 1e-6
-    if isinstance(new, dt.date) and isinstance(old, (int, float)):
-        return (new - _EPOCH).days == old
+    if isinstance(new, (dt.date, dt.datetime)) and isinstance(old, (int, float)):
+        return abs(date_serial(new, date1904) - float(old)) < 1e-6
+    if isinstance(new, dt.time) and isinstance(old, (int, float)):
+        return abs(time_serial(new) - float(old)) < 1e-6
     return False
 
 
 # --- the sheets -----------------------------------------------------------------------------
 class ResourcesWriter:
-    def __init__(self, cat: Any, styles: Styles) -> None:
+    def __init__(self, cat: Any, styles: Styles, date1904: bool = False) -> None:
         self.cat = cat
         self.styles = styles
+        self.date1904 = date1904
 
     def prepare(self, stream: SheetStream) -> None:
         """Reads row 1 (the header) and works out the columns."""
@@ -475,6 +508,7 @@ class ResourcesWriter:
                 next_col += 1
         self.width = next_col - 1
         self.key_cols = [(k, col_of[k]) for k in S.KEYS]
+        self.id_col = col_of["id"]
         self.extra_cols = {k[6:]: c for k, c in col_of.items() if k.startswith("extra:")}
         self.extra_col_set = set(self.extra_cols.values())
         self.date_cols = {col_of[k] for k in S.DATE_KEYS}
@@ -517,14 +551,18 @@ class ResourcesWriter:
             if not text:
                 out[c] = f'<c r="{letters[c]}{r}" s="{style}"/>' if style else ""
             elif c in date_cols:
-                value = excel_value(key, text)
+                value = excel_value(key, text, self.date1904)
                 if isinstance(value, dt.date):
-                    out[c] = cell_xml(f"{letters[c]}{r}", value, style, self._date_style(style, c))
+                    out[c] = cell_xml(f"{letters[c]}{r}", value, style, self._date_style(style, c), self.date1904)
                 else:
                     out[c] = cell_xml(f"{letters[c]}{r}", value, style)
             else:
-                if _NEEDS_ESC.search(text) or len(text) > 32767:
-                    text = _esc(text[:32767])
+                if len(text) > 32767:
+                    raise Fallback("text longer than a cell holds")  # refused earlier by master._check_limits
+                if "_x" in text:
+                    text = escape_x(text)
+                if _NEEDS_ESC.search(text):
+                    text = _esc(text)
                 s = f' s="{style}"' if style else ""
                 out[c] = f'<c r="{letters[c]}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
         for h, value in record.extra.items():
@@ -533,7 +571,7 @@ class ResourcesWriter:
                 continue
             old = existing.get(c)
             if old is not None:
-                if keep_extras and _same(_cell_value(old[1], old[2], sst), value):
+                if keep_extras and _same(_cell_value(old[1], old[2], sst), value, self.date1904):
                     continue
                 st = _attr(_ATTR_S, old[1])
                 style = int(st) if st is not None else None
@@ -542,16 +580,20 @@ class ResourcesWriter:
             if old is not None and b"<f" in old[2] and b"ref=" in old[2]:
                 raise Fallback("shared or array formula in an extra column")
             ref = f"{col_letter(c)}{r}"
-            if isinstance(value, (dt.date, dt.datetime)):
-                out[c] = cell_xml(ref, value, style, self._date_style(style, c))
+            if isinstance(value, (dt.date, dt.datetime, dt.time)):
+                out[c] = cell_xml(ref, value, style, self._date_style(style, c), self.date1904)
             else:
                 out[c] = cell_xml(ref, value, style)
         return out
 
     def write(self, out: IO[bytes], sst: dict[int, str]) -> None:
-        records = self.cat.records
-        n = len(records)
-        last = n + 1
+        """Each record into its own row (``master.place_records``: the row it was read from, new ones after
+        the last); rows of records no longer in the catalogue are emptied in the table's columns."""
+        from .master import cell_text
+
+        placed = self.placed
+        pending = sorted(placed)  # rows still to write, in order
+        pi = 0
         out.write(b"<sheetData>")
         # header
         if self.new_header:
@@ -564,28 +606,38 @@ class ResourcesWriter:
         out.write(_row_open(self.header_attrs, 1) + inner + b"</row>")
         prev = 1
         buf: list[bytes] = []
+        id_col = self.id_col
         for _raw, attrs, inner in self.rows:
             ref = _attr(_ATTR_R, attrs)
             r = int(ref) if ref is not None else prev + 1
             if r <= prev:
                 raise Fallback("rows out of order")
-            # records without a row of their own before this one
-            for i in range(prev - 1, min(r - 2, n)):
-                buf.append(self._new_row(i + 2, records[i], sst))
+            while pi < len(pending) and pending[pi] < r:  # records whose row is not in the file yet
+                buf.append(self._new_row(pending[pi], placed[pending[pi]], sst))
+                pi += 1
+            if pi < len(pending) and pending[pi] == r:
+                pi += 1
             prev = r
             cells = _cells(inner)
-            if r <= last:
-                record = records[r - 2]
+            record = placed.get(r)
+            if record is not None:
                 existing = {c: (rawc, a, inn) for c, rawc, a, inn in cells}
                 keep = record.row == r
+                if keep and id_col in existing:
+                    _, a, inn = existing[id_col]
+                    t = _attr(_ATTR_T, a)
+                    if t != b"s" or (v := _V.search(inn)) is not None and int(v.group(1)) in sst:
+                        there = cell_text(_cell_value(a, inn, sst))
+                        if there != record.id:
+                            raise Fallback(f"row {r} holds ID {there!r}, not {record.id!r}")
                 new = self._record_cells(r, record, existing, keep, sst)
                 merged: dict[int, str | bytes] = {c: rawc for c, rawc, _, _ in cells}
                 merged.update(new)
                 record.row = r
-            else:  # rows beyond the records (removed by hand): values in the table's columns cleared
+            else:  # a blank row, or the row of a record no longer in the catalogue: values in the table's columns cleared
                 merged = {}
-                for c, rawc, a, _ in cells:
-                    if c <= self.width:
+                for c, rawc, a, inn in cells:
+                    if c <= self.width and (b"<v" in inn or b"<is" in inn or b"<f" in inn):
                         st = _attr(_ATTR_S, a)
                         merged[c] = f'<c r="{col_letter(c)}{r}" s="{int(st)}"/>' if st is not None else ""
                     else:
@@ -595,8 +647,10 @@ class ResourcesWriter:
             if len(buf) >= 2000:
                 out.write(b"".join(buf))
                 buf.clear()
-        for i in range(prev - 1, n):
-            buf.append(self._new_row(i + 2, records[i], sst))
+        while pi < len(pending):
+            if pending[pi] > prev:
+                buf.append(self._new_row(pending[pi], placed[pending[pi]], sst))
+            pi += 1
         out.write(b"".join(buf))
         out.write(b"</sheetData>")
 
@@ -705,11 +759,67 @@ def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, val
     return b"".join(out)
 
 
+def rewrite_table_sheet(data: bytes, rows: list[tuple[Any, ...]]) -> bytes:
+    """A settings sheet (地区, ジャンル, コーディネーター, 設定) with ``rows`` (header first) in its first columns,
+    like master._rewrite: each cell keeps its style, columns to the right (the user's) are kept, rows past the
+    new ones have those columns emptied."""
+    import io
+
+    width = max((len(r) for r in rows), default=0)
+    stream = SheetStream(io.BytesIO(data))
+    out = [b"<sheetData>"]
+    last = 0
+    for _raw, attrs, inner in stream.rows():
+        ref = _attr(_ATTR_R, attrs)
+        r = int(ref) if ref is not None else last + 1
+        if r <= last:
+            raise Fallback("rows out of order")
+        for nr in range(last + 1, min(r, len(rows) + 1)):  # new rows before this one
+            out.append(_settings_row(nr, rows[nr - 1]))
+        last = r
+        cells = _cells(inner)
+        existing = {c: a for c, _, a, _ in cells}
+        merged: dict[int, str | bytes] = {c: rawc for c, rawc, _, _ in cells if c > width}
+        values = rows[r - 1] if r <= len(rows) else ()
+        for c in range(1, width + 1):
+            st = _attr(_ATTR_S, existing[c]) if c in existing else None
+            v = values[c - 1] if c - 1 < len(values) else None
+            merged[c] = cell_xml(f"{col_letter(c)}{r}", v, int(st) if st is not None else None)
+        body = b"".join(v if isinstance(v, bytes) else v.encode("utf-8") for _, v in sorted(merged.items()))
+        out.append(_row_open(attrs, r) + body + b"</row>")
+    for nr in range(last + 1, len(rows) + 1):
+        out.append(_settings_row(nr, rows[nr - 1]))
+    out.append(b"</sheetData>")
+    return _dimension(stream.head, max(last, len(rows), 1), width) + b"".join(out) + stream.tail
+
+
+def _settings_row(r: int, values: tuple[Any, ...]) -> bytes:
+    cells = "".join(cell_xml(f"{col_letter(c)}{r}", v, None) for c, v in enumerate(values, start=1))
+    return f'<row r="{r}">{cells}</row>'.encode()
+
+
+def _settings_rows(cat: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """The four settings sheets as master._write_settings_sheets writes them (設定 with 最後に振ったID)."""
+    from .master import join_list, required_to_text
+
+    descriptions = {k: d for k, (_, d) in S.SETTING_DEFAULTS.items()}
+    settings = [(k, v, descriptions.get(k, "")) for k, v in cat.settings.values.items()]
+    settings.append((SETTING_LAST_ID, f"S{cat.last_id:05d}" if cat.last_id else "", LAST_ID_NOTE))
+    return {
+        S.SHEET_DISTRICTS: [S.DISTRICT_HEADERS, *((d.name, d.tier, join_list(list(d.towns)), d.note,
+                                                  join_list(list(d.neighbours))) for d in cat.districts)],
+        S.SHEET_GENRES: [S.GENRE_HEADERS, *((g.name, g.order, required_to_text(g.required), join_list(list(g.synonyms)),
+                                            g.description) for g in cat.genres)],
+        S.SHEET_COORDINATORS: [S.COORDINATOR_HEADERS, *((c.name, c.tier, join_list(list(c.districts)),
+                                                        join_list(list(c.genres)), "○" if c.active else "×", c.note)
+                                                       for c in cat.coordinators)],
+        S.SHEET_SETTINGS: [S.SETTING_HEADERS, *settings],
+    }
+
+
 # --- the whole workbook -----------------------------------------------------------------------
 def write_patched(cat: Any, path: Path, tmp: Path) -> None:
     """Write the patched copy of ``path`` to ``tmp`` (raises Fallback / anything on trouble)."""
-    if cat.settings_changed:
-        raise Fallback("settings sheets are rewritten by openpyxl")
     with zipfile.ZipFile(path) as zin:
         names = zin.namelist()
         parts, order = _sheet_parts(zin)
@@ -718,14 +828,14 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                 raise Fallback(f"sheet {name} missing")
         history_rows = [h.to_row() for h in cat.new_history]
         assignment_rows = [a.to_row() for a in cat.new_assignments]
-        appends: dict[str, list[tuple[Any, ...]]] = {}
+        appends: dict[str, tuple[str, list[tuple[Any, ...]]]] = {}
         inquiry_rows = [q.to_row() for q in getattr(cat, "new_inquiries", ())]
         for name, rows in ((S.SHEET_HISTORY, history_rows), (S.SHEET_ASSIGNMENTS, assignment_rows),
                            (S.SHEET_INQUIRIES, inquiry_rows)):
             if rows:
                 if name not in parts or parts[name] not in names:
                     raise Fallback(f"sheet {name} missing")
-                appends[parts[name]] = rows
+                appends[parts[name]] = (name, rows)
         if len(set(parts.values())) != len(parts):
             raise Fallback("shared sheet parts")
         sst_part = _shared_strings_part(zin)
@@ -733,20 +843,34 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
 
         res_part = parts[S.SHEET_RESOURCES]
         settings_part = parts[S.SHEET_SETTINGS]
-        settings_xml = _settings_sheet(zin.read(settings_part), zin, sst_part,
-                                       f"S{cat.last_id:05d}" if cat.last_id else "")
+        rewritten: dict[str, bytes] = {}
+        if cat.settings_changed:  # 地区 / ジャンル / コーディネーター / 設定 written whole, like the openpyxl path
+            for name, rows in _settings_rows(cat).items():
+                if name not in parts or parts[name] not in names:
+                    raise Fallback(f"sheet {name} missing")
+                rewritten[parts[name]] = rewrite_table_sheet(zin.read(parts[name]), rows)
+            settings_xml = rewritten.pop(settings_part)
+        else:
+            settings_xml = _settings_sheet(zin.read(settings_part), zin, sst_part,
+                                           f"S{cat.last_id:05d}" if cat.last_id else "")
 
         calc = [n for n in names if n.lower() == "xl/calcchain.xml"]
         with zin.open(res_part) as res_fh:
             stream = SheetStream(res_fh)
-            writer = ResourcesWriter(cat, styles)
+            date1904 = bool(re.search(rb"""<workbookPr\b[^>]*\bdate1904\s*=\s*["'](?:1|true)["']""",
+                                      zin.read("xl/workbook.xml")))
+            writer = ResourcesWriter(cat, styles, date1904)
             writer.prepare(stream)
             sst = load_shared_strings(zin, sst_part, writer.sst_needed)
             writer.resolve(sst)
             if writer.needs_all_strings():
                 sst = load_shared_strings(zin, sst_part, None)
-            last = max(len(cat.records) + 1, 2)
+            from .master import place_records
+
+            writer.placed = place_records(cat.records, None)
+            last = max(max(writer.placed, default=1), 2)
             ref = f"A1:{col_letter(max(writer.width, 1))}{last}"
+            tables = _table_parts(zin, res_part)
             res_index = order.index(S.SHEET_RESOURCES)
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
                 for info in zin.infolist():
@@ -758,18 +882,23 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                             out.write(_dimension(stream.head, max(last, _dimension_rows(stream.head)), writer.width))
                             writer.write(out, sst)
                             tail = stream.tail
-                            if _AUTOFILTER_REF.search(tail):
+                            if not tables and _AUTOFILTER_REF.search(tail):
                                 tail = _AUTOFILTER_REF.sub(lambda m: m.group(1) + ref.encode() + m.group(3), tail,
                                                            count=1)
                             out.write(tail)
                     elif name == settings_part:
                         zout.writestr(_clone(info), settings_xml)
+                    elif name in rewritten:
+                        zout.writestr(_clone(info), rewritten[name])
                     elif name in appends:
-                        _write_append_part(zin, zout, info, appends[name])
+                        _write_append_part(zin, zout, info, *appends[name], path)
+                    elif name in tables:
+                        zout.writestr(_clone(info), _patch_table(zin.read(name), last))
                     elif name == "xl/styles.xml":
                         continue  # written last: the sheet may add date styles
                     elif name == "xl/workbook.xml":
-                        zout.writestr(_clone(info), _patch_workbook(zin.read(name), res_index, ref))
+                        data = zin.read(name)
+                        zout.writestr(_clone(info), data if tables else _patch_workbook(data, res_index, ref))
                     elif calc and name == "[Content_Types].xml":
                         zout.writestr(_clone(info), re.sub(rb"<Override\b[^>]*calcChain[^>]*/>", b"",
                                                            zin.read(name)))
@@ -802,10 +931,13 @@ def _dimension_rows(head: bytes) -> int:
         return 1
 
 
-def _write_append_part(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo,
-                       rows: list[tuple[Any, ...]]) -> None:
+def _write_append_part(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
+                       rows: list[tuple[Any, ...]], path: Path) -> None:
+    from .master import check_append_room
+
     with zin.open(info) as fh:
         last = _scan_last_row(fh)
+    check_append_room(sheet, last, len(rows), path)
     width = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
                 default=0)
     with zin.open(info) as fh:
@@ -814,6 +946,31 @@ def _write_append_part(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfil
             out.write(_dimension(stream.head, max(last, 1) + len(rows), width))
             _append_rows(stream, out, rows, last)
             out.write(stream.tail)
+
+
+def _table_parts(zin: zipfile.ZipFile, sheet_part: str) -> set[str]:
+    """The Excel tables (Insert → Table) on a sheet: their zip members."""
+    folder, name = posixpath.split(sheet_part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in zin.namelist():
+        return set()
+    from lxml import etree
+
+    out = set()
+    for r in etree.fromstring(zin.read(rels)).iter(f"{{{NS_PKG}}}Relationship"):
+        if r.get("Type", "").endswith("/table"):
+            t = r.get("Target", "")
+            out.add(t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t)))
+    return {p for p in out if p in zin.namelist()}
+
+
+_TABLE_REF = re.compile(rb"""(<(?:\w+:)?(?:table|autoFilter)\b[^>]*?\bref\s*=\s*["'])([A-Z]+)1:([A-Z]+)\d+(["'])""")
+
+
+def _patch_table(data: bytes, last: int) -> bytes:
+    """A table whose header is row 1 of 資源一覧 (and its filter) reaches down to the last record."""
+    return _TABLE_REF.sub(lambda m: m.group(1) + m.group(2) + b"1:" + m.group(3) + str(last).encode() + m.group(4),
+                          data)
 
 
 def _patch_workbook(data: bytes, sheet_index: int, ref: str) -> bytes:

@@ -370,3 +370,347 @@ FIXTURES = [
     Fixture(sections_xlsx, SECTIONS_EXPECTED),
     Fixture(custom_headers_xlsx, CUSTOM_EXPECTED, {"mapping": custom_mapping}),
 ]
+
+
+# --- synthetic layouts modelled on real municipal practice (issue 12) ------------------------------------
+# Each builder writes one small file in a layout seen in real lists; LAYOUTS pairs it with the records a
+# careful person would type into the master. Addresses avoid the test districts' town names unless the
+# district is part of the point.
+def _book(folder: Path, name: str, sheets: dict[str, list[list[Any]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        _sheet_rows(wb.create_sheet(title), rows)
+    path = folder / name
+    wb.save(path)
+    return path
+
+
+def contact_department_xlsx(folder: Path) -> Path:
+    """「問い合わせ先（市の担当課）」 holds a department name, the number is in the next column 「TEL」."""
+    return _book(folder, "市の施設.xlsx", {"施設": [
+        ["施設名", "所在地", "問い合わせ先（市の担当課）", "TEL"],
+        ["みどり野市 福祉会館", "みどり野市若葉1-2-3", "高齢者福祉課", "0479-62-1000"],
+        ["みどり野市 老人憩の家", "みどり野市若葉2-4", "高齢者福祉課", "0479-62-1001"],
+        ["みどり野市 ふれあいセンター", "みどり野市青葉5-6", "社会福祉課", "0479-62-1002"],
+    ]})
+
+
+CONTACT_DEPARTMENT = [
+    {"source": f"市の施設.xlsx:施設:{r}", "name": n, "address": a, "phone": t, "notes": f"問い合わせ先: {d}",
+     "status": "掲載中"}
+    for r, n, a, d, t in [(2, "みどり野市 福祉会館", "みどり野市若葉1-2-3", "高齢者福祉課", "0479-62-1000"),
+                          (3, "みどり野市 老人憩の家", "みどり野市若葉2-4", "高齢者福祉課", "0479-62-1001"),
+                          (4, "みどり野市 ふれあいセンター", "みどり野市青葉5-6", "社会福祉課", "0479-62-1002")]
+]
+
+
+def department_and_facility_csv(folder: Path) -> Path:
+    """A 公共施設一覧 whose 団体名 is the department in charge (the same in every row), beside 施設名."""
+    path = folder / "公共施設.csv"
+    path.write_text("団体名,施設名,所在地,電話番号\n管財課,市役所本館,みどり野市若葉1-1,0479-62-0001\n"
+                    "管財課,市役所別館,みどり野市若葉1-3,0479-62-0002\n管財課,市民会館,みどり野市青葉3-3,0479-62-0003\n",
+                    encoding="utf-8")
+    return path
+
+
+DEPARTMENT_AND_FACILITY = [
+    {"source": f"公共施設.csv:{r}", "name": n, "address": a, "phone": t, "status": "掲載中"}
+    for r, n, a, t in [(2, "市役所本館", "みどり野市若葉1-1", "0479-62-0001"), (3, "市役所別館", "みどり野市若葉1-3", "0479-62-0002"),
+                       (4, "市民会館", "みどり野市青葉3-3", "0479-62-0003")]
+]
+
+
+def city_then_address_xlsx(folder: Path) -> Path:
+    """所在地 = the city, 住所 = the city again and the street (joined once, the city not repeated)."""
+    return _book(folder, "住所2列.xlsx", {"一覧": [
+        ["事業所名", "所在地", "住所", "電話"],
+        ["あおば配食", "みどり野市", "みどり野市若葉3-1", "0479-62-2001"],
+        ["わかば理容", "みどり野市", "若葉4-2", "0479-62-2002"],
+    ]})
+
+
+CITY_THEN_ADDRESS = [
+    {"source": "住所2列.xlsx:一覧:2", "name": "あおば配食", "address": "みどり野市若葉3-1", "phone": "0479-62-2001",
+     "status": "掲載中"},
+    {"source": "住所2列.xlsx:一覧:3", "name": "わかば理容", "address": "みどり野市若葉4-2", "phone": "0479-62-2002",
+     "status": "掲載中"},
+]
+
+
+def split_address_csv(folder: Path) -> Path:
+    """所在地1 / 所在地2 / 所在地3 (prefecture, city, street) and a 方書."""
+    path = folder / "所在地分割.csv"
+    path.write_text("名称,所在地1,所在地2,所在地3,方書,電話番号\n"
+                    "こもれびサロン,千葉県,みどり野市,若葉5-5,こもれび会館2階,0479-62-3001\n"
+                    "ひだまりカフェ,千葉県,みどり野市,青葉6-6,,0479-62-3002\n", encoding="utf-8")
+    return path
+
+
+SPLIT_ADDRESS = [
+    {"source": "所在地分割.csv:2", "name": "こもれびサロン", "address": "千葉県みどり野市若葉5-5 こもれび会館2階",
+     "phone": "0479-62-3001", "status": "掲載中"},
+    {"source": "所在地分割.csv:3", "name": "ひだまりカフェ", "address": "千葉県みどり野市青葉6-6", "phone": "0479-62-3002",
+     "status": "掲載中"},
+]
+
+
+def combined_cells_xlsx(folder: Path) -> Path:
+    """「受付時間・定休日」 holding 「9:00~17:00 定休日:水曜」, an 概要 with 【開館時間】【休館日】, and
+    「特徴（対応エリアなど）」 naming its field in parentheses."""
+    return _book(folder, "組み合わせ.xlsx", {"一覧": [
+        ["名称", "電話番号", "受付時間・定休日", "概要", "特徴（対応エリアなど）"],
+        ["いこいの湯", "0479-62-4001", "9:00～17:00 定休日:水曜", "大浴場があります。\n【開館時間】9:00～21:30 【休館日】月曜日",
+         "市内全域"],
+        ["便利屋 てだすけ", "0479-62-4002", "8:00～18:00", "草取り・電球交換など。\n料金：30分 1,000円", "若葉・青葉"],
+    ]})
+
+
+COMBINED_CELLS = [
+    {"source": "組み合わせ.xlsx:一覧:2", "name": "いこいの湯", "phone": "0479-62-4001", "hours": "9:00～17:00\n9:00～21:30",
+     "closed_days": "水曜\n月曜日", "content": "大浴場があります。", "area": "市内全域", "status": "掲載中"},
+    {"source": "組み合わせ.xlsx:一覧:3", "name": "便利屋 てだすけ", "phone": "0479-62-4002", "hours": "8:00～18:00",
+     "content": "草取り・電球交換など。", "fee": "30分 1,000円", "area": "若葉・青葉", "status": "掲載中"},
+]
+
+
+def group_labels_xlsx(folder: Path) -> Path:
+    """The category written only on the first row of each group (the cells below blank)."""
+    return _book(folder, "分類は先頭だけ.xlsx", {"一覧": [
+        ["分類", "名称", "電話番号"],
+        ["外出・移動", "のりあい号", "0479-62-5001"],
+        [None, "福祉タクシー みどり", "0479-62-5002"],
+        ["買物", "とくし丸 みどり号", "0479-62-5003"],
+        [None, "買い物代行 てとて", "0479-62-5004"],
+        ["家事・生活のお手伝い", "シルバー人材センター", "0479-62-5005"],
+    ]})
+
+
+GROUP_LABELS = [
+    {"source": f"分類は先頭だけ.xlsx:一覧:{r}", "name": n, "phone": t, "genre": g, "category": "保険外サービス",
+     "status": "掲載中"}
+    for r, n, t, g in [(2, "のりあい号", "0479-62-5001", "移送・外出支援"), (3, "福祉タクシー みどり", "0479-62-5002", "移送・外出支援"),
+                       (4, "とくし丸 みどり号", "0479-62-5003", "買い物支援"), (5, "買い物代行 てとて", "0479-62-5004", "買い物支援"),
+                       (6, "シルバー人材センター", "0479-62-5005", "家事援助・生活支援")]
+]
+
+
+def merged_group_xlsx(folder: Path) -> Path:
+    """The category merged vertically over its group."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "一覧"
+    _sheet_rows(ws, [["種別", "名称", "電話番号"], ["見守り", "安心コール みどり", "0479-62-6001"],
+                     [None, "配達時見守り 牛乳店", "0479-62-6002"], ["移動支援", "おでかけ号", "0479-62-6003"]])
+    ws.merge_cells("A2:A3")
+    path = folder / "縦結合.xlsx"
+    wb.save(path)
+    return path
+
+
+MERGED_GROUP = [
+    {"source": "縦結合.xlsx:一覧:2", "name": "安心コール みどり", "phone": "0479-62-6001", "genre": "見守り・安否確認",
+     "category": "保険外サービス", "status": "掲載中"},
+    {"source": "縦結合.xlsx:一覧:3", "name": "配達時見守り 牛乳店", "phone": "0479-62-6002", "genre": "見守り・安否確認",
+     "category": "保険外サービス", "status": "掲載中"},
+    {"source": "縦結合.xlsx:一覧:4", "name": "おでかけ号", "phone": "0479-62-6003", "genre": "移送・外出支援",
+     "category": "保険外サービス", "status": "掲載中"},
+]
+
+
+def new_district_sheets_xlsx(folder: Path) -> Path:
+    """One sheet per district, in a workspace whose 地区 sheet does not list them yet."""
+    return _book(folder, "圏域別.xlsx", {
+        "西圏域": [["名称", "電話番号"], ["西の茶話会", "0479-62-7001"]],
+        "海辺地区": [["名称", "電話番号"], ["海辺サロン", "0479-62-7002"]],
+    })
+
+
+NEW_DISTRICT_SHEETS = [
+    {"source": "圏域別.xlsx:西圏域:2", "name": "西の茶話会", "phone": "0479-62-7001", "district": "西圏域", "status": "掲載中"},
+    {"source": "圏域別.xlsx:海辺地区:2", "name": "海辺サロン", "phone": "0479-62-7002", "district": "海辺地区",
+     "status": "掲載中"},
+]
+
+
+def messy_phones_xlsx(folder: Path) -> Path:
+    """Numbers as Excel leaves them: a leading 0 dropped, brackets, +81, two numbers in a cell, placeholders."""
+    return _book(folder, "電話いろいろ.xlsx", {"一覧": [
+        ["名称", "電話番号", "FAX"],
+        ["携帯だけの会", 8012345678, None],
+        ["かっこ書きの店", "0479(62)1111 / 090-1234-5678", None],
+        ["国際表記の会社", "+81 479-62-2222", "+81-479-62-2223"],
+        ["番号が3つの団体", "0479-62-3333、0479-62-3334、090-2222-3333", None],
+        ["番号不明の会", "不明", "＊"],
+    ]})
+
+
+MESSY_PHONES = [
+    {"source": "電話いろいろ.xlsx:一覧:2", "name": "携帯だけの会", "phone": "080-1234-5678", "status": "掲載中"},
+    {"source": "電話いろいろ.xlsx:一覧:3", "name": "かっこ書きの店", "phone": "0479-62-1111", "mobile": "090-1234-5678",
+     "status": "掲載中"},
+    {"source": "電話いろいろ.xlsx:一覧:4", "name": "国際表記の会社", "phone": "0479-62-2222", "fax": "0479-62-2223",
+     "status": "掲載中"},
+    {"source": "電話いろいろ.xlsx:一覧:5", "name": "番号が3つの団体", "phone": "0479-62-3333", "mobile": "090-2222-3333",
+     "notes": "電話番号(ほか): 0479-62-3334", "status": "掲載中"},
+    {"source": "電話いろいろ.xlsx:一覧:6", "name": "番号不明の会", "phone": "不明", "fax": "*", "status": "掲載中"},
+]
+
+
+def kana_and_url_csv(folder: Path) -> Path:
+    """名称_かな (katakana) for ふりがな, 事業所URL for URL, メールアドレス."""
+    path = folder / "かな付き.csv"
+    path.write_text("事業所名,名称_かな,事業所URL,メールアドレス,電話番号\n"
+                    "あさひ訪問美容,アサヒホウモンビヨウ,https://asahi.example.jp/,info@asahi.example.jp,0479-62-8001\n",
+                    encoding="utf-8")
+    return path
+
+
+KANA_AND_URL = [
+    {"source": "かな付き.csv:2", "name": "あさひ訪問美容", "kana": "あさひほうもんびよう", "url": "https://asahi.example.jp/",
+     "email": "info@asahi.example.jp", "phone": "0479-62-8001", "status": "掲載中"},
+]
+
+
+def linkdata_csv(folder: Path) -> Path:
+    """A LinkData / 推奨データセット CSV: #-metadata rows, English property names, a 「lat,lon」 location."""
+    path = folder / "linkdata.csv"
+    path.write_text(
+        "#LINK,,,,,,,,\n#attribution_name,みどり野市,,,,,,,\n"
+        "#property,name,postalCode,address,telephone,url,availableDay,openingHours,location\n"
+        "#object_type_xsd,string,string,string,string,string,string,string,string\n"
+        "#property_context,Assertion,Assertion,Assertion,Assertion,Assertion,Assertion,Assertion,Assertion\n"
+        '1,みどり野市 老人福祉センター,2890001,みどり野市若葉7-7,0479-62-9001,https://city.example.jp/c,月火水木金,9:00～17:00,'
+        '"35.7,140.6"\n', encoding="utf-8")
+    return path
+
+
+LINKDATA = [
+    {"source": "linkdata.csv:6", "name": "みどり野市 老人福祉センター", "postal_code": "289-0001", "address": "みどり野市若葉7-7",
+     "phone": "0479-62-9001", "url": "https://city.example.jp/c", "days": "月火水木金", "hours": "9:00～17:00",
+     "status": "掲載中"},
+]
+
+
+def corporation_groups_xlsx(folder: Path) -> Path:
+    """Prefecture-style list: the corporation (法人) and the office (事業所) in one row."""
+    return _book(folder, "法人と事業所.xlsx", {"一覧": [
+        ["法人名称", "法人所在地", "法人電話番号", "事業所名称", "事業所所在地", "事業所電話番号", "事業所URL"],
+        ["社会福祉法人 みどり会", "千葉県みどり野市若葉1-1", "0479-60-0001", "デイサービス みどり", "千葉県みどり野市青葉2-2",
+         "0479-61-0001", "https://midori.example.jp/"],
+    ]})
+
+
+CORPORATION_GROUPS = [
+    {"source": "法人と事業所.xlsx:一覧:2", "name": "デイサービス みどり", "operator": "社会福祉法人 みどり会",
+     "address": "千葉県みどり野市青葉2-2", "phone": "0479-61-0001", "url": "https://midori.example.jp/",
+     "notes": "法人所在地: 千葉県みどり野市若葉1-1\n法人電話番号: 0479-60-0001", "status": "掲載中"},
+]
+
+
+def service_types_xlsx(folder: Path) -> Path:
+    """A 区分 column holding 介護保険・障害福祉 service types (several per cell)."""
+    return _book(folder, "指定事業所.xlsx", {"一覧": [
+        ["事業所名", "区分", "電話番号"],
+        ["みどりケアセンター", "通所介護、訪問介護", "0479-63-0001"],
+        ["特養 みどりの郷", "介護老人福祉施設", "0479-63-0002"],
+        ["グループホーム ひかり", "共同生活援助", "0479-63-0003"],
+    ]})
+
+
+SERVICE_TYPES = [
+    {"source": "指定事業所.xlsx:一覧:2", "name": "みどりケアセンター", "genre": "介護保険サービス", "category": "介護保険サービス",
+     "phone": "0479-63-0001", "status": "掲載中"},
+    {"source": "指定事業所.xlsx:一覧:3", "name": "特養 みどりの郷", "genre": "介護保険サービス", "category": "介護保険サービス",
+     "phone": "0479-63-0002", "status": "掲載中"},
+    {"source": "指定事業所.xlsx:一覧:4", "name": "グループホーム ひかり", "genre": "障害福祉サービス", "category": "障害福祉サービス",
+     "phone": "0479-63-0003", "status": "掲載中"},
+]
+
+
+def small_geojson(folder: Path) -> Path:
+    """A community-resource map: a FeatureCollection with Point features."""
+    import json
+
+    data = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [140.61, 35.72]},
+         "properties": {"Name": "若葉いきいきサロン", "Type": "いきいきサロン", "TEL": "0479-62-0101", "Add1": "みどり野市",
+                        "Add2": "若葉8-8"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [140.62, 35.73]},
+         "properties": {"Name": "青葉歯科医院", "Type": "歯科医院", "TEL": "0479-62-0102", "Add1": "みどり野市", "Add2": "青葉9-9"}},
+    ]}
+    path = folder / "地図.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+SMALL_GEOJSON = [
+    {"source": "地図.geojson:2", "name": "若葉いきいきサロン", "genre": "サロン・交流の場", "category": "インフォーマル",
+     "phone": "0479-62-0101", "address": "みどり野市若葉8-8", "status": "掲載中"},
+    {"source": "地図.geojson:3", "name": "青葉歯科医院", "genre": "医療・口腔ケア", "category": "保険外サービス",
+     "phone": "0479-62-0102", "address": "みどり野市青葉9-9", "status": "掲載中"},
+]
+
+
+def labelled_notes_xlsx(folder: Path) -> Path:
+    """備考 plus 定員 and a second remarks column: every part keeps its label in 備考."""
+    return _book(folder, "備考が2列.xlsx", {"一覧": [
+        ["名称", "電話番号", "備考", "定員", "特記事項"],
+        ["みどりデイ", "0479-64-0001", "送迎あり", 25, "土曜は午前のみ"],
+    ]})
+
+
+LABELLED_NOTES = [
+    {"source": "備考が2列.xlsx:一覧:2", "name": "みどりデイ", "phone": "0479-64-0001",
+     "notes": "送迎あり\n定員: 25\n特記事項: 土曜は午前のみ", "status": "掲載中"},
+]
+
+
+def unicode_text_txt(folder: Path) -> Path:
+    """Excel's 「Unicode テキスト」: UTF-16 with BOM, tab-separated, saved as .txt."""
+    path = folder / "Unicodeテキスト.txt"
+    path.write_bytes("名称\t電話番号\t住所\r\nさくら配食\t0479-65-0001\tみどり野市若葉10-1\r\n".encode("utf-16"))
+    return path
+
+
+UNICODE_TEXT = [
+    {"source": "Unicodeテキスト.txt:2", "name": "さくら配食", "phone": "0479-65-0001", "address": "みどり野市若葉10-1",
+     "status": "掲載中"},
+]
+
+
+def euc_jp_csv(folder: Path) -> Path:
+    """An old system's export in EUC-JP."""
+    path = folder / "古いシステム.csv"
+    path.write_bytes("名称,電話番号,サービス内容\nふじ移送サービス,0479-66-0001,通院の送迎\n".encode("euc_jp"))
+    return path
+
+
+EUC_JP = [
+    {"source": "古いシステム.csv:2", "name": "ふじ移送サービス", "phone": "0479-66-0001", "content": "通院の送迎",
+     "status": "掲載中"},
+]
+
+
+LAYOUTS = [
+    Fixture(contact_department_xlsx, CONTACT_DEPARTMENT),
+    Fixture(department_and_facility_csv, DEPARTMENT_AND_FACILITY,
+            extra=[{"団体名": "管財課"}, {"団体名": "管財課"}, {"団体名": "管財課"}]),
+    Fixture(city_then_address_xlsx, CITY_THEN_ADDRESS),
+    Fixture(split_address_csv, SPLIT_ADDRESS),
+    Fixture(combined_cells_xlsx, COMBINED_CELLS),
+    Fixture(group_labels_xlsx, GROUP_LABELS),
+    Fixture(merged_group_xlsx, MERGED_GROUP),
+    Fixture(new_district_sheets_xlsx, NEW_DISTRICT_SHEETS),
+    Fixture(messy_phones_xlsx, MESSY_PHONES),
+    Fixture(kana_and_url_csv, KANA_AND_URL),
+    Fixture(linkdata_csv, LINKDATA, extra=[{"緯度": "35.7", "経度": "140.6"}]),
+    Fixture(corporation_groups_xlsx, CORPORATION_GROUPS),
+    Fixture(service_types_xlsx, SERVICE_TYPES, extra=[{"サービスの種類": "通所介護、訪問介護"},
+                                                     {"サービスの種類": "介護老人福祉施設"},
+                                                     {"サービスの種類": "共同生活援助"}]),
+    Fixture(small_geojson, SMALL_GEOJSON, extra=[{"緯度": "35.72", "経度": "140.61"}, {"緯度": "35.73", "経度": "140.62"}]),
+    Fixture(labelled_notes_xlsx, LABELLED_NOTES),
+    Fixture(unicode_text_txt, UNICODE_TEXT),
+    Fixture(euc_jp_csv, EUC_JP),
+]

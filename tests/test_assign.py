@@ -412,21 +412,6 @@ def test_districts_from_a_custom_list(tmp_path):
     assert share(p, "一").count == 5 and share(p, "二").count == 5 and p.balanced
 
 
-def test_large_plans_write_the_books_in_a_second_process(tmp_path, monkeypatch):
-    from shigen import update_book
-    from shigen.update_book import run_assign
-
-    ws = make_workspace(tmp_path, mixed_records(24))
-    monkeypatch.setattr(update_book, "PARALLEL_FROM", 1)
-    result = run_assign(ws, method="district", year="2027", as_of=AS_OF)
-    assert result.written is not None and len(result.written.books) == 4
-    for name, path in result.written.books.items():
-        book = read_update_book(path)
-        assert book.meta.coordinator == name
-        assert sorted(book.issued) == sorted(share(result.plan, name).record_ids)
-    assert len(load(ws).assignments) == 24
-
-
 def test_names_that_make_the_same_file_name_get_separate_books(tmp_path):
     from shigen.update_book import book_targets
 

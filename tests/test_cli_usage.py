@@ -47,6 +47,7 @@ MISTAKES = [
     (("find", "--limit", "0"), ["--limit には 1 以上の整数"]),  # out of range (min 1)
     (("assign", "--by", "area"), ["--by の『area』は使えません", "district、genre"]),  # bad choice
     (("export", "--format", "pfd"), ["--format の『pfd』は使えません", "xlsx"]),  # bad choice, formats from export
+    (("export", "--format", "json"), ["--format の『json』", "--json を付けて"]),  # export writes files; JSON is --json
     (("export", "--encoding", "latin-1"), ["--encoding の『latin-1』", "utf-8、cp932"]),
     (("coverage", "--format", "csv"), ["--format の『csv』", "table、xlsx、json"]),
     (("audit", "--fail-on", "sometimes"), ["--fail-on の『sometimes』"]),
@@ -54,6 +55,8 @@ MISTAKES = [
     (("init", "旭市"), ["余分な引数があります: 旭市"]),  # a stray argument
     (("assign", "--by", "district", "--year", "27"), ["--year", "西暦4桁"]),  # checked in the command body
     (("audit", "--as-of", "2027-13-01"), ["--as-of", "日付として読めません"]),  # a ShigenError UsageError
+    (("collect", "ない.xlsx"), ["ない.xlsx", "見つかりません"]),
+    (("--dry-run", "assign"), ["--dry-run は", "assign", "コマンド名の後に書いてください"]),  # option before command  # a file named on the command line that is not there
 ]
 
 
@@ -96,6 +99,7 @@ def test_wrap_breaks_japanese_anywhere_but_keeps_ascii_words_and_line_start_rule
     assert all(sum(2 if ord(c) > 0x2E80 else 1 for c in x) <= 21 for x in lines)
     assert any("exports/社会資源一覧.xlsx" in x or "exports/" in x for x in lines)
     assert not any(x.startswith(("。", "、", ")")) for x in lines)
+    assert not any(x.endswith(("(", "（", "「")) for x in wrap("あいうえおかきくけこさしすせ(たちつてと)なにぬねの", 14))
 
 
 def test_commands_are_listed_in_the_order_of_the_yearly_cycle(cli):

@@ -457,7 +457,7 @@ def test_control_characters_are_removed_before_writing_xml():
 
 
 def test_long_titles_and_line_breaks_do_not_break_the_files(cli, tmp_path):
-    make_workspace(tmp_path, [record(name="タブ\tと改行\nのある名前", content="制御文字を含む内容", notes="長い" * 20000)])
+    make_workspace(tmp_path, [record(name="タブ\tと改行\nのある名前", content="制御文字を含む内容", notes="長い" * 16000)])
     title = "とても長い題名&" * 30
     run_export(cli, "--title", title)
     run_export(cli, "--format", "docx", "--title", title)

@@ -161,6 +161,7 @@ def test_staff_list_has_a_readable_print_sheet_and_the_full_sheet_prints_sensibl
     import datetime as dt
 
     import openpyxl
+
     from shigen.export.xlsx import PRINT_COLUMNS, PRINT_PAGE_UNITS, PRINT_SHEET
 
     out = tmp_path / "staff.xlsx"
@@ -203,3 +204,30 @@ def test_exports_mark_themselves_for_re_import(cli, ws, tmp_path):
     doc = tmp_path / "b.docx"
     assert cli("export", "--as-of", AS_OF, "--format", "docx", "--output", str(doc)).exit_code == 0
     assert Document(str(doc)).core_properties.category == S.EXPORT_MARK
+
+
+def test_selection_value_is_public_value_for_every_listed_field(ws):
+    import datetime as dt
+
+    sel = select(load(ws), as_of=dt.date.fromisoformat(AS_OF))
+    for r in sel.records:
+        for key in S.PUBLIC_KEYS:
+            assert sel.value(r, key) == public_value(r, key), (r.name, key)
+    stranger = Record({"phone": "要確認", "fee": "500円"})  # not listed: judged on the spot by the same rule
+    assert sel.value(stranger, "phone") == "" and sel.value(stranger, "fee") == "500円"
+
+
+def test_docx_contents_update_on_open_and_no_staff_instruction_is_printed(cli, ws, tmp_path):
+    import zipfile
+
+    from test_export import docx_texts
+
+    out = tmp_path / "b.docx"
+    assert cli("export", "--as-of", AS_OF, "--format", "docx", "--output", str(out)).exit_code == 0
+    settings = zipfile.ZipFile(out).read("word/settings.xml").decode()
+    assert '<w:updateFields w:val="true"/>' in settings
+    document = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "TOC \\o" in document  # the contents are a field Word fills with page numbers
+    printed = "\n".join(docx_texts(out))
+    for word in ("フィールド", "右クリック", "Word で開いて", "更新"):
+        assert word not in printed, word

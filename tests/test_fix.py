@@ -44,6 +44,7 @@ def messy_records(real):
         record(name="なごみ食堂", postal_code="", address=f"{pref}{city}{town}1-2-3"),  # S00007: code filled
         record(name="わかば体操", postal_code=f"{other[:3]}-{other[3:]}", address=""),  # S00008: town suggested
         record(name="こもれび", postal_code=f"{code[:3]}-{code[3:]}", address=f"{other_city}{other_town}5-5"),  # S00009
+        record(name="移動販売車", kana=""),  # S00010: ふりがな候補 suggested, ふりがな stays empty
     ]
 
 
@@ -60,6 +61,8 @@ def test_plan_lists_only_mechanical_changes(tmp_path, real):
     ws = make_workspace(tmp_path, messy_records(real), settings={S.SETTING_AREA_CODE: "0479"})
     changes, suggestions = plan_fixes(load(ws), postal=postal_data())
     got = {(c.record_id, c.key): (c.new, c.kinds) for c in changes}
+    kana = got.pop(("S00010", "kana_suggested"))
+    assert kana[1] == ("kana-suggest",) and kana[0].startswith("いどうはんばい")  # the analyser's reading
     assert got == {
         ("S00001", "name"): ("ミドリ配食 サービス", ("tidy",)),
         ("S00001", "phone"): ("0479-62-1111", ("tidy",)),
@@ -83,7 +86,7 @@ def test_dry_run_writes_nothing(cli, tmp_path, real):
     before = ws.catalogue.read_bytes()
     result = cli("fix", "--dry-run")
     assert result.exit_code == 0, result.stderr
-    assert "6 件の資源の 10 項目を直せます(--dry-run のため書いていません)" in result.stdout
+    assert "7 件の資源の 11 項目を直せます(--dry-run のため書いていません)" in result.stdout
     assert ws.catalogue.read_bytes() == before
 
 
@@ -93,7 +96,7 @@ def test_fix_applies_logs_and_is_idempotent(cli, tmp_path, real):
     result = cli("fix", "--by", "鈴木", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["records_changed"] == 6 and len(data["changes"]) == 10 and not data["dry_run"]
+    assert data["records_changed"] == 7 and len(data["changes"]) == 11 and not data["dry_run"]
     cat = load(ws)
     by_id = cat.by_id()
     assert by_id["S00001"]["phone"] == "0479-62-1111" and by_id["S00001"].name == "ミドリ配食 サービス"
@@ -102,9 +105,10 @@ def test_fix_applies_logs_and_is_idempotent(cli, tmp_path, real):
     # judgement left alone: a noted number, an invalid one, a month-only date, the mismatching code
     assert by_id["S00005"]["phone"] == "0479-62-1115(代表)" and by_id["S00005"].name == "㈱髙橋商店" and by_id["S00005"]["updated_at"] == "令和8年3月"
     assert by_id["S00006"]["phone"] == "0479-62-111"
+    assert by_id["S00010"]["kana"] == "" and by_id["S00010"]["kana_suggested"].startswith("いどうはんばい")
     assert by_id["S00009"]["postal_code"] == data["suggestions"][-1]["current"]
     history = _history(ws)
-    assert len(history) == 10
+    assert len(history) == 11
     assert all(h[1] == "鈴木" and h[7] == "fix" for h in history)
     assert ("S00002", S.header("postal_code"), "〒2892500", "289-2500") in {(h[3], h[4], h[5], h[6]) for h in history}
 
@@ -112,7 +116,7 @@ def test_fix_applies_logs_and_is_idempotent(cli, tmp_path, real):
     again = cli("fix", "--format", "json")
     assert again.exit_code == 0
     assert json.loads(again.stdout)["changes"] == []
-    assert len(_history(ws)) == 10
+    assert len(_history(ws)) == 11
     assert ws.catalogue.read_bytes() == before  # nothing to do: the master is not even rewritten
     assert "機械的に直せるところはありません" in cli("fix").stdout
 

@@ -97,7 +97,9 @@ def test_report_workbook_lists_sheets_columns_and_problems(cli, ws, tmp_path):
     outcomes = list(wb["取込結果"].values)[1:]
     assert len(outcomes) == 5 and {row[1] for row in outcomes} == {"新規"}
     columns = list(wb["列の対応"].values)[1:]
-    assert ("社会資源ファイル.xlsx", "配食", "D", "連絡先/電話", "電話番号") in columns
+    assert ("社会資源ファイル.xlsx", "配食", "D", "連絡先/電話", "電話番号") in [row[:5] for row in columns]
+    evidence = {row[3]: row[5] for row in columns}
+    assert "電話番号の形" in evidence["連絡先/電話"]  # the value evidence is named
     problems = list(wb["飛ばした行と警告"].values)[1:]
     assert any(row[3] == "飛ばした行" and row[4] == "合計・件数の行" for row in problems)
 

@@ -455,3 +455,21 @@ def test_a_second_run_on_the_same_day_never_overwrites_the_first(ws, cli):
     assert Path(second["address_list"]).name.endswith("(2).xlsx")
     assert Path(first["document"]).read_bytes() == before
     assert [q.note for q in load(ws).inquiries] == [Path(first["document"]).name, Path(second["document"]).name]
+
+
+def test_page_estimate_matches_the_typeset_pdf_for_long_texts(tmp_path, cli):
+    """The FAX cover line and the FAX list give each letter's pages before printing: the estimate (a model of the
+    page, fitted to Typst and to LibreOffice's layout of the Word file) must equal the pages Typst made."""
+    from pypdf import PdfReader
+
+    lengths = (0, 14, 30, 65, 150, 320)
+    recs = [record(name=f"店{i}", kana=f"みせ{i}", operator=f"運営{i}", content="お弁当を届けます。" * n,
+                   status=S.STATUS_PAUSED if i == 2 else S.STATUS_ACTIVE) for i, n in enumerate(lengths)]
+    make_workspace(tmp_path, recs, settings=SENDER)
+    out = run_letters(cli, "--format", "pdf")
+    reader = PdfReader(out["document"])
+    starts = [i for i, page in enumerate(reader.pages) if re.match(r"\s*No\.\d+", page.extract_text() or "")]
+    actual = [b - a for a, b in zip(starts, [*starts[1:], len(reader.pages)], strict=True)]
+    rows = list(openpyxl.load_workbook(out["address_list"])["宛名一覧"].iter_rows(min_row=2, values_only=True))
+    assert actual == [r[7] for r in rows]
+    assert max(actual) >= 4  # the long ones really are longer than cover + one sheet

@@ -12,7 +12,7 @@ from builders import load, make_workspace, record
 from shigen import master
 from shigen import schema as S
 from shigen.create import init_workspace
-from shigen.errors import MasterBusyError, UsageError
+from shigen.errors import MasterBusyError, UsageError, WriteError
 from shigen.master import load_catalogue, save_catalogue
 from shigen.workspace import Workspace
 
@@ -162,8 +162,9 @@ def test_crash_after_temp_file_is_written_leaves_master_intact(tmp_path, monkeyp
         raise OSError("simulated crash before the replace")
 
     monkeypatch.setattr(master, "_replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError) as info:
         save_catalogue(cat)
+    assert "台帳は書き換えていません" in info.value.text and not info.value.master_written
     assert digest(ws.catalogue) == before
     assert load(ws).records[0]["fee"] == "1食 600円"
     leftovers = [p.name for p in ws.catalogue.parent.iterdir() if p.name.startswith(".catalogue")]

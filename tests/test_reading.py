@@ -54,7 +54,7 @@ def test_find_in_kana_finds_kanji_names(tmp_path):
 
 def test_kana_command_suggests_accepts_and_never_overwrites(cli, tmp_path):
     ws = make_workspace(tmp_path, _records())
-    r = cli("kana", "--json")
+    r = cli("kana", "--format", "json")
     assert r.exit_code == 0, r.stdout + r.stderr
     data = json.loads(r.stdout)
     suggested = {d["name"]: d["reading"] for d in data["suggested"]}
@@ -80,7 +80,7 @@ def test_kana_command_suggests_accepts_and_never_overwrites(cli, tmp_path):
     by_name = {rec.name: rec for rec in load(ws).records}
     assert by_name["北山サロン"].get("kana") == "ほくざんさろん" and not by_name["北山サロン"].get(SUGGESTED_KEY)
     assert by_name["まごころ配食"].get("kana") == "まごころはいしょく"
-    again = json.loads(cli("kana", "--json").stdout)
+    again = json.loads(cli("kana", "--format", "json").stdout)
     assert not again["suggested"] and again["with_kana"] == 4  # nothing left to suggest
 
 

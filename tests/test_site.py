@@ -283,7 +283,10 @@ def test_card_is_ten_business_cards_on_a4_with_the_qr_of_the_base_url(tmp_path):
     # the outer table is neither indented nor padded at the sides: Word would shift it left by that padding
     outer = xml[xml.index("<w:tbl>"):xml.index("<w:tr")]
     assert '<w:tblInd w:w="0" w:type="dxa"/>' in outer and '<w:left w:w="0" w:type="dxa"/>' in outer
-    assert xml.count("<w:drawing>") == 10
+    assert xml.count("<w:drawing>") == 10 and xml.count(url) == 10
+    # no stray empty paragraph in a card (one with the template's spacing pushed the address out of the card)
+    body = xml[xml.index("<w:tbl>"):xml.rindex("</w:tbl>")]
+    assert "<w:p/>" not in body
     assert media == [qr_png(url)]  # one image, used ten times: the QR of the base URL
     assert xml.count("みどり野市 くらしのサービス案内") == 10 and xml.count("高齢福祉課 0479-62-0000") == 10
 

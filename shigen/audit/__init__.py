@@ -37,7 +37,8 @@ class AuditRun:
     read: object | None = None  # the importer's ReadResult when files were audited
 
 
-def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.date, skip_bad: bool = False) -> AuditRun:
+def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.date, skip_bad: bool = False,
+              mapping: Path | None = None) -> AuditRun:
     """Audit the master, or — with ``paths`` — resource files read through the importer (master untouched).
 
     Files are checked against the master's settings (ジャンル, 地区, 設定) when the master exists,
@@ -58,7 +59,7 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
         base = Catalogue(path=catalogue_path, settings=Settings({k: v for k, (v, _) in S.SETTING_DEFAULTS.items()}))
     if not base.genres:
         base.genres = default_genres()
-    read = read_paths(list(paths), base, skip_bad=skip_bad)
+    read = read_paths(list(paths), base, skip_bad=skip_bad, mapping=mapping)
     records = list(read.records)
     extra: list[str] = list(getattr(read, "extra_columns", []))
     for r in records:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 import os
 import sys
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ import typer
 from typer._click.exceptions import UsageError as ClickUsageError  # typer 0.29 vendors click (pinned <0.30)
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import EXIT_INPUT, EXIT_USAGE, ShigenError, UsageError
+from ..errors import EXIT_INPUT, EXIT_USAGE, ShigenError, UsageError, master_writes, os_error_text
 from ..workspace import ENV_WORKSPACE, Workspace
 
 EXIT_INTERNAL = 4
@@ -25,6 +26,7 @@ EXIT_INTERNAL = 4
 class State:
     workspace: Workspace
     debug: bool = False
+    writes_at_start: int = 0  # len(errors.master_writes) when the command started
 
     @property
     def catalogue(self) -> Path:
@@ -42,7 +44,7 @@ HELP_OPTION_TEXT = "この説明を表示して終わります。"
 
 # The yearly cycle: the order `shigen --help` lists the commands in. A command missing here (one added later as
 # cmd_*.py) goes after the cycle's commands and before the look-up tools, alphabetically.
-COMMAND_ORDER = ("init", "import", "audit", "fix", "assign", "letters", "collect", "export", "site")
+COMMAND_ORDER = ("init", "import", "audit", "fix", "kana", "assign", "letters", "collect", "export", "site")
 TOOLS_ORDER = ("find", "coverage", "status")
 
 # the framework's English words in help texts → Japanese
@@ -51,6 +53,7 @@ _TYPE_WORDS = {"<str>": "<文字列>", "<list[str]>": "<文字列>", "<path>": "
                "<int>": "<整数>", "<int range>": "<整数>", "<integer range>": "<整数>", "<float>": "<数>", "<bool>": "", "<date>": "<日付>"}
 USAGE_PREFIX = "使い方: "
 _NO_LINE_START = frozenset("。、，．)）」』】〕・ー")  # 行頭禁則: these stay at the end of the line before
+_NO_LINE_END = frozenset("(（「『【〔")  # 行末禁則
 
 
 def ordered_commands(names: Iterable[str]) -> list[str]:
@@ -85,8 +88,11 @@ def wrap(text: str, width: int) -> list[str]:
         for token in re.findall(r"\[[^\]\n]{1,40}\]|[!-~]+|\s+|.", paragraph):  # 「[既定値: xlsx]」 stays whole
             w = _width(token)
             if used + w > width and line.strip() and token not in _NO_LINE_START:
+                carry = ""
+                if line[-1] in _NO_LINE_END and len(line) > 1:  # 行末禁則: an opening bracket goes down with its text
+                    line, carry = line[:-1], line[-1]
                 lines.append(line.rstrip())
-                line, used = "", 0
+                line, used = carry, _width(carry)
                 if token.isspace():
                     continue
             line += token
@@ -152,7 +158,8 @@ class _JapaneseHelp:
 
     def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
         pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
-        return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else p
+        return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else
+                p[1:].replace("}", "", 1) if p.startswith("{") else p  # a required argument: no braces
                 for p in pieces]
 
     def format_usage(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
@@ -261,20 +268,59 @@ class ShigenGroup(_JapaneseHelp, TyperGroup):
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except KeyboardInterrupt:
-            _error("中断しました。台帳は書き換えていません。")
+            _error(f"中断しました。{_master_state(ctx)}")
             raise typer.Exit(130) from None
-        except PermissionError as exc:
-            if _debug(ctx):
-                raise
-            _error(f"エラー: {exc.filename or ''} に書き込めません(Excel などで開いていませんか)。"
-                   "ファイルを閉じてから、もう一度実行してください。")
+        except OSError as exc:  # disk full, no permission, read-only folder: the user can act on it (exit 3)
+            if _debug(ctx) or not _user_os_error(exc):
+                if _debug(ctx):
+                    raise
+                _internal(ctx, exc)
+            what, todo = os_error_text(exc)
+            _error(f"エラー: {exc.filename or ''} に書き込めません({what})。{todo}{_master_state(ctx)}")
             raise typer.Exit(EXIT_INPUT) from None
         except Exception as exc:
             if _debug(ctx):
                 raise
-            _error(f"内部エラー: 思いがけない問題が起きました({type(exc).__name__})。台帳は書き換えていません。"
-                   "--debug を付けて実行すると詳しい情報が出ます。")
-            raise typer.Exit(EXIT_INTERNAL) from None
+            _internal(ctx, exc)
+
+
+def _internal(ctx: typer.Context, exc: BaseException) -> None:
+    _error(f"内部エラー: 思いがけない問題が起きました({type(exc).__name__})。{_master_state(ctx)}"
+           "--debug を付けて実行すると詳しい情報が出ます。")
+    raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _user_os_error(exc: OSError) -> bool:
+    import errno
+
+    return isinstance(exc, PermissionError) or exc.errno in (
+        errno.ENOSPC, getattr(errno, "EDQUOT", -1), errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG)
+
+
+def _master_state(ctx: typer.Context) -> str:
+    """Never claim nothing was written when this command did replace the master."""
+    start = getattr(ctx.obj, "writes_at_start", len(master_writes))
+    if len(master_writes) > start:
+        return "台帳はこのコマンドで保存済みです(workbooks/.history/ に保存前のバックアップがあります)。"
+    return "台帳は書き換えていません。"
+
+
+class _StderrLog(logging.Handler):
+    """The core's notices (logging 'shigen'): warnings always, the fast-save details with --debug."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        prefix = "注意: " if record.levelno >= logging.WARNING else ""
+        _error(prefix + record.getMessage())
+
+
+def _install_log(debug: bool) -> None:
+    logger = logging.getLogger("shigen")
+    for h in list(logger.handlers):
+        if isinstance(h, _StderrLog):
+            logger.removeHandler(h)
+    logger.addHandler(_StderrLog())
+    logger.setLevel(logging.DEBUG if debug or os.environ.get("SHIGEN_DEBUG") == "1" else logging.WARNING)
+    logger.propagate = False
 
 
 def _debug(ctx: typer.Context) -> bool:
@@ -322,7 +368,8 @@ def main_options(
                                           help="バージョンを表示して終わります。")] = False,
 ) -> None:
     """Global options shared by every command."""
-    ctx.obj = State(Workspace.resolve(workspace, catalogue), debug)
+    ctx.obj = State(Workspace.resolve(workspace, catalogue), debug, len(master_writes))
+    _install_log(debug)
 
 
 def state(ctx: typer.Context) -> State:
@@ -361,9 +408,9 @@ ENCODING_ALIASES = {
 
 
 def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str, str] | None = None, *,
-           allowed_from: str = ""):  # type: ignore[no-untyped-def]
+           allowed_from: str = "", hints: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
-    anything else one Japanese line naming the choices (and the nearest one). ``allowed_from`` = "module:NAME"
+    anything else one Japanese line naming the choices (and the nearest one, or ``hints[value]``). ``allowed_from`` = "module:NAME"
     reads the choices when the option is used (export's formats grow with the export package)."""
     fixed = tuple(allowed or ())
     table = {k.lower(): v for k, v in (aliases or {}).items()}
@@ -385,7 +432,7 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
         from .usage import suggest
 
         raise typer.BadParameter(f"{option} の『{value}』は使えません。{'、'.join(allowed_now)} のどれかを指定してください。"
-                                 + suggest(key, allowed_now).rstrip())
+                                 + ((hints or {}).get(key) or suggest(key, allowed_now).rstrip()))
 
     def callback(value: Any) -> Any:
         if value is None:

@@ -34,6 +34,9 @@ def audit_command(
     top: Annotated[int, typer.Option("--top", help="画面に表示する指摘の件数。", min=0)] = 20,
     skip_bad: Annotated[bool, typer.Option(
         "--skip-bad", help="指定したファイルのうち読めないものを飛ばして、ほかのファイルを点検します。")] = False,
+    mapping: Annotated[Path | None, typer.Option(
+        "--mapping", help="ファイルの列の対応を指定するファイル(import --mapping と同じ形。import --save-mapping で作れます)。",
+        show_default=False)] = None,
 ) -> None:
     """台帳(または資源ファイル)を点検し、要更新・必須項目の空欄・誤った値・重複の疑いを一覧にします。"""
     from ..audit import run_audit, write_xlsx
@@ -45,7 +48,16 @@ def audit_command(
         raise UsageError("--output は --format xlsx または --format json と一緒に使います。",
                          "Excel に書き出すときは --format xlsx を付けてください。")
     output = with_suffix(output, ".json" if output_format == "json" else ".xlsx")
-    run = run_audit(st.catalogue, list(paths or []), as_of=day, skip_bad=skip_bad)
+    if mapping is not None and not paths:
+        raise UsageError("--mapping は点検するファイル(PATH)と一緒に使います。", "例: shigen audit 一覧.xlsx --mapping 対応.toml")
+    run = run_audit(st.catalogue, list(paths or []), as_of=day, skip_bad=skip_bad, mapping=mapping)
+    read_files = getattr(run.read, "files", None)
+    if read_files and all(f.error for f in read_files):  # --skip-bad must not turn "nothing checked" into success
+        from ..errors import InputError
+
+        raise InputError("どのファイルも読めなかったため、何も点検していません。",
+                         "ファイルの形式と中身を確かめてください(読めなかった理由は上に表示しています)。"
+                         + " ".join(f.error for f in read_files)[:400])
     result = run.result
     if run.read is not None:
         from .render import warn

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import FORMAT_ALIASES, app, choice, parse_as_of, state, with_suffix
+from .cmd_export import AUDIENCE_ALIASES
 
 
 @app.command("coverage")
@@ -26,7 +27,8 @@ def coverage_command(
     as_of: Annotated[str, typer.Option(
         "--as-of", help="この日付で『期限切れ』を判定します(既定: 今日。例: 2027-04-01、令和9年4月1日)。")] = "",
     audience: Annotated[str, typer.Option(
-        "--audience", "-a", help="xlsx の『不足の一覧』に載せる資源: public(既定。一般向けに載せられる資源だけ・協議体に配れる)/ staff(関係者用。掲載中のすべて)。")] = "public",
+        "--audience", "-a", metavar="public|staff", callback=choice("--audience", ("public", "staff"), AUDIENCE_ALIASES),
+        help="xlsx の『不足の一覧』に載せる資源: public(既定。一般向けに載せられる資源だけ・協議体に配れる)/ staff(関係者用。掲載中のすべて)。")] = "public",
 ) -> None:
     """地区×ジャンルの資源数を数え、資源のない組み合わせ(不足)と近くの資源を示します。"""
     from ..coverage import coverage, write_coverage_xlsx
@@ -43,7 +45,7 @@ def coverage_command(
         return
     if fmt == "xlsx":
         path = st.workspace.export_path(f"地区別資源数_{result.as_of:%Y%m%d}.xlsx", with_suffix(output, ".xlsx"))
-        write_coverage_xlsx(result, path, audience=audience.strip().lower())
+        write_coverage_xlsx(result, path, audience=audience)
         done(f"書き出しました: {path}")
         say(f"  不足 {len(result.gaps)} か所(資源なし {sum(g.kind == 'なし' for g in result.gaps)}・"
             f"古い情報のみ {sum(g.kind != 'なし' for g in result.gaps)})")

@@ -18,7 +18,9 @@ def export_command(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option(
         "--format", "-f", metavar="xlsx|docx|pdf|csv|opendata", callback=choice("--format", aliases=FORMAT_ALIASES,
-                                                                    allowed_from="shigen.export:FORMATS"),
+                                                                    allowed_from="shigen.export:FORMATS",
+                                                                    hints={"json": "結果を JSON で見るときは --json を付けてください。",
+                                                                           "table": "結果を JSON で見るときは --json を付けてください。"}),
         help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、pdf(印刷用の冊子)、csv(CSV)、opendata(自治体標準オープンデータセットどおりの CSV と項目定義)。")] = "xlsx",
     district: Annotated[list[str] | None, typer.Option(
         "--district", "-d", help="この地区で使える資源だけにします(地区内にあるもの・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,
@@ -40,7 +42,7 @@ def export_command(
     dataset: Annotated[str, typer.Option(
         "--dataset", help="--format opendata のデータセット: 介護サービス事業所一覧(既定。区分が介護保険サービスの資源)/ 保険外サービス一覧(それ以外。shigen の拡張)。")] = "",
 ) -> None:
-    """配布用の一覧(Excel)・冊子(Word)・CSV を exports/ に書き出します。"""
+    """配布用の一覧(Excel)・冊子(PDF・Word)・CSV を exports/ に書き出します。"""
     import json
 
     from ..export import ExportOptions, export

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,9 @@ def import_command(
         "--dry-run", help="何が起きるか(新規・更新・変更なし・要確認)を表示するだけで、台帳も報告書も書きません。")] = False,
     skip_bad: Annotated[bool, typer.Option(
         "--skip-bad", help="読めないファイルを飛ばして残りを取り込みます(既定では1つでも読めなければ何も書きません)。")] = False,
+    save_mapping: Annotated[Path | None, typer.Option(
+        "--save-mapping", help="使った列の対応を TOML に書き出します(1行直して --mapping で取り込み直せます)。",
+        show_default=False)] = None,
     by: Annotated[str | None, typer.Option("--by", help="履歴に残す実行者の名前(既定: ログインしているユーザー名)。")] = None,
     output_format: Annotated[str, typer.Option(
         "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
@@ -44,6 +48,10 @@ def import_command(
     st = state(ctx)
     result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
                         district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run)
+    if save_mapping is not None:
+        from ..importer.report import write_mapping
+
+        write_mapping(result.read, save_mapping)
     if output_format == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -90,16 +98,29 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
                 groups.setdefault(mapped, []).append(s.sheet or f.path.name)
         for mapped, names in groups.items():
             say(f"  [{'、'.join(names)}] 列の対応: {mapped}")
+        close = [f"{c.header}→{c.label}(次点 {c.runner_up})" for s in f.sheets for c in s.columns if c.runner_up]
+        if close:
+            say(f"  僅差で決めた列: {'、'.join(close[:8])}。違うときは --save-mapping で書き出して直し、--mapping で取り込み直せます。")
         unmapped = sorted({h for s in f.sheets for h in s.unmapped})
         if unmapped:
-            warn(f"  台帳の項目に当たらない列(値は備考に『列名: 値』で残しました): {'、'.join(unmapped)}")
+            warn(f"  台帳の項目に当たらない列(値は台帳の追加列に職員向けとして残しました。公開の備考には入れません): {'、'.join(unmapped)}")
     for f in result.read.bad_files:
         warn(f"読めなかったファイル(飛ばしました): {f.error}")
     for s in result.read.sheets:
-        for r, fld, msg in s.warnings[:20]:
-            warn(f"[{s.place}:{r}] {fld}: {msg}")
-        if len(s.warnings) > 20:
-            warn(f"[{s.place}] ほか {len(s.warnings) - 20} 件の警告は報告書を見てください。")
+        # the same message on many rows is one line (「『*』は値の代わりの印…(248 行: 2, 6, 7 …)」)
+        grouped: dict[tuple[str, str], list[int]] = {}
+        for r, fld, msg in s.warnings:
+            key = (fld, re.sub(r"『[^』]*』", "『…』", msg) if msg.count("『") == 1 and "値の代わりの印" in msg else msg)
+            grouped.setdefault(key, []).append(r)
+        shown = 0
+        for (fld, msg), rows in grouped.items():
+            if shown >= 20:
+                break
+            shown += 1
+            where = f"{rows[0]}" if len(rows) == 1 else f"{len(rows)} 行: {', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}"
+            warn(f"[{s.place}:{where}] {fld}: {msg}")
+        if len(grouped) > shown:
+            warn(f"[{s.place}] ほか {len(grouped) - shown} 種類の警告は報告書を見てください。")
     for d, where in result.read.new_districts:
         warn(f"地区『{d}』({where})が台帳のシート『地区』になかったため加えました(第2層・町名は空欄)。町名を書き足してください。")
     for genre, n in result.read.unmatched_genres.items():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import app, state
+from .app import FORMAT_ALIASES, app, choice, state
 
 SHOWN = 30
 
@@ -17,7 +17,9 @@ def kana_command(
     ctx: typer.Context,
     accept: Annotated[bool, typer.Option(
         "--accept", help="台帳の『ふりがな候補』を確かめたあとで、空欄のふりがなに写します(人が書いたふりがなは変えません)。")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します。")] = False,
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="table|json", callback=choice("--format", ("table", "json"), FORMAT_ALIASES),
+        help="table(画面に表示・既定)/ json。")] = "table",
 ) -> None:
     """ふりがなが空欄の資源に、読みの候補を台帳の『ふりがな候補』列へ入れます(五十音順と、かなでの検索に使います)。"""
     from ..master import load_catalogue, save_catalogue
@@ -29,7 +31,7 @@ def kana_command(
     result = fill_suggestions(cat, accept=accept)
     if result.changed:
         save_catalogue(cat)
-    if as_json:
+    if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     if not result.analyser:
@@ -45,7 +47,7 @@ def kana_command(
     if rows:
         show(table("ふりがな候補" if not accept else "写したふりがな", ["ID", "名称", "よみ"], rows[:SHOWN]))
         if len(rows) > SHOWN:
-            say(f"  ほか {len(rows) - SHOWN} 件(--json ですべて表示します)。")
+            say(f"  ほか {len(rows) - SHOWN} 件(--format json ですべて表示します)。")
     if result.waiting and not accept:
         say(f"  まだ確かめていない候補が {result.waiting} 件あります。台帳で直してから shigen kana --accept でふりがなに写せます。")
     elif result.suggested and not accept:

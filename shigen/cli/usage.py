@@ -46,6 +46,16 @@ def _option_names(ctx: Any) -> list[str]:
     return names
 
 
+def _commands_with_option(ctx: Any, option: str) -> list[str]:
+    """The subcommands of a group that take ``option`` (none when ``ctx`` is not a group's)."""
+    commands = getattr(getattr(ctx, "command", None), "commands", None)
+    if not commands:
+        return []
+    names = ctx.command.list_commands(ctx) if hasattr(ctx.command, "list_commands") else list(commands)
+    return [name for name in names
+            if any(option in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ())) for p in commands[name].params)]
+
+
 def _label(param: Any) -> str:
     """--by for an option (its longest name), the metavar (ファイル…) or name of an argument."""
     if param is None:
@@ -123,6 +133,11 @@ def usage_message(exc: Any) -> str:
     message = str(getattr(exc, "message", "") or "")
     if isinstance(exc, NoSuchOption):
         option = exc.option_name
+        owners = _commands_with_option(ctx, option)
+        if owners:  # `shigen --format json audit`: a command's option written before the command
+            named = "・".join(owners[:3]) + (" などの" if len(owners) > 3 else " の")
+            return (f"{option} は {named}オプションです。コマンド名の後に書いてください"
+                    f"(例: {where} {owners[0]} {option} …)。")
         guess = suggest(option, _option_names(ctx))
         return "".join(x for x in (f"{where} に {option} というオプションはありません。", guess,
                                     _help_hint(where)) if x)

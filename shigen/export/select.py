@@ -6,7 +6,7 @@ hold only publishable records (掲載中, 公開範囲 一般, 掲載同意 済)
 (電話番号・携帯電話・メール) holds a placeholder or an invalid phone number is left out and listed. Inside a
 listed record, :func:`public_value` blanks every field that holds a placeholder (要確認, ？, -, 不明, 未定, ＊ …:
 the audit's rule, :func:`shigen.audit.checks.placeholder`) or an invalid phone number
-(:func:`shigen.text.normalize_phone`); :attr:`Selection.held_back` says which fields of which records were blanked.
+(:func:`shigen.text.phone_digits`); :attr:`Selection.held_back` says which fields of which records were blanked.
 Staff exports hold every 掲載中 record with every value as written (placeholders highlighted by the writers).
 ``--district D`` keeps every record usable in D (located there, or 対応エリア covers D, incl. 市内全域).
 """
@@ -110,16 +110,22 @@ class Selection:
     no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
     held_back: list[HeldBack] = field(default_factory=list)  # public: fields of listed records left empty
     area_code: str = ""
+    _blank: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)  # id(listed record) → keys to blank
 
     @property
     def is_public(self) -> bool:
         return self.audience == AUDIENCE_PUBLIC
 
     def value(self, record: Record, key: str) -> str:
-        """What this output prints for a field: :func:`public_value` for the public, the value as written for staff."""
-        if self.is_public:
+        """What this output prints for a field: :func:`public_value` for the public, the value as written for staff.
+
+        The fields to blank were found once per listed record by :func:`select` (a lookup here, not the rule again)."""
+        if not self.is_public:
+            return record.get(key)
+        blank = self._blank.get(id(record))
+        if blank is None:  # not a listed record: judged here
             return public_value(record, key, area_code=self.area_code)
-        return record.get(key)
+        return "" if key in blank else record.values.get(key, "")
 
     def held_back_counts(self) -> dict[str, int]:
         """Field header → number of fields held back, in schema order."""
@@ -185,6 +191,7 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
     left_out: dict[str, int] = {}
     no_contact: list[Record] = []
     held_back: list[HeldBack] = []
+    blank: dict[int, frozenset[str]] = {}
     for r in cat.records:
         if not r.is_active:
             continue
@@ -208,6 +215,7 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
                 left_out[REASON_NO_CONTACT] = left_out.get(REASON_NO_CONTACT, 0) + 1
                 continue
             held_back += problems
+            blank[id(r)] = frozenset(h.key for h in problems)
         if not r.get("last_confirmed"):
             unconfirmed.append(r)
         chosen.append(r)
@@ -220,6 +228,7 @@ def select(cat: Catalogue, *, audience: str = AUDIENCE_PUBLIC, districts: list[s
     selection.left_out = left_out
     selection.no_contact = ordered(no_contact, order)
     selection.area_code = area_code
+    selection._blank = blank
     selection.held_back = _in_order(held_back, records)
     return selection
 

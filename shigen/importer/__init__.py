@@ -148,6 +148,9 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
                     extra_columns.append(h)
             if row.unmatched_genre:
                 result.unmatched_genres[row.unmatched_genre] += 1
+    if skip_bad and result.files and all(f.error for f in result.files):  # nothing read is not a success
+        raise InputError("どのファイルも読めなかったため、何も取り込んで(点検して)いません。",
+                         " ".join(f.error for f in result.files)[:600])
     if sheet and not sheet_seen:
         raise UsageError(f"シート『{sheet}』がどのファイルにもありません。", "--sheet のシート名を確かめてください。")
     result.extra_columns = extra_columns
@@ -183,7 +186,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             continue
         any_table = True
         sr.header_rows = layout.header_rows
-        sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target)) for p in layout.columns]
+        sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target), p.why, p.score,
+                                   C.target_label(p.runner_up) if p.runner_up else "") for p in layout.columns]
         sr.above, sr.as_of = layout.above, layout.as_of
         sr.rows_read = layout.rows_read
         sr.skipped = layout.skipped

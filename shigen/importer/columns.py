@@ -63,20 +63,18 @@ EXTRA_SYNONYMS: dict[str, str] = {
 JAPANESE_STANDARD: dict[str, str] = {
     "介護サービス事業所名称": "name", "介護サービス事業所名称_カナ": "kana", "事業所名称_カナ": "kana",
     "実施サービス": "genre", "方書": ADDRESS_PART, "法人の名称": "operator", "事業所番号": FOREIGN_ID,
-    "利用可能曜日": "days", "所在地_連結表記": "address", "所在地_町字": ADDRESS_PART,
-    "利用可能曜日特記事項": "closed_days",  # export --format opendata writes 定休日 there (round trip: issue 19)
+    "利用可能曜日": "days", "利用可能曜日特記事項": "closed_days", "所在地_連結表記": "address", "所在地_町字": ADDRESS_PART,
     "所在地_番地以下": ADDRESS_PART, "所在地_都道府県": ADDRESS_PREFIX, "所在地_市区町村": ADDRESS_PREFIX,
     "地方公共団体コード": FOREIGN_ID, "全国地方公共団体コード": FOREIGN_ID, "地方公共団体名": EXTRA_COLUMN,
-    "法人番号": FOREIGN_ID, "電話番号": "phone", "FAX番号": "fax",
-    "内線番号": EXTRA_COLUMN,  # kept as its own column: export --format opendata writes it back (issue 19)
+    "法人番号": FOREIGN_ID, "電話番号": "phone", "内線番号": "phone_ext", "FAX番号": "fax",
     "開始時間": "hours", "終了時間": HOURS_END, "利用可能日時特記事項": "note_labelled", "定員": "note_labelled",
-    "連絡先メールアドレス": "email", "連絡先電話番号": "phone", "連絡先内線番号": "note_labelled",
+    "連絡先メールアドレス": "email", "連絡先電話番号": "phone", "連絡先内線番号": "phone_ext",
     "連絡先FAX番号": "fax", "連絡先備考(その他、SNSなど)": "notes", "名称_英字": EXTRA_COLUMN,
     "名称_通称": EXTRA_COLUMN, "画像": EXTRA_COLUMN, "画像_ライセンス": EXTRA_COLUMN, "ID": "id",
     "緯度": EXTRA_COLUMN, "経度": EXTRA_COLUMN, "事業所緯度": EXTRA_COLUMN, "事業所経度": EXTRA_COLUMN,
     "指定年月日": EXTRA_COLUMN, "指定機関名": EXTRA_COLUMN, "サービス種別": "genre", "サービス種類": "genre",
     "都道府県コード又は市区町村コード": FOREIGN_ID, "NO(※システム内の固有の番号、連番)": FOREIGN_ID,
-    "利用可能な時間帯(平日)": "hours", "利用可能曜日特記事項(留意事項)": "notes", "住居名": EXTRA_COLUMN,
+    "利用可能な時間帯(平日)": "hours", "利用可能曜日特記事項(留意事項)": "closed_days", "住居名": EXTRA_COLUMN,
 }
 
 # Headers that are the schema's own but mean something else in an inherited list
@@ -202,6 +200,7 @@ def target_label(target: str) -> str:
         return f"{S.header('notes')}(運営法人の{S.header(kind) if kind in S.FIELD_BY_KEY else kind}として見出し付きで)"
     return {
         "note_labelled": f"{S.header('notes')}(見出し付きで)",
+        "phone_ext": "内線番号(追加列に保存)",
         "latlon": "緯度・経度(追加列に保存)",
         COMBINED_PHONE_FAX: f"{S.header('phone')}・{S.header('fax')}(分割)",
         HOURS_END: f"{S.header('hours')}(終了時刻)",
@@ -213,6 +212,11 @@ def target_label(target: str) -> str:
         UNMAPPED: "対応なし(追加列に保存・職員向け)",
         IGNORE: "取り込まない(--mapping の指定)",
     }.get(target, target)
+
+
+SPECIAL_TARGETS = (COMBINED_PHONE_FAX, HOURS_END, ADDRESS_PART, FOREIGN_ID, ROW_NUMBER, EXTRA_COLUMN, ADDRESS_PREFIX,
+                   UNMAPPED, "note_labelled", "latlon", "phone_ext",
+                   *(f"org:{k}" for k in ("address", "postal_code", "phone", "fax", "mobile", "url", "email")))
 
 
 # --- --mapping files -----------------------------------------------------------------------
@@ -238,9 +242,11 @@ def _target_of(label: str, path: Path) -> str:
         return label
     if label.lower() in _IGNORE_WORDS:
         return IGNORE
-    special = {target_label(t): t for t in (COMBINED_PHONE_FAX, HOURS_END, ADDRESS_PART, FOREIGN_ID)}
+    special = {target_label(t): t for t in SPECIAL_TARGETS}
     if label in special:
         return special[label]
+    if label in SPECIAL_TARGETS:
+        return label
     if label in ("電話・FAX", "電話番号・FAX"):
         return COMBINED_PHONE_FAX
     if label in ("元の番号", "元ID", "追加列"):

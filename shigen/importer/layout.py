@@ -328,7 +328,6 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         return out
     r_head, headers, n_head = found
     rows = grid.rows
-    width = grid.width
     merges = _Merges(grid.merged)
     start = r_head + n_head
     out.header_rows = [r_head + 1 + i for i in range(n_head)]

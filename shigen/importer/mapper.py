@@ -48,8 +48,9 @@ PART_WORDS = {
 ORG_KINDS = ("name", "kana", "address", "postal_code", "phone", "fax", "mobile", "url", "email")
 ORG_NOTE = "org"  # targets "org:address", "org:phone" …: the organisation's details → 備考, labelled
 NOTE_LABELLED = "note_labelled"  # kept in 備考 as 「見出し: 値」 (定員, 利用可能日時特記事項 …)
+PHONE_EXTENSION = "phone_ext"  # 内線番号: appended to the phone as 「(内線45)」
 LATLON = "latlon"  # one cell holding 「34.35,133.99」 → 緯度 / 経度 extra columns
-MULTI = {"phone", "mobile", "fax", C.ADDRESS_PART, C.ADDRESS_PREFIX, C.FOREIGN_ID, C.EXTRA_COLUMN, C.ROW_NUMBER,
+MULTI = {PHONE_EXTENSION, "phone", "mobile", "fax", C.ADDRESS_PART, C.ADDRESS_PREFIX, C.FOREIGN_ID, C.EXTRA_COLUMN, C.ROW_NUMBER,
          C.UNMAPPED, C.IGNORE, NOTE_LABELLED, "genre"}
 
 # English open-data property names (LinkData / 推奨データセット / GeoJSON) → target, and a Japanese label
@@ -85,7 +86,6 @@ ENGLISH: dict[str, tuple[str, str]] = {
     "image": (C.EXTRA_COLUMN, "画像"), "photo": (C.EXTRA_COLUMN, "画像"),
 }
 # Japanese headers that go to 備考 with their label, and other headers this mapper knows
-# (利用可能曜日特記事項 → 定休日 and 内線番号 → its own column: export --format opendata writes them back, issue 19)
 LABELLED_HEADERS = ("定員", "利用定員", "入所定員", "利用可能日時特記事項", "診療科目",
                     "バリアフリー情報", "駐車場", "アクセス", "交通手段", "最寄り駅", "受付時間帯")
 # Columns that name the service type (介護保険・障害福祉 の指定サービス)
@@ -199,7 +199,7 @@ _BRACKETS_RE = re.compile(r"[(（\[【<〈《][^)）\]】>〉》]*[)）\]】>〉
 
 # --- value evidence ------------------------------------------------------------------------------------
 _PREF = r"(?:北海道|東京都|(?:京都|大阪)府|.{2,3}県)"
-_PHONE_VALUE = re.compile(r"^(?:TEL|tel|Tel|電話|代表|携帯|FAX|fax)?\s*[:：.]?\s*[(（]?(?:\+81|0)\d{0,4}[)）\-\s]*\d{1,4}[)）\-\s]*\d{3,4}(?!\d)")
+_PHONE_VALUE = re.compile(r"^(?:TEL|tel|Tel|電話|代表|携帯|FAX|fax)?\s*[:：.]?\s*[(（]?(?:\+\s*81|0)[\d()（）\-\s]{8,16}")
 _POSTAL_VALUE = re.compile(r"^〒?\s*\d{3}-?\d{4}$")
 _URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _EMAIL_VALUE = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
@@ -302,6 +302,9 @@ _SHAPE_FIELD = (("phone", "phone", "電話番号の形"), ("postal", "postal_cod
                 ("kana", "kana", "かな"), ("date", C.EXTRA_COLUMN, "日付"))
 
 
+_SHAPE_NAMES = {"phone": "電話番号", "postal": "郵便番号", "url": "URL", "email": "メールアドレス", "date": "日付"}
+
+
 def value_factor(target: str, shape: ValueShape) -> tuple[float, str]:
     """How far the values support a header's target (1 = fully, 0 = veto) and why."""
     if shape.n == 0:
@@ -313,9 +316,9 @@ def value_factor(target: str, shape: ValueShape) -> tuple[float, str]:
         if need == "phone" and base != "fax" and s < 0.6:
             s = max(s, shape.share("phone"))
         if s >= 0.6:
-            return 1.0, f"値の {s:.0%} が{'電話番号' if need == 'phone' else need}の形"
+            return 1.0, f"値の {s:.0%} が{_SHAPE_NAMES[need]}の形"
         if s < 0.3 and not (need == "date" and shape.share("int") > 0.6):
-            return 0.0, f"値が{ {'phone': '電話番号', 'postal': '郵便番号', 'url': 'URL', 'email': 'メールアドレス', 'date': '日付'}[need]}の形ではない({s:.0%})"
+            return 0.0, f"値が{_SHAPE_NAMES[need]}の形ではない({s:.0%})"
         return 0.5, f"値の {s:.0%} だけが形に合う"
     if base in ("name", "operator"):
         bad = max(shape.share("phone"), shape.share("url"), shape.share("postal"), shape.share("date"), shape.share("int"))

@@ -152,7 +152,12 @@ def read_spreadsheet(path: Path) -> SourceFile:
     elif not head.startswith(OLE_MAGIC):
         raise _unreadable(path, "Excel のブックではないか、壊れています。")
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        agrees = suffix in ((".xlsx", ".xlsm", ".xlsb", ".ods") if head.startswith(ZIP_MAGIC) else (".xls",))
+        if agrees:
+            wb = CalamineWorkbook.from_path(str(path))
+        else:  # the name says otherwise (an .xlsx saved as .xls): calamine sniffs the content
+            with path.open("rb") as handle:
+                wb = CalamineWorkbook.from_filelike(handle)
     except Exception as exc:  # calamine's own error types (PasswordError, XmlError, ZipError, CalamineError)
         kind = type(exc).__name__
         if head.startswith(OLE_MAGIC) and suffix in (".xlsx", ".xlsm") or "Password" in kind \

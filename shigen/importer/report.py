@@ -30,9 +30,13 @@ class ColumnReport:
     header: str
     target: str  # field key or special target
     label: str  # Japanese description of the target
+    evidence: str = ""  # why the mapper chose it (header and value evidence)
+    score: float = 0.0
+    runner_up: str = ""  # Japanese label of the second-best target when it came close
 
-    def to_dict(self) -> dict[str, str]:
-        return {"column": self.letter, "header": self.header, "target": self.target, "label": self.label}
+    def to_dict(self) -> dict[str, Any]:
+        return {"column": self.letter, "header": self.header, "target": self.target, "label": self.label,
+                "evidence": self.evidence, "score": self.score, "runner_up": self.runner_up}
 
 
 @dataclass
@@ -216,10 +220,11 @@ class ImportResult:
                              "\n".join(s.above), f.encoding))
         return rows
 
-    COLUMN_HEADERS = ("ファイル", "シート", "列", "元の見出し", "取り込み先")
+    COLUMN_HEADERS = ("ファイル", "シート", "列", "元の見出し", "取り込み先", "根拠", "次点")
 
     def column_rows(self) -> list[tuple[str, ...]]:
-        return [(s.file, s.sheet, c.letter, c.header, c.label) for s in self.read.sheets for c in s.columns]
+        return [(s.file, s.sheet, c.letter, c.header, c.label, c.evidence, c.runner_up)
+                for s in self.read.sheets for c in s.columns]
 
     PROBLEM_HEADERS = ("ファイル", "シート", "行", "種類", "項目", "内容")
 
@@ -301,6 +306,37 @@ def write_report(result: ImportResult, path: Path) -> Path:
     finally:
         if tmp.exists():
             tmp.unlink()
+    return path
+
+
+def mapping_text(read: ReadResult) -> str:
+    """The column mapping an import used, as a --mapping TOML file (one line per header, evidence as a comment)."""
+    import json
+
+    from .columns import target_label
+
+    lines = ["# shigen import --save-mapping: 列の対応。直したい行の右側を台帳の項目名(例: \"名称\" \"備考\")か",
+             "# 「取り込まない」に書き換えて、shigen import … --mapping このファイル で取り込み直してください。", "",
+             "[columns]"]
+    seen: set[str] = set()
+    for sheet in read.sheets:
+        if sheet.columns:
+            lines.append(f"# {sheet.place}")
+        for c in sheet.columns:
+            if c.header in seen or c.header.startswith("(見出しなし"):
+                continue
+            seen.add(c.header)
+            label = S.header(c.target) if c.target in S.FIELD_BY_KEY else target_label(c.target)
+            comment = f"  # {c.evidence}" if c.evidence else ""
+            if c.runner_up:
+                comment += f"(次点: {c.runner_up})"
+            lines.append(f"{json.dumps(c.header, ensure_ascii=False)} = {json.dumps(label, ensure_ascii=False)}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+def write_mapping(read: ReadResult, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(mapping_text(read), encoding="utf-8")
     return path
 
 

@@ -36,7 +36,7 @@ from ..text import (
     to_hiragana,
 )
 from . import columns as C
-from .mapper import LATLON, NOTE_LABELLED
+from .mapper import LATLON, NOTE_LABELLED, PHONE_EXTENSION
 
 DITTO_MARKS = frozenset({"〃", "″", "同上", "〃〃", "同", "”", '"', "''", "々", "〃　", "同左"})
 PLACEHOLDERS = frozenset({"-", "－", "―", "‐", "ー", "−", "―――", "--", "---", "…", "・"})
@@ -52,7 +52,8 @@ INLINE_LABELS: dict[str, str] = {
     "定休日": "closed_days", "休み": "closed_days", "休業日": "closed_days", "休日": "closed_days",
     "お休み": "closed_days", "休館日": "closed_days", "定休": "closed_days",
     "営業時間": "hours", "受付時間": "hours", "開催時間": "hours", "活動時間": "hours", "時間": "hours",
-    "利用時間": "hours", "営業日": "days", "開催日": "days", "活動日": "days", "曜日": "days", "配達日": "days",
+    "利用時間": "hours", "開館時間": "hours", "開所時間": "hours", "診療時間": "hours",
+    "営業日": "days", "開館日": "days", "開所日": "days", "開催日": "days", "活動日": "days", "曜日": "days", "配達日": "days",
     "運行日": "days", "実施日": "days", "対象": "target", "対象者": "target", "利用対象": "target",
     "申込": "apply", "申込方法": "apply", "申し込み": "apply", "申込み": "apply", "申し込み方法": "apply",
     "予約": "apply", "支払": "payment", "支払方法": "payment", "支払い方法": "payment", "支払い": "payment",
@@ -343,6 +344,7 @@ def _numbers_in(text: str, role: str, header: str, combined: bool) -> tuple[list
 def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, str]], ctx: Context,
                    out: Normalised, notes: list[str]) -> None:
     numbers: list[_Number] = []
+    marks: dict[str, str] = {}
     fax_same = False
     fax_none = False
     for key in TEXT_PHONE_KEYS:
@@ -350,8 +352,10 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             text = tidy_value(raw_text(cell.value))
             if not text or is_placeholder(text):
                 continue
-            if text in PLACEHOLDER_MARKS:
-                out.warnings.append((cell.header, f"『{text}』は値の代わりの印のため空欄にしました"))
+            if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
+                out.warnings.append((cell.header, f"『{text}』は値の代わりの印です(番号がなければそのまま残します。"
+                                                  "公開の一覧には載りません)"))
+                marks.setdefault("phone" if key == C.COMBINED_PHONE_FAX else key, text)
                 continue
             is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
             text, changes = prepare_phone_text(text, is_number)
@@ -444,6 +448,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
         fax_value = phone_value
     del fax_none
     for key, value in (("phone", phone_value), ("mobile", mobile_value), ("fax", fax_value)):
+        value = value or marks.get(key, "")
         if value:
             out.values[key] = value
             out.explicit.add(key)
@@ -528,16 +533,22 @@ def _joined_address(cells: list[Cell], out: Normalised) -> str:
     prefixes = [c for c in cells if c.target == C.ADDRESS_PREFIX]
     rest = [c for c in cells if c.target != C.ADDRESS_PREFIX]
     pieces = []
+    marks = []
     for c in prefixes + rest:
         t = tidy_value(raw_text(c.value))
         if t in PLACEHOLDER_MARKS:
-            out.warnings.append((c.header, f"『{t}』は値の代わりの印のため空欄にしました"))
+            marks.append((t, c.header))
             continue
         if t and not is_placeholder(t):
             pieces.append((t, c.header))
-    joined = join_address(pieces)
-    only_prefix = all(h in {c.header for c in prefixes} for _, h in pieces)
-    return joined if pieces and not (only_prefix and not rest and False) else joined
+    for t, header in marks:
+        if pieces:  # 「東京都中央区」+「＊」: the part withheld is left out of the address
+            out.warnings.append((header, f"『{t}』は値の代わりの印のため、住所につなげませんでした"))
+        else:
+            out.warnings.append((header, f"『{t}』は値の代わりの印です(そのまま残しました。公開の一覧には載りません)"))
+    if not pieces and marks:
+        return marks[0][0]
+    return join_address(pieces)
 
 
 def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
@@ -558,9 +569,8 @@ def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts:
     if best:
         out.values["genre"] = best
         out.explicit.add("genre")
-        if service:
-            if not texts.get("category"):
-                out.values["category"] = service[1]
+        if service and not texts.get("category"):
+            out.values["category"] = service[1]
         if service and genre_key(best_text) != genre_key(best):  # the service type itself is kept (staff column)
             out.extra[SERVICE_TYPE_COLUMN] = _one_line_name(best_text) if "\n" in best_text else best_text
         for t in genre_texts:
@@ -675,9 +685,8 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             t = tidy(raw) if target in ("name", "kana") else tidy_value(raw)
             if target == "name" and "\n" in t:
                 t = _one_line_name(t)
-            if t in PLACEHOLDER_MARKS:
-                out.warnings.append((cell.header, f"『{t}』は値の代わりの印のため空欄にしました"))
-                continue
+            if t in PLACEHOLDER_MARKS:  # kept as written (audit flags it, public lists leave it out) and reported
+                out.warnings.append((cell.header, f"『{t}』は値の代わりの印です(そのまま残しました。公開の一覧には載りません)"))
             if t and not is_placeholder(t) and t not in parts:
                 parts.append(t)
         if parts:
@@ -694,9 +703,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     genre_texts = []
     for cell in by_target.get("genre", []):
         t = tidy_value(raw_text(cell.value))
-        if t in PLACEHOLDER_MARKS:
-            out.warnings.append((cell.header, f"『{t}』は値の代わりの印のため空欄にしました"))
-        elif t and not is_placeholder(t) and t not in genre_texts:
+        if t and not is_placeholder(t) and t not in genre_texts:
             genre_texts.append(t)
 
     # labelled parts inside cells
@@ -753,6 +760,10 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
 
     # phones
     _assign_phones(by_target, labelled_phones, ctx, out, notes)
+    for cell in by_target.get(PHONE_EXTENSION, []):  # 内線番号: an extra column (export --format opendata reads it back)
+        ext = clean_value(raw_text(cell.value))
+        if ext and not is_placeholder(ext):
+            out.extra[cell.name] = ext
 
     # everything else by kind
     for key, text in texts.items():

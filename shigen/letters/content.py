@@ -128,22 +128,42 @@ def sender_from(settings: Settings, as_of: dt.date, person: str = "", *, reminde
                   values.get(S.SETTING_LETTER_TEXT, "").strip(), person)
 
 
-# --- how many pages a letter takes (for the FAX list) ------------------------------------------
-VALUE_WIDTH = 40  # display units per line in the 「いまの内容」 column (about 20 full-width characters at 10 pt)
-PAGE_LINES = 44  # table lines that fit under the heading and above the consent block on one A4 page
-CONSENT_LINES = 12
-PAUSED_LINES = 4
+# --- how many pages a letter takes (for the FAX cover line and the FAX list) -------------------------------
+@dataclass(frozen=True)
+class Layout:
+    """Heights in mm of a service sheet as laid out, fitted to LibreOffice's (Word file) and Typst's (PDF) pages
+    for contents from one line to a page and more (see tests/test_letters.py)."""
+
+    body: float  # usable page height
+    head: float  # the sheet's heading, the addressee line and the introduction
+    row: float  # a one-line table row (the header row is repeated on every page)
+    line: float  # each further line of a row
+    consent: float  # the consent block (kept on one page)
+    width: int  # display units (full-width = 2) per line of the 「いまの内容」 column
+    rows_split: bool  # a row taller than the space left starts a new page (Word: rows never split) or splits (Typst)
 
 
-def service_lines(record: Record, value_of: dict[str, str]) -> int:
-    lines = 0
+LAYOUTS = {
+    "docx": Layout(body=250, head=22, row=7.0, line=5.0, consent=45, width=38, rows_split=False),
+    "pdf": Layout(body=255, head=18, row=6.5, line=4.5, consent=45, width=42, rows_split=True),
+}
+PAUSED_MM = 12  # the question about resuming
+
+
+def value_lines(text: str, width: int) -> int:
+    return max(1, sum(max(1, math.ceil(display_width(part) / width)) for part in text.split("\n")))
+
+
+def service_pages(record: Record, value_of: dict[str, str], fmt: str = "docx") -> int:
+    """Pages one service sheet takes (1 unless long texts push the table or the consent block over)."""
+    m = LAYOUTS[fmt]
+    pages, used = 1, m.head + m.row
     for key in LETTER_KEYS:
-        text = value_of.get(key, "")
-        lines += max(1, sum(max(1, math.ceil(display_width(part) / VALUE_WIDTH)) for part in text.split("\n")))
-    lines += CONSENT_LINES + (PAUSED_LINES if record.get("status") == S.STATUS_PAUSED else 0)
-    return lines
-
-
-def service_pages(record: Record, value_of: dict[str, str]) -> int:
-    """Pages one service sheet takes: 1 unless very long texts push the table over (estimated)."""
-    return max(1, math.ceil(service_lines(record, value_of) / (PAGE_LINES + CONSENT_LINES)))
+        h = m.row + m.line * (value_lines(value_of.get(key, ""), m.width) - 1)
+        if not m.rows_split and used + h > m.body and used > m.row and h <= m.body - m.row:
+            pages, used = pages + 1, m.row  # the row moves whole to the next page, under the repeated header
+        used += h
+        while used > m.body:  # (a row taller than a page is split anyway)
+            pages, used = pages + 1, used - m.body + m.row
+    consent = m.consent + (PAUSED_MM if record.get("status") == S.STATUS_PAUSED else 0)
+    return pages + 1 if used + consent > m.body else pages

@@ -121,7 +121,8 @@ def plan_letters(cat: Catalogue, options: LetterOptions) -> LetterPlan:
                          reminder_of=known if options.reminder else None, resend_days=cat.settings.resend_days)
     providers = group_providers(scope.records, cat.genre_names())
     values_of = {r.id: letter_values(r, cat.settings.area_code) for r in scope.records}
-    pages = {p.number: 1 + sum(service_pages(r, values_of[r.id]) for r in p.records) for p in providers}
+    fmt = "pdf" if (options.format or "").strip().lower() == "pdf" else "docx"
+    pages = {p.number: 1 + sum(service_pages(r, values_of[r.id], fmt) for r in p.records) for p in providers}
     return LetterPlan(sender, scope, providers, pages, values_of, known)
 
 

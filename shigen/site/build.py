@@ -210,13 +210,16 @@ def _json(data: object, indent: int | None = None) -> str:
 def _search_data(cat: Catalogue, entries: list[Entry], districts: list[str], genres: list[str],
                  info: SiteInfo) -> dict[str, object]:
     """The compact index search.js reads: one array per resource (see FIELDS_OF_ITEM)."""
+    from ..reading import suggest_reading
     from ..text import search_key
 
     genre_index = {g: i for i, g in enumerate(genres)}
     genre_rows = []
     for g in genres:
         obj = cat.genre(g)
-        keys = [search_key(x) for x in (g, *(obj.synonyms if obj else ()))]
+        names = (g, *(obj.synonyms if obj else ()))
+        # the readings too, as `shigen find` does for a query in kana (はいしょく → 配食・弁当)
+        keys = [search_key(x) for x in names] + [search_key(suggest_reading(x)) for x in names]
         genre_rows.append({"name": g, "page": info.genre_pages[g], "keys": [k for k in dict.fromkeys(keys) if k]})
     items = []
     for e in entries:

@@ -157,9 +157,13 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
             p = right.paragraphs[0]
             p.paragraph_format.space_after = Pt(0)
             p.add_run().add_picture(io.BytesIO(png), width=Mm(QR_MM), height=Mm(QR_MM))
-            url_p = cell.add_paragraph()
+            # python-docx puts an empty paragraph after a nested table: the URL goes there (a second paragraph
+            # with the template's 10 pt spacing pushed the URL out of the card's exact height)
+            after = cell._tc[-1]
+            url_p = cell.paragraphs[-1] if after.tag == qn("w:p") and not "".join(after.itertext()) else cell.add_paragraph()
             url_p.paragraph_format.left_indent = Mm(PADDING_MM)
             _para(url_p, url, size=7.5, after=0)
+            url_p.paragraph_format.space_before = Pt(3)
             # a cell must end with a paragraph; the one python-docx made first holds the inner table's place
             first = cell.paragraphs[0]
             if not first.text and first._p is cell._tc.find(qn("w:p")):
@@ -185,7 +189,12 @@ def _font(doc) -> None:  # type: ignore[no-untyped-def]
             rfonts.attrib.pop(qn(f"w:{attr}"), None)
         for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
             rfonts.set(qn(f"w:{attr}"), FONT)
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    if spacing is not None:  # no paragraph spacing unless asked: every millimetre of a card is planned
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     lang = rpr.find(qn("w:lang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "ja-JP")

@@ -16,11 +16,13 @@ from .. import schema as S
 from ..export.select import public_value
 from ..find import SEARCH_KEYS, is_free, parse_days
 from ..model import AreaIndex, Catalogue, Record, freshness
+from ..reading import suggest_for_name
 from ..text import search_key
 
 NEVER_KEYS: tuple[str, ...] = ("memo", "contact_person", "confirmed_by")
 STAFF_KEYS: tuple[str, ...] = tuple(k for k in S.INTERNAL_KEYS if k not in NEVER_KEYS)
-HIDDEN_KEYS: tuple[str, ...] = ("status",)  # every listed record is 掲載中: the field says nothing
+HIDDEN_KEYS: tuple[str, ...] = ("status",)
+NO_NAME = "(名称未記入)"  # a link always has a text, even when the name is a placeholder held back  # every listed record is 掲載中: the field says nothing
 
 # the order a resource page lists its fields (every public key once; checked in the tests)
 PAGE_ORDER: tuple[str, ...] = (
@@ -54,7 +56,7 @@ class Entry:
     districts: tuple[int, ...]  # indexes into the catalogue's districts: where it can be used
     days: int  # bit i = runs on day i (0 = 月 … 6 = 日, 7 = 祝); -1 = unknown
     free: bool
-    key: str  # folded search text (text.search_key of the searched fields joined by U+0001)
+    key: str  # folded search text (text.search_key of the searched fields and the name's reading, joined by U+0001)
     page: str = ""  # file name under resource/
     freshness: str = ""  # staff sites: 確認済み / まもなく期限 / 期限切れ / 未確認
 
@@ -64,7 +66,7 @@ class Entry:
 
     @property
     def name(self) -> str:
-        return self.values.get("name", "")
+        return self.values.get("name") or NO_NAME
 
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -89,7 +91,10 @@ def make_entries(cat: Catalogue, records: list[Record], *, public: bool, as_of: 
         covered = tuple(sorted(position[n] for n in index.covered(r) if n in position))
         info = parse_days(r.get("days"), r.get("closed_days"))
         days = -1 if info.days is None else sum(1 << d for d in info.days)
-        key = "\x01".join(search_key(values.get(k, "")) for k in SEARCH_KEYS)
+        # the searched fields, then the name's reading: ふりがな, else one suggested from the name (as `shigen find`
+        # does for a query in kana; the internal ふりがな候補 column is never used here)
+        read = values.get("kana") or (suggest_for_name(values["name"]) if values.get("name") else "")
+        key = "\x01".join([*(search_key(values.get(k, "")) for k in SEARCH_KEYS), search_key(read)])
         fresh = "" if public or as_of is None else freshness(r, as_of, cat.settings.cycle_months).value
         entries.append(Entry(r, values, covered, days, is_free(r), key, page_name(r.id, i), fresh))
     return entries
