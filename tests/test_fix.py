@@ -12,6 +12,7 @@ from builders import load, make_workspace, record
 
 from shigen import schema as S
 from shigen.fix import plan_fixes
+from shigen.master import SAVE_FIELD
 from shigen.postal import postal_data
 
 
@@ -51,7 +52,8 @@ def messy_records(real):
 def _history(ws):
     wb = openpyxl.load_workbook(ws.catalogue, read_only=True)
     try:
-        return [r for r in wb[S.SHEET_HISTORY].iter_rows(min_row=2, values_only=True) if r and r[2] == "fix"]
+        return [r for r in wb[S.SHEET_HISTORY].iter_rows(min_row=2, values_only=True)
+                if r and r[2] == "fix" and r[4] != SAVE_FIELD]  # not the row naming the save path
     finally:
         wb.close()
 
