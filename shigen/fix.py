@@ -18,7 +18,8 @@ is empty or names another town, another code for a mismatching address. A differ
 merge of duplicates is never even suggested here: those stay audit findings.
 
 :func:`plan_fixes` is pure; :func:`run_fix` loads the master, applies the plan with ``Catalogue.set_value``
-(each change a 履歴 row: command and 出典 「fix」) and saves through ``master.save_catalogue``. Running it
+(each change a 履歴 row: command and 出典 「fix」) and saves through ``master.save_catalogue`` inside one
+``master.master_transaction`` (the master locked from reading to saving). Running it
 twice changes nothing the second time.
 """
 
@@ -315,21 +316,22 @@ def apply_fixes(cat: Catalogue, changes: list[Change], *, by: str) -> int:
 
 
 def run_fix(catalogue_path: Path, *, by: str, dry_run: bool = False) -> FixResult:
-    """The whole command: load the master, plan, and (unless ``dry_run``) apply and save once."""
+    """The whole command: lock and load the master, plan, and (unless ``dry_run``) apply and save once."""
     from .audit import postal_summary
     from .errors import MasterBusyError
-    from .master import excel_owner_files, load_catalogue, save_catalogue
+    from .master import excel_owner_files, master_transaction, save_catalogue
     from .postal import postal_data
 
-    cat = load_catalogue(catalogue_path)
-    postal = postal_data()
-    changes, suggestions = plan_fixes(cat, postal=postal)
-    result = FixResult(changes, suggestions, dry_run, postal=postal_summary(postal))
-    if dry_run or not changes:
-        return result
-    if excel_owner_files(cat.path):
-        raise MasterBusyError("台帳が Excel で開かれています。",
-                              "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。", path=cat.path)
-    if apply_fixes(cat, changes, by=by):
-        result.backup = save_catalogue(cat)
+    with master_transaction(catalogue_path, write=not dry_run) as cat:  # locked from reading to saving
+        postal = postal_data()
+        changes, suggestions = plan_fixes(cat, postal=postal)
+        result = FixResult(changes, suggestions, dry_run, postal=postal_summary(postal))
+        if dry_run or not changes:
+            return result
+        if excel_owner_files(cat.path):
+            raise MasterBusyError("台帳が Excel で開かれています。",
+                                  "Excel で台帳を閉じてから、もう一度実行してください(何も書き換えていません)。",
+                                  path=cat.path)
+        if apply_fixes(cat, changes, by=by):
+            result.backup = save_catalogue(cat)
     return result

@@ -1138,11 +1138,13 @@ def _write_settings_sheets(wb, cat: Catalogue) -> None:  # type: ignore[no-untyp
 def _rewrite(wb, name: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:  # type: ignore[no-untyped-def]
     ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
     old_max = ws.max_row
+    from .xlsx_style import text_cell  # 地区・ジャンル names like 「=DDE(…)」 stay text (issue 13)
+
     for c, h in enumerate(headers, start=1):
-        ws.cell(row=1, column=c, value=h)
+        text_cell(ws, 1, c, h)
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
-            ws.cell(row=r, column=c, value=value if value != "" else None)
+            text_cell(ws, r, c, value if value != "" else None)
     for r in range(len(rows) + 2, old_max + 1):
         for c in range(1, len(headers) + 1):
             ws.cell(row=r, column=c).value = None

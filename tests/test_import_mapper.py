@@ -278,3 +278,18 @@ def test_districts_from_sheet_names_and_option_are_added_to_a_fresh_workspace(cl
     cat = load(ws)
     assert [(d.name, d.tier, d.towns) for d in cat.districts] == [("北部圏域", S.TIER_2, ()), ("南部圏域", S.TIER_2, ())]
     assert {r.name: r.get("district") for r in cat.records} == {"北のサロン": "北部圏域", "南のサロン": "南部圏域"}
+
+
+def test_district_column_values_missing_from_the_sheet_are_added(tmp_path):
+    ws = make_workspace(tmp_path / "ws", [])  # 中央・北・南・東地区
+    src = tmp_path / "a.csv"
+    src.write_text("名称,地区,電話番号\nA会,北地区,0479-62-1111\nB会,西部,0479-62-2222\n", encoding="utf-8")
+    cat = load(ws)
+    result = read_paths([src], cat)
+    assert {r.name: r.get("district") for r in result.records} == {"A会": "北地区", "B会": "西部"}
+    assert [d for d, _ in result.new_districts] == ["西部"] and cat.district("西部") is not None
+
+
+def test_a_contact_column_mixing_department_and_number_is_still_the_phone():
+    got = _targets(["名称", "連絡先"], [["A", "B"], ["福祉課 0479-62-1111", "社協 0479-62-2222"]])
+    assert got["連絡先"] == "phone"

@@ -473,3 +473,15 @@ def test_page_estimate_matches_the_typeset_pdf_for_long_texts(tmp_path, cli):
     rows = list(openpyxl.load_workbook(out["address_list"])["宛名一覧"].iter_rows(min_row=2, values_only=True))
     assert actual == [r[7] for r in rows]
     assert max(actual) >= 4  # the long ones really are longer than cover + one sheet
+
+
+def test_master_open_in_excel_stops_before_any_letter_is_written(ws, cli):
+    owner = ws.catalogue.with_name("~$" + ws.catalogue.name)
+    owner.write_bytes(b"x")
+    before = ws.catalogue.read_bytes()
+    result = cli("letters", "--as-of", "2027-05-10")
+    assert result.exit_code == 3 and "Excel" in result.stderr
+    assert not (ws.exports / "確認依頼").exists()  # nothing printed that the master would not record
+    assert ws.catalogue.read_bytes() == before
+    owner.unlink()
+    assert run_letters(cli)["letters"] == 4

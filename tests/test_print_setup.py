@@ -44,3 +44,20 @@ def test_summary_and_progress_stamp_the_as_of_date_and_hold_date_cells(cli, tmp_
     assert r.exit_code in (0, 1), r.stdout + r.stderr
     progress = openpyxl.load_workbook(folder / "回収状況.xlsx")
     assert "令和9年6月30日 時点" in progress["進み具合"]["A1"].value
+
+
+def test_district_and_genre_names_that_look_like_formulas_stay_text_in_the_master(tmp_path):
+    from builders import DISTRICTS, load
+
+    from shigen.master import save_catalogue
+    from shigen.model import District, Genre
+
+    ws = make_workspace(tmp_path, [record()], districts=[*DISTRICTS, District('=DDE("cmd";"/C calc";"A1")')])
+    cat = load(ws)
+    cat.genres.append(Genre("+配達", order=99))
+    cat.settings_changed = True
+    save_catalogue(cat)
+    wb = openpyxl.load_workbook(ws.catalogue)
+    cells = [c for name in ("地区", "ジャンル") for row in wb[name].iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert '=DDE("cmd";"/C calc";"A1")' in [d.name for d in load(ws).districts]

@@ -288,7 +288,7 @@ def test_card_is_ten_business_cards_on_a4_with_the_qr_of_the_base_url(tmp_path):
     body = xml[xml.index("<w:tbl>"):xml.rindex("</w:tbl>")]
     assert "<w:p/>" not in body
     assert media == [qr_png(url)]  # one image, used ten times: the QR of the base URL
-    assert xml.count("みどり野市 くらしのサービス案内") == 10 and xml.count("高齢福祉課 0479-62-0000") == 10
+    assert xml.count("みどり野市 くらしのサービス案内") == 10 and xml.count(">高齢福祉課<") == 10 and xml.count(">0479-62-0000<") == 10
 
 
 def _search_data(path: Path) -> dict:
@@ -325,3 +325,35 @@ def test_card_takes_the_office_in_charge_from_the_settings(tmp_path):
     assert default_contact(load(ws)) == "高齢者支援課 0479-62-0002"
     ws2 = make_workspace(tmp_path / "b", [], settings={S.SETTING_CONTACT: "社会福祉協議会 0479-62-0001"})
     assert default_contact(load(ws2)) == "社会福祉協議会 0479-62-0001"
+
+
+@pytest.mark.parametrize(("contact", "office", "phone"), [
+    ("みどり野市社会福祉協議会 地域福祉係 0479-62-0294", "みどり野市社会福祉協議会 地域福祉係", "0479-62-0294"),
+    ("高齢福祉課 TEL 0479-62-0000", "高齢福祉課", "TEL 0479-62-0000"),
+    ("高齢福祉課(平日 9時～17時)", "高齢福祉課(平日 9時～17時)", ""),
+    ("0120-418-552", "", "0120-418-552"),
+])
+def test_card_puts_the_phone_on_a_line_of_its_own(contact, office, phone):
+    from shigen.site.card import split_contact
+
+    assert split_contact(contact) == (office, phone)
+
+
+def test_card_warns_when_the_text_may_not_fit(tmp_path):
+    from shigen.site.card import CardOptions, write_card
+
+    ws = make_workspace(tmp_path, [])
+    url = "https://www.city.example.jp/kurashi/"
+    assert write_card(load(ws), ws, CardOptions(base_url=url, contact="高齢福祉課 0479-62-0000")).warnings == []
+    long = write_card(load(ws), ws, CardOptions(base_url=url, title="みどり野市 生活支援サービス・社会資源のご案内ウェブサイト"))
+    assert long.warnings and "--title" in long.warnings[0]
+
+
+def test_base_url_is_named_in_the_footer_and_the_json_but_never_linked(built, tmp_path):
+    cat, ws, _ = built
+    url = "https://www.city.example.jp/kurashi/"
+    result = build_site(cat, ws, SiteOptions(output=tmp_path / "u", as_of=AS_OF, base_url=url))
+    top = (result.path / "index.html").read_text(encoding="utf-8")
+    assert f"この案内のアドレス: {url}" in top and f'href="{url}' not in top
+    data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
+    assert data["base_url"] == url

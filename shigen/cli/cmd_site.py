@@ -56,6 +56,8 @@ def site_command(
         done(f"{result.path} を書き出しました(名刺大 91×55 mm・A4 に {result.cards} 枚)")
         say(f"  題名: {result.title} / QR コード: {result.url}" + (f" / 問い合わせ先: {result.contact}" if result.contact else ""))
         say("  Word で開き、「実際のサイズ」(拡大・縮小なし)で A4 の名刺用紙(10 面)に印刷してください。")
+        for text in result.warnings:
+            warn(text)
         return
 
     from ..site import SiteOptions, build_site

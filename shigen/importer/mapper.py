@@ -200,6 +200,7 @@ _BRACKETS_RE = re.compile(r"[(（\[【<〈《][^)）\]】>〉》]*[)）\]】>〉
 # --- value evidence ------------------------------------------------------------------------------------
 _PREF = r"(?:北海道|東京都|(?:京都|大阪)府|.{2,3}県)"
 _PHONE_VALUE = re.compile(r"^(?:TEL|tel|Tel|電話|代表|携帯|FAX|fax)?\s*[:：.]?\s*[(（]?(?:\+\s*81|0)[\d()（）\-\s]{8,16}")
+_PHONE_ANYWHERE = re.compile(r"(?<![\d\-])(?:\+\s*81[\s\-]*|0)\d{1,4}[)）\-\s]{0,2}\d{1,4}[)）\-\s]{0,2}\d{3,4}(?![\d\-])")
 _POSTAL_VALUE = re.compile(r"^〒?\s*\d{3}-?\d{4}$")
 _URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _EMAIL_VALUE = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
@@ -251,7 +252,7 @@ def value_shape(values: list[Any]) -> ValueShape:
         folded = re.sub(r"[－−‐‑‒–—―ｰ]", "-", t1)
         shapes = []
         digits = re.sub(r"\D", "", folded)
-        pm = _PHONE_VALUE.match(folded)
+        pm = _PHONE_VALUE.match(folded) or _PHONE_ANYWHERE.search(folded)
         if pm and 9 <= len(re.sub(r"\D", "", pm.group(0))) <= 13:
             shapes.append("phone")
         elif kind == "num" and digits.isdigit() and 9 <= len(digits) <= 10 and not digits.startswith("0"):

@@ -83,10 +83,6 @@ def _table(rows: list[list[str]], widths: list[int], *, header: bool = False, bo
     return "".join(out)
 
 
-def _lines(text: str, size: float = BODY_PT, **kw: object) -> str:
-    return "".join(_p(_run(line, size=size), **kw) for line in text.split("\n"))  # type: ignore[arg-type]
-
-
 # --- the covering letter ------------------------------------------------------------------------
 def _address_block(p: Provider) -> str:
     parts = []

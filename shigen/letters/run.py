@@ -127,15 +127,22 @@ def plan_letters(cat: Catalogue, options: LetterOptions) -> LetterPlan:
 
 
 def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
-    from ..master import load_catalogue, save_catalogue
+    """One transaction: the master is locked from reading it to recording the 照会 (``--dry-run`` only reads)."""
+    from ..master import master_transaction
 
     started = time.perf_counter()
     fmt = (options.format or "docx").strip().lower()
     if fmt not in FORMATS:
         raise UsageError(f"--format『{options.format}』は使えません。", "docx(Word)か pdf を指定してください。")
+    options.as_of = options.as_of or dt.date.today()
+    with master_transaction(ws.catalogue, write=not options.dry_run) as cat:
+        return _run_letters(ws, cat, options, fmt, started)
+
+
+def _run_letters(ws: Workspace, cat: Catalogue, options: LetterOptions, fmt: str, started: float) -> LettersResult:
+    from ..master import save_catalogue
+
     as_of = options.as_of or dt.date.today()
-    options.as_of = as_of
-    cat = load_catalogue(ws.catalogue)
     plan = plan_letters(cat, options)
     sender, scope, providers, pages, values_of, known = (plan.sender, plan.scope, plan.providers, plan.pages,
                                                           plan.values_of, plan.known)
@@ -155,7 +162,7 @@ def run_letters(ws: Workspace, options: LetterOptions) -> LettersResult:
                          "例: --output exports/確認依頼")
     folder.mkdir(parents=True, exist_ok=True)
     document, address_list = _targets(folder, file_stem(as_of, options), fmt)
-    _refuse_open([cat.path, document, address_list])
+    _refuse_open([document, address_list])
     previous = {p.number: _previous_text(p, known) for p in providers} if options.reminder else {}
     from ..text import to_wareki
     from .docx import write_docx

@@ -241,6 +241,7 @@ def _open_data(entries: list[Entry], districts: list[str], info: SiteInfo, publi
     return {
         "title": info.title, "municipality": info.municipality, "as_of": info.as_of.isoformat(),
         "audience": "public" if public else "staff", "generator": "shigen site",
+        **({"base_url": info.base_url} if info.base_url else {}),
         "fields": [{"key": k, "header": S.header(k)} for k in keys],
         "resources": [{**{k: e.values[k] for k in keys if k in e.values},
                        "usable_in": [districts[i] for i in e.districts], "page": f"resource/{e.page}"}

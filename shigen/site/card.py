@@ -10,7 +10,8 @@ what it is for, the phone of the office in charge (設定『担当課』+『担�
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import schema as S
@@ -19,6 +20,7 @@ from ..export.docx import FONT
 from ..export.files import replace, temp_path
 from ..model import Catalogue
 from ..workspace import Workspace
+from ..xlsx_style import display_width
 from .build import site_title
 
 CARD_W_MM = 91
@@ -35,6 +37,9 @@ PADDING_MM = 3
 DEFAULT_NAME = "QRカード.docx"
 LINE = "くらしを支えるサービスや集まりを、スマートフォンで探せます。"
 TWIPS_PER_MM = 1440 / 25.4
+TITLE_MAX_WIDTH = 48  # display width (full-width character = 2): two lines of the title
+OFFICE_MAX_WIDTH = 36  # one line of the office at 9 pt
+URL_MAX = 60  # one line of the address at 7.5 pt
 
 
 def twips(mm: float) -> int:
@@ -56,10 +61,11 @@ class CardResult:
     url: str
     contact: str
     cards: int = COLUMNS * ROWS
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {"path": str(self.path), "title": self.title, "url": self.url, "contact": self.contact,
-                "cards": self.cards, "card_mm": [CARD_W_MM, CARD_H_MM]}
+                "cards": self.cards, "card_mm": [CARD_W_MM, CARD_H_MM], "warnings": list(self.warnings)}
 
 
 def qr_png(url: str) -> bytes:
@@ -68,6 +74,17 @@ def qr_png(url: str) -> bytes:
     buf = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buf, kind="png", scale=12, border=2)
     return buf.getvalue()
+
+
+_TRAILING_PHONE = re.compile(r"^(.*?)[\s\u3000]*((?:TEL|Tel|電話)?[:：]?\s*\(?0[\d\-()\u2010-\u2015−－]{8,})$")
+
+
+def split_contact(contact: str) -> tuple[str, str]:
+    """「社会福祉協議会 地域福祉係 0479-62-0294」 → (office, phone): the phone gets a line of its own, in large type."""
+    m = _TRAILING_PHONE.match(contact.strip())
+    if not m:
+        return contact.strip(), ""
+    return m.group(1).strip(), m.group(2).strip()
 
 
 def default_contact(cat: Catalogue) -> str:
@@ -112,7 +129,15 @@ def write_card(cat: Catalogue, ws: Workspace, options: CardOptions) -> CardResul
         tmp.unlink(missing_ok=True)
         raise
     replace(tmp, path)
-    return CardResult(path, title, url, contact)
+    warnings = []
+    # what fits the planned 55 mm: a title of two lines, an office of one line, an address of one line
+    if display_width(title) > TITLE_MAX_WIDTH:
+        warnings.append(f"題名『{title}』が長いので、カードの下の方(アドレス)が切れるかもしれません。"
+                        "--title で短い題名(全角 24 字まで)にするか、Word で確かめてください。")
+    office, _ = split_contact(contact)
+    if display_width(office) > OFFICE_MAX_WIDTH or len(url) > URL_MAX:
+        warnings.append("問い合わせ先かアドレスが長いので、カードに収まらないかもしれません。Word で開いて確かめてください。")
+    return CardResult(path, title, url, contact, warnings=warnings)
 
 
 def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-def]
@@ -153,7 +178,11 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
             _para(left.add_paragraph(), LINE, size=9, after=4)
             if contact:
                 _para(left.add_paragraph(), "問い合わせ先", size=8, after=0)
-                _para(left.add_paragraph(), contact, size=10.5, bold=True, after=0)
+                office, phone = split_contact(contact)
+                if office:
+                    _para(left.add_paragraph(), office, size=9, bold=True, after=0)
+                if phone:
+                    _para(left.add_paragraph(), phone, size=12, bold=True, after=0)
             p = right.paragraphs[0]
             p.paragraph_format.space_after = Pt(0)
             p.add_run().add_picture(io.BytesIO(png), width=Mm(QR_MM), height=Mm(QR_MM))

@@ -64,6 +64,8 @@ def document(info: SiteInfo, *, up: str, title: str, body: str, crumbs: list[tup
                       f'<li aria-current="page">{esc(title)}</li></ol></nav>\n')
     script_tags = "".join(f'<script src="{up}{src}" defer></script>\n' for src in scripts)
     contact = f"<p>問い合わせ先: {esc(info.contact)}</p>" if info.contact else ""
+    if info.base_url:  # as text, not a link: opened from a USB stick, a link would leave the folder
+        contact += f"\n<p>この案内のアドレス: {esc(info.base_url)}</p>"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="ja">\n<head>\n<meta charset="utf-8">\n'
