@@ -22,6 +22,8 @@ demo: $(VENV)/.installed
 	$(PY) scripts/demo.py
 
 test: $(VENV)/.installed
+	$(PY) -m ruff check shigen tests scripts benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed

@@ -529,9 +529,9 @@ def _after_notes(notes: list[PlanNote], owner: dict[str, str], prev: dict[str, s
             who = Counter(owner[rid] for rid in n.record_ids if rid in owner)
             n.message += " 割り当て先: " + "、".join(f"{k} {v} 件" for k, v in sorted(who.items(), key=lambda kv: -kv[1]))
     gone = Counter(prev[r.id] for r in records if prev.get(r.id) and prev[r.id] not in names)
-    for who, count in sorted(gone.items()):
-        ids = [r.id for r in records if prev.get(r.id) == who]
-        out.append(PlanNote("former-coordinator", f"昨年 {who} さんが担当した {count} 件は、在籍中のコーディネーターに"
+    for former, count in sorted(gone.items()):
+        ids = [r.id for r in records if prev.get(r.id) == former]
+        out.append(PlanNote("former-coordinator", f"昨年 {former} さんが担当した {count} 件は、在籍中のコーディネーターに"
                                                   "割り当て直しました。", ids))
     return out
 

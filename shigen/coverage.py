@@ -434,8 +434,8 @@ def write_coverage_xlsx(result: CoverageResult, path: Path, *, audience: str = "
     text_cell(ws, r, ncol, result.total.fresh)
     r += 1
     text_cell(ws, r, 1, "うち保険外サービスの割合").font = bold
-    for c, d in enumerate([*result.districts, None], start=2):
-        share = result.share(d)
+    for c, district in enumerate([*result.districts, None], start=2):
+        share = result.share(district)
         cell = text_cell(ws, r, c, share if share is not None else "—")
         cell.number_format = "0%"
     for rr in (r - 1, r):

@@ -428,6 +428,7 @@ class TownIndex:
             key = _DIGIT_RUN.sub("0", key)
         found = self._cache.get(key)
         if found is None:
+            assert self.pattern is not None  # the caller returns early when no town is known
             best = ""
             for m in self.pattern.finditer(key):
                 if len(m.group()) > len(best):

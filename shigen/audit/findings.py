@@ -7,7 +7,8 @@ wording of each code lives here once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import dataclasses
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from string import Formatter
 
@@ -160,7 +161,7 @@ class Finding:
     hint: str
     file: str = ""  # the workbook the row is in
     related: str = ""  # the other record of a duplicate pair (ID or 出典)
-    index: int | None = field(default=None, repr=False, compare=False)  # record's position in the audit (not exported)
+    index: int | None = dataclasses.field(default=None, repr=False, compare=False)  # record's position in the audit (not exported)
 
     @property
     def title(self) -> str:

@@ -188,7 +188,8 @@ class _JapaneseHelp:
                 formatter.write("  " + line + "\n")
 
     def format_options(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
-        args, opts = [], []
+        args: list[tuple[str, str]] = []
+        opts: list[tuple[str, str]] = []
         for param in self.get_params(ctx):  # type: ignore[attr-defined]
             record = param.get_help_record(ctx)
             if record is not None:

@@ -113,11 +113,11 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
             key = (fld, re.sub(r"『[^』]*』", "『…』", msg) if msg.count("『") == 1 and "値の代わりの印" in msg else msg)
             grouped.setdefault(key, []).append(r)
         shown = 0
-        for (fld, msg), rows in grouped.items():
+        for (fld, msg), lines in grouped.items():
             if shown >= 20:
                 break
             shown += 1
-            where = f"{rows[0]}" if len(rows) == 1 else f"{len(rows)} 行: {', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}"
+            where = f"{lines[0]}" if len(lines) == 1 else f"{len(lines)} 行: {', '.join(map(str, lines[:5]))}{' …' if len(lines) > 5 else ''}"
             warn(f"[{s.place}:{where}] {fld}: {msg}")
         if len(grouped) > shown:
             warn(f"[{s.place}] ほか {len(grouped) - shown} 種類の警告は報告書を見てください。")

@@ -61,7 +61,8 @@ def matches(item: list, genres: list[dict], f: Filters) -> bool:  # type: ignore
 
 def search(data: dict, f: Filters) -> list[str]:  # type: ignore[type-arg]
     """IDs of the hits in the order the page shows them (name hits first, then catalogue order)."""
-    first, rest = [], []
+    first: list[str] = []
+    rest: list[str] = []
     for item in data["items"]:
         if not matches(item, data["genres"], f):
             continue
