@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .text import _LEGAL_RE as LEGAL_FORMS  # the legal forms 五十音順 ignores (株式会社, NPO法人 …)
@@ -126,4 +127,15 @@ def fill_suggestions(cat: Catalogue, *, accept: bool = False, by: str = "shigen 
             continue
         cat.set_value(r, SUGGESTED_KEY, suggestion, command=by, by=by)
         result.suggested.append((r.id, r.name, suggestion))
+    return result
+
+
+def run_kana(catalogue: Path, *, accept: bool = False) -> KanaResult:
+    """`shigen kana`: :func:`fill_suggestions` on the master inside one transaction (locked from reading to saving)."""
+    from .master import master_transaction, save_catalogue
+
+    with master_transaction(catalogue) as cat:
+        result = fill_suggestions(cat, accept=accept)
+        if result.changed:
+            save_catalogue(cat)
     return result

@@ -22,15 +22,10 @@ def kana_command(
         help="table(画面に表示・既定)/ json。")] = "table",
 ) -> None:
     """ふりがなが空欄の資源に、読みの候補を台帳の『ふりがな候補』列へ入れます(五十音順と、かなでの検索に使います)。"""
-    from ..master import load_catalogue, save_catalogue
-    from ..reading import fill_suggestions
+    from ..reading import run_kana
     from .render import done, say, show, table, warn
 
-    st = state(ctx)
-    cat = load_catalogue(st.catalogue)
-    result = fill_suggestions(cat, accept=accept)
-    if result.changed:
-        save_catalogue(cat)
+    result = run_kana(state(ctx).catalogue, accept=accept)
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
