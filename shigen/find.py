@@ -27,7 +27,6 @@ WEEKDAYS = "月火水木金土日"
 HOLIDAY = 7  # 祝日 as a pseudo weekday
 DAY_LABELS = (*WEEKDAYS, "祝")
 ALL_WEEK = frozenset(range(7))
-DEFAULT_LIMIT = 20
 
 
 # --- days ------------------------------------------------------------------------------
@@ -79,9 +78,6 @@ class DayInfo:
 
     days: frozenset[int] | None
     note: str = ""  # e.g. 第2・第4 (not every week)
-
-    def runs_on(self, day: int) -> bool | None:
-        return None if self.days is None else day in self.days
 
     def label(self) -> str:
         if self.days is None:

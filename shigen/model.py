@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -381,10 +381,6 @@ class AreaIndex:
         return frozenset(names)
 
 
-def usable_in(record: Record, district: str, districts: Iterable[District]) -> bool:
-    return district in covered_districts(record, districts)
-
-
 class TownIndex:
     """Which district an address lies in, from the 町名 of the 地区 sheet: the rule of :func:`district_for_address`.
 
@@ -555,9 +551,4 @@ def ordered(records: Iterable[Record], genre_order: list[str]) -> list[Record]:
     rank = {g: i for i, g in enumerate(genre_order)}
     return sorted(records, key=lambda r: (rank.get(r.get("genre"), len(rank)), r.get("genre"),
                                           sort_key(reading(r), r.get("name")), r.id))
-
-
-def iter_public_values(record: Record) -> Iterator[tuple[str, str]]:
-    for key in S.PUBLIC_KEYS:
-        yield key, record.get(key)
 

@@ -40,10 +40,6 @@ class PostalPlace:
     def __str__(self) -> str:
         return f"{self.prefecture}{self.city}{self.town}"
 
-    @property
-    def hyphenated(self) -> str:
-        return f"{self.code[:3]}-{self.code[3:]}"
-
 
 _KANJI_BEFORE = re.compile(f"[{KANJI_NUMERALS}]+(?=条|線|地割)")  # 北一条西 = 北1条西 (not 千葉, 八王子)
 _KE = str.maketrans({"ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "ノ": "の", "之": "の"})

@@ -205,10 +205,6 @@ SHEET_SETTINGS = "設定"
 SHEET_HISTORY = "履歴"
 SHEET_ASSIGNMENTS = "担当履歴"
 SHEET_INQUIRIES = "照会"  # `shigen letters`: one row per letter sent (照会日) or answer received (回答日); appended only
-MASTER_SHEETS = (
-    SHEET_RESOURCES, SHEET_DISTRICTS, SHEET_GENRES, SHEET_COORDINATORS, SHEET_SETTINGS, SHEET_HISTORY,
-    SHEET_ASSIGNMENTS, SHEET_INQUIRIES,
-)
 
 DISTRICT_HEADERS = ("地区名", "階層", "町名", "備考", "隣接地区")  # 隣接地区: optional, used by `shigen coverage`
 GENRE_HEADERS = ("ジャンル", "表示順", "必須項目", "別名", "説明")
@@ -404,8 +400,3 @@ GENRE_READINGS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_GENRES = tuple(GenreSeed(g.name, g.synonyms + GENRE_READINGS.get(g.name, ()), g.required, g.description,
                                  g.category) for g in DEFAULT_GENRES)
-
-
-def describe_fields() -> list[tuple[str, str, str, str]]:
-    """(header, key, kind, 公開/内部) for every field, in column order."""
-    return [(f.header, f.key, f.kind.value, "公開" if f.public else "内部") for f in FIELDS]

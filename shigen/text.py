@@ -163,7 +163,8 @@ _NOT_WORD = re.compile(r"[\s・･\-‐－ー―_/／.,、。，．'\"「」『�
 
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Key for comparing names: legal forms, width, kana type, spacing and punctuation folded.
+    """Key for comparing names: legal forms, width, kana type, spacing and punctuation folded (the long vowel
+    mark ー is dropped with the punctuation, inside katakana words too).
 
     ``name_key("㈱ みどり配食") == name_key("みどり配食株式会社") == name_key("ﾐﾄﾞﾘ配食")`` is not promised
     (kana vs kanji differ), but the first two are equal.
@@ -171,9 +172,7 @@ def name_key(name: str) -> str:
     text = unicodedata.normalize("NFKC", name or "")  # only for the key: ㈱ → (株)
     text = _LEGAL_RE.sub("", text)
     text = _NOT_WORD.sub("", text)
-    text = to_hiragana(text).lower()
-    # long vowel marks keep meaning inside katakana words, but are noise between kanji
-    return text
+    return to_hiragana(text).lower()
 
 
 @lru_cache(maxsize=65536)

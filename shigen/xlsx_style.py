@@ -10,7 +10,6 @@ HEADER_FILL = "1F4E78"
 HEADER_FONT_COLOR = "FFFFFF"
 FONT_NAME = "游ゴシック"
 SEVERITY_FILLS = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def display_width(text: object) -> int:
@@ -81,12 +80,6 @@ def text_cell(ws, row: int, column: int, value: object):  # type: ignore[no-unty
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
-
-
-def as_text_cell(cell) -> None:  # type: ignore[no-untyped-def]
-    """Keep a string that looks like a formula as plain text."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
 
 
 # --- xlsxwriter side: new workbooks written fast (update workbooks, large reports) -----------------

@@ -216,10 +216,6 @@ class Context:
         return self.towns.district(address) if self.towns is not None else ""
 
 
-def is_closed(record: Record) -> bool:
-    return record.get("status") == S.STATUS_CLOSED
-
-
 # --- the checks ------------------------------------------------------------------------
 # Each check walks every record (a tight loop is several times faster than calling a small
 # function per record at 200,000 records) and yields its findings. A value that is empty or a

@@ -92,7 +92,7 @@ DUPLICATE_FIELDS = ("name", "phone", "mobile", "address", "genre", "district")  
 
 def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municipality: str,
               columns: Sequence[Sequence[str]] | None = None) -> list[_Keys]:
-    """``_keys`` of every record, each part worked out once per distinct value (names, numbers and
+    """The comparison keys of every record, each part worked out once per distinct value (names, numbers and
     addresses repeat) and the addresses normalised in one pass (:func:`shigen.text.address_keys`)."""
     # one pass over the records' dicts (200,000 dicts spread over memory: each pass costs), then columns
     if columns is None:

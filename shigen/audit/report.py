@@ -27,8 +27,6 @@ from .findings import CATALOGUE, CODES, ROW_HEADERS, SEVERITIES, SEVERITY_LABEL,
 
 MAX_COMMENTS = 5_000  # cell comments in the catalogue copy; beyond this, cells are only coloured
 MAX_COPY_ROWS = 50_000  # records in the catalogue copy (指摘一覧 always lists every finding)
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-COMPLETENESS_SKIP = frozenset({"id", "source", "memo"})
 SHEET_SUMMARY = "概要"
 SHEET_FINDINGS = "指摘一覧"
 

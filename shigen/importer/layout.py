@@ -192,7 +192,7 @@ def find_header(grid: SheetGrid, mapping: C.Mapping | None = None) -> tuple[int,
                 children.append("")
             else:
                 children.append(_header_cell(rows, merges, r + 1, c))
-        if _is_subheader(rows, merges, r, parents, children, mapping):
+        if _is_subheader(parents, children, mapping):
             combined = []
             for c in range(width):
                 p, ch = parents[c], children[c]
@@ -226,19 +226,14 @@ def _is_metadata_row(row: list[Any]) -> bool:
     return bool(row) and isinstance(row[0], str) and row[0].strip().startswith("#")
 
 
-def _is_subheader(rows: list[list[Any]], merges: _Merges, r: int, parents: list[str], children: list[str],
-                  mapping: C.Mapping | None) -> bool:
+def _is_subheader(parents: list[str], children: list[str], mapping: C.Mapping | None) -> bool:
     mapped = unmapped = 0
     for c, child in enumerate(children):
         if not child:
             continue
         if len(child) > 20 or re.search(r"\d{2,}", child):
             return False  # data, not a header
-        parent = parents[c]
-        rng = merges.range_of(r, c)
-        parent_spans = bool(rng and rng[3] > rng[1])
-        target = _child_target(parent, child, mapping)
-        if target and (not parent or parent_spans or target != _target(parent, mapping)[0] or parent == child) or target:
+        if _child_target(parents[c], child, mapping):
             mapped += 1
         else:
             unmapped += 1
@@ -296,7 +291,7 @@ def _quick_text(v: Any) -> str:
     return raw_text(v)
 
 
-def _is_footnote(first: str, count: int, in_name: bool) -> bool:
+def _is_footnote(first: str, count: int) -> bool:
     if _FOOTNOTE_START.match(first):
         return True
     return count == 1 and ("。" in first and len(first) > 20)
@@ -409,7 +404,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         if _is_total(ordered[:2]) and (not name_text or _is_total([name_text]) or _COUNT_RE.match(name_text)):
             out.skipped.append((excel_row, SKIP_TOTAL, joined))
             continue
-        if _is_footnote(first, len(texts), bool(name_text)) and (not name_text or len(texts) == 1):
+        if _is_footnote(first, len(texts)) and (not name_text or len(texts) == 1):
             out.skipped.append((excel_row, SKIP_FOOTNOTE, joined))
             continue
         if len(texts) == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts,
