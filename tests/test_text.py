@@ -66,9 +66,25 @@ def test_dates_in_every_common_form(raw, expected):
     assert T.parse_date(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", None, "要確認", "2023/13/1", "令和5年2月30日", "平成32年1月1日x", "昭和1年1月1日"])
+@pytest.mark.parametrize("raw", ["", None, "要確認", "2023/13/1", "令和5年2月30日", "2023/4/1x", "昭和1年1月1日"])
 def test_impossible_or_missing_dates_are_none(raw):
     assert T.parse_date(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("平成31年4月30日", dt.date(2019, 4, 30)),  # the last day of 平成
+    ("平成31年5月1日", None),  # already 令和元年: 平成 had ended
+    ("平成32年1月1日", None),
+    ("令和元年4月30日", None),  # 令和 had not begun
+    ("令和元年5月1日", dt.date(2019, 5, 1)),
+    ("昭和64年1月7日", dt.date(1989, 1, 7)),
+    ("昭和64年1月8日", None),  # the first day of 平成
+    ("平成元年1月8日", dt.date(1989, 1, 8)),
+    ("平成31年5月", None),  # a month-only 平成 date after its end
+])
+def test_era_dates_exist_only_between_the_eras_first_and_last_day(raw, expected):
+    """Era boundaries themselves (no other defect in the text): a date after an era ended is not that era's."""
+    assert T.parse_date(raw) == expected
 
 
 def test_width_and_kana_folding_keeps_names():
