@@ -15,6 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from shigen import schema as S
+from shigen.errors import UsageError
 from shigen.export import ExportOptions, export
 from shigen.master import load_catalogue
 from shigen.model import District
@@ -484,3 +485,23 @@ def test_stale_means_more_than_six_months_past_the_cycle(confirmed, cycle, stale
     from shigen.model import Record
 
     assert is_stale(Record({"last_confirmed": confirmed}), dt.date(2027, 4, 1), cycle) is stale
+
+
+def test_every_format_is_one_writer_entry_and_the_cli_offers_exactly_those():
+    """The registry is the one list: FORMATS, the --format metavar and help, file suffixes and --encoding read it."""
+    import typer.main
+
+    from shigen.cli.app import app
+    from shigen.export import FORMATS, WRITERS, ExportOptions, _writer_function, check_options
+
+    assert FORMATS == tuple(WRITERS) == ("xlsx", "docx", "pdf", "csv", "opendata")
+    command = typer.main.get_command(app).commands["export"]  # type: ignore[attr-defined]
+    option = next(p for p in command.params if "--format" in p.opts)
+    assert option.metavar == "|".join(FORMATS)
+    assert all(f"{fmt}(" in option.help for fmt in FORMATS)
+    for fmt, writer in WRITERS.items():
+        assert callable(_writer_function(writer)), fmt
+        check_options(ExportOptions(format=fmt, encoding="cp932" if writer.encodings else "utf-8"))
+        if not writer.encodings:
+            with pytest.raises(UsageError):
+                check_options(ExportOptions(format=fmt, encoding="cp932"))

@@ -1,23 +1,53 @@
 """`shigen export`: the lists that leave the office (Excel for care managers, a Word booklet, CSV open data).
 
-:func:`export` selects the records (:mod:`.select`), writes one file (:mod:`.xlsx`, :mod:`.docx`, :mod:`.csv`)
+:func:`export` selects the records (:mod:`.select`), writes one file with the format's writer (:data:`WRITERS`)
 atomically under ``exports/`` (:mod:`.files`) and returns an :class:`ExportResult`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 from ..model import Catalogue, Record
 from ..workspace import Workspace
 from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, public_value, select
 
-FORMATS = ("xlsx", "docx", "pdf", "csv", "opendata")  # opendata: 自治体標準オープンデータセット (a CSV)
+
+@dataclass(frozen=True)
+class Writer:
+    """One export format. ``write`` ("module:function", imported when used) is called as
+    ``write(path, cat, sel, meta)`` (+ ``encoding`` when ``encodings``) and may return the characters it replaced;
+    a ``dataset`` writer is the whole export instead (``write(cat, ws, options, sel, started)`` → ExportResult)."""
+
+    write: str
+    suffix: str
+    booklet: bool = False  # named and titled 生活便利帳 (else 社会資源一覧)
+    encodings: bool = False  # takes --encoding
+    dataset: bool = False
+
+
+# format → writer: the one list of formats (FORMATS, the CLI's --format choices, file names and titles read it)
+WRITERS: dict[str, Writer] = {
+    "xlsx": Writer(".xlsx:write_xlsx", ".xlsx"),
+    "docx": Writer(".docx:write_docx", ".docx", booklet=True),
+    "pdf": Writer(".pdf:write_pdf", ".pdf", booklet=True),
+    "csv": Writer(".csv:write_csv", ".csv", encodings=True),
+    "opendata": Writer(".opendata:export_opendata", ".csv", encodings=True, dataset=True),  # 自治体標準オープンデータセット
+}
+FORMATS = tuple(WRITERS)
 ENCODINGS = ("utf-8", "cp932")
+
+
+def _writer_function(writer: Writer) -> Callable[..., Any]:
+    module, _, name = writer.write.partition(":")
+    return getattr(importlib.import_module(module, __name__), name)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -94,13 +124,13 @@ class ExportResult:
 
 def check_options(options: ExportOptions) -> None:
     if options.format not in FORMATS:
-        raise UsageError(f"--format『{options.format}』は使えません。", "xlsx・docx・pdf・csv・opendata のどれかを指定してください。")
+        raise UsageError(f"--format『{options.format}』は使えません。", f"{'・'.join(FORMATS)} のどれかを指定してください。")
     if options.audience not in AUDIENCES:
         raise UsageError(f"--audience『{options.audience}』は使えません。",
                          "public(一般向け・既定)か staff(関係者用)を指定してください。")
     if options.encoding not in ENCODINGS:
         raise UsageError(f"--encoding『{options.encoding}』は使えません。", "utf-8(既定)か cp932 を指定してください。")
-    if options.encoding != "utf-8" and options.format not in ("csv", "opendata"):
+    if options.encoding != "utf-8" and not WRITERS[options.format].encodings:
         raise UsageError("--encoding は --format csv のときだけ使えます。", "--encoding を外すか、--format csv を指定してください。")
 
 
@@ -114,33 +144,18 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
     as_of = options.as_of or dt.date.today()
     sel = select(cat, audience=options.audience, districts=list(options.districts), genres=list(options.genres),
                  as_of=as_of)
-    if options.format == "opendata":
-        from .opendata import export_opendata
-
-        return export_opendata(cat, ws, options, sel, started)
+    writer = WRITERS[options.format]
+    write = _writer_function(writer)
+    if writer.dataset:
+        return write(cat, ws, options, sel, started)  # type: ignore[no-any-return]
     meta = make_meta(cat, sel, options.format, options.title)
     name = default_name(options.format, public=sel.is_public, districts=sel.districts, genres=sel.genres, as_of=as_of)
     path = target_path(ws, options.format, options.output, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
-    replacements: list = []
     try:
-        if options.format == "xlsx":
-            from .xlsx import write_xlsx
-
-            write_xlsx(tmp, cat, sel, meta)
-        elif options.format == "docx":
-            from .docx import write_docx
-
-            write_docx(tmp, cat, sel, meta)
-        elif options.format == "pdf":
-            from .pdf import write_pdf
-
-            write_pdf(tmp, cat, sel, meta)
-        else:
-            from .csv import write_csv
-
-            replacements = write_csv(tmp, cat, sel, meta, options.encoding)
+        replacements = (write(tmp, cat, sel, meta, options.encoding) if writer.encodings
+                        else write(tmp, cat, sel, meta)) or []
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -155,5 +170,5 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
     )
 
 
-__all__ = ["ExportOptions", "ExportResult", "FORMATS", "ENCODINGS", "HeldBack", "Selection", "export", "public_value",
+__all__ = ["ExportOptions", "ExportResult", "FORMATS", "WRITERS", "Writer", "ENCODINGS", "HeldBack", "Selection", "export", "public_value",
            "select"]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..workspace import Workspace, safe_filename
+from . import WRITERS
 
-SUFFIX = {"xlsx": ".xlsx", "docx": ".docx", "pdf": ".pdf", "csv": ".csv"}
 STEM_LIST = "社会資源一覧"
 STEM_BOOKLET = "生活便利帳"
 STAFF_MARK = "関係者用"
@@ -21,7 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def default_name(fmt: str, *, public: bool, districts: list[str], genres: list[str], as_of: dt.date) -> str:
     """社会資源一覧_中央地区_20270401.xlsx — each part made safe, so no name can leave exports/."""
-    parts = [STEM_BOOKLET if fmt in ("docx", "pdf") else STEM_LIST]
+    parts = [STEM_BOOKLET if WRITERS[fmt].booklet else STEM_LIST]
     if not public:
         parts.append(STAFF_MARK)
     for names in (districts, genres):
@@ -30,7 +30,7 @@ def default_name(fmt: str, *, public: bool, districts: list[str], genres: list[s
             parts.append(shown)
     parts.append(as_of.strftime("%Y%m%d"))
     stem = safe_filename("_".join(parts))[:_MAX_STEM]
-    return stem + SUFFIX[fmt]
+    return stem + WRITERS[fmt].suffix
 
 
 def target_path(ws: Workspace, fmt: str, output: Path | str | None, default: str) -> Path:
@@ -46,10 +46,10 @@ def target_path(ws: Workspace, fmt: str, output: Path | str | None, default: str
         return path / default
     suffix = path.suffix.lower()
     if not suffix:
-        return path.with_name(path.name + SUFFIX[fmt])
-    if suffix != SUFFIX[fmt]:
+        return path.with_name(path.name + WRITERS[fmt].suffix)
+    if suffix != WRITERS[fmt].suffix:
         raise UsageError(f"--output『{path.name}』の拡張子 {path.suffix} は --format {fmt} と合いません。",
-                         f"『{path.stem}{SUFFIX[fmt]}』のように {SUFFIX[fmt]} で終わる名前にしてください。")
+                         f"『{path.stem}{WRITERS[fmt].suffix}』のように {WRITERS[fmt].suffix} で終わる名前にしてください。")
     return path
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..model import Catalogue
 from ..text import to_wareki, wareki_month
+from . import WRITERS
 from .select import Selection
 
 TITLE_LIST = "社会資源一覧"
@@ -57,7 +58,7 @@ class Meta:
 
 def make_meta(cat: Catalogue, sel: Selection, fmt: str, title: str | None) -> Meta:
     if not title:
-        base = TITLE_BOOKLET if fmt in ("docx", "pdf") else TITLE_LIST
+        base = TITLE_BOOKLET if WRITERS[fmt].booklet else TITLE_LIST
         if sel.districts:
             base = f"{base}({'・'.join(sel.districts)})"
         title = base if sel.is_public else base + TITLE_STAFF_SUFFIX
