@@ -38,8 +38,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from shigen import schema as S  # noqa: E402
+from shigen.cells import join_list, required_to_text  # noqa: E402
 from shigen.create import default_genres  # noqa: E402
-from shigen.master import SETTING_LAST_ID, join_list, required_to_text  # noqa: E402
+from shigen.master import SETTING_LAST_ID  # noqa: E402
 from shigen.model import format_id  # noqa: E402
 
 DEFECT_RATE = 0.05

@@ -39,8 +39,8 @@ from typing import Any
 
 from . import schema as S
 from .assign import latest_plan
+from .cells import cell_text
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from .master import cell_text
 from .model import Catalogue, Record
 from .text import clean_text, clean_value, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
 from .update_book import (

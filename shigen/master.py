@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import cells
 from . import schema as S
+from .cells import REQUIRED_LABEL_CONTACT, cell_text, escape_x, excel_value, join_list, place_records, required_to_text
 from .errors import (
     InputError,
     MasterBusyError,
@@ -60,37 +62,12 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(_LIST_SEP[0]) if x.strip())
 
 
-def join_list(items: tuple[str, ...] | list[str]) -> str:
-    return "、".join(items)
-
-
 def _split_words(text: str) -> tuple[str, ...]:
     """Like split_list but keeps ・ inside names (genre names contain it)."""
     text = clean_text(text)
     for sep in ("，", ",", "/", "／", "\n", ";", "；"):
         text = text.replace(sep, "、")
     return tuple(x.strip() for x in text.split("、") if x.strip())
-
-
-def cell_text(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    return str(value).strip()
-
-
-REQUIRED_LABEL_CONTACT = "連絡先"
-
-
-def required_to_text(keys: tuple[str, ...]) -> str:
-    return "、".join(REQUIRED_LABEL_CONTACT if k == "contact" else S.header(k) for k in keys)
 
 
 def required_from_text(text: str) -> tuple[str, ...]:
@@ -778,8 +755,7 @@ def atomic_save(workbook, path: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 # --- writing -----------------------------------------------------------------------
-ROW_LIMIT = 1_048_576  # Excel's rows per sheet
-ROW_WARN = 0.8  # warn from this share of the limit on
+
 CELL_LIMIT = 32_767  # Excel's characters per cell
 SAVE_FIELD = "(保存方法)"  # the 履歴 row of each write: which path saved it
 SAVE_COMMAND = "保存"
@@ -897,28 +873,14 @@ def _check_limits(cat: Catalogue) -> None:
                     "そのセルを短くしてから、もう一度実行してください(何も書き換えていません)。",
                     path=cat.path, sheet=S.SHEET_RESOURCES)
     rows = max((r.row or 0 for r in cat.records), default=1) + sum(1 for r in cat.records if not r.row)
-    if rows > ROW_LIMIT:
+    if rows > cells.ROW_LIMIT:
         raise InputError(
-            f"シート『{S.SHEET_RESOURCES}』が Excel の上限 {ROW_LIMIT:,} 行を超えてしまいます({rows:,} 行)。",
+            f"シート『{S.SHEET_RESOURCES}』が Excel の上限 {cells.ROW_LIMIT:,} 行を超えてしまいます({rows:,} 行)。",
             "休止・廃止の資源を別のブックへ移すなどして行を減らしてから、もう一度実行してください(何も書き換えていません)。",
             path=cat.path, sheet=S.SHEET_RESOURCES)
-    if rows > ROW_LIMIT * ROW_WARN:
+    if rows > cells.ROW_LIMIT * cells.ROW_WARN:
         log.warning("シート『%s』が %s 行になりました。Excel の上限 %s 行に近づいています。", S.SHEET_RESOURCES,
-                    f"{rows:,}", f"{ROW_LIMIT:,}")
-
-
-def check_append_room(sheet: str, last_row: int, adding: int, path: Path | None) -> None:
-    """An append-only sheet (履歴, 担当履歴) must stay within Excel's rows; warn well before."""
-    total = max(last_row, 1) + adding
-    if total > ROW_LIMIT:
-        raise InputError(
-            f"シート『{sheet}』が Excel の上限 {ROW_LIMIT:,} 行を超えてしまいます(いま {last_row:,} 行、追加 {adding:,} 行)。",
-            f"古い行(見出しの下から、たとえば前年度までの行)を切り取って別のブック(例: {sheet}_保存分.xlsx)に貼り付けて保存し、"
-            "台帳を保存してから、もう一度実行してください(何も書き換えていません)。",
-            path=path, sheet=sheet)
-    if total > ROW_LIMIT * ROW_WARN:
-        log.warning("シート『%s』が %s 行になりました(上限 %s 行)。古い行を別のブックへ移してください"
-                    "(docs/master.md「履歴が大きくなったら」)。", sheet, f"{total:,}", f"{ROW_LIMIT:,}")
+                    f"{rows:,}", f"{cells.ROW_LIMIT:,}")
 
 
 def _excel_len(text: str) -> int:
@@ -961,61 +923,6 @@ def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return saved
-
-
-EXCEL_FIRST_DATE = dt.date(1900, 1, 1)  # serial 1 of the 1900 date system
-EXCEL_FIRST_DATE_1904 = dt.date(1904, 1, 2)  # serial 1 of the 1904 system (serial 0 reads back as a time)
-
-
-def excel_value(key: str, text: str, date1904: bool = False) -> Any:
-    """The value a master cell holds for a field: a real date for date fields with an ISO date, else the text.
-
-    A date Excel cannot hold as a date (before 1900-01-01, or before 1904-01-02 in a 1904 workbook) stays text,
-    so it reads back exactly as it was written."""
-    if key in S.DATE_KEYS and text:
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            return text
-        if day < (EXCEL_FIRST_DATE_1904 if date1904 else EXCEL_FIRST_DATE):
-            return text
-        return day
-    return text
-
-
-_X_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # every _ that would start an escape (they may overlap)
-
-
-def escape_x(text: str) -> str:
-    """Literal ``_x0041_`` text survives Excel's escape decoding (written ``_x005F_x0041_``; Excel reads ``_x0041_``)."""
-    return _X_ESCAPE.sub("_x005F_", text) if "_x" in text else text
-
-
-def place_records(records: list[Record], id_at: dict[int, str] | None) -> dict[int, Record]:
-    """Excel row → record for a save. Each record read from the master keeps its own row (the row it was read
-    from, whose ID it must carry: ``id_at`` = ID text of each row in the file now); new records go after the last
-    one. Both save paths use this, so user cells, colours, comments and row heights stay with their record."""
-    from .errors import ShigenError
-
-    placed: dict[int, Record] = {}
-    new: list[Record] = []
-    for rec in records:
-        r = rec.row
-        if r is None or r < 2 or r in placed:
-            new.append(rec)
-            continue
-        there = id_at.get(r, "") if id_at is not None else rec.id
-        if there != rec.id:
-            raise ShigenError(
-                f"シート『{S.SHEET_RESOURCES}』の {r} 行目の ID({there or 'なし'})が、読み込んだ資源の ID"
-                f"({rec.id or 'なし'})と一致しません。",
-                "台帳の行を取り違えないよう、何も書き換えていません。もう一度実行してください。", path=None)
-        placed[r] = rec
-    nxt = max(placed, default=1) + 1
-    for rec in new:
-        placed[nxt] = rec
-        nxt += 1
-    return placed
 
 
 def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
@@ -1168,7 +1075,7 @@ def _append(wb, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]]
         ws.append(list(headers))
     ws = wb[name]
     r = ws.max_row  # computed once: ws.max_row / ws[row] scan every cell, which made appending O(n²)
-    check_append_room(name, r, len(rows), path)
+    cells.check_append_room(name, r, len(rows), path)
     for row in rows:
         r += 1
         for c, v in enumerate(row, start=1):

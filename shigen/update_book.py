@@ -30,8 +30,8 @@ from typing import Any
 
 from . import schema as S
 from .assign import METHOD_DISTRICT, NO_DISTRICT, NO_GENRE, AssignmentPlan, Share
+from .cells import cell_text
 from .errors import InputError, UsageError
-from .master import cell_text
 from .model import Catalogue, Record, is_city_wide
 from .workspace import Workspace, safe_filename
 from .xlsx_style import FONT_NAME, display_width, xw_a4, xw_header_format, xw_table_sheet

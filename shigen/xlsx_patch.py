@@ -29,8 +29,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from . import cells as shared_cells
 from . import schema as S
-from .master import escape_x, excel_value
+from .cells import cell_text, escape_x, excel_value, join_list, place_records, required_to_text, unescape_x
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -427,14 +428,6 @@ def _cell_value(attrs: bytes, inner: bytes, sst: dict[int, str]) -> Any:
     return int(f) if f.is_integer() else f
 
 
-_X_CODE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def unescape_x(text: str) -> str:
-    """Excel's ``_xHHHH_`` escapes decoded, as Excel and calamine read them (``_x005F_`` is a literal ``_``)."""
-    return _X_CODE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
-
-
 def _shared_indices(cells: list[tuple[int, bytes, bytes, bytes]], cols: set[int] | None = None) -> set[int]:
     out = set()
     for col, _, attrs, inner in cells:
@@ -491,7 +484,6 @@ class ResourcesWriter:
         self.col_styles = _col_styles(stream.head)
 
     def resolve(self, sst: dict[int, str]) -> None:
-        from .master import cell_text
 
         header: dict[int, str] = {}
         for col, _, attrs, inner in self.header_cells:
@@ -596,9 +588,8 @@ class ResourcesWriter:
         return out
 
     def write(self, out: IO[bytes], sst: dict[int, str]) -> None:
-        """Each record into its own row (``master.place_records``: the row it was read from, new ones after
+        """Each record into its own row (``cells.place_records``: the row it was read from, new ones after
         the last); rows of records no longer in the catalogue are emptied in the table's columns."""
-        from .master import cell_text
 
         placed = self.placed
         pending = sorted(placed)  # rows still to write, in order
@@ -736,7 +727,6 @@ def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, val
     for _, _, cells in parsed[1:]:
         wanted |= _shared_indices(cells, {1})
     sst = load_shared_strings(zin, sst_part, wanted)
-    from .master import cell_text
 
     out = [stream.head, b"<sheetData>"]
     found = False
@@ -809,7 +799,6 @@ def _settings_row(r: int, values: tuple[Any, ...]) -> bytes:
 
 def _settings_rows(cat: Any) -> dict[str, list[tuple[Any, ...]]]:
     """The four settings sheets as master._write_settings_sheets writes them (設定 with 最後に振ったID)."""
-    from .master import join_list, required_to_text
 
     descriptions = {k: d for k, (_, d) in S.SETTING_DEFAULTS.items()}
     settings = [(k, v, descriptions.get(k, "")) for k, v in cat.settings.values.items()]
@@ -874,7 +863,6 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
             writer.resolve(sst)
             if writer.needs_all_strings():
                 sst = load_shared_strings(zin, sst_part, None)
-            from .master import place_records
 
             writer.placed = place_records(cat.records, None)
             last = max(max(writer.placed, default=1), 2)
@@ -942,11 +930,10 @@ def _dimension_rows(head: bytes) -> int:
 
 def _write_append_part(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str,
                        rows: list[tuple[Any, ...]], path: Path) -> None:
-    from .master import check_append_room
 
     with zin.open(info) as fh:
         last = _scan_last_row(fh)
-    check_append_room(sheet, last, len(rows), path)
+    shared_cells.check_append_room(sheet, last, len(rows), path)
     width = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
                 default=0)
     with zin.open(info) as fh:

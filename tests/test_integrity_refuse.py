@@ -14,7 +14,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table
 from python_calamine import CalamineWorkbook
 
-from shigen import master, xlsx_patch
+from shigen import cells, master, xlsx_patch
 from shigen import schema as S
 from shigen.errors import InputError
 from shigen.master import save_catalogue
@@ -47,8 +47,8 @@ def test_one_id_on_two_rows_is_refused_with_both_rows(tmp_path, cli):
 
 def test_the_row_limit_is_refused_and_warned_about_well_before(tmp_path, monkeypatch, caplog):
     ws = make_workspace(tmp_path, [record(name=f"店{i}") for i in range(6)])
-    monkeypatch.setattr(master, "ROW_LIMIT", 9)
-    monkeypatch.setattr(master, "check_append_room", lambda *a: None)  # 履歴 has its own test below
+    monkeypatch.setattr(cells, "ROW_LIMIT", 9)
+    monkeypatch.setattr(cells, "check_append_room", lambda *a: None)  # 履歴 has its own test below
     monkeypatch.setattr(logging.getLogger("shigen"), "propagate", True)
     cat = load(ws)
     with caplog.at_level(logging.WARNING, logger="shigen"):
@@ -67,7 +67,7 @@ def test_the_row_limit_is_refused_and_warned_about_well_before(tmp_path, monkeyp
 @pytest.mark.parametrize("fast", [True, False])
 def test_history_past_the_row_limit_is_refused_with_what_to_do(tmp_path, monkeypatch, fast):
     ws = make_workspace(tmp_path, [record()])
-    monkeypatch.setattr(master, "ROW_LIMIT", len(history_rows(ws.catalogue)) + 4)
+    monkeypatch.setattr(cells, "ROW_LIMIT", len(history_rows(ws.catalogue)) + 4)
     if not fast:
         monkeypatch.setattr(xlsx_patch, "write_patched", lambda *a: (_ for _ in ()).throw(xlsx_patch.Fallback("t")))
     cat = load(ws)

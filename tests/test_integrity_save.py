@@ -27,8 +27,8 @@ from python_calamine import CalamineWorkbook
 
 from shigen import schema as S
 from shigen import xlsx_patch
-from shigen.master import escape_x, load_catalogue, save_catalogue
-from shigen.xlsx_patch import unescape_x
+from shigen.cells import escape_x, unescape_x
+from shigen.master import load_catalogue, save_catalogue
 
 USER_COL = "民生委員メモ"
 EXAMPLES = int(os.environ.get("SHIGEN_PROPERTY_EXAMPLES", "8"))  # per save path; `make bench` runs more

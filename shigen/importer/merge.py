@@ -17,10 +17,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import schema as S
-from ..master import cell_text
+from ..cells import cell_text
 from ..model import Catalogue, HistoryEntry, Record, _id_number, format_id, now_text, today
 from ..text import address_key, name_key
-from . import read_paths
+from .records import read_paths
 from .report import AMBIGUOUS, NEW, UNCHANGED, UPDATED, ImportResult, Outcome, ReadResult, ReadRow
 
 COMMAND = "import"

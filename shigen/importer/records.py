@@ -1,0 +1,223 @@
+"""Files → normalised records (``read_paths``): every sheet of every input read, its columns mapped and its values
+normalised, with a report per file, sheet and column. It never writes; :mod:`.merge` matches the result against the
+master."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .. import schema as S
+from ..errors import InputError, UsageError
+from ..model import Catalogue, Record, match_genre
+from . import columns as C
+from .layout import read_layout
+from .reading import SourceFile, find_inputs, read_file
+from .report import (
+    SHEET_EMPTY,
+    SHEET_HIDDEN,
+    SHEET_NO_HEADER,
+    SHEET_NOT_SELECTED,
+    ColumnReport,
+    FileReport,
+    ReadResult,
+    ReadRow,
+    SheetReport,
+)
+from .values import Context, match_district, normalise
+
+GENERIC_SHEET_NAMES = {"sheet", "一覧", "リスト", "名簿", "台帳", "データ", "集計", "目次", "索引", "注意事項", "説明", "表紙"}
+
+
+def _source_label(path: Path, sheet: str, row: int, is_csv: bool) -> str:
+    return f"{path.name}:{row}" if is_csv else f"{path.name}:{sheet}:{row}"
+
+
+def _first_row_texts(grid) -> list[str]:  # type: ignore[no-untyped-def]
+    """The cells of the first row with two or more values (what the user would call the columns)."""
+    for row in grid.rows[:20]:
+        texts = [C.header_text(v) for v in row if v not in ("", None)]
+        if len(texts) >= 2:
+            return [t[:20] for t in texts if t]
+    return []
+
+
+def _sheet_genre(name: str, cat: Catalogue) -> str:
+    key = name.strip().lower()
+    if not key or any(key.startswith(g) for g in GENERIC_SHEET_NAMES):
+        return ""
+    return match_genre(name, cat.genres)
+
+
+_DISTRICT_SHEET = re.compile(r"^(.{1,12}?)(地区|地域|圏域|エリア|包括|日常生活圏域)$")
+
+
+def _add_district(name: str, cat: Catalogue, result: ReadResult, where: str) -> str:
+    """A district named by the input but missing from the 地区 sheet: added (第2層, no towns) and reported."""
+    from ..model import District
+    from ..text import clean_text
+
+    name = clean_text(name).replace(" ", "")
+    if not name or len(name) > 30:
+        return ""
+    found = match_district(name, cat.districts)
+    if found:
+        return found
+    cat.districts.append(District(name, S.TIER_2))
+    cat.settings_changed = True
+    result.new_districts.append((name, where))
+    return name
+
+
+def _new_sheet_district(name: str, cat: Catalogue, result: ReadResult) -> str:
+    """A sheet named like a district (北地区 / 中央圏域) that the 地区 sheet does not list yet."""
+    key = name.strip()
+    if not _DISTRICT_SHEET.match(key) or _sheet_genre(key, cat):
+        return ""
+    return _add_district(key, cat, result, f"シート名『{name}』")
+
+
+def _sheet_district(name: str, cat: Catalogue) -> str:
+    found = match_district(name, cat.districts)
+    if found:
+        return found
+    for d in cat.districts:
+        if d.name in name:
+            return d.name
+    return ""
+
+
+def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, genre: str | None = None,
+               district: str | None = None, mapping: Path | None = None, skip_bad: bool = False) -> ReadResult:
+    """Read and normalise every resource in ``paths`` (files or folders). Writes nothing.
+
+    A file that cannot be read, or in which no sheet holds a resource table, raises InputError
+    naming it — unless ``skip_bad``, in which case it is recorded in the result and skipped.
+    """
+    option_genre = ""
+    if genre:
+        option_genre = match_genre(genre, cat.genres)
+        if not option_genre:
+            raise UsageError(f"--genre『{genre}』は台帳のジャンルにありません。",
+                             f"台帳のシート『{S.SHEET_GENRES}』にあるジャンル名で指定してください"
+                             f"(例: {'、'.join(cat.genre_names()[:4])})。")
+    option_district = ""
+    result = ReadResult()
+    if district:
+        option_district = match_district(district, cat.districts)
+        if not option_district:  # never dropped: added to the 地区 sheet (第2層, towns empty) and reported
+            option_district = _add_district(district, cat, result, "--district")
+            if not option_district:
+                raise UsageError(f"--district『{district}』を地区名として読めません。", "地区名を指定してください。")
+    mp = C.load_mapping(mapping) if mapping else None
+    files = find_inputs(paths, exclude=[cat.path])
+    if not files:
+        raise UsageError("取り込める一覧ファイル(.xlsx .xlsm .xls .ods .csv .tsv .geojson)が見つかりません。",
+                         "ファイルかフォルダーを指定してください。")
+    sheet_seen = False
+    extra_columns: list[str] = []
+    for path in files:
+        report = FileReport(path)
+        try:
+            source = read_file(path)
+            report.kind, report.encoding = source.kind, source.encoding
+            rows, seen = _read_source(source, report, cat, sheet=sheet, option_genre=option_genre,
+                                      option_district=option_district, mapping=mp, result=result)
+            sheet_seen = sheet_seen or seen
+        except InputError as exc:
+            if not skip_bad:
+                raise
+            report.error = exc.text
+            report.sheets = []
+            result.files.append(report)
+            continue
+        result.files.append(report)
+        result.rows.extend(rows)
+        for row in rows:
+            for h in row.record.extra:
+                if h not in extra_columns:
+                    extra_columns.append(h)
+            if row.unmatched_genre:
+                result.unmatched_genres[row.unmatched_genre] += 1
+    if skip_bad and result.files and all(f.error for f in result.files):  # nothing read is not a success
+        raise InputError("どのファイルも読めなかったため、何も取り込んで(点検して)いません。",
+                         " ".join(f.error for f in result.files)[:600])
+    if sheet and not sheet_seen:
+        raise UsageError(f"シート『{sheet}』がどのファイルにもありません。", "--sheet のシート名を確かめてください。")
+    result.extra_columns = extra_columns
+    return result
+
+
+def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, sheet: str | None, option_genre: str,
+                 option_district: str, mapping: C.Mapping | None,
+                 result: ReadResult | None = None) -> tuple[list[ReadRow], bool]:
+    result = result if result is not None else ReadResult()
+    rows: list[ReadRow] = []
+    seen_columns: list[str] = []
+    any_table = False
+    seen = False
+    path = source.path
+    for grid in source.sheets:
+        sr = SheetReport(path.name, grid.name, hidden=grid.hidden)
+        report.sheets.append(sr)
+        if sheet is not None and not source.is_csv and grid.name != sheet:
+            sr.status = SHEET_NOT_SELECTED
+            continue
+        seen = True
+        if grid.hidden and sheet is None:
+            sr.status = SHEET_HIDDEN
+            continue
+        if not any(any(v not in ("", None) for v in r) for r in grid.rows):
+            sr.status = SHEET_EMPTY
+            continue
+        layout = read_layout(grid, genres=cat.genres, districts=cat.districts, mapping=mapping)
+        if not layout.found:
+            sr.status = SHEET_NO_HEADER
+            seen_columns.extend(c for c in _first_row_texts(grid) if c not in seen_columns)
+            continue
+        any_table = True
+        sr.header_rows = layout.header_rows
+        sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target), p.why, p.score,
+                                   C.target_label(p.runner_up) if p.runner_up else "") for p in layout.columns]
+        sr.above, sr.as_of = layout.above, layout.as_of
+        sr.rows_read = layout.rows_read
+        sr.skipped = layout.skipped
+        sr.warnings = [(0, "ファイル", w) for w in source.warnings] + list(layout.warnings)
+        if not source.is_csv:
+            sr.genre_from_sheet = _sheet_genre(grid.name, cat)
+            sr.district_from_sheet = _sheet_district(grid.name, cat) or _new_sheet_district(grid.name, cat, result)
+        ctx = Context(cat.genres, cat.districts, cat.settings.area_code, sr.genre_from_sheet, sr.district_from_sheet,
+                      option_genre, option_district,
+                      genre_column=any(p.target == "genre" for p in layout.columns))
+        for body in layout.records:
+            norm = normalise(body.cells, ctx, section_genre=body.section_genre,
+                             section_district=body.section_district)
+            values = norm.values
+            if norm.unmatched_district:
+                added = _add_district(norm.unmatched_district, cat, result,
+                                      f"{path.name}{':' + grid.name if grid.name else ''} {body.row}行目の列")
+                if added:
+                    values["district"] = added
+            listed_source = values.get("source", "")
+            values["source"] = _source_label(path, grid.name, body.row, source.is_csv)
+            if not values.get("status"):
+                values["status"] = S.STATUS_ACTIVE
+            record = Record(values, dict(norm.extra), body.row)
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
+                                norm.unmatched_genre, norm.id_column, listed_source))
+            sr.records += 1
+            sr.normalised += norm.changed
+            sr.warnings.extend((body.row, h, m) for h, m in norm.warnings)
+        sr.warnings.sort(key=lambda w: w[0])
+    if seen and not any_table:
+        hidden = [s.sheet for s in report.sheets if s.status == SHEET_HIDDEN]
+        hint = "見出し行(『名称』『事業所名』などの列名が並んだ行)が先頭20行以内にあるか確かめてください。"
+        if seen_columns:
+            hint += f"見えた列: {'、'.join(seen_columns[:12])}{' …' if len(seen_columns) > 12 else ''}。"
+        hint += ("列名が台帳の項目と違うだけなら、--mapping で対応を指定できます"
+                 "(例: 対応.toml に \"施設の呼び名\" = \"名称\" と書き、--mapping 対応.toml)。")
+        if hidden:
+            hint += f"非表示のシート({'、'.join(hidden)})は取り込みません。取り込むには --sheet でシート名を指定してください。"
+        hint += "このファイルを除いて続けるには --skip-bad を付けてください。"
+        raise InputError("資源の一覧(見出し行のある表)がどのシートにもありません。", hint, path=path)
+    return rows, seen
