@@ -23,6 +23,9 @@ How a plan is made:
    more even, so the loop ends; what remains uneven is due to the constraints and is reported.
 
 Ties are broken by the order of the コーディネーター sheet and by IDs, so the same input gives the same plan.
+
+Why this file is long (~550 lines): the plan's steps above (records, units, balancing, carrying over last year's
+owners) are one algorithm, with no I/O.
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ METHODS = (METHOD_DISTRICT, METHOD_GENRE)
 METHOD_LABELS = {METHOD_DISTRICT: "地区別", METHOD_GENRE: "ジャンル別"}
 BALANCE_LIMIT = 1.2
 NO_DISTRICT = "(地区未設定)"
-NO_GENRE = "(ジャンル未設定)"
 DUE_STATES = (Freshness.STALE, Freshness.DUE_SOON, Freshness.NEVER)
 _MAX_STEPS = 200_000
 
@@ -337,12 +339,12 @@ def _district_units(cat: Catalogue, records: list[Record],
     city_wide: list[str] = []
     for r in records:
         if is_city_wide(r.get("area")):
-            groups[(S.CITY_WIDE, r.get("genre") or NO_GENRE)].append(r.id)
+            groups[(S.CITY_WIDE, r.get("genre") or S.NO_GENRE)].append(r.id)
             city_wide.append(r.id)
             continue
         d = _district_of(r, cat)
         if owners_of.get(d):
-            groups[(d, r.get("genre") or NO_GENRE)].append(r.id)
+            groups[(d, r.get("genre") or S.NO_GENRE)].append(r.id)
         else:
             vacant[d].append(r.id)
     notes: list[PlanNote] = []
@@ -385,7 +387,7 @@ def _genre_units(cat: Catalogue, records: list[Record],
                 listed[g].append(c.name)
     by_genre: dict[str, list[Record]] = defaultdict(list)
     for r in records:
-        by_genre[r.get("genre") or NO_GENRE].append(r)
+        by_genre[r.get("genre") or S.NO_GENRE].append(r)
     fair = len(records) / len(coordinators) if coordinators else 0
     units: list[_Unit] = []
     for g, rs in by_genre.items():
@@ -513,7 +515,7 @@ def _shares(units: list[_Unit], coordinators: list[Coordinator], prev: dict[str,
     for c in coordinators:
         recs = ordered((by_id[rid] for rid in ids_of.get(c.name, [])), genre_order)
         ids = [r.id for r in recs]
-        genres = sorted({r.get("genre") or NO_GENRE for r in recs}, key=lambda g: (rank.get(g, len(rank)), g))
+        genres = sorted({r.get("genre") or S.NO_GENRE for r in recs}, key=lambda g: (rank.get(g, len(rank)), g))
         districts = sorted({(S.CITY_WIDE if is_city_wide(r.get("area")) and c.tier == S.TIER_1 else
                              r.get("district") or NO_DISTRICT) for r in recs})
         kept = sum(1 for rid in ids if prev.get(rid) == c.name)

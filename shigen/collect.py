@@ -26,6 +26,10 @@ Idempotence: before the conflict check, a row whose wanted result is already in 
 
 A consent answer applied sets 掲載同意, 公開範囲 and 掲載同意日 and appends the 回答日 of an open 照会 (see
 :mod:`shigen.letters.followup`).
+
+Why this file is long (~750 lines): every rule for a returned row (the findings listed above) sits beside the one
+loop that applies them, plus the 回収状況 workbook; separating the rules from the I/O is a possible next step (issue
+15).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ For each gap (a cell with no up-to-date resource) the nearest resources of the s
 districts are listed: first the districts named in the optional 隣接地区 column of the 地区 sheet, then
 districts that share many resources with the gap's district (a resource covering both is evidence they
 are next to each other), then any other district.
+
+Why this file is long (~540 lines): the matrix, the gaps with their nearest resources, and the matrix's Excel/CSV
+outputs; the outputs could move to their own module.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .errors import UsageError
 from .model import AreaIndex, Catalogue, District, Freshness, Record, freshness, is_city_wide, match_genre
 from .text import sort_key
 
-NO_GENRE = "(ジャンルなし)"
+NO_GENRE_COLUMN = "(ジャンルなし)"  # the matrix column of records with no ジャンル
 GAP_NONE = "なし"
 GAP_STALE_ONLY = "古い情報のみ"
 NEAREST_PER_GAP = 3
@@ -194,7 +197,7 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
             continue
         if category and r.get("category") != category:
             continue
-        g = r.get("genre") or NO_GENRE
+        g = r.get("genre") or NO_GENRE_COLUMN
         if wanted and g not in wanted:
             continue
         active.append(r)
@@ -203,8 +206,8 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
         genre_list = list(wanted)
     else:
         genre_list = cat.genre_names()
-        extra = sorted({r.get("genre") or NO_GENRE for r in active} - set(genre_list),
-                       key=lambda g: (g == NO_GENRE, g))
+        extra = sorted({r.get("genre") or NO_GENRE_COLUMN for r in active} - set(genre_list),
+                       key=lambda g: (g == NO_GENRE_COLUMN, g))
         genre_list += extra
 
     cells: dict[tuple[str, str], Cell] = {(d, g): Cell() for d in names for g in genre_list}
@@ -229,7 +232,7 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
         if not where:
             unplaced.append(r.id)
             continue
-        g = r.get("genre") or NO_GENRE
+        g = r.get("genre") or NO_GENRE_COLUMN
         confirmed = r.get("last_confirmed")
         stale = stale_cache.get(confirmed)
         if stale is None:

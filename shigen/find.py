@@ -5,6 +5,9 @@ that accepts every spelling folding to it (full-/half-width, hiragana/katakana, 
 any two characters), so the records themselves need no normalising. NFKC equivalences beyond width and kana
 (㈱ for (株), ① for 1) are not matched. A record is kept when every query term appears in its name, ふりがな,
 ジャンル (with the genre's synonyms), 運営主体, サービス内容, 備考, 対象者 or 料金.
+
+Why this file is long (~650 lines): it holds the 営業日 day parser, the search and the A4 handout writer; the three
+could be split (issue 15).
 """
 
 from __future__ import annotations

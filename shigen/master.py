@@ -4,6 +4,10 @@ Reads go through python-calamine (fast, read-only). Writes load the workbook wit
 openpyxl, change only shigen's own cells, write a temporary file beside the master
 and atomically replace it, after a timestamped backup under ``.history/``. Columns
 and sheets a user added by hand are left as they are.
+
+Why this file is long (~1,100 lines): it is the one owner of every write of the master — reading, the lock and
+transaction, limits, backup, atomic replace, 履歴 and the openpyxl save — kept together so no other module can write
+the master a different way. What both saves share lives in :mod:`shigen.cells`.
 """
 
 from __future__ import annotations

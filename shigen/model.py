@@ -2,6 +2,9 @@
 
 A record's values are text keyed by schema field key (dates as ISO text). The
 settings sheets become District / Genre / Coordinator / Settings objects.
+
+Why this file is long (~550 lines): the small types and the domain rules every command shares (freshness, district
+of an address, coverage, genre matching, 五十音 order) are kept in one place so each rule exists once.
 """
 
 from __future__ import annotations

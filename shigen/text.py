@@ -3,6 +3,9 @@
 Every function here is pure and small. Names are never NFKC-normalised wholesale
 (㈱ and 髙 stay as written); only width, kana and dash variants are folded where the
 field's kind calls for it.
+
+Why this file is long (~520 lines): every Japanese text rule is here exactly once (width, kana, dashes, phones,
+dates, kanji numerals, address and name keys), so callers never grow their own copy.
 """
 
 from __future__ import annotations

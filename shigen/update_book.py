@@ -13,6 +13,10 @@ An update workbook has four sheets:
   `collect` can tell edits to locked cells and records changed in the master after the sheet was issued.
 
 Written with xlsxwriter (new files, fast); read back with python-calamine (which sees the hidden sheets).
+
+Why this file is long (~840 lines): the update book's format is written and read back here, so the columns, sheets
+and drop-downs are defined once for both directions; ``run_assign`` and the worker that writes books in parallel are
+still here too (a split into writer / reader / run is the next step, issue 15).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
-from .assign import METHOD_DISTRICT, NO_DISTRICT, NO_GENRE, AssignmentPlan, Share
+from .assign import METHOD_DISTRICT, NO_DISTRICT, AssignmentPlan, Share
 from .cells import cell_text
 from .errors import InputError, UsageError
 from .model import Catalogue, Record, is_city_wide
@@ -55,7 +59,7 @@ RESULT_PAUSED = "休止"
 RESULT_CLOSED = "廃止"
 RESULT_UNREACHABLE = "連絡つかず"
 RESULTS = (RESULT_UNCHANGED, RESULT_CHANGED, RESULT_PAUSED, RESULT_CLOSED, RESULT_UNREACHABLE)
-METHODS = ("訪問", "電話", "書面", "メール")
+CONFIRM_METHODS = ("訪問", "電話", "書面", "メール")  # how a record was confirmed (not assign.METHODS)
 CLEAR_WORDS = ("(削除)", "（削除）", "削除")
 
 # public fields shown (all of them) and those with a 新しい値 column (not the ID, nor dates shigen sets itself)
@@ -262,7 +266,7 @@ def _group_of(record: Record, method: str) -> str:
         if is_city_wide(record.get("area")):
             return S.CITY_WIDE
         return record.get("district") or NO_DISTRICT
-    return record.get("genre") or NO_GENRE
+    return record.get("genre") or S.NO_GENRE
 
 
 def _grouped(records: list[Record], method: str, cat: Catalogue) -> list[tuple[str, list[Record]]]:
@@ -430,7 +434,7 @@ def _validations(ws, cols: list[Column], first: int, last: int) -> None:  # type
                 "error_title": LABEL_DATE, "error_message": "日付を 2027/5/10 のように入れてください。"})
         elif col.role == ROLE_METHOD:
             ws.data_validation(first, c, last, c, {
-                "validate": "list", "source": list(METHODS),
+                "validate": "list", "source": list(CONFIRM_METHODS),
                 "input_title": LABEL_METHOD, "input_message": "訪問・電話・書面・メールから選んでください。",
                 "error_title": LABEL_METHOD, "error_message": "訪問・電話・書面・メールから選んでください。"})
         elif col.role == ROLE_CONSENT:

@@ -16,6 +16,11 @@ workbook to ``tmp`` by copying every zip member unchanged except
 Shared strings (xl/sharedStrings.xml) are left untouched, so every index in cells that
 are copied stays valid. Anything unexpected raises :class:`Fallback` (or any other
 exception) before ``tmp`` is complete, and the caller then uses the openpyxl path.
+
+Why this file is long (~1,000 lines): the fast save is one streamed pass over the zip, and its parts (shared
+strings, styles, row and cell XML, tables and autofilters, the appended sheets) must agree on the same byte-level
+rules. The generic zip/XML plumbing could become its own module; what it shares with the openpyxl save is in
+:mod:`shigen.cells`.
 """
 
 from __future__ import annotations

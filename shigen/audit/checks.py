@@ -4,6 +4,9 @@ Every check takes the :class:`Context` — the records, the catalogue's genres, 
 settings, and what is worked out once per record (placeholders, 廃止, freshness) — walks the
 records in one tight loop and yields :class:`~shigen.audit.findings.Finding` objects. Duplicate
 detection compares records with each other and lives in :mod:`shigen.audit.duplicates`.
+
+Why this file is long (~480 lines): one small function per check, each a tight loop over all records for speed; the
+checks are independent and read top to bottom.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ _BRACKET_PAIRS = ("()", "（）", "[]", "［］", "【】", "「」", "『』", 
 _PLACEHOLDER_VALUES = PLACEHOLDER_WORDS | {f"{b[0]}{w}{b[1]}" for w in PLACEHOLDER_WORDS for b in _BRACKET_PAIRS}
 _BRACKETS = "".join(_BRACKET_PAIRS) + " 　"
 # Explicitly "none": a fine answer for FAX, but not a way to be contacted.
-NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "該当なし", "なし。"})
+NONE_ANSWERS = frozenset({"なし", "無し", "無", "ない", "該当なし", "なし。"})
 NOT_CHECKED_FOR_PLACEHOLDERS = frozenset({"id", "memo", "source"})  # 内部メモ may say 要確認: that is its job
 _SEP = "\x1f"  # joins a record's values for one regex pass (never occurs in cell text)
 
@@ -207,7 +210,7 @@ class Context:
 
     def phone_number(self, value: str) -> str:
         """Key of a phone cell for matching duplicates: its digits, '' when empty, 'なし' or invalid."""
-        if not value or value in NONE_WORDS:
+        if not value or value in NONE_ANSWERS:
             return ""
         return self.phone_digits(value)
 
@@ -243,18 +246,18 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
 def check_phones(ctx: Context) -> Iterator[Finding]:
     for key in S.PHONE_KEYS:
         code = "invalid-fax" if key == "fax" else "invalid-phone"
-        for i, value in _invalid(ctx, key, lambda v: v not in NONE_WORDS and not ctx.phone_digits(v)):
+        for i, value in _invalid(ctx, key, lambda v: v not in NONE_ANSWERS and not ctx.phone_digits(v)):
             yield ctx.finding(code, i, key, value)
 
 
 def check_email(ctx: Context) -> Iterator[Finding]:
-    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_WORDS and not _EMAIL_FAST.fullmatch(v)
+    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_ANSWERS and not _EMAIL_FAST.fullmatch(v)
                              and not normalize_email(v)[1]):
         yield ctx.finding("invalid-email", i, "email", value)
 
 
 def check_url(ctx: Context) -> Iterator[Finding]:
-    for i, value in _invalid(ctx, "url", lambda v: v not in NONE_WORDS and not _URL_FAST.fullmatch(v)
+    for i, value in _invalid(ctx, "url", lambda v: v not in NONE_ANSWERS and not _URL_FAST.fullmatch(v)
                              and not normalize_url(v)[1]):
         yield ctx.finding("invalid-url", i, "url", value)
 
@@ -406,7 +409,7 @@ def check_missing_fields(ctx: Context) -> Iterator[Finding]:
             keys = required[group] = required_keys(ctx.records[i], ctx)
         for key in keys:
             if key == "contact":
-                if not any(col[i] and col[i] not in NONE_WORDS for col in contact_columns):
+                if not any(col[i] and col[i] not in NONE_ANSWERS for col in contact_columns):
                     yield ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL,
                                       severity=Severity.ERROR.value)
             elif key in S.FIELD_BY_KEY and not columns[key][i]:

@@ -11,6 +11,9 @@
 - 名称_カナ is the ふりがな in full-width katakana, else the stored ふりがな候補 (`shigen kana`; reported). 住所 starts with the prefecture and has the building
   (方書) split off when it can be told apart. A record that lacks a required column is listed and left out.
 - UTF-8 with BOM (Excel opens it), or cp932 (characters it cannot hold become 〓 and are reported).
+
+Why this file is long (~530 lines): the standard's columns, their mapping from the catalogue and the data dictionary
+must be read side by side against the standard.
 """
 
 from __future__ import annotations

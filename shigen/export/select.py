@@ -27,7 +27,6 @@ AUDIENCE_PUBLIC = "public"
 AUDIENCE_STAFF = "staff"
 AUDIENCES = (AUDIENCE_PUBLIC, AUDIENCE_STAFF)
 STALE_GRACE_MONTHS = 6
-NO_GENRE = "(ジャンル未設定)"
 
 
 @dataclass
@@ -277,7 +276,7 @@ def _sections(cat: Catalogue, records: list[Record]) -> list[Section]:
     sections: list[Section] = []
     current: Section | None = None
     for r in records:
-        genre = r.get("genre") or NO_GENRE
+        genre = r.get("genre") or S.NO_GENRE
         if current is None or current.genre != genre:
             g = cat.genre(genre)
             current = Section(genre, g.description if g else "", [])

@@ -5,6 +5,9 @@ Municipal lists put titles, 「令和5年4月1日現在」 and notes above the h
 group columns are filled only on a group's first row; 〃 / 同上 mean "same as above"; spacer, ※ footnote,
 total and section-heading rows sit between the records. This module finds all of that and hands back
 the records' raw cells with their Excel rows, plus every skipped row and why.
+
+Why this file is long (~520 lines): the layout quirks above are detected against each other (a title row vs. a
+header, a section row vs. a record) and share the merged-cell index.
 """
 
 from __future__ import annotations

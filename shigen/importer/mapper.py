@@ -19,6 +19,9 @@ extra column of the master (staff only, never the public 備考).
 prefixed 事業所／施設／住居／店舗 to the service. When both are present (or the organisation next to
 unprefixed service columns), the organisation's name goes to 運営主体 and its address, postal code,
 phone, FAX, URL and e-mail to 備考 with their labels (「申請者-住所: …」) — never into the service's fields.
+
+Why this file is long (~490 lines): the header and value evidence and the scoring that weighs them are one decision,
+documented above.
 """
 
 from __future__ import annotations

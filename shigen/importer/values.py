@@ -10,6 +10,9 @@ What happens to a row, in order:
 
 Names keep their characters (㈱, 髙): only width (full-width Latin/digits, half-width kana) and spacing
 are tidied. Nothing is dropped: text that fits no field goes to 備考 with its column name.
+
+Why this file is long (~870 lines): each field kind has its own normalisation, and the phone splitting (電話 / 携帯 /
+FAX from one cell) and labelled parts need the whole row at once; the steps above are in file order.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ PLACEHOLDERS = frozenset({"-", "－", "―", "‐", "ー", "−", "―――", "
 # marks written where a value is unknown or withheld: left empty and reported
 PLACEHOLDER_MARKS = frozenset({"＊", "*", "**", "***", "＊＊", "ー", "―", "不明", "未定", "要確認", "?", "？", "??", "？？",
                                "調査中", "確認中", "未確認"})
-NONE_WORDS = frozenset({"なし", "無し", "無", "ない", "×", "✕", "未設置", "不明", "なし。", "無し。"})
+NO_NUMBER_WORDS = frozenset({"なし", "無し", "無", "ない", "×", "✕", "未設置", "不明", "なし。", "無し。"})
 SAME_AS_PHONE = re.compile(r"^(?:電話|TEL|Tel|tel|電話番号|上記|左記)?\s*(?:と|に)?\s*(?:同じ|同一|兼用|共通|同様)$|^同左$|^同上$")
 
 # Labels inside a cell → field key. Order matters only for documentation; the regex takes the longest.
@@ -361,7 +364,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             text, changes = prepare_phone_text(text, is_number)
             for change in changes:
                 out.warnings.append((cell.header, change))
-            if text in NONE_WORDS:
+            if text in NO_NUMBER_WORDS:
                 if key == "fax":
                     fax_none = True
                 continue

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import schema as S
 from ..errors import UsageError
-from ..export.select import AUDIENCE_PUBLIC, AUDIENCES, NO_GENRE, select
+from ..export.select import AUDIENCE_PUBLIC, AUDIENCES, select
 from ..model import Catalogue, Record
 from ..workspace import Workspace
 from .data import Entry, make_entries, shown_keys
@@ -149,7 +149,7 @@ def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str
 
     by_genre: dict[str, list[Entry]] = {}
     for e in entries:  # records come ordered: genre order, then 五十音順
-        by_genre.setdefault(e.values.get("genre") or NO_GENRE, []).append(e)
+        by_genre.setdefault(e.values.get("genre") or S.NO_GENRE, []).append(e)
     info.genre_pages = _genre_slugs(cat, list(by_genre))
     info.district_pages = {d.name: f"district/{district_names.index(d.name) + 1:02d}.html" for d in listed_districts}
 
@@ -174,7 +174,7 @@ def render_site(cat: Catalogue, records: list[Record], districts_asked: list[str
         inside = [e for e in entries if i in e.districts]
         groups: dict[str, list[Entry]] = {}
         for e in inside:
-            groups.setdefault(e.values.get("genre") or NO_GENRE, []).append(e)
+            groups.setdefault(e.values.get("genre") or S.NO_GENRE, []).append(e)
         page = info.district_pages[d.name]
         district_summaries.append(DistrictSummary(d.name, page, len(inside), d.tier))
         lead = (f"{d.name}で使えるものです。{d.name}にあるもの、市内全域で使えるもの、"
@@ -224,7 +224,7 @@ def _search_data(cat: Catalogue, entries: list[Entry], districts: list[str], gen
     items = []
     for e in entries:
         v = e.values
-        items.append([e.id, e.name, genre_index[v.get("genre") or NO_GENRE], e.page, v.get("phone", ""),
+        items.append([e.id, e.name, genre_index[v.get("genre") or S.NO_GENRE], e.page, v.get("phone", ""),
                       v.get("days", ""), v.get("hours", ""), v.get("fee", ""), v.get("area", ""),
                       v.get("content", "")[:120], list(e.districts), e.days, 1 if e.free else 0, e.key,
                       search_key(e.name)])
