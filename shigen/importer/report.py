@@ -22,6 +22,7 @@ SHEET_HIDDEN = "非表示のシート(取り込まず)"
 SHEET_NO_HEADER = "見出し行なし(取り込まず)"
 SHEET_NOT_SELECTED = "--sheet の指定外"
 SHEET_EMPTY = "空のシート(取り込まず)"
+SHEET_EXPORT_REPEAT = f"shigen の書き出しで『{S.EXPORT_ALL_SHEET}』と重なるシート(取り込まず)"
 
 
 @dataclass
@@ -91,10 +92,11 @@ class FileReport:
     encoding: str = ""
     sheets: list[SheetReport] = field(default_factory=list)
     error: str = ""  # set when the file was skipped (--skip-bad)
+    shigen_export: bool = False  # written by `shigen export`: read by the schema's headers, 全件 only
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "name": self.path.name, "kind": self.kind, "encoding": self.encoding,
-                "error": self.error, "sheets": [s.to_dict() for s in self.sheets]}
+                "error": self.error, "shigen_export": self.shigen_export, "sheets": [s.to_dict() for s in self.sheets]}
 
 
 @dataclass
