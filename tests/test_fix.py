@@ -154,3 +154,22 @@ def test_every_rule_is_idempotent_on_random_messy_values():
         for _kind, rule in rules[key]:
             twice = rule(twice)
         assert twice == once, (key, value, once, twice)
+
+
+def test_import_says_the_missing_postal_code_and_fix_fills_it(cli, tmp_path, real):
+    """Import never invents a value: it names the code the address determines; `fix` then fills it (logged)."""
+    (code, pref, city, town), _ = real
+    ws = make_workspace(tmp_path, [])
+    source = tmp_path / "一覧.csv"
+    source.write_text(f"名称,住所,電話番号\nあおば配食,{pref}{city}{town}1-2-3,0479-62-1111\n", encoding="utf-8-sig")
+    result = cli("import", source, "--by", "テスト")
+    assert result.exit_code == 0, result.stderr
+    shown = f"{code[:3]}-{code[3:]}"
+    assert f"〒{shown}" in result.stdout + result.stderr
+    cat = load(ws)
+    (rec,) = [r for r in cat.records if r.name == "あおば配食"]
+    assert rec["postal_code"] == ""  # said, not filled
+    fixed = cli("fix", "--by", "鈴木", "--format", "json")
+    assert fixed.exit_code == 0, fixed.stderr
+    cat = load(ws)
+    assert cat.by_id()[rec.id]["postal_code"] == shown

@@ -29,7 +29,7 @@ from .report import (
     ReadRow,
     SheetReport,
 )
-from .values import Context, match_district, normalise
+from .values import Context, is_placeholder, match_district, normalise
 
 __all__ = [
     "ImportResult", "Outcome", "ReadResult", "ReadRow", "SheetReport", "FileReport",
@@ -174,6 +174,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
     if source.shigen_export:
         mapping = C.export_mapping(path, mapping)
         report.shigen_export = True
+    postal_codes: dict[str, str] = {}  # address → the code Japan Post's data gives it ('' = none or ambiguous)
     for grid in source.sheets:
         sr = SheetReport(path.name, grid.name, hidden=grid.hidden)
         report.sheets.append(sr)
@@ -223,6 +224,9 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if not values.get("status"):
                 values["status"] = S.STATUS_ACTIVE
             record = Record(values, dict(norm.extra), body.row)
+            suggestion = _postal_suggestion(values, cat.settings.municipality, postal_codes)
+            if suggestion:
+                sr.warnings.append((body.row, S.header("postal_code"), suggestion))
             rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
@@ -241,6 +245,22 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         hint += "このファイルを除いて続けるには --skip-bad を付けてください。"
         raise InputError("資源の一覧(見出し行のある表)がどのシートにもありません。", hint, path=path)
     return rows, seen
+
+
+def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[str, str]) -> str:
+    """A missing 郵便番号 that the address determines (Japan Post's data): said, not filled — `shigen fix` fills it."""
+    address = values.get("address", "")
+    if values.get("postal_code") or not address or is_placeholder(address):
+        return ""
+    if address not in cache:
+        from ..postal import postal_data
+
+        data = postal_data()
+        cache[address] = data.code_for_address(address, municipality) if data is not None else ""
+    code = cache[address]
+    if not code:
+        return ""
+    return f"郵便番号が空欄です。住所からは 〒{code[:3]}-{code[3:]} です(shigen fix で入れられます)。"
 
 
 from .merge import import_paths, run_import  # noqa: E402  (merge imports the names above)
