@@ -812,6 +812,7 @@ def save_catalogue(cat: Catalogue) -> Path | None:
     cat.new_history.clear()
     _inquiries_saved(cat)
     cat.settings_changed = False
+    cat.records_untouched = False  # a promise for one save only
     return saved
 
 

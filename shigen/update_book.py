@@ -830,6 +830,7 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
         written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
         confirmed = {name for name, path in written.books.items() if _book_ok(path)}
         cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)
+        cat.records_untouched = True  # planning and writing books never change a record
         save_catalogue(cat)
     return AssignResult(plan, written, replaced)
 

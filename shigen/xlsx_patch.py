@@ -864,6 +864,19 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                                            f"S{cat.last_id:05d}" if cat.last_id else "")
 
         calc = [n for n in names if n.lower() == "xl/calcchain.xml"]
+        if cat.records_untouched and not calc:  # only appends: 資源一覧 and everything else copied as they are
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+                for info in zin.infolist():
+                    name = info.filename
+                    if name == settings_part:
+                        zout.writestr(_clone(info), settings_xml)
+                    elif name in rewritten:
+                        zout.writestr(_clone(info), rewritten[name])
+                    elif name in appends:
+                        _write_append_part(zin, zout, info, *appends[name], path)
+                    else:
+                        zout.writestr(_clone(info), zin.read(name))
+            return
         with zin.open(res_part) as res_fh:
             stream = SheetStream(res_fh)
             date1904 = bool(re.search(rb"""<workbookPr\b[^>]*\bdate1904\s*=\s*["'](?:1|true)["']""",

@@ -109,3 +109,39 @@ def test_assign_cli_with_a_long_name_exits_0(tmp_path, cli):
     make_workspace(tmp_path, mixed_records(6), coordinators=coords)
     result = cli("assign", "--by", "district", "--year", "2027")
     assert result.exit_code == 0, result.output
+
+
+def test_assign_appends_without_rewriting_the_resource_rows(tmp_path, monkeypatch):
+    """assign changes no record: the fast save copies 資源一覧 byte for byte and only appends 担当履歴 / 履歴."""
+    import zipfile
+
+    from shigen import xlsx_patch
+
+    ws = make_workspace(tmp_path, mixed_records(24))
+
+    def parts() -> dict[str, bytes]:
+        with zipfile.ZipFile(ws.catalogue) as z:
+            return {n: z.read(n) for n in z.namelist()}
+
+    def sheet_part(name: str) -> str:
+        from shigen.xlsx_patch import _sheet_parts
+
+        with zipfile.ZipFile(ws.catalogue) as z:
+            return _sheet_parts(z)[0][name]
+
+    before = parts()
+    records_before = [r.values for r in load(ws).records]
+
+    def no_rewrite(*a, **kw):
+        raise AssertionError("資源一覧 rewritten")  # the fast save would fall back to openpyxl: seen below
+
+    monkeypatch.setattr(xlsx_patch, "ResourcesWriter", no_rewrite)
+    result = run_assign(ws, method="district", year="2027", as_of=AS_OF)
+    after = parts()
+    assert xlsx_patch.last_path == "fast", xlsx_patch.last_reason
+    assert after[sheet_part(S.SHEET_RESOURCES)] == before[sheet_part(S.SHEET_RESOURCES)]
+    assert after[sheet_part(S.SHEET_ASSIGNMENTS)] != before[sheet_part(S.SHEET_ASSIGNMENTS)]
+    cat = load(ws)
+    assert [r.values for r in cat.records] == records_before
+    assert {a.coordinator for a in cat.assignments} == set(result.written.books)
+    assert not cat.records_untouched  # the promise holds for one save only
