@@ -331,7 +331,7 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     first_data = row
     row_of: dict[str, int] = {}
     write_string = ws.write_string
-    cur_fmt, id_fmt = f["cur"], f["id"]
+    cur_fmt, id_fmt, cur_date_fmt = f["cur"], f["id"], f["cur_date"]
     for label, recs in groups:
         ws.merge_range(row, 0, row, last_col, f"{GROUP_MARK} {label}({len(recs)} 件)", f["group"])
         row += 1
@@ -340,7 +340,11 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
             write_string(row, 0, r.id, id_fmt)
             for c, key in cur_cols:
                 v = values.get(key, "")
-                if v:
+                if not v:
+                    continue
+                if key in DATE_KEYS and (day := _day(v)) is not None:  # a date cell, shown 2026/06/01 (issue 13)
+                    ws.write_datetime(row, c, day, cur_date_fmt)
+                else:
                     write_string(row, c, v, cur_fmt)
             for key, message in doubts.get(r.id, {}).items():  # placeholders / invalid values: point them out
                 c = cur_cols[[k for _, k in cur_cols].index(key)][0]
@@ -371,6 +375,18 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     _atomic_close(wb, tmp, path)
 
 
+DATE_KEYS = frozenset(f.key for f in S.FIELDS if f.kind is S.Kind.DATE)
+
+
+def _day(text: str) -> dt.datetime | None:
+    """The master's ISO date text as a datetime for a date cell; anything else (a placeholder …) stays text."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return dt.datetime(day.year, day.month, day.day)
+
+
 def _width(col: Column) -> int:
     if col.role == ROLE_ID:
         return 8
@@ -397,6 +413,8 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "head_new": wb.add_format(head_new),
         "id": wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True}),
         "cur": wb.add_format({**base, "bg_color": "#F2F2F2", "text_wrap": True, "locked": True}),
+        "cur_date": wb.add_format({**base, "bg_color": "#F2F2F2", "locked": True, "align": "left",
+                                   "num_format": "yyyy/mm/dd"}),
         "in": wb.add_format({**base, "bg_color": "#FFFDE7", "text_wrap": True, "locked": False, "num_format": "@"}),
         "cur_doubt": wb.add_format({**base, "bg_color": "#F8CBAD", "font_color": "#833C0B", "bold": True,
                                     "text_wrap": True, "locked": True}),
@@ -410,6 +428,8 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "bold": wb.add_format({"font_name": FONT_NAME, "font_size": 11, "bold": True}),
         "print": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "text_wrap": True, "valign": "top",
                                 "border": 1}),
+        "print_date": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "valign": "top", "border": 1,
+                                     "align": "left", "num_format": "yyyy/mm/dd"}),
         "print_doubt": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "text_wrap": True, "valign": "top",
                                       "border": 1, "bold": True, "bg_color": "#FCE4D6"}),
         "print_head": wb.add_format({"font_name": FONT_NAME, "font_size": 9, "bold": True, "bg_color": "#D9D9D9",
@@ -529,6 +549,8 @@ def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], 
                     v = f"{v}【{DOUBT_NOTE}】"
                     ws.write_string(row, c, v, f["print_doubt"])
                     lines = max(lines, _lines(v, widths[c]))
+                elif v and k in DATE_KEYS and (day := _day(v)) is not None:
+                    ws.write_datetime(row, c, day, f["print_date"])
                 elif v:
                     ws.write_string(row, c, v, f["print"])
                     lines = max(lines, _lines(v, widths[c]))

@@ -10,6 +10,7 @@ from test_audit import AS_OF, clean
 
 from shigen import schema as S
 from shigen.audit import audit_catalogue
+from shigen.master import cell_text
 from shigen.xlsx_style import SEVERITY_FILLS
 
 CLEAN = [clean(i) for i in range(6)]
@@ -94,7 +95,7 @@ def test_xlsx_report_content(cli, tmp_path):
         cell = copy.cell(row=record.row, column=headers.index(f.field) + 1)
         assert cell.comment is not None and f.message in cell.comment.text, (f.code, cell.coordinate)
         assert cell.fill.fgColor.rgb.endswith(SEVERITY_FILLS[f.severity])
-        assert (cell.value or "") == record.get(S.FIELD_BY_HEADER[f.field].key)
+        assert cell_text(cell.value) == record.get(S.FIELD_BY_HEADER[f.field].key)  # dates: date cells (issue 13)
     clean_row = cat.records[0].row
     assert all(c.comment is None and c.fill.fill_type is None for c in copy[clean_row])
     assert copy.cell(row=clean_row, column=2).value == cat.records[0].name

@@ -141,6 +141,30 @@ class _Formats:
         self.severity = {s.value: wb.add_format({**base, "bg_color": "#" + SEVERITY_FILLS[s.value]}) for s in SEVERITIES}
         self.severity_wrap = {s.value: wb.add_format({**base, "text_wrap": True, "bg_color": "#" + SEVERITY_FILLS[s.value]})
                               for s in SEVERITIES}
+        # dates are date cells shown 2027/04/01 (issue 13); a value that is no date stays the text it is
+        date = {**base, "num_format": DATE_FORMAT, "align": "left"}
+        self.date = wb.add_format(date)
+        self.severity_date = {s.value: wb.add_format({**date, "bg_color": "#" + SEVERITY_FILLS[s.value]})
+                              for s in SEVERITIES}
+
+
+DATE_FORMAT = "yyyy/mm/dd"
+DATE_HEADERS = frozenset(f.header for f in S.FIELDS if f.kind is S.Kind.DATE)
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    """A real date (or an ISO date text, as the master stores dates) → a datetime for xlsxwriter; else None."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+        return dt.datetime(day.year, day.month, day.day)
+    return None
 
 
 def _a4(ws, *, landscape: bool) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +224,7 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
     ws.write(row, 0, f"{municipality + ' ' if municipality else ''}社会資源台帳 点検結果", fmt.title)
     row += 2
     info = [
-        ("点検日", f"{result.as_of.isoformat()}({to_wareki(result.as_of)})"),
+        ("点検日", result.as_of.isoformat()),
         ("点検したもの", result.source),
         ("更新周期", f"{result.cycle_months} か月"),
         ("郵便番号データ", result.postal),
@@ -210,7 +234,11 @@ def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comme
     ]
     for label, value in info:
         ws.write(row, 0, label, fmt.base)
-        ws.write(row, 1, value, fmt.base)
+        if label == "点検日":  # a date cell, the 和暦 beside it
+            ws.write_datetime(row, 1, _as_datetime(result.as_of), fmt.date)
+            ws.write_string(row, 2, f"({to_wareki(result.as_of)})", fmt.base)
+        else:
+            ws.write(row, 1, value, fmt.base)
         row += 1
 
     row += 1
@@ -300,11 +328,14 @@ def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ig
     for c, h in enumerate(ROW_HEADERS):
         ws.write_string(0, c, h, fmt.header)
     message_width = FINDING_WIDTHS[ROW_HEADERS.index("内容")]
+    value_col = ROW_HEADERS.index("現在の値")
     for r, f in enumerate(result.findings, start=1):
         _fit_height(ws, r, (f.message, message_width), (f.hint, message_width))
         for c, value in enumerate(f.to_row()):
             if c == 0:
                 ws.write_string(r, c, str(value), fmt.severity[f.severity])
+            elif c == value_col and f.field in DATE_HEADERS and (day := _as_datetime(value)) is not None:
+                ws.write_datetime(r, c, day, fmt.date)
             elif isinstance(value, int):
                 ws.write_number(r, c, value)
             elif value != "":
@@ -361,6 +392,7 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
     written = 0
     keys = S.KEYS
     n_keys = len(keys)
+    date_cols = {i for i, fld in enumerate(S.FIELDS) if fld.kind is S.Kind.DATE}
     for index, (record, r) in enumerate(zip(records, rows, strict=True)):
         values = record.values
         for c in range(len(headers)):
@@ -369,12 +401,13 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
             else:
                 value = record.extra.get(headers[c], "")
             found = cell_findings.get((index, c))
+            dated = c in date_cols
             if found is None:
                 if value not in ("", None):
-                    _write_value(ws, r, c, value, None)
+                    _write_value(ws, r, c, value, None, fmt.date, dated)
                 continue
             worst = min(found, key=lambda f: SEVERITY_RANK[Severity(f.severity)]).severity
-            _write_value(ws, r, c, value, fmt.severity[worst])
+            _write_value(ws, r, c, value, fmt.severity[worst], fmt.severity_date[worst], dated)
             if written < max_comments:
                 text = "\n".join(f"【{SEVERITY_LABEL[Severity(f.severity)]}】{f.message}" for f in found)
                 text += f"\n→ {found[0].hint}"
@@ -384,12 +417,15 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
     return written, len(cell_findings), len(records)
 
 
-def _write_value(ws, r: int, c: int, value: object, cell_format) -> None:  # type: ignore[no-untyped-def]
-    if isinstance(value, bool):
+def _write_value(ws, r: int, c: int, value: object, cell_format, date_format,  # type: ignore[no-untyped-def]
+                 date_column: bool = False) -> None:
+    """A date → a date cell in ``date_format``; in a ``date_column`` an ISO date text too (anything else stays text)."""
+    day = _as_datetime(value) if date_column or isinstance(value, dt.date) else None
+    if day is not None:
+        ws.write_datetime(r, c, day, date_format)
+    elif isinstance(value, bool):
         ws.write_boolean(r, c, value, cell_format)
     elif isinstance(value, (int, float)):
         ws.write_number(r, c, value, cell_format)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_string(r, c, value.isoformat(), cell_format)
     else:
         ws.write_string(r, c, str(value), cell_format)

@@ -65,6 +65,7 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
         AMBIGUOUS,
         NEW,
         SHEET_EMPTY,
+        SHEET_EXPORT_REPEAT,
         SHEET_HIDDEN,
         SHEET_IMPORTED,
         SHEET_NO_HEADER,
@@ -74,7 +75,7 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
     )
 
     short = {SHEET_IMPORTED: "取込", SHEET_HIDDEN: "非表示", SHEET_NO_HEADER: "見出しなし", SHEET_NOT_SELECTED: "対象外",
-             SHEET_EMPTY: "空"}
+             SHEET_EMPTY: "空", SHEET_EXPORT_REPEAT: "全件と重複"}
     nums = ("行", "資源", "新規", "更新", "同じ", "要確認", "飛ばし")
     for f in result.read.files:
         if f.error:
@@ -84,7 +85,8 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
             o = s.outcomes
             rows.append((s.sheet or "(CSV)", short.get(s.status, s.status), s.rows_read, s.records, o.get(NEW, 0),
                          o.get(UPDATED, 0), o.get(UNCHANGED, 0), o.get(AMBIGUOUS, 0), len(s.skipped)))
-        title = f.path.name + (f"  文字コード: {f.encoding}" if f.encoding else "")
+        title = f.path.name + (f"  文字コード: {f.encoding}" if f.encoding else "") + \
+            ("  (shigen の書き出し: 全件のシートを台帳の見出しのとおりに読み、確認状況は取り込みません)" if f.shigen_export else "")
         show(table(title, ["シート", "状態", *nums], rows, justify=dict.fromkeys(nums, "right")))
         for s in f.sheets:
             reasons = s.skipped_by_reason()

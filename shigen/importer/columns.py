@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,7 @@ EXTRA_COLUMN = "extra_column"  # 緯度 / 経度 …: kept as an extra column of
 ADDRESS_PREFIX = "address_prefix"  # 都道府県名 / 市区町村名: put before the address unless it already starts so
 UNMAPPED = "unmapped"  # kept in 備考 as 「見出し: 値」
 IGNORE = "ignore"  # only from --mapping (「取り込まない」)
+COMPUTED = "computed"  # a column shigen's own export computes (確認状況): never imported, never kept
 
 # Open-data column names (自治体標準オープンデータセット / 介護サービス情報公表) and other common headers
 EXTRA_SYNONYMS: dict[str, str] = {
@@ -211,6 +212,7 @@ def target_label(target: str) -> str:
         ROW_NUMBER: "行番号(取り込まない)",
         UNMAPPED: "対応なし(追加列に保存・職員向け)",
         IGNORE: "取り込まない(--mapping の指定)",
+        COMPUTED: "取り込まない(shigen が書き出しで計算した列)",
     }.get(target, target)
 
 
@@ -229,9 +231,36 @@ class Mapping:
 
     path: Path
     targets: dict[str, str]
+    reasons: dict[str, str] = field(default_factory=dict)  # key → why (default: the --mapping file)
 
     def get(self, header: str) -> str | None:
         return self.targets.get(_key(header))
+
+    def reason(self, header: str) -> str:
+        return self.reasons.get(_key(header), "--mapping の指定")
+
+
+EXPORT_REASON = "shigen の書き出し: 台帳の見出しのとおり"
+
+
+def export_mapping(path: Path, user: Mapping | None = None) -> Mapping:
+    """A shigen export read back: every schema header is its field, the computed columns are dropped.
+
+    The user's --mapping still wins where it names a column.
+    """
+    targets: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    for f in S.FIELDS:
+        targets[_key(f.header)] = f.key
+        reasons[_key(f.header)] = EXPORT_REASON
+    for h in S.EXPORT_COMPUTED_HEADERS:
+        targets[_key(h)] = COMPUTED
+        reasons[_key(h)] = "shigen の書き出しが計算した列(台帳には戻さない)"
+    if user is not None:
+        targets.update(user.targets)
+        for k in user.targets:
+            reasons.pop(k, None)
+    return Mapping(user.path if user is not None else path, targets, reasons)
 
 
 def _target_of(label: str, path: Path) -> str:

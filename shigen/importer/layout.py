@@ -344,7 +344,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         start += 1
     plans = plan_columns(headers, rows[start:], mapping)
     out.columns = plans
-    cols = [p for p in plans if p.target not in (C.IGNORE,)]
+    cols = [p for p in plans if p.target not in (C.IGNORE, C.COMPUTED)]
     name_cols = [p.index for p in cols if p.target == "name"]
     group_idx = {p.index for p in cols if p.target in GROUP_TARGETS}
     header_texts = {p.index: p.header.split("/")[-1] for p in cols}

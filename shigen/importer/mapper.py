@@ -54,7 +54,7 @@ NOTE_LABELLED = "note_labelled"  # kept in 備考 as 「見出し: 値」 (定�
 PHONE_EXTENSION = "phone_ext"  # 内線番号: appended to the phone as 「(内線45)」
 LATLON = "latlon"  # one cell holding 「34.35,133.99」 → 緯度 / 経度 extra columns
 MULTI = {PHONE_EXTENSION, "phone", "mobile", "fax", C.ADDRESS_PART, C.ADDRESS_PREFIX, C.FOREIGN_ID, C.EXTRA_COLUMN, C.ROW_NUMBER,
-         C.UNMAPPED, C.IGNORE, NOTE_LABELLED, "genre"}
+         C.UNMAPPED, C.IGNORE, C.COMPUTED, NOTE_LABELLED, "genre"}
 
 # English open-data property names (LinkData / 推奨データセット / GeoJSON) → target, and a Japanese label
 ENGLISH: dict[str, tuple[str, str]] = {
@@ -390,7 +390,7 @@ def decide(headers: list[str], columns: list[list[Any]], mapping: C.Mapping | No
         if mapping is not None and text:
             t = mapping.get(text)
             if t is not None:
-                fixed[c] = Decision(c, text, t, 1.0, "--mapping の指定", from_mapping=True, label=info.label)
+                fixed[c] = Decision(c, text, t, 1.0, mapping.reason(text), from_mapping=True, label=info.label)
                 continue
         options: list[tuple[float, str, str]] = []
         for cand in info.candidates:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import schema as S
 from ..errors import InputError, UsageError
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -52,6 +54,7 @@ class SourceFile:
     sheets: list[SheetGrid]
     encoding: str = ""  # CSV only
     warnings: list[str] = field(default_factory=list)  # what reading changed (NUL bytes removed …)
+    shigen_export: bool = False  # a workbook written by `shigen export` (document category schema.EXPORT_MARK)
 
     @property
     def is_csv(self) -> bool:
@@ -194,7 +197,26 @@ def read_spreadsheet(path: Path) -> SourceFile:
             wb.close()
     kind = "xls" if head.startswith(OLE_MAGIC) else ("ods" if any(n.endswith("content.xml") for n in names)
                                                      and not any(n.endswith("workbook.xml") for n in names) else "xlsx")
-    return SourceFile(path, kind, sheets)
+    return SourceFile(path, kind, sheets, shigen_export=bool(names) and _is_shigen_export(path, names))
+
+
+_CATEGORY_RE = re.compile(rb"<(?:\w+:)?category>([^<]*)</(?:\w+:)?category>")
+
+
+def _is_shigen_export(path: Path, names: set[str]) -> bool:
+    """The workbook's document category (Excel: ファイル → 情報 → 分類) is schema.EXPORT_MARK; Excel keeps it on save."""
+    core = next((n for n in names if n.replace("\\", "/").lower() == "docprops/core.xml"), None)
+    if core is None:
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if zf.getinfo(core).file_size > 1_000_000:
+                return False
+            data = zf.read(core)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False
+    m = _CATEGORY_RE.search(data)
+    return m is not None and m.group(1).decode("utf-8", errors="replace").strip() == S.EXPORT_MARK
 
 
 def _head(path: Path) -> bytes:

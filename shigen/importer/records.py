@@ -15,6 +15,7 @@ from .layout import read_layout
 from .reading import SourceFile, find_inputs, read_file
 from .report import (
     SHEET_EMPTY,
+    SHEET_EXPORT_REPEAT,
     SHEET_HIDDEN,
     SHEET_NO_HEADER,
     SHEET_NOT_SELECTED,
@@ -157,12 +158,22 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
     any_table = False
     seen = False
     path = source.path
+    # shigen's own export: its 全件 sheet holds every record once (the cover, 印刷用 and the genre sheets repeat
+    # it) under the schema's headers; the columns shigen computed (確認状況) are dropped, not kept
+    export_all = source.shigen_export and not source.is_csv and any(g.name == S.EXPORT_ALL_SHEET
+                                                                    for g in source.sheets)
+    if source.shigen_export:
+        mapping = C.export_mapping(path, mapping)
+        report.shigen_export = True
     postal_codes: dict[str, str] = {}  # address → the code Japan Post's data gives it ('' = none or ambiguous)
     for grid in source.sheets:
         sr = SheetReport(path.name, grid.name, hidden=grid.hidden)
         report.sheets.append(sr)
         if sheet is not None and not source.is_csv and grid.name != sheet:
             sr.status = SHEET_NOT_SELECTED
+            continue
+        if export_all and sheet is None and grid.name != S.EXPORT_ALL_SHEET:
+            sr.status = SHEET_EXPORT_REPEAT
             continue
         seen = True
         if grid.hidden and sheet is None:

@@ -22,6 +22,7 @@ SHEET_HIDDEN = "非表示のシート(取り込まず)"
 SHEET_NO_HEADER = "見出し行なし(取り込まず)"
 SHEET_NOT_SELECTED = "--sheet の指定外"
 SHEET_EMPTY = "空のシート(取り込まず)"
+SHEET_EXPORT_REPEAT = f"shigen の書き出しで『{S.EXPORT_ALL_SHEET}』と重なるシート(取り込まず)"
 
 
 @dataclass
@@ -91,10 +92,11 @@ class FileReport:
     encoding: str = ""
     sheets: list[SheetReport] = field(default_factory=list)
     error: str = ""  # set when the file was skipped (--skip-bad)
+    shigen_export: bool = False  # written by `shigen export`: read by the schema's headers, 全件 only
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "name": self.path.name, "kind": self.kind, "encoding": self.encoding,
-                "error": self.error, "sheets": [s.to_dict() for s in self.sheets]}
+                "error": self.error, "shigen_export": self.shigen_export, "sheets": [s.to_dict() for s in self.sheets]}
 
 
 @dataclass
@@ -216,7 +218,8 @@ class ImportResult:
                 rows.append((s.file, s.sheet or "(CSV)", s.status, "・".join(map(str, s.header_rows)), s.rows_read,
                              s.records, s.outcomes.get(NEW, 0), s.outcomes.get(UPDATED, 0),
                              s.outcomes.get(UNCHANGED, 0), s.outcomes.get(AMBIGUOUS, 0), skipped or 0,
-                             s.normalised, len(s.warnings), s.genre_from_sheet, s.district_from_sheet, s.as_of,
+                             s.normalised, len(s.warnings), s.genre_from_sheet, s.district_from_sheet,
+                             _iso_date(s.as_of),
                              "\n".join(s.above), f.encoding))
         return rows
 
@@ -252,6 +255,14 @@ class ImportResult:
         return rows
 
 
+def _iso_date(text: str) -> dt.date | str:
+    """基準日 as a date (a date cell in the report); text that is no ISO date stays as it is."""
+    try:
+        return dt.date.fromisoformat(text) if text else ""
+    except ValueError:
+        return text
+
+
 def write_report(result: ImportResult, path: Path) -> Path:
     """The import report workbook: 概要 / 取込結果 / 列の対応 / 飛ばした行と警告 (xlsxwriter: a 20,000-row
     import writes its report in about a second), A4 landscape, header repeated on every printed page."""
@@ -277,6 +288,7 @@ def write_report(result: ImportResult, path: Path) -> Path:
                               "text_wrap": True, "border": 1, "border_color": "#BFBFBF"})
         body = wb.add_format({"font_name": FONT_NAME, "valign": "top"})
         wrap = wb.add_format({"font_name": FONT_NAME, "valign": "top", "text_wrap": True})
+        date = wb.add_format({"font_name": FONT_NAME, "valign": "top", "align": "left", "num_format": "yyyy/mm/dd"})
         for title, headers, rows in sheets:
             ws = wb.add_worksheet(title)
             narrow = title == "概要"  # many columns: narrower, wrapped, so that it prints legibly on A4
@@ -290,6 +302,9 @@ def write_report(result: ImportResult, path: Path) -> Path:
                         continue
                     if isinstance(value, str):
                         ws.write_string(r, c, value, wrap if narrow or "\n" in value else body)
+                    elif isinstance(value, dt.date):  # a date cell shown 2027/04/01 (issue 13)
+                        ws.write_datetime(r, c, value if isinstance(value, dt.datetime)
+                                          else dt.datetime(value.year, value.month, value.day), date)
                     else:
                         ws.write(r, c, value, body)
             ws.freeze_panes(1, 0)
