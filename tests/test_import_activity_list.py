@@ -31,3 +31,27 @@ def test_activity_list_columns_land_in_their_fields(cli, tmp_path):
     assert by_name["男の料理教室"]["mobile"] == "090-1234-5678" or by_name["男の料理教室"]["phone"] == "090-1234-5678"
     assert by_name["買い物同行ボランティア 手と手"]["fee"] == "無料"
     assert all("No." not in r["notes"] for r in by_name.values())
+
+
+SHOPS = """分類,店名,サービス内容,配達エリア,配達料・送料,注文方法,営業時間,定休日,ＴＥＬ,ＦＡＸ,所在地,ホームページ
+宅配・配達,スーパーいいおか,食料品・日用品の宅配（3000円以上で無料）,市内全域,300円,電話・FAX,9:00～19:00,第3水曜,0479-57-1234,0479-57-1235,旭市イ2345,https://example.jp/iioka
+,米穀店まるた,お米の配達。重いものも玄関まで,旧旭地区,無料,電話,8:30～18:00,日曜・祝日,0479-62-3456,,旭市ロ100-2,
+移動販売,とくし丸 旭1号,軽トラックで食品を販売,海上・干潟地区,なし,不要（巡回）,10:00～15:00,土日,090-9876-5432,,,
+"""
+
+
+def test_shop_list_in_the_shape_of_a_senior_guide(cli, tmp_path):
+    """旭市「シニア生活便利帳」-shaped: 配達料・送料 is the fee, 注文方法 how to apply, 分類 written once per group."""
+    ws = make_workspace(tmp_path, [], municipality="旭市")
+    source = tmp_path / "便利帳.csv"
+    source.write_text(SHOPS, encoding="utf-8-sig")
+    result = cli("import", source, "--by", "テスト")
+    assert result.exit_code == 0, result.stderr
+    by_name = {r.name: r for r in load(ws).records}
+    iioka, maruta, tokushimaru = by_name["スーパーいいおか"], by_name["米穀店まるた"], by_name["とくし丸 旭1号"]
+    assert iioka["fee"] == "300円" and iioka["apply"] == "電話・FAX" and iioka["area"] == "市内全域"
+    assert iioka["phone"] == "0479-57-1234" and iioka["fax"] == "0479-57-1235" and iioka["url"] == "https://example.jp/iioka"
+    assert iioka["hours"] == "9:00～19:00" and iioka["closed_days"] == "第3水曜" and iioka["address"] == "旭市イ2345"
+    assert maruta["genre"] == iioka["genre"] != ""  # the group label reaches the rows below it
+    assert maruta["fee"] == "無料" and maruta["apply"] == "電話"
+    assert tokushimaru["genre"] == "移動販売" and tokushimaru["mobile"] + tokushimaru["phone"] == "090-9876-5432"
