@@ -47,7 +47,7 @@ def export_command(
 
     from ..export import ExportOptions, export
     from ..master import load_catalogue
-    from .render import done, say, show, table, warn
+    from .render import done, left_out_summary, say, show, table, warn
 
     day = parse_as_of(as_of)
     st = state(ctx)
@@ -85,25 +85,7 @@ def export_command(
         show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
     else:
         warn("条件に合う資源がありません(空の一覧を書き出しました)。地区・ジャンル・公開範囲を確かめてください。")
-    if result.left_out:
-        reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
-        say(f"  一般向けのため載せていない資源: {reasons}(--audience staff の一覧には載ります)")
-    if result.no_contact:
-        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は、一般向けの一覧から除きました。")
-        show(table("除いた資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
-    if result.held_back:
-        counts = "・".join(f"{h} {n} 件" for h, n in result.held_back_counts().items())
-        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は印刷せず空欄にしました: {counts}")
-        show(table("空欄にした項目", ["ID", "名称", "項目", "値", "理由"], [h.to_row() for h in result.held_back[:30]]))
-        if len(result.held_back) > 30:
-            say(f"  ほか {len(result.held_back) - 30} 項目(--json ですべて表示します)。shigen audit の『仮の値』も参照してください。")
-    if result.stale:
-        warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの一覧から除きました"
-             "(古い電話番号が印刷されるのを防ぐため)。確認して最終確認日を更新すると載ります。")
-        show(table("除いた資源(要確認)", ["ID", "名称", "ジャンル", "最終確認日"], result.stale_rows()))
-    if result.unconfirmed:
-        warn(f"最終確認日が空欄の資源が {len(result.unconfirmed)} 件あります(一覧には載せました)。"
-             "shigen audit で確認し、最終確認日を記入してください。")
+    left_out_summary(result, what="一覧", staff_too="--audience staff の一覧")
     if result.replacements:
         warn(f"cp932 で表せない文字を〓に置き換えました({len(result.replacements)} か所)。"
              "正しく表示させたいときは --encoding を外して(UTF-8 で)書き出してください。")

@@ -40,7 +40,7 @@ def site_command(
     import json
 
     from ..master import load_catalogue
-    from .render import done, say, show, table, warn
+    from .render import done, left_out_summary, say, show, table, warn
 
     day = parse_as_of(as_of)
     st = state(ctx)
@@ -77,16 +77,4 @@ def site_command(
         show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
     else:
         warn("条件に合う資源がありません(空のサイトを作りました)。地区・ジャンル・公開範囲を確かめてください。")
-    if result.left_out:
-        reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
-        say(f"  一般向けのため載せていない資源: {reasons}(--audience staff のサイトには載ります)")
-    if result.no_contact:
-        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は載せていません。")
-        show(table("載せていない資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
-    if result.held_back:
-        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は載せず空欄にしました。"
-             "shigen audit の『仮の値』を参照してください。")
-    if result.stale:
-        warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は載せていません。確認して最終確認日を更新すると載ります。")
-    if result.unconfirmed:
-        warn(f"最終確認日が空欄の資源が {len(result.unconfirmed)} 件あります(載せました)。shigen audit で確認してください。")
+    left_out_summary(result, what="サイト", staff_too="--audience staff のサイト")

@@ -72,3 +72,34 @@ def escape(text: str) -> str:
     from rich.markup import escape as _escape
 
     return _escape(text or "")
+
+
+def left_out_summary(result: Any, *, what: str, staff_too: str) -> None:
+    """What a public output (export list, site) left out or held back: one wording for every publication.
+
+    ``result`` carries the Selection's lists (left_out, no_contact, held_back, stale, unconfirmed); ``what`` names
+    the output (「一覧」「サイト」), ``staff_too`` where the left-out records do appear (--audience staff の…)."""
+    if result.left_out:
+        reasons = "・".join(f"{reason} {n} 件" for reason, n in result.left_out.items())
+        say(f"  一般向けのため載せていない資源: {reasons}({staff_too}には載ります)")
+    if result.no_contact:
+        warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は、"
+             f"一般向けの{what}から除きました。")
+        show(table("除いた資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
+    if result.held_back:
+        from ..export.select import held_back_counts
+
+        counts = held_back_counts(result.held_back)
+        warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は載せず空欄にしました: "
+             + "・".join(f"{k} {n} 件" for k, n in counts.items()))
+        show(table("空欄にした項目", ["ID", "名称", "項目", "値", "理由"], [h.to_row() for h in result.held_back[:30]]))
+        if len(result.held_back) > 30:
+            say(f"  ほか {len(result.held_back) - 30} 項目(--json ですべて表示します)。shigen audit の『仮の値』も参照してください。")
+    if result.stale:
+        warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの{what}から除きました"
+             "(古い電話番号が載るのを防ぐため)。確認して最終確認日を更新すると載ります。")
+        show(table("除いた資源(要確認)", ["ID", "名称", "ジャンル", "最終確認日"],
+                   [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in result.stale]))
+    if result.unconfirmed:
+        warn(f"最終確認日が空欄の資源が {len(result.unconfirmed)} 件あります({what}には載せました)。"
+             "shigen audit で確認し、最終確認日を記入してください。")

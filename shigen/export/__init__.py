@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import UsageError
 from ..model import Catalogue, Record
 from ..workspace import Workspace
-from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, public_value, select
+from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, held_back_counts, public_value, select
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,7 @@ class ExportResult:
         return [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in self.stale]
 
     def held_back_counts(self) -> dict[str, int]:
-        """Field header → fields held back (schema order)."""
-        counts: dict[str, int] = {}
-        for h in self.held_back:
-            counts[h.header] = counts.get(h.header, 0) + 1
-        return counts
+        return held_back_counts(self.held_back)
 
     def to_rows(self) -> list[tuple[str, int]]:
         return list(self.by_genre)

@@ -61,6 +61,14 @@ class HeldBack:
         return (self.record_id, self.name, self.header, self.value, self.problem)
 
 
+def held_back_counts(held: list[HeldBack]) -> dict[str, int]:
+    """Field header → fields held back, in the order first met (the summary line of every public output)."""
+    counts: dict[str, int] = {}
+    for h in held:
+        counts[h.header] = counts.get(h.header, 0) + 1
+    return counts
+
+
 def phone_ok(value: str, area_code: str = "") -> bool:
     """True when ``value`` is a valid phone number: :func:`shigen.text.phone_digits`, the one phone rule (a plain
     number is answered once per leading six digits and length there)."""
