@@ -67,6 +67,9 @@ def a4(ws, *, landscape: bool = True, fit_width: bool = True, title_rows: str | 
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # header/footer 0.25 in from the edge: 0.35 in of room for their text (at openpyxl's 0.5 the 12 pt footer of
+    # the handout was clipped on paper)
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     ws.oddFooter.center.text = "&P / &N"
 
 

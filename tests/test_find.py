@@ -207,6 +207,8 @@ def test_handout_is_large_type_dated_and_fits_a4_portrait_at_full_size(tmp_path,
     widths = sum(sheet.column_dimensions[x].width for x in "ABCD")
     assert widths <= HANDOUT_PAGE_UNITS  # printed at 100 %: nothing shrunk, nothing cut at the right edge
     assert sheet.page_setup.scale == 100
+    m = sheet.page_margins  # the footer (page x / y, 「○年○月現在」) has room for a line of 12 pt: not clipped on paper
+    assert (m.bottom - m.footer) * 72 >= 12 * 1.5 and (m.top - m.header) * 72 >= 12 * 1.5
     for c in values:  # every wrapped body cell has room for its lines (rows do not grow on paper by themselves)
         if c.row > header and c.value:
             lines = str(c.value).count("\n") + 1
