@@ -174,6 +174,8 @@ class Normalised:
 # --- raw cell → text -------------------------------------------------------------------------
 def raw_text(value: object) -> str:
     """A raw cell as text before normalisation (times as 9:00, whole floats without .0)."""
+    if value.__class__ is str:  # most cells: nothing to convert
+        return value  # type: ignore[return-value]
     if value is None:
         return ""
     if isinstance(value, dt.time):
@@ -200,13 +202,22 @@ def raw_text(value: object) -> str:
     return str(value)
 
 
-_NEEDS_CLEANING = re.compile(r"[\uff01-\uff9f\u3000\u00a0\r\t]|  |^ | $| \n|\n |^\n|\n$")
+# what clean_text would change: a character it folds, or spaces / line breaks it trims (checked with `in`, which is
+# several times faster than one regex with these alternatives)
+_NEEDS_FOLDING = re.compile(r"[\uff01-\uff9f\u3000\u00a0\r\t]")
+_ANY_DASH = re.compile(r"[－−‐‑‒–—―ーｰ─━\-～〜~∼]")
 _DASH_AFTER_DIGIT = re.compile(r"\d\s*[－−‐‑‒–—―ーｰ─━\-～〜~∼]")
 
 
+def _needs_cleaning(text: str) -> bool:
+    return (_NEEDS_FOLDING.search(text) is not None or "  " in text or " \n" in text or "\n " in text
+            or text.startswith((" ", "\n")) or text.endswith((" ", "\n")))
+
+
 def tidy(text: str) -> str:
-    """clean_text for a str, skipping the work when nothing in it needs folding (same result, faster)."""
-    if _NEEDS_CLEANING.search(text):
+    """clean_text for a str, skipping the work when nothing in it needs folding (same result, faster; remembered:
+    a long list repeats the same genres, days and areas)."""
+    if _needs_cleaning(text):
         return clean_text(text)
     return text
 
@@ -214,7 +225,7 @@ def tidy(text: str) -> str:
 def tidy_value(text: str) -> str:
     """clean_value for a str (clean_text + dash folding between digits), skipping work when not needed."""
     text = tidy(text)
-    return fold_dashes(text) if _DASH_AFTER_DIGIT.search(text) else text
+    return fold_dashes(text) if _ANY_DASH.search(text) and _DASH_AFTER_DIGIT.search(text) else text
 
 
 @lru_cache(maxsize=8192)
