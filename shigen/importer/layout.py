@@ -21,6 +21,7 @@ from ..text import clean_text, parse_date, search_key
 from . import columns as C
 from . import mapper as M
 from .reading import SheetGrid
+from .report import ImportFinding
 from .values import Cell, is_ditto, match_district, raw_text
 
 HEADER_SCAN_ROWS = 20
@@ -77,7 +78,7 @@ class SheetLayout:
     records: list[BodyRecord] = field(default_factory=list)
     rows_read: int = 0  # body rows looked at (below the header)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
-    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, header, message)
+    warnings: list[ImportFinding] = field(default_factory=list)  # (row, header, message) + code
     sections: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -440,7 +441,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                         continue
                     old = pvals.get(c)
                     pvals[c] = v if _blank(old) else f"{_text(old)}\n{t}"
-                out.warnings.append((excel_row, "名称", f"名称のない行を {p0 + 1} 行目の資源の続きとして取り込みました"))
+                out.warnings.append(ImportFinding.of(excel_row, "名称", "row-continues-record", row=p0 + 1))
                 continue
             out.skipped.append((excel_row, SKIP_NO_NAME, " ".join(ordered)[:80]))
             continue
@@ -464,7 +465,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                     values[c] = previous[c]
                 else:
                     del values[c]
-                    out.warnings.append((row0 + 1, p.header, "〃(同上)の上に値がありません"))
+                    out.warnings.append(ImportFinding.of(row0 + 1, p.header, "ditto-without-value"))
             elif v is None and c in group_cols and c in previous:
                 values[c] = previous[c]
         previous = values  # not changed after this row
