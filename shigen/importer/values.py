@@ -181,8 +181,8 @@ def _warn(out: Normalised, header: str, code: str, /, **values: object) -> None:
 # --- raw cell → text -------------------------------------------------------------------------
 def raw_text(value: object) -> str:
     """A raw cell as text before normalisation (times as 9:00, whole floats without .0)."""
-    if value.__class__ is str:  # most cells: nothing to convert
-        return value  # type: ignore[return-value]
+    if type(value) is str:  # most cells: nothing to convert
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.time):
@@ -737,12 +737,12 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     # labelled parts inside cells
     labelled_phones: list[tuple[str, str, str]] = []
     for target in [t for t in texts if t in LABEL_SOURCES]:
-        own, parts = split_labelled(texts[target], target)
-        if not parts:
+        own, moved = split_labelled(texts[target], target)
+        if not moved:
             continue
         texts[target] = own
         header = by_target[target][0].header
-        for key, value in parts:
+        for key, value in moved:
             out.changed += 1
             if key in ("phone", "fax", "mobile"):
                 labelled_phones.append((key, value, header))
