@@ -167,6 +167,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         mapping = C.export_mapping(path, mapping)
         report.shigen_export = True
     postal_codes: dict[str, str] = {}  # address → the code Japan Post's data gives it ('' = none or ambiguous)
+    explicit_sets: dict[frozenset[str], frozenset[str]] = {}
     for grid in source.sheets:
         sr = SheetReport(path.name, grid.name, hidden=grid.hidden)
         report.sheets.append(sr)
@@ -221,7 +222,9 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if suggestion:
                 sr.warnings.append(ImportFinding.of(body.row, S.header("postal_code"), "postal-code-from-address",
                                                     postal=f"{suggestion[:3]}-{suggestion[3:]}"))
-            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
+            explicit = frozenset(norm.explicit | {"source"})
+            explicit = explicit_sets.setdefault(explicit, explicit)  # rows of one sheet mostly share one
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, explicit, sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed

@@ -137,7 +137,7 @@ class FileReport:
                 "error": self.error, "shigen_export": self.shigen_export, "sheets": [s.to_dict() for s in self.sheets]}
 
 
-@dataclass
+@dataclass(slots=True)  # slots: one per row read (200,000 in a prefecture's list)
 class ReadRow:
     """One record read from a source, with what merge needs to know about it."""
 
@@ -145,7 +145,7 @@ class ReadRow:
     file: Path
     sheet: str
     shigen_id: str = ""  # an S00012-like value in the source's ID column (a hint, checked against the master)
-    explicit: set[str] = field(default_factory=set)  # keys whose values came from the source
+    explicit: frozenset[str] = frozenset()  # keys whose values came from the source (one shared set per shape)
     report: SheetReport | None = None
     unmatched_genre: str = ""  # the source's category text when no catalogue genre fits it
     id_column: str = ""  # extra column holding ``shigen_id``
@@ -183,7 +183,7 @@ class ReadResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)  # slots: one per row read
 class Outcome:
     row: ReadRow
     status: str  # NEW / UPDATED / UNCHANGED / AMBIGUOUS
