@@ -190,6 +190,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             seen_columns.extend(c for c in _first_row_texts(grid) if c not in seen_columns)
             continue
         any_table = True
+        grid.rows = []  # read: the layout's records hold the cells still needed
         sr.header_rows = layout.header_rows
         sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target), p.why, p.score,
                                    C.target_label(p.runner_up) if p.runner_up else "") for p in layout.columns]
@@ -204,7 +205,13 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         ctx = Context(cat.genres, cat.districts, cat.settings.area_code, sr.genre_from_sheet, sr.district_from_sheet,
                       option_genre, option_district,
                       genre_column=any(p.target == "genre" for p in layout.columns))
-        for body in layout.records:
+        # each body row is let go once normalised (its cells are no longer needed): a 200,000-row sheet never holds
+        # its raw cells and its records at the same time in full
+        bodies = layout.records
+        layout.records = []
+        bodies.reverse()
+        while bodies:
+            body = bodies.pop()
             norm = normalise(body.cells, ctx, section_genre=body.section_genre,
                              section_district=body.section_district)
             values = norm.values
