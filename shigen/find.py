@@ -535,11 +535,11 @@ class HandoutResult:
 
 
 def _line_count(text: str, width: float, pt: float) -> int:
-    """Printed lines of a wrapped cell: a wide character at ``pt`` points takes pt/5.2 column units."""
-    from .xlsx_style import display_width
+    """Printed lines of a wrapped cell of ``width`` column units at ``pt`` points (a unit holds ~1 narrow
+    character of 11.5 pt)."""
+    from .xlsx_style import wrapped_lines
 
-    per_line = max(1.0, (width - 1) * 11.5 / pt)  # a column unit holds ~1 narrow character of 11.5 pt
-    return sum(max(1, -(-display_width(line) // int(per_line))) for line in (text or "").split("\n")) or 1
+    return wrapped_lines(text or "", int(max(1.0, (width - 1) * 11.5 / pt)))
 
 
 def _inline(font):  # type: ignore[no-untyped-def]

@@ -7,13 +7,12 @@ phone numbers, postal codes and IDs stay text; URLs and e-mail addresses are cli
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 
 from .. import schema as S
 from ..model import Catalogue, Record
-from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, display_width
+from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, display_width, text_width, wrapped_lines
 from .columns import FRESHNESS_HEADER, Column, drop_empty, freshness_text, xlsx_columns
 from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
@@ -191,7 +190,7 @@ class _Writer:
         height is estimated here from the text width (a Japanese character counts 2) and the column width.
         """
         cols = self.columns
-        widths = {c.header: _width(c.header) + 3 for c in cols}
+        widths = {c.header: text_width(c.header) + 3 for c in cols}
         if not self.meta.public:
             widths[FRESHNESS_HEADER] = 10
         caps = {c.header: c.max_width for c in cols}
@@ -200,7 +199,7 @@ class _Writer:
             for c in cols:
                 value = c.value(record, get)
                 if value:
-                    w = max(_width(line) for line in value.split("\n")) + 2
+                    w = display_width(value) + 2
                     if w > widths[c.header]:
                         widths[c.header] = w
         for c in cols:
@@ -212,7 +211,7 @@ class _Writer:
             lines = 1
             for c, per_line in plan:
                 value = c.value(record, get)
-                if value and (n := _lines(value, per_line)) > lines:
+                if value and (n := wrapped_lines(value, per_line)) > lines:
                     lines = n
             if lines > 1:
                 heights[id(record)] = min(409.0, _LINE_PT * lines + 3)
@@ -324,7 +323,7 @@ class _Writer:
                 if not value:
                     ws.write_blank(i, j, None, f_body)
                     continue
-                lines = max(lines, _lines(value, (width - 1) * 11 / PRINT_PT))
+                lines = max(lines, wrapped_lines(value, (width - 1) * 11 / PRINT_PT))
                 day = _date(value) if key == "last_confirmed" else None
                 if day is not None:
                     ws.write_datetime(i, j, day, f_date)
@@ -339,15 +338,6 @@ class _Writer:
 
 
 _LINE_PT = 16.0  # one wrapped line of 11 pt Japanese text, in points
-
-
-def _width(text: str) -> int:
-    """Display width, fast: UTF-8 length tells wide (3-byte) from narrow characters."""
-    return (len(text) + len(text.encode("utf-8"))) // 2
-
-
-def _lines(value: str, per_line: float) -> int:
-    return sum(max(1, math.ceil(_width(line) / per_line)) for line in value.split("\n"))
 
 
 def _cell_kind(col: Column) -> str:
