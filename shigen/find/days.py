@@ -179,10 +179,11 @@ def parse_days(days_text: str, closed_text: str = "") -> DayInfo:
         note = re.sub(r"\s+", "", m.group())
     elif re.search(r"隔週", days_text or ""):
         note = "隔週"
-    elif re.search(r"月\s*\d+\s*回", days_text or ""):
-        note = re.search(r"月\s*\d+\s*回", days_text or "").group().replace(" ", "")  # type: ignore[union-attr]
+    elif per_month := re.search(r"月\s*\d+\s*回", days_text or ""):
+        note = per_month.group().replace(" ", "")
+    days: set[int]
     if d_every:
-        days: set[int] | None = set(range(8))
+        days = set(range(8))
     elif d_open is not None:
         days = set(d_open)
     elif closed or no_closing or d_closed or closing_stated:

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..errors import UsageError
 from ..model import Catalogue
 from .search import FindResult
+
+if TYPE_CHECKING:
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles import Font
 
 HANDOUT_KEYS = ("name", "content", "phone", "mobile", "fax", "days", "hours", "closed_days", "fee", "paid", "area")
 HANDOUT_LIMIT = 15
@@ -42,7 +47,7 @@ def _line_count(text: str, width: float, pt: float) -> int:
     return wrapped_lines(text or "", int(max(1.0, (width - 1) * 11.5 / pt)))
 
 
-def _inline(font):  # type: ignore[no-untyped-def]
+def _inline(font: Font) -> InlineFont:
     from openpyxl.cell.text import InlineFont
 
     return InlineFont(rFont=font.name, sz=font.size, b=font.b)
@@ -102,8 +107,8 @@ def write_handout(result: FindResult, path: Path, *, limit: int = HANDOUT_LIMIT,
         ws.cell(row=header_row, column=c).font = Font(name=FONT_NAME, size=HANDOUT_PT, bold=True, color="FFFFFF")
     ws.row_dimensions[header_row].height = 22
     r = header_row
-    for h in shown:
-        rec = h.record
+    for hit in shown:
+        rec = hit.record
         r += 1
         numbers = [x for x in (value(rec, "phone"), value(rec, "mobile") and f"携帯 {value(rec, 'mobile')}") if x]
         fax = value(rec, "fax") and f"FAX {value(rec, 'fax')}"

@@ -215,6 +215,7 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
     genre_rank = {g: i for i, g in enumerate(cat.genre_names())}
     cycle = cat.settings.cycle_months
     index = AreaIndex(cat.districts) if d_obj is not None else None
+    wanted_district = d_obj.name if d_obj is not None else ""
 
     candidates: list[tuple[Record, DayInfo | None]] = []
     searched = unknown_day = 0
@@ -228,7 +229,7 @@ def find(cat: Catalogue, words: list[str] | None = None, *, district: str = "", 
             continue
         if free and not is_free(r):
             continue
-        if index is not None and d_obj.name not in index.covered(r):  # type: ignore[union-attr]
+        if index is not None and wanted_district not in index.covered(r):
             continue
         info = parse_days(r.get("days"), r.get("closed_days")) if days_wanted else None
         if info is not None:
