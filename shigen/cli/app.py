@@ -208,11 +208,21 @@ class _JapaneseHelp:
             self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
 
 
-class ShigenCommand(_JapaneseHelp, TyperCommand):
+class _PlainValues:
+    """Option values coerced without pydantic where typer's result is plain (cli/coerce.py: start-up time)."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        from .coerce import install
+
+        install(self.get_params(ctx))  # type: ignore[attr-defined]
+        return super().parse_args(ctx, args)  # type: ignore[misc]
+
+
+class ShigenCommand(_PlainValues, _JapaneseHelp, TyperCommand):
     """Every shigen command: help in Japanese (set for all commands in shigen/cli/__init__.py)."""
 
 
-class ShigenGroup(_JapaneseHelp, TyperGroup):
+class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
     """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code;
     usage mistakes (unknown option or command, missing or bad value) into one Japanese line and exit 2."""
 
