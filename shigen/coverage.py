@@ -273,7 +273,7 @@ def coverage(cat: Catalogue, *, as_of: dt.date | None = None, genres: list[str] 
 
     from .export.select import select
 
-    publishable = select(cat, as_of=as_of)
+    publishable = select(cat, as_of=as_of, in_order=False)  # which records and values, not their order
     public_ids = {id(r) for r in publishable.records}
     neighbours, source = _neighbours(districts, shared)
     gaps = []

@@ -69,7 +69,7 @@ def write_handout(result: FindResult, path: Path, *, limit: int = HANDOUT_LIMIT,
     cat = catalogue or result.catalogue
     if cat is None:  # pragma: no cover - find() always sets it
         raise ValueError("write_handout needs the catalogue the search ran on")
-    sel = select(cat, as_of=result.as_of)  # the one publication rule of every public output
+    sel = select(cat, as_of=result.as_of, in_order=False)  # the one publication rule (hits keep their rank)
     allowed = {id(r) for r in sel.records}
     public = [h for h in result.hits if id(h.record) in allowed]
     private = len(result.hits) - len(public)
