@@ -207,15 +207,20 @@ class _Writer:
         self.widths = widths
         plan = [(c, widths[c.header] - 1.5) for c in cols]
         heights: dict[int, float] = {}
+        cells: dict[int, list[str]] = {}
         for record in records:
             lines = 1
+            row = []
             for c, per_line in plan:
                 value = c.value(record, get)
                 if value and (n := wrapped_lines(value, per_line)) > lines:
                     lines = n
+                row.append(clean_cell(value)[:_CELL_MAX] if value else "")
             if lines > 1:
                 heights[id(record)] = min(409.0, _LINE_PT * lines + 3)
+            cells[id(record)] = row
         self.heights = heights
+        self.cells = cells  # id(record) → the cell texts of self.columns: worked out once, written to two sheets
 
     # --- a list sheet --------------------------------------------------------------------------
     def list_sheet(self, name: str, records: list[Record], *, genre_column: bool = True) -> None:
@@ -236,7 +241,9 @@ class _Writer:
         heights = self.heights
         write_string, write_blank, write_url, set_row = ws.write_string, ws.write_blank, ws.write_url, ws.set_row
         f_body, f_name, f_phone, f_link, f_date = self.f_body, self.f_name, self.f_phone, self.f_link, self.f_date
-        plan = [(c, _cell_kind(c)) for c in columns]
+        position = {c.header: i for i, c in enumerate(self.columns)}
+        plan = [(c, _cell_kind(c), position[c.header]) for c in columns]
+        cells = self.cells
         area_code = self.sel.area_code
         f_flag = self.f_flag
         flags: dict[str, str] = {}
@@ -247,8 +254,9 @@ class _Writer:
                 set_row(row, height)
             if staff:
                 flags = problem_keys(record, area_code=area_code)
-            for j, (col, kind) in enumerate(plan):
-                value = clean_cell(col.value(record, get))[:_CELL_MAX]
+            texts = cells[id(record)]
+            for j, (col, kind, at) in enumerate(plan):
+                value = texts[at]
                 if flags and col.key in flags and value:
                     write_string(row, j, value, f_flag)
                 elif not value:
