@@ -425,7 +425,8 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
            allowed_from: str = "", hints: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
     anything else one Japanese line naming the choices (and the nearest one, or ``hints[value]``). ``allowed_from`` = "module:NAME"
-    reads the choices when the option is used (export's formats grow with the export package)."""
+    reads the choices (a sequence, or a function returning one) when the option is used (export's formats grow with the
+    export package)."""
     fixed = tuple(allowed or ())
     table = {k.lower(): v for k, v in (aliases or {}).items()}
 
@@ -435,7 +436,8 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
         import importlib
 
         module, _, name = allowed_from.partition(":")
-        return tuple(getattr(importlib.import_module(module), name))
+        found = getattr(importlib.import_module(module), name)
+        return tuple(found() if callable(found) else found)
 
     def one(value: str) -> str:
         key = str(value).strip().lower()
