@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import schema as S
 from ..audit.checks import NOT_CHECKED_FOR_PLACEHOLDERS, placeholder
@@ -80,6 +81,13 @@ def field_problem(record: Record, key: str, *, area_code: str = "") -> str:
     value = record.get(key)
     if not value:
         return ""
+    return _value_problem(key, value, area_code)
+
+
+@lru_cache(maxsize=1 << 16)
+def _value_problem(key: str, value: str, area_code: str) -> str:
+    """:func:`field_problem` of one value, answered once per distinct (field, value, 市外局番): values repeat
+    (letters ask for every field of every record)."""
     if key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value):
         return PROBLEM_PLACEHOLDER
     if key in S.PHONE_KEYS and not phone_ok(value, area_code):
