@@ -22,9 +22,9 @@ still here too (a split into writer / reader / run is the next step, issue 15).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
-import os
 import shutil
 import zipfile
 from collections.abc import Iterable
@@ -39,6 +39,7 @@ from .errors import InputError, UsageError
 from .model import Catalogue, Record, is_city_wide
 from .workspace import Workspace, safe_filename
 from .xlsx_style import FONT_NAME, display_width, xw_a4, xw_header_format, xw_table_sheet
+from .xlsx_write import write_cells
 
 FORMAT_NAME = "shigen-update-book"
 FORMAT_VERSION = "1"
@@ -118,8 +119,12 @@ def issued_values(record: Record) -> dict[str, str]:
 
 def fingerprint(values: dict[str, str]) -> str:
     """A short hash of a record's shown values: equal values, equal fingerprint."""
-    text = json.dumps([values.get(k, "") for k in SHOWN_KEYS], ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    return _fingerprint([values.get(k, "") for k in SHOWN_KEYS])
+
+
+def _fingerprint(shown: list[str]) -> str:
+    """:func:`fingerprint` of the values in SHOWN_KEYS order."""
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
 
 
 # --- cells still holding a placeholder or an invalid value ----------------------------------------
@@ -209,10 +214,13 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
     by_id = cat.by_id()
     issued_at = issued_at or plan.created
     master_time = master_time if master_time is not None else _mtime_text(cat.path)
+    # audit's value checks once for every record handed out (a Context per book cost more than the checks)
+    doubts = doubtful_fields(cat, (by_id[r] for s in plan.shares if s.coordinator in targets for r in s.record_ids),
+                             plan.as_of)
     for share in plan.shares:
         if share.coordinator in targets:
             write_update_book(targets[share.coordinator], cat, plan, share, [by_id[r] for r in share.record_ids],
-                              issued_at=issued_at, master_time=master_time)
+                              issued_at=issued_at, master_time=master_time, doubts=doubts)
     write_summary(summary, cat, plan, targets)
     return WrittenBooks(folder, summary, targets, moved)
 
@@ -240,25 +248,21 @@ def _move_aside(paths: Iterable[Path], folder: Path) -> list[Path]:
 
 
 def _workbook(path: Path, *, constant_memory: bool = False):  # type: ignore[no-untyped-def]
-    """A new xlsxwriter workbook. ``constant_memory``: each row goes to disk when the next one starts (for
-    sheets written strictly row by row, like 回収状況.xlsx; a 200,000-row sheet otherwise costs ~hundreds of MB)."""
-    import xlsxwriter
+    from .xlsx_write import new_workbook
 
-    return xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                           "strings_to_numbers": False, "constant_memory": constant_memory})
+    return new_workbook(path, constant_memory=constant_memory)
 
 
 def _atomic_close(wb, tmp: Path, path: Path) -> None:  # type: ignore[no-untyped-def]
-    try:
-        wb.close()
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from .xlsx_write import atomic_close
+
+    atomic_close(wb, tmp, path)
 
 
 def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+    from .xlsx_write import tmp_path
+
+    return tmp_path(path)
 
 
 def _group_of(record: Record, method: str) -> str:
@@ -283,8 +287,9 @@ def _grouped(records: list[Record], method: str, cat: Catalogue) -> list[tuple[s
 
 
 def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: Share, records: list[Record], *,
-                      issued_at: str, master_time: str) -> None:
-    """One coordinator's update workbook (see the module docstring)."""
+                      issued_at: str, master_time: str, doubts: dict[str, dict[str, str]] | None = None) -> None:
+    """One coordinator's update workbook (see the module docstring). ``doubts``: :func:`doubtful_fields` of (at
+    least) ``records``, worked out here when not given."""
     tmp = _tmp(path)
     wb = _workbook(tmp)
     f = _formats(wb)
@@ -326,7 +331,8 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
 
     cur_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT]
     new_col = {col.key: c for c, col in enumerate(cols) if col.role == ROLE_NEW}
-    doubts = doubtful_fields(cat, records, plan.as_of)
+    if doubts is None:
+        doubts = doubtful_fields(cat, records, plan.as_of)
     row = HEADER_ROWS
     first_data = row
     row_of: dict[str, int] = {}
@@ -337,15 +343,16 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
         row += 1
         for r in recs:
             values = r.values
-            write_string(row, 0, r.id, id_fmt)
+            cells: list[tuple[int, Any, Any]] = [(0, r.id, id_fmt)]
             for c, key in cur_cols:
                 v = values.get(key, "")
                 if not v:
                     continue
                 if key in DATE_KEYS and (day := _day(v)) is not None:  # a date cell, shown 2026/06/01 (issue 13)
-                    ws.write_datetime(row, c, day, cur_date_fmt)
+                    cells.append((c, day, cur_date_fmt))
                 else:
-                    write_string(row, c, v, cur_fmt)
+                    cells.append((c, v, cur_fmt))
+            write_cells(ws, row, cells)
             for key, message in doubts.get(r.id, {}).items():  # placeholders / invalid values: point them out
                 c = cur_cols[[k for _, k in cur_cols].index(key)][0]
                 write_string(row, c, values.get(key, ""), f["cur_doubt"])
@@ -378,6 +385,7 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
 DATE_KEYS = frozenset(f.key for f in S.FIELDS if f.kind is S.Kind.DATE)
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(text: str) -> dt.datetime | None:
     """The master's ISO date text as a datetime for a date cell; anything else (a placeholder …) stays text."""
     try:
@@ -536,24 +544,27 @@ def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], 
         ws.set_column(c, c, widths[c], f["print"])  # the empty handwriting columns get their borders from here
     row = 1
     last = len(head) - 1
+    print_fmt, doubt_fmt, date_fmt = f["print"], f["print_doubt"], f["print_date"]
     for label, recs in groups:
         ws.merge_range(row, 0, row, last, f"{GROUP_MARK} {label}({len(recs)} 件)", f["print_group"])
         row += 1
         for r in recs:
-            ws.write_string(row, 0, r.id, f["print"])
+            values = r.values
+            cells: list[tuple[int, Any, Any]] = [(0, r.id, print_fmt)]
             lines = 2  # room to write by hand
             doubtful = (doubts or {}).get(r.id, {})
             for c, k in enumerate(PRINT_KEYS, start=1):
-                v = r.get(k)
+                v = values.get(k, "")
                 if k in doubtful:  # on paper too, in words (a black-and-white printer drops the colour)
                     v = f"{v}【{DOUBT_NOTE}】"
-                    ws.write_string(row, c, v, f["print_doubt"])
+                    cells.append((c, v, doubt_fmt))
                     lines = max(lines, _lines(v, widths[c]))
                 elif v and k in DATE_KEYS and (day := _day(v)) is not None:
-                    ws.write_datetime(row, c, day, f["print_date"])
+                    cells.append((c, day, date_fmt))
                 elif v:
-                    ws.write_string(row, c, v, f["print"])
+                    cells.append((c, v, print_fmt))
                     lines = max(lines, _lines(v, widths[c]))
+            write_cells(ws, row, cells)
             ws.set_row(row, 12.5 * min(lines, 8) + 3)
             row += 1
     ws.freeze_panes(1, 0)
@@ -564,7 +575,15 @@ def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], 
 def _lines(text: str, width: int) -> int:
     """Lines a wrapped cell needs in a column ``width`` characters wide."""
     usable = max(1, width - 1)
-    return sum(max(1, -(-display_width(part) // usable)) for part in str(text).split("\n"))
+    text = str(text)
+    if text.isascii() and "\n" not in text:  # one line of narrow characters (phone numbers, times, dates)
+        return max(1, -(-len(text) // usable))
+    return _wide_lines(text, usable)
+
+
+@functools.lru_cache(maxsize=8192)
+def _wide_lines(text: str, usable: int) -> int:
+    return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
 
 
 def _height(text: str, width: int, line: float) -> float:
@@ -587,12 +606,12 @@ def _meta_sheets(wb, cat: Catalogue, plan: AssignmentPlan, share: Share, records
     recs = wb.add_worksheet(SHEET_META_RECORDS)
     for c, h in enumerate(("id", "fingerprint", "row", "values")):
         recs.write_string(0, c, h)
+    dumps = json.dumps
     for i, r in enumerate(records, start=1):
-        values = issued_values(r)
-        recs.write_string(i, 0, r.id)
-        recs.write_string(i, 1, fingerprint(values))
-        recs.write_number(i, 2, row_of.get(r.id, 0))
-        recs.write_string(i, 3, json.dumps({k: v for k, v in values.items() if v}, ensure_ascii=False))
+        rv = r.values
+        shown = [rv.get(k, "") for k in SHOWN_KEYS]  # issued_values(r), in SHOWN_KEYS order
+        write_cells(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
+                              (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}, ensure_ascii=False), None)])
     recs.very_hidden()
 
 
