@@ -1,7 +1,7 @@
 """Planning the yearly refresh: who confirms which records (`shigen assign`).
 
 Pure functions from a Catalogue to an :class:`AssignmentPlan`; nothing here writes files
-(see :mod:`shigen.update_book` for the workbooks) or prints.
+(see :mod:`shigen.assign_run` and :mod:`shigen.update_book_write` for the workbooks) or prints.
 
 How a plan is made:
 

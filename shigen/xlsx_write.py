@@ -242,7 +242,10 @@ def new_workbook(path: Path, *, constant_memory: bool = False, fast: bool | None
     like 回収状況.xlsx; a 200,000-row sheet otherwise costs hundreds of MB). ``fast=False`` gives plain
     xlsxwriter (the tests compare both); the default is :data:`FAST`."""
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-               "constant_memory": constant_memory}
+               "constant_memory": constant_memory,
+               # the package's parts are put together in memory, not as temporary files (one per part): only
+               # without constant_memory, whose point is not to hold a large sheet in memory
+               "in_memory": not constant_memory}
     if FAST if fast is None else fast:
         return _classes()[0](str(path), options)
     import xlsxwriter

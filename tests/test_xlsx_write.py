@@ -13,7 +13,7 @@ from test_assign import mixed_records
 
 from shigen import xlsx_write
 from shigen.assign import plan_assignments
-from shigen.update_book import write_plan
+from shigen.assign_run import write_plan
 
 AS_OF = dt.date(2027, 4, 1)
 _DATES = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>")
