@@ -16,21 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collect_progress import PROGRESS_NAME, ProgressRow, progress_for, read_progress, wareki, write_progress
-from .collect_rules import STATE_PENDING, FileSummary, Finding, Outcome, collect_books
+from .collect_rules import STATE_PENDING, CollectFinding, FileSummary, RecordOutcome, collect_books
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .model import Catalogue
 from .update_book import SUMMARY_NAME, plan_folder
 from .update_book_read import BookMeta, read_book_meta, read_update_book
 from .workspace import Workspace
 
-__all__ = ["CollectResult", "Finding", "Outcome", "collect_books", "dumps", "expand_paths", "run_collect"]
+__all__ = ["CollectResult", "CollectFinding", "RecordOutcome", "collect_books", "dumps", "expand_paths", "run_collect"]
 
 
 @dataclass
 class CollectResult:
     files: list[FileSummary]
-    findings: list[Finding]
-    outcomes: list[Outcome]
+    findings: list[CollectFinding]
+    outcomes: list[RecordOutcome]
     progress: dict[str, list[ProgressRow]]  # year → rows
     fields_changed: int
     records_changed: int
@@ -38,7 +38,7 @@ class CollectResult:
     progress_files: list[Path] = field(default_factory=list)
     backup: Path | None = None
     skipped: list[Path] = field(default_factory=list)  # 担当一覧.xlsx / 回収状況.xlsx given along
-    held: list[Finding] = field(default_factory=list)  # applied, but 最終確認日 kept: placeholders left (要確認のまま)
+    held: list[CollectFinding] = field(default_factory=list)  # applied, but 最終確認日 kept: placeholders left (要確認のまま)
 
     @property
     def exit_code(self) -> int:
@@ -107,7 +107,7 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
                                       "閉じてから、もう一度実行してください(何も書き換えていません)。", path=progress_path)
     today = as_of or dt.date.today()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
-    held: list[Finding] = []
+    held: list[CollectFinding] = []
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),
                                                                      today=today, now=now, held=held)
     backup = None
@@ -143,7 +143,7 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
                          held)
 
 
-def _finding_years(findings: list[Finding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[Finding, str]]:
+def _finding_years(findings: list[CollectFinding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[CollectFinding, str]]:
     year_of = {p.name: m.year for p, m in metas}
     return [(f, year_of.get(f.file, "")) for f in findings]
 

@@ -1,6 +1,6 @@
 """回収状況: how far each coordinator's share of the year has come, and the workbook 回収状況.xlsx.
 
-States per record come from this collect (:class:`shigen.collect_rules.Outcome`) on top of those an earlier
+States per record come from this collect (:class:`shigen.collect_rules.RecordOutcome`) on top of those an earlier
 collect saved in 回収状況.xlsx (sheet 資源別); records confirmed in the master directly count as well.
 """
 
@@ -23,8 +23,8 @@ from .collect_rules import (
     STATE_PENDING,
     STATE_PROBLEM,
     STATE_UNREACHABLE,
-    Finding,
-    Outcome,
+    CollectFinding,
+    RecordOutcome,
 )
 from .model import Catalogue, Record
 
@@ -58,7 +58,7 @@ class ProgressRow:
 
 
 # --- progress ------------------------------------------------------------------------------
-def read_progress(path: Path) -> dict[str, Outcome]:
+def read_progress(path: Path) -> dict[str, RecordOutcome]:
     """Per-record states saved by an earlier collect (回収状況.xlsx, sheet 資源別); empty if none."""
     if not path.exists():
         return {}
@@ -72,19 +72,19 @@ def read_progress(path: Path) -> dict[str, Outcome]:
     if not rows:
         return {}
     header = [cell_text(h) for h in rows[0]]
-    if list(header[: len(Outcome.HEADERS)]) != list(Outcome.HEADERS):
+    if list(header[: len(RecordOutcome.HEADERS)]) != list(RecordOutcome.HEADERS):
         return {}
     out = {}
     for r in rows[1:]:
-        v = [cell_text(x) for x in r] + [""] * len(Outcome.HEADERS)
+        v = [cell_text(x) for x in r] + [""] * len(RecordOutcome.HEADERS)
         if not v[0]:
             continue
-        out[v[0]] = Outcome(v[0], v[1], v[8], "", v[2], v[3], v[4], v[5], v[7],
+        out[v[0]] = RecordOutcome(v[0], v[1], v[8], "", v[2], v[3], v[4], v[5], v[7],
                             [x for x in v[6].split("、") if x], collected_at=v[9])
     return out
 
 
-def progress_for(cat: Catalogue, year: str, states: dict[str, Outcome],
+def progress_for(cat: Catalogue, year: str, states: dict[str, RecordOutcome],
                  coordinators: Sequence[str] = ()) -> list[ProgressRow]:
     """Per coordinator of the latest plan for ``year``: confirmed / changed / closed / unreachable / pending."""
     plan = latest_plan(cat.assignments, year)
@@ -123,8 +123,8 @@ SHEET_FINDINGS = "要確認"
 SHEET_RECORDS = "資源別"
 
 
-def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
-                   states: dict[str, Outcome], by_id: dict[str, Record], now: str,
+def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[CollectFinding],
+                   states: dict[str, RecordOutcome], by_id: dict[str, Record], now: str,
                    inquiries: tuple[str, list[tuple[str, ...]]] | None = None) -> None:
     """回収状況.xlsx; ``now`` is the time stamp of the title (the --as-of date when one is given)."""
     from .xlsx_style import xw_table_sheet
@@ -140,11 +140,11 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
     xw_table_sheet(wb, SHEET_PROGRESS, ProgressRow.HEADERS, [p.to_row() for p in [*rows, total]],
                    widths=[16, 10, 10, 12, 14, 11, 9, 9, 10], title=f"{year}年度 更新作業の回収状況({now} 時点)",
                    right=(8,))
-    xw_table_sheet(wb, SHEET_FINDINGS, Finding.HEADERS, [f.to_row() for f in findings] or [("(ありません)",)],
-                   widths=[18, 6, 8, 24, 12, 22, 60, 12, 20, 20, 20],
+    xw_table_sheet(wb, SHEET_FINDINGS, CollectFinding.HEADERS, [f.to_row() for f in findings] or [("", "(ありません)")],
+                   widths=[8, 18, 6, 8, 24, 12, 22, 44, 40, 12, 20, 20, 20, 18],
                    title="反映しなかった行(直して返してもらうか、台帳を直接直してください)")
     ordered_states = sorted(states.values(), key=lambda o: (o.coordinator, o.record_id))
-    xw_table_sheet(wb, SHEET_RECORDS, [*Outcome.HEADERS, S.header("name")],
+    xw_table_sheet(wb, SHEET_RECORDS, [*RecordOutcome.HEADERS, S.header("name")],
                    [(*o.to_row(), by_id[o.record_id].name if o.record_id in by_id else "") for o in ordered_states],
                    widths=[8, 14, 14, 10, 12, 9, 24, 30, 18, 18, 28])
     if inquiries is not None:  # `shigen letters`: asked / answered / overdue of this year's records

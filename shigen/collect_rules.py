@@ -45,6 +45,7 @@ from typing import Any
 
 from . import schema as S
 from .cells import cell_text
+from .findings import CODES, SEVERITY_LABEL, render
 from .model import Catalogue, Record
 from .text import clean_text, clean_value, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
 from .update_book import (
@@ -52,6 +53,7 @@ from .update_book import (
     CONTENT_KEYS,
     DOUBT_NOTE,
     LABEL_CONSENT,
+    LABEL_DATE,
     RESULT_CHANGED,
     RESULT_CLOSED,
     RESULT_PAUSED,
@@ -66,22 +68,6 @@ from .update_book_read import ReturnedBook, ReturnedRow, _blank
 COMMAND = "collect"
 NAME_LIKE_KEYS = ("name", "kana", "operator")  # proper names: no dash folding
 
-FINDING_TITLES = {
-    "conflict": "台帳が先に変わっている(衝突)",
-    "unknown-id": "台帳にない・配っていない ID",
-    "locked-edit": "灰色の列(いまの値)が書き換えられている",
-    "missing-result": "確認結果が空欄",
-    "invalid-result": "確認結果が選択肢にない",
-    "missing-date": "確認日が空欄",
-    "impossible-date": "ありえない確認日",
-    "no-new-value": "変更ありなのに新しい値がない",
-    "values-without-change": "変更なし・連絡つかずなのに新しい値がある",
-    "invalid-value": "新しい値が選択肢にない",
-    "contradiction": "確認結果と状態が食い違う",
-    "placeholder-kept": "要確認のまま(最終確認日は進めず)",
-    "invalid-consent": "掲載同意の回答が選択肢にない・確認結果と合わない",
-}
-
 # per-record states kept in 回収状況.xlsx
 STATE_CONFIRMED = "確認済み"
 STATE_CHANGED = "変更を反映"
@@ -95,9 +81,14 @@ DONE_STATES = (STATE_CONFIRMED, STATE_CHANGED, STATE_CLOSED)
 
 
 @dataclass
-class Finding:
+class CollectFinding:
+    """One row of a returned workbook not applied as written (or, ``placeholder-kept``, applied but not freshly
+    confirmed). Its code, title, severity, message and hint come from the one catalogue, :mod:`shigen.findings`
+    (stage ``collect``); where it is and the three values of a conflict are collect's own."""
+
     code: str
     message: str
+    hint: str
     file: str
     row: int | None
     record_id: str = ""
@@ -108,24 +99,43 @@ class Finding:
     master: str = ""  # value in the master now
     entered: str = ""  # value written in the workbook
 
+    @classmethod
+    def make(cls, code: str, file: str, row: int | None, record_id: str = "", name: str = "", coordinator: str = "",
+             *, field: str = "", issued: str = "", master: str = "", entered: str = "",
+             **values: object) -> CollectFinding:
+        """A finding whose message and hint are the catalogue's templates filled with ``field`` and ``values``
+        (value, detail, result, choices)."""
+        message, hint = render(code, field=field, **values)
+        return cls(code, message, hint, file, row, record_id, name, coordinator, field, issued, master, entered)
+
     @property
     def title(self) -> str:
-        return FINDING_TITLES.get(self.code, self.code)
+        return CODES[self.code].title
 
-    HEADERS = ("ファイル", "行", "ID", "名称", "担当者", "種類", "内容", "項目", "配布時の値", "台帳の今の値", "記入された値")
+    @property
+    def severity(self) -> str:
+        return str(CODES[self.code].severity)
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABEL[CODES[self.code].severity]
+
+    HEADERS = ("重要度", "ファイル", "行", "ID", "名称", "担当者", "種類", "内容", "対処", "項目", "配布時の値", "台帳の今の値",
+               "記入された値", "コード")
 
     def to_row(self) -> tuple[object, ...]:
-        return (self.file, self.row or "", self.record_id, self.name, self.coordinator, self.title, self.message,
-                self.field, self.issued, self.master, self.entered)
+        return (self.severity_label, self.file, self.row or "", self.record_id, self.name, self.coordinator, self.title,
+                self.message, self.hint, self.field, self.issued, self.master, self.entered, self.code)
 
     def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "title": self.title, "message": self.message, "file": self.file, "row": self.row,
-                "record_id": self.record_id, "name": self.name, "coordinator": self.coordinator, "field": self.field,
-                "issued": self.issued, "master": self.master, "entered": self.entered}
+        return {"code": self.code, "severity": self.severity, "title": self.title, "message": self.message,
+                "hint": self.hint, "file": self.file, "row": self.row, "record_id": self.record_id, "name": self.name,
+                "coordinator": self.coordinator, "field": self.field, "issued": self.issued, "master": self.master,
+                "entered": self.entered}
 
 
 @dataclass
-class Outcome:
+class RecordOutcome:
     """What happened to one record in one returned workbook."""
 
     record_id: str
@@ -206,16 +216,16 @@ def _issue_date(book: ReturnedBook) -> dt.date | None:
 
 
 @dataclass
-class _Context:
+class _RowContext:
     cat: Catalogue
     by_id: dict[str, Record]
     today: dt.date
     now: str
-    findings: list[Finding]
-    outcomes: list[Outcome]
+    findings: list[CollectFinding]
+    outcomes: list[RecordOutcome]
     fields_changed: int = 0
     records_changed: set[str] = field(default_factory=set)
-    held: list[Finding] = field(default_factory=list)
+    held: list[CollectFinding] = field(default_factory=list)
     doubts: dict[str, dict[str, str]] = field(default_factory=dict)  # the book's records as they are in the master
 
     def doubts_after(self, rec: Record, wanted: dict[str, str]) -> dict[str, str]:
@@ -229,7 +239,7 @@ class _Context:
     inquiries: dict[str, Any] | None = None  # 照会 states (letters.followup), read when first needed
 
 
-def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: FileSummary) -> None:
+def _process_row(ctx: _RowContext, book: ReturnedBook, row: ReturnedRow, summary: FileSummary) -> None:
     fname = book.path.name
     coord = book.meta.coordinator
     rid = row.record_id
@@ -237,24 +247,24 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     issued = book.issued.get(rid)
     name = rec.name if rec else (issued.values.get("name", "") if issued else row.current.get("name", ""))
 
-    def outcome(state: str, **kw: Any) -> Outcome:
-        o = Outcome(rid, coord, fname, book.meta.year, state, row.result, kw.pop("date", ""), row.method, row.memo,
+    def outcome(state: str, **kw: Any) -> RecordOutcome:
+        o = RecordOutcome(rid, coord, fname, book.meta.year, state, row.result, kw.pop("date", ""), row.method, row.memo,
                     collected_at=ctx.now, **kw)
         ctx.outcomes.append(o)
         return o
 
-    def reject(code: str, message: str, **kw: Any) -> None:
-        ctx.findings.append(Finding(code, message, fname, row.excel_row, rid, name, coord, **kw))
+    def reject(code: str, **kw: Any) -> None:
+        ctx.findings.append(CollectFinding.make(code, fname, row.excel_row, rid, name, coord, **kw))
 
     summary.rows += 1
     if not rid or issued is None or rec is None:
         if not rid:
-            msg = "ID のない行に記入があります。新しい資源は `shigen import` で取り込んでください。"
+            detail = "ID のない行に記入があります。"
         elif issued is None:
-            msg = f"ID {rid} はこのブックで配った資源ではありません。ID を書き換えていないか確かめてください。"
+            detail = f"ID {rid} はこのブックで配った資源ではありません。"
         else:
-            msg = f"ID {rid} は台帳にありません(台帳から消された可能性があります)。"
-        reject("unknown-id", msg)
+            detail = f"ID {rid} は台帳にありません(台帳から消された可能性があります)。"
+        reject("unknown-id", detail=detail)
         summary.rejected += 1
         if rid and issued is not None:
             outcome(STATE_PROBLEM)
@@ -263,8 +273,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     edited = [k for k in SHOWN_KEYS if k in row.current and row.current[k] != _norm(issued.values.get(k, ""))]
     if edited:
         for k in edited:
-            reject("locked-edit", f"灰色の列『{S.header(k)}』が書き換えられています。変えたい内容は右隣の『新しい値』に入れてください。",
-                   field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=row.current[k])
+            reject("locked-edit", field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=row.current[k])
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -274,7 +283,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         outcome(STATE_PENDING)
         return
     if row.consent and (problem := _consent_problem(row)):
-        reject("invalid-consent", problem, field=LABEL_CONSENT, entered=row.consent)
+        reject("invalid-consent", detail=problem, field=LABEL_CONSENT, entered=row.consent)
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -284,7 +293,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
             _consent_only(ctx, book, row, rec, summary, outcome, reject)
             return
         if row.new or row.method or row.date_value not in (None, ""):
-            reject("missing-result", "確認結果が空欄です。変更なし・変更あり・休止・廃止・連絡つかず から選んでください。")
+            reject("missing-result")
             summary.rejected += 1
             outcome(STATE_PROBLEM)
         else:  # only a memo
@@ -292,8 +301,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
             outcome(STATE_PENDING)
         return
     if result not in RESULTS:
-        reject("invalid-result", f"確認結果『{result}』は選択肢にありません。{'・'.join(RESULTS)} から選んでください。",
-               entered=result)
+        reject("invalid-result", value=result, choices="・".join(RESULTS), entered=result)
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -311,13 +319,13 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         elif issued_on and day < issued_on - dt.timedelta(days=366):
             why = f"このブックを作った日({issued_on.isoformat()})より1年以上前です"
         if why:
-            reject("impossible-date", f"確認日『{cell_text(raw_date)}』: {why}。確かめた日を 2027/5/10 のように入れてください。",
-                   field="確認日", entered=cell_text(raw_date))
+            reject("impossible-date", value=cell_text(raw_date), detail=why, field=LABEL_DATE,
+                   entered=cell_text(raw_date))
             summary.rejected += 1
             outcome(STATE_PROBLEM)
             return
     elif result != RESULT_UNREACHABLE:
-        reject("missing-date", "確認日が空欄です。確かめた日を入れてください。", field="確認日")
+        reject("missing-date", field=LABEL_DATE)
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -327,8 +335,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
         value = _clean_new(key, text, ctx.cat.settings.area_code)
         choices = S.FIELD_BY_KEY[key].choices
         if value and choices and value not in choices:
-            reject("invalid-value", f"『{S.header(key)}』の新しい値『{value}』は選択肢({'・'.join(choices)})にありません。",
-                   field=S.header(key), issued=issued.values.get(key, ""), master=rec.get(key), entered=value)
+            reject("invalid-value", value=value, choices="・".join(choices), field=S.header(key), issued=issued.values.get(key, ""), master=rec.get(key), entered=value)
             summary.rejected += 1
             outcome(STATE_PROBLEM)
             return
@@ -337,8 +344,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     new_status = wanted.pop("status", None)
     if result in (RESULT_PAUSED, RESULT_CLOSED):
         if new_status is not None and new_status != result:
-            reject("contradiction", f"確認結果は『{result}』ですが、状態の新しい値は『{new_status}』です。どちらかに揃えてください。",
-                   field=S.header("status"), entered=new_status)
+            reject("contradiction", result=result, value=new_status, field=S.header("status"), entered=new_status)
             summary.rejected += 1
             outcome(STATE_PROBLEM)
             return
@@ -346,14 +352,13 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     elif new_status is not None:
         wanted["status"] = new_status
     if result == RESULT_CHANGED and not wanted:
-        reject("no-new-value", "確認結果が『変更あり』ですが、『新しい値』の列に今と違う内容がありません。変わった項目の新しい値を入れてください。")
+        reject("no-new-value")
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
     if result in (RESULT_UNCHANGED, RESULT_UNREACHABLE) and wanted:
         fields = "、".join(S.header(k) for k in wanted)
-        reject("values-without-change", f"確認結果が『{result}』ですが、新しい値({fields})が入っています。"
-                                        "変わったのなら『変更あり』を選んでください。")
+        reject("values-without-change", result=result, field=fields)
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -379,9 +384,7 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     if moved:
         for k in moved:
             entered = wanted.get(k, "(記入なし)" if result != RESULT_UNCHANGED else "(変更なし)")
-            reject("conflict", f"このブックを作った後に、台帳の『{S.header(k)}』が変わっています。"
-                               "台帳の今の内容を確かめ、必要なら台帳を直接直してください(この行は反映していません)。",
-                   field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=entered)
+            reject("conflict", field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=entered)
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -394,12 +397,9 @@ def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: F
     bookkeeping = 0
     if left:  # the record still says 要確認 somewhere: confirmed by this row, but not freshly verified
         fields = "、".join(S.header(k) for k in left)
-        ctx.held.append(Finding(
-            "placeholder-kept", f"『{fields}』が仮の値・誤った値のまま({next(iter(left.values()))})。"
-                                "ほかの項目は確認済みとして反映しましたが、最終確認日は進めていません。"
-                                "正しい値を確かめて『新しい値』に入れ、もう一度回収してください。",
-            fname, row.excel_row, rid, name, coord, field=fields, master="、".join(rec.get(k) for k in left),
-            entered=result))
+        ctx.held.append(CollectFinding.make(
+            "placeholder-kept", fname, row.excel_row, rid, name, coord, field=fields, value=next(iter(left.values())),
+            master="、".join(rec.get(k) for k in left), entered=result))
         state = STATE_HELD
     elif current_lc is None or day > current_lc:
         bookkeeping += ctx.cat.set_value(rec, "last_confirmed", confirm, command=COMMAND, by=coord, source=fname)
@@ -422,15 +422,15 @@ CONSENT_EFFECT = {  # answer → (掲載同意, 公開範囲)
 
 
 def _consent_problem(row: ReturnedRow) -> str:
+    """What is wrong with a row's 掲載同意の回答 (the detail of ``invalid-consent``), '' when nothing is."""
     if row.consent not in CONSENT_EFFECT:
-        return (f"『{LABEL_CONSENT}』の『{row.consent}』は選択肢にありません。"
-                f"{'・'.join(S.CONSENT_ANSWERS)} から選んでください。")
+        return f"『{LABEL_CONSENT}』の『{row.consent}』は選択肢({'・'.join(S.CONSENT_ANSWERS)})にありません。"
     if row.result == RESULT_UNREACHABLE:
-        return f"確認結果が『{RESULT_UNREACHABLE}』なのに『{LABEL_CONSENT}』があります。どちらかを直してください。"
+        return f"確認結果が『{RESULT_UNREACHABLE}』なのに『{LABEL_CONSENT}』があります(どちらかを直してください)。"
     return ""
 
 
-def _apply_consent(ctx: _Context, rec: Record, answer: str, day: dt.date, coord: str, fname: str) -> bool:
+def _apply_consent(ctx: _RowContext, rec: Record, answer: str, day: dt.date, coord: str, fname: str) -> bool:
     """掲載同意, 公開範囲 and 掲載同意日 from the provider's answer (each change logged in 履歴)."""
     consent, visibility = CONSENT_EFFECT[answer]
     changed = ctx.cat.set_value(rec, "consent", consent, command=COMMAND, by=coord, source=fname)
@@ -442,7 +442,7 @@ def _apply_consent(ctx: _Context, rec: Record, answer: str, day: dt.date, coord:
     return changed
 
 
-def _answered(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, day: dt.date) -> bool:
+def _answered(ctx: _RowContext, book: ReturnedBook, row: ReturnedRow, rec: Record, day: dt.date) -> bool:
     """An applied row: its consent answer (if any) and the 回答日 of an open 照会. True when the master changed."""
     from .letters.followup import record_answer, states
 
@@ -452,15 +452,17 @@ def _answered(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, 
     return record_answer(ctx.cat, rec, day, f"{COMMAND}: {book.path.name}", ctx.inquiries) or changed
 
 
-def _consent_only(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, summary: FileSummary,
+def _consent_only(ctx: _RowContext, book: ReturnedBook, row: ReturnedRow, rec: Record, summary: FileSummary,
                   outcome: Any, reject: Any) -> None:
     """A row with only 掲載同意の回答 (and its 確認日): the consent is applied, the content is not confirmed."""
     day = _as_date(row.date_value) if not _blank(row.date_value) else None
     if day is None or day > ctx.today:
         text = cell_text(row.date_value) if not _blank(row.date_value) else ""
-        reject("missing-date" if not text else "impossible-date",
-               f"『{LABEL_CONSENT}』を反映するには、回答を受けた日を『確認日』に 2027/5/10 のように入れてください"
-               + (f"(『{text}』は使えません)。" if text else "。"), field="確認日", entered=text)
+        if not text:  # the day the answer came is the 確認日 of a consent answer
+            reject("missing-date", field=LABEL_DATE)
+        else:
+            why = "日付として読めません" if day is None else f"今日({ctx.today.isoformat()})より後の日付です"
+            reject("impossible-date", value=text, detail=why, field=LABEL_DATE, entered=text)
         summary.rejected += 1
         outcome(STATE_PROBLEM)
         return
@@ -473,13 +475,13 @@ def _consent_only(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Reco
 
 # --- all rows of all books ------------------------------------------------------------------------
 def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.date,
-                  now: str, held: list[Finding] | None = None) -> tuple[list[FileSummary], list[Finding], list[Outcome],
+                  now: str, held: list[CollectFinding] | None = None) -> tuple[list[FileSummary], list[CollectFinding], list[RecordOutcome],
                                                                        int, int]:
     """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``.
 
     ``books`` may be a generator: each book is let go once its rows are checked, so only one returned
     workbook (rows and the values it was made from) is in memory at a time."""
-    ctx = _Context(cat, cat.by_id(), today, now, [], [], held=held if held is not None else [])
+    ctx = _RowContext(cat, cat.by_id(), today, now, [], [], held=held if held is not None else [])
     summaries = []
     for book in books:
         summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
