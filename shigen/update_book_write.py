@@ -206,7 +206,7 @@ def _width(col: Column) -> int:
     return max(10, min(base, 30 if col.role == ROLE_CURRENT else 24))
 
 
-def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _formats(wb: Any) -> dict[str, Any]:
     base = {"font_name": FONT_NAME, "font_size": 10, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
     head_new = {"bg_color": "#FFF2CC", "font_color": "#000000", "bold": True, "font_name": FONT_NAME, "align": "center",
                     "valign": "vcenter", "text_wrap": True, "border": 1, "border_color": "#BFBFBF"}
@@ -241,7 +241,7 @@ def _formats(wb) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
-def _validations(ws, cols: list[Column], first: int, last: int) -> None:  # type: ignore[no-untyped-def]
+def _validations(ws: Any, cols: list[Column], first: int, last: int) -> None:
     for c, col in enumerate(cols):
         if col.role == ROLE_RESULT:
             ws.data_validation(first, c, last, c, {
@@ -269,7 +269,7 @@ def _validations(ws, cols: list[Column], first: int, last: int) -> None:  # type
                 "error_title": S.header(col.key), "error_message": "一覧(" + "・".join(choices) + ")から選んでください。"})
 
 
-def _consent_validation(ws, c: int, first: int, last: int) -> None:  # type: ignore[no-untyped-def]
+def _consent_validation(ws: Any, c: int, first: int, last: int) -> None:
     """掲載同意の回答: the three answers of the letter's consent question (`shigen letters`)."""
     ws.data_validation(first, c, last, c, {
         "validate": "list", "source": list(S.CONSENT_ANSWERS),
@@ -281,7 +281,7 @@ CONSENT_HELP = ("※ 確認依頼(shigen letters)の掲載についての答え�
                 "(内容の確認がまだなら『確認結果』は空欄でかまいません)。")
 
 
-def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,  # type: ignore[no-untyped-def]
+def _help_sheet(wb: Any, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, share: Share, count: int,
                 issued_at: str) -> None:
     ws = wb.add_worksheet(SHEET_HELP)
     town = cat.settings.municipality
@@ -328,7 +328,7 @@ def _help_sheet(wb, f: dict[str, Any], cat: Catalogue, plan: AssignmentPlan, sha
 PRINT_KEYS = ("name", "genre", "address", "phone", "area", "days", "hours", "fee", "last_confirmed")
 
 
-def _print_sheet(wb, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str,  # type: ignore[no-untyped-def]
+def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record]]], page_header: str,
                  doubts: dict[str, dict[str, str]] | None = None) -> None:
     ws = wb.add_worksheet(SHEET_PRINT)
     head = ["ID", *(S.header(k) for k in PRINT_KEYS), LABEL_RESULT, LABEL_DATE, LABEL_MEMO]
@@ -384,7 +384,7 @@ def _height(text: str, width: int, line: float) -> float:
     return line * _lines(text, width) + 2
 
 
-def _meta_sheets(wb, cat: Catalogue, plan: AssignmentPlan, share: Share, records: list[Record],  # type: ignore[no-untyped-def]
+def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, records: list[Record],
                  cols: list[Column], row_of: dict[str, int], issued_at: str, master_time: str) -> None:
     meta = wb.add_worksheet(SHEET_META)
     items = [

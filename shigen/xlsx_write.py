@@ -7,7 +7,7 @@ and any cell or sheet outside the fast path falls back to it. The files are byte
 writes (``tests/test_xlsx_write.py`` compares every part of the package); the gain is about half of the time
 ``Workbook.close()`` takes for a sheet of text cells (benchmarks/NOTES.md, section "refresh").
 
-Relies on xlsxwriter internals (``Worksheet._write_rows``, ``table``, ``str_table``; checked with 3.1–3.3):
+Relies on xlsxwriter internals (``Worksheet._write_rows``, ``table``, ``str_table``; written against 3.3):
 the byte comparison test fails first if a new version changes them.
 """
 
@@ -48,7 +48,7 @@ def _classes() -> tuple[type, type]:
     def col_name(col: int) -> str:
         return col_names[col] if col < len(col_names) else xl_col_to_name(col)
 
-    class FastWorksheet(Worksheet):  # type: ignore[misc]
+    class FastWorksheet(Worksheet):
         """A worksheet whose common cells are stored and written with fewer calls (same XML)."""
 
         def write_string(self, row: Any, col: Any = None, string: Any = None, cell_format: Any = None) -> int:
@@ -174,7 +174,7 @@ def _classes() -> tuple[type, type]:
                 append("</row>")
                 write("".join(parts))
 
-    class FastSharedStrings(SharedStrings):  # type: ignore[misc]
+    class FastSharedStrings(SharedStrings):
         def _write_sst_strings(self) -> None:
             write = self.fh.write
             slow = self._write_si
@@ -189,7 +189,7 @@ def _classes() -> tuple[type, type]:
                     slow(string)
             write("".join(parts))
 
-    class FastPackager(Packager):  # type: ignore[misc]
+    class FastPackager(Packager):
         def _write_shared_strings_file(self) -> None:
             sst = FastSharedStrings()
             sst.string_table = self.workbook.str_table
@@ -198,7 +198,7 @@ def _classes() -> tuple[type, type]:
             sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
             sst._assemble_xml_file()
 
-    class FastWorkbook(Workbook):  # type: ignore[misc]
+    class FastWorkbook(Workbook):
         worksheet_class = FastWorksheet
 
         def _get_packager(self) -> Any:
