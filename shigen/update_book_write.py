@@ -139,20 +139,15 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
         ws.merge_range(row, 0, row, last_col, f"{GROUP_MARK} {label}({len(recs)} 件)", f["group"])
         row += 1
         for r in recs:
-            values = r.values
+            get = r.values.get
             cells: list[tuple[int, Any, Any]] = [(0, r.id, id_fmt)]
-            for c, key in cur_cols:
-                v = values.get(key, "")
-                if not v:
-                    continue
-                if key in DATE_KEYS and (day := _day(v)) is not None:  # a date cell, shown 2026/06/01 (issue 13)
-                    cells.append((c, day, cur_date_fmt))
-                else:
-                    cells.append((c, v, cur_fmt))
+            cells.extend((c, day, cur_date_fmt) if key in DATE_KEYS and (day := _day(v)) is not None  # a date cell,
+                         else (c, v, cur_fmt)  # shown 2026/06/01 (issue 13); empty values are left out
+                         for c, key in cur_cols if (v := get(key)))
             write_cells(ws, row, cells)
             for key, message in doubts.get(r.id, {}).items():  # placeholders / invalid values: point them out
                 c = cur_cols[[k for _, k in cur_cols].index(key)][0]
-                write_string(row, c, values.get(key, ""), f["cur_doubt"])
+                write_string(row, c, r.values.get(key, ""), f["cur_doubt"])
                 ws.write_comment(row, c, doubt_comment(message), {"x_scale": 2, "y_scale": 1.6})
                 if key in new_col:
                     ws.write_blank(row, new_col[key], None, f["in_doubt"])
