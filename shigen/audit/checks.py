@@ -25,7 +25,7 @@ from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, fr
 if TYPE_CHECKING:
     from ..master import ResourceColumns
 from ..postal import PostalData, postal_data
-from ..text import normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
+from ..text import is_email, normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -91,7 +91,6 @@ def placeholder(value: str) -> bool:
     return PLACEHOLDER_ANYWHERE.search(value) is not None
 
 
-_EMAIL_FAST = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
 
@@ -304,7 +303,7 @@ def check_phones(ctx: Context) -> Iterator[Finding]:
 
 
 def check_email(ctx: Context) -> Iterator[Finding]:
-    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_ANSWERS and not _EMAIL_FAST.fullmatch(v)
+    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_ANSWERS and not is_email(v)
                              and not normalize_email(v)[1]):
         yield ctx.finding("invalid-email", i, "email", value)
 

@@ -75,10 +75,6 @@ class _Keys:
     number: str  # the first run of numbers in the address (番地), "" when it has none
 
 
-def _address_block_key(address: str, municipality: str) -> str:
-    return _address_block_keys([address], municipality)[0]
-
-
 def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str]:
     """:func:`shigen.text.address_key` of each address (one pass over them all) without a leading 都道府県 and
     the catalogue's own 市町村名."""
