@@ -403,11 +403,11 @@ def test_missing_core_fields_are_errors_other_required_fields_warnings(planted):
 
 
 def test_address_block_keys_of_many_equal_one_by_one():
-    from shigen.audit.duplicates import _address_block_key, _address_block_keys
+    from shigen.audit.duplicates import _address_block_keys
 
     addresses = ["みどり野市本町1丁目2番3号", "千葉県みどり野市 栄町 3-2-5", "本町三丁目5番地2", "東京都北区", "ﾐﾄﾞﾘ野市本町", ""]
-    assert _address_block_keys(addresses, "みどり野市") == [_address_block_key(a, "みどり野市") for a in addresses]
-    assert _address_block_key("千葉県みどり野市本町三丁目5番地2", "みどり野市") == "本町3-5-2"
+    assert _address_block_keys(addresses, "みどり野市") == [_address_block_keys([a], "みどり野市")[0] for a in addresses]
+    assert _address_block_keys(["千葉県みどり野市本町三丁目5番地2"], "みどり野市") == ["本町3-5-2"]
 
 
 def test_severity_label_follows_added_findings(planted):

@@ -141,6 +141,7 @@ class Context:
     n: int = 0  # number of records
     rows: list[int | None] | None = None  # Excel row of each record when ``locate`` is the master's (no Record needed)
     sheet_keys: list[str] | None = None  # the fields of the columns read (ResourceColumns.keys), None: from records
+    file_name: str = ""  # the master's file name (what master_locator gives)
     placeholders: list[tuple[str, ...]] = field(default_factory=list)  # per record: keys holding a placeholder
     closed: list[bool] = field(default_factory=list)  # per record: 状態 廃止
     states: list[Freshness] = field(default_factory=list)  # per record: model.freshness as of as_of
@@ -157,6 +158,7 @@ class Context:
         ctx = cls(cat, as_of, locate or master_locator(cat), cat.settings.cycle_months, cat.settings.area_code,
                   {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts),
                   towns if towns.pattern is not None else None)
+        ctx.file_name = Path(cat.path).name if cat.path else ""
         if columns is not None:
             ctx.n = len(columns)
             ctx.sheet_keys = list(columns.keys)
@@ -248,7 +250,7 @@ class Context:
     def where(self, index: int) -> tuple[str, str, int | None]:
         """(file, sheet, row) of record ``index``: ``locate`` of its Record, or for the master its row in 資源一覧."""
         if self.rows is not None:
-            return (Path(self.cat.path).name if self.cat.path else ""), S.SHEET_RESOURCES, self.rows[index]
+            return self.file_name, S.SHEET_RESOURCES, self.rows[index]
         return self.locate(self.records[index])
 
     def phone_digits(self, value: str) -> str:
