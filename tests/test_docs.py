@@ -97,9 +97,24 @@ def test_documented_commands_and_options_exist(path: Path, number: int, before: 
         assert option in allowed, f"{where}: `shigen {command}` has no option {option}"
 
 
-def test_every_audit_code_is_documented() -> None:
-    from shigen.audit.findings import CATALOGUE
+STAGE_DOCS = {"audit": "audit.md", "import": "import.md", "collect": "assign-collect.md"}
 
-    text = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
-    missing = [c.code for c in CATALOGUE if f"`{c.code}`" not in text and f"| {c.code} |" not in text]
-    assert not missing, f"docs/audit.md does not explain: {missing}"
+
+@pytest.mark.parametrize("stage", sorted(STAGE_DOCS))
+def test_every_finding_code_is_documented_on_its_commands_page(stage: str) -> None:
+    from shigen.findings import Stage, stage_codes
+
+    page = STAGE_DOCS[stage]
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    missing = [c.code for c in stage_codes(Stage(stage)) if f"`{c.code}`" not in text and f"| {c.code} |" not in text]
+    assert not missing, f"docs/{page} does not explain: {missing}"
+
+
+def test_finding_codes_are_unique_kebab_case_and_fully_worded() -> None:
+    from shigen.findings import CATALOGUE, CODES, Stage
+
+    assert len(CODES) == len(CATALOGUE)
+    assert {c.stage for c in CATALOGUE} <= set(Stage)
+    for c in CATALOGUE:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.code), c.code
+        assert c.title and c.message and c.hint and c.description, f"{c.code} lacks wording"
