@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import schema as S
 from ..model import Catalogue, Record
+from ..text import is_email
 from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, display_width, text_width, wrapped_lines
 from .columns import FRESHNESS_HEADER, Column, drop_empty, freshness_text, xlsx_columns
 from .files import clean_cell
@@ -32,7 +33,6 @@ PRINT_COLUMNS: tuple[tuple[str, int], ...] = (
 PRINT_PT = 10
 PRINT_PAGE_UNITS = 94  # A4 landscape between 0.4-inch margins at 100 %, in Excel column units (measured)
 _URL_RE = re.compile(r"^https?://[^\s\"<>]+$", re.IGNORECASE)
-_EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MAX_URLS = 65000  # Excel holds at most 65,530 links per sheet
 _MAX_URL_LEN = 2079
@@ -264,7 +264,7 @@ class _Writer:
                 elif kind == "url" and urls < _MAX_URLS and len(value) <= _MAX_URL_LEN and _URL_RE.match(value):
                     write_url(row, j, value, f_link, string=value)
                     urls += 1
-                elif kind == "email" and urls < _MAX_URLS and _EMAIL_RE.match(value):
+                elif kind == "email" and urls < _MAX_URLS and is_email(value):
                     write_url(row, j, "mailto:" + value, f_link, string=value)
                     urls += 1
                 elif kind == "date" and (day := _date(value)) is not None:
