@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+if TYPE_CHECKING:  # rich is imported when something is printed, not when the CLI starts
+    from rich.console import Console
+    from rich.table import Table
+
+Justify = Literal["default", "left", "center", "right", "full"]
 
 
 @cache
-def console():  # type: ignore[no-untyped-def]
+def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
 
 
 @cache
-def err_console():  # type: ignore[no-untyped-def]
+def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          justify: dict[str, str] | None = None, caption: str | None = None):  # type: ignore[no-untyped-def]
+          justify: dict[str, str] | None = None, caption: str | None = None) -> Table:
     from rich.table import Table
 
     t = Table(title=title, caption=caption, show_lines=False, header_style="bold", title_justify="left")
     justify = justify or {}
     for c in columns:
-        t.add_column(c, justify=justify.get(c, "left"), overflow="fold")  # type: ignore[arg-type]
+        t.add_column(c, justify=cast(Justify, justify.get(c, "left")), overflow="fold")
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
     return t
@@ -52,7 +58,7 @@ def done(text: str) -> None:
 
 
 def styled_table(title: str | None, columns: Sequence[tuple[str, dict[str, Any]]], rows: Iterable[Sequence[str]],
-                 *, section_after: int | None = None):  # type: ignore[no-untyped-def]
+                 *, section_after: int | None = None) -> Table:
     """A table whose columns take rich options (justify, no_wrap, ratio…) and whose cells may hold markup.
 
     ``section_after``: draw a rule after that many rows (e.g. before a totals row).
