@@ -47,7 +47,8 @@ ENCODINGS = ("utf-8", "cp932")
 
 def _writer_function(writer: Writer) -> Callable[..., Any]:
     module, _, name = writer.write.partition(":")
-    return getattr(importlib.import_module(module, __name__), name)  # type: ignore[no-any-return]
+    function: Callable[..., Any] = getattr(importlib.import_module(module, __name__), name)
+    return function
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
     writer = WRITERS[options.format]
     write = _writer_function(writer)
     if writer.dataset:
-        return write(cat, ws, options, sel, started)  # type: ignore[no-any-return]
+        result: ExportResult = write(cat, ws, options, sel, started)
+        return result
     meta = make_meta(cat, sel, options.format, options.title)
     name = default_name(options.format, public=sel.is_public, districts=sel.districts, genres=sel.genres, as_of=as_of)
     path = target_path(ws, options.format, options.output, name)
