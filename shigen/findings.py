@@ -324,7 +324,7 @@ def stage_codes(stage: Stage) -> tuple[Code, ...]:
     return tuple(c for c in CATALOGUE if c.stage == stage)
 
 
-class _Blank(dict):  # type: ignore[type-arg]
+class _Blank(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return ""
 

@@ -40,24 +40,16 @@ def site_command(
     import json
 
     from ..master import load_catalogue
-    from .render import done, left_out_summary, say, show, table, warn
+    from .render import done, left_out_summary, say, scope_line, show, table, warn
 
     day = parse_as_of(as_of)
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
     if card:
-        from ..site.card import CardOptions, write_card
+        from .cards import write_card_sheet
 
-        sheet = write_card(cat, st.workspace, CardOptions(base_url=base_url or "", title=title, contact=contact,
-                                                           output=output))
-        if as_json:
-            typer.echo(json.dumps(sheet.to_dict(), ensure_ascii=False, indent=2))
-            return
-        done(f"{sheet.path} を書き出しました(名刺大 91×55 mm・A4 に {sheet.cards} 枚)")
-        say(f"  題名: {sheet.title} / QR コード: {sheet.url}" + (f" / 問い合わせ先: {sheet.contact}" if sheet.contact else ""))
-        say("  Word で開き、「実際のサイズ」(拡大・縮小なし)で A4 の名刺用紙(10 面)に印刷してください。")
-        for text in sheet.warnings:
-            warn(text)
+        write_card_sheet(cat, st.workspace, base_url=base_url, title=title, contact=contact, output=output,
+                         as_json=as_json)
         return
 
     from ..site import SiteOptions, build_site
@@ -71,8 +63,7 @@ def site_command(
     who = "一般向け" if result.audience == "public" else "関係者用"
     done(f"{result.path} にサイトを作りました({who}・{result.total} 件・{result.files} ファイル・{result.seconds:.1f} 秒)")
     say(f"  入口: {result.index}(ブラウザーで開けます。フォルダーごと USB メモリーやサーバーに置けます)")
-    say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
-        f" / 情報の日付: {result.as_of.isoformat()}")
+    scope_line(result, date_label="情報の日付")
     if result.by_genre:
         show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
     else:
