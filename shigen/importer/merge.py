@@ -68,6 +68,8 @@ def find_match(row: ReadRow, index: _Index) -> tuple[str, list[Record], str]:
             return "ID", [master], ""
         if master is not None:
             note = f"ID {row.shigen_id} は台帳の別の資源({master.name})のもののため、照合に使いませんでした。"
+    if not index.by_source and not index.by_name:  # an empty master (the first import): nothing to match by name
+        return "", [], note
     key = name_key(rec.name)
     source = rec.get("source")
     if source and source in index.by_source:
