@@ -270,7 +270,8 @@ def _process_row(ctx: _RowContext, book: ReturnedBook, row: ReturnedRow, summary
             outcome(STATE_PROBLEM)
         return
 
-    edited = [k for k in SHOWN_KEYS if k in row.current and row.current[k] != _norm(issued.values.get(k, ""))]
+    cur, was = row.current, issued.values  # a cell equal to the issued text is equal to it normalised (cur is)
+    edited = [k for k in SHOWN_KEYS if k in cur and cur[k] != was.get(k, "") and cur[k] != _norm(was.get(k, ""))]
     if edited:
         for k in edited:
             reject("locked-edit", field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=row.current[k])

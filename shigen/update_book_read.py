@@ -155,39 +155,39 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
                 raise InputError(
                     f"シート『{SHEET_MAIN}』の列の並びが変わっています({c + 1} 列目が『{top}』、本来は『{col.top}』)。",
                     "列を元の位置に戻すか、assign で作り直したブックに記入し直してください。", path=path, sheet=SHEET_MAIN)
+    current_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT]
+    new_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_NEW]
+    at = {col.role: c for c, col in enumerate(cols)}  # the answer columns (the last one of a role wins)
+    c_result, c_date, c_method, c_memo, c_consent = (at.get(role) for role in (ROLE_RESULT, ROLE_DATE, ROLE_METHOD,
+                                                                                 ROLE_MEMO, ROLE_CONSENT))
+    width = len(cols)
     out = []
     for i, raw in enumerate(data[header_rows:], start=header_rows + 1):
         first = cell_text(raw[0]) if raw else ""
         if first.startswith(GROUP_MARK):
             continue
-        n = len(raw)
-        current: dict[str, str] = {}
-        new: dict[str, str] = {}
-        result = method = memo = consent = ""
-        date_value: Any = None
-        for c, col in enumerate(cols):
-            v = raw[c] if c < n else ""
-            if col.role == ROLE_CURRENT:
-                current[col.key] = _norm(cell_text(v))
-            elif col.role == ROLE_NEW:
-                text = _norm(cell_text(v))
-                if text:
-                    new[col.key] = text
-            elif col.role == ROLE_RESULT:
-                result = cell_text(v).strip()
-            elif col.role == ROLE_DATE:
-                date_value = None if v == "" else v
-            elif col.role == ROLE_METHOD:
-                method = cell_text(v).strip()
-            elif col.role == ROLE_MEMO:
-                memo = _norm(cell_text(v))
-            elif col.role == ROLE_CONSENT:
-                consent = cell_text(v).strip()
-        row = ReturnedRow(i, first.strip(), current, new, result, date_value, method, memo, consent)
+        if len(raw) < width:
+            raw = [*raw, *[""] * (width - len(raw))]
+        current = {key: _text(raw[c]) for c, key in current_cols}
+        new = {key: text for c, key in new_cols if (text := _text(raw[c]))}
+        date_value = None if c_date is None or raw[c_date] == "" else raw[c_date]
+        row = ReturnedRow(i, first.strip(), current, new, _answer(raw, c_result), date_value, _answer(raw, c_method),
+                          "" if c_memo is None else _text(raw[c_memo]), _answer(raw, c_consent))
         if not row.record_id and row.empty and not any(current.values()):
             continue
         out.append(row)
     return out
+
+
+def _text(value: Any) -> str:
+    """``_norm(cell_text(value))``: a cell's text, line breaks as \\n, without the spaces around it."""
+    if type(value) is str:
+        return value.strip() if "\r" not in value else _norm(value)
+    return _norm(cell_text(value))
+
+
+def _answer(raw: list[Any], c: int | None) -> str:
+    return "" if c is None else cell_text(raw[c]).strip()
 
 
 def _norm(text: str) -> str:
