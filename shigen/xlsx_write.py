@@ -22,14 +22,14 @@ from typing import Any
 
 # XML text that needs no escaping: no &, <, >, control characters, or a literal _xHHHH_ (xlsxwriter's escape),
 # and no leading / trailing whitespace (that needs xml:space="preserve"). Strings like this are written as they are.
-_PLAIN = re.compile(r"[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*\Z")
+_PLAIN = re.compile(r"(?!\s)[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*(?<!\s)\Z")
 _NEEDS_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
 
 
 def _plain(text: str) -> bool:
     """True when ``text`` goes into the XML exactly as it is (xlsxwriter would neither escape nor mark it)."""
-    return (bool(text) and _PLAIN.match(text) is not None and _NEEDS_ESCAPE.search(text) is None
-            and not text[0].isspace() and not text[-1].isspace())
+    return (bool(text) and _PLAIN.match(text) is not None
+            and ("_x" not in text or _NEEDS_ESCAPE.search(text) is None))
 
 
 def _classes() -> tuple[type, type]:

@@ -120,3 +120,26 @@ def test_progress_workbook_row_by_row_is_the_same_bytes_as_plain_xlsxwriter(tmp_
 
     fast, plain = _both(monkeypatch, write)
     assert fast == plain
+
+
+TRICKY = ["a", " a", "a ", "a\n", "a\nb", "\n", "&", "a<b>c", '"引用"', "_x0041_", "_X00e9_", "x_xyz", "\u3000あ", "あ\u3000",
+          "a\x07b", "\t", "a\tb", "\ufffe", "<r>rich</r>", "全角　空白", "x" * 16384, "𠮷野家"]
+
+
+def test_text_that_needs_escaping_or_marking_is_written_as_xlsxwriter_does(tmp_path, monkeypatch):
+    def write(folder):
+        paths = []
+        for memory in (False, True):
+            path = tmp_path / folder / f"{memory}.xlsx"
+            path.parent.mkdir(exist_ok=True)
+            wb = xlsx_write.new_workbook(path, constant_memory=memory)
+            fmt = wb.add_format({"bold": True})
+            ws = wb.add_worksheet()
+            for r, text in enumerate(TRICKY):
+                xlsx_write.write_cells(ws, r, [(0, text, fmt), (2, text, None)])
+            wb.close()
+            paths.append(path)
+        return paths
+
+    fast, plain = _both(monkeypatch, write)
+    assert fast == plain
