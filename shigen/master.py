@@ -20,8 +20,9 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -144,43 +145,50 @@ def no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _memo_text(value: Any, dates: dict[Any, str]) -> str:
-    """cell_text(value), remembered in ``dates`` when value is a date (exactly dt.date: never equal to a number)."""
-    text = cell_text(value)
-    if type(value) is dt.date:
-        dates[value] = text
-    return text
-
-
 def load_catalogue(path: Path) -> Catalogue:
     """Read the master workbook into a Catalogue (fast: python-calamine).
 
     The catalogue remembers the file it was read from (size, time, hash): a later save refuses to replace a
     master that changed meanwhile. Refuses a master whose ID column is gone or that holds one ID twice."""
+    cat, columns = _load(path)
+    with no_gc():
+        cat.records = columns.records()
+    return cat
+
+
+def load_catalogue_columns(path: Path) -> tuple[Catalogue, ResourceColumns]:
+    """:func:`load_catalogue` for a command that only reads the records: the catalogue without its records
+    (``records`` is empty; settings, districts, genres… are read) and 資源一覧 as columns (no dict per record)."""
+    return _load(path)
+
+
+def _load(path: Path) -> tuple[Catalogue, ResourceColumns]:
     for _ in range(3):
         before = fingerprint(path) if path.exists() else None
         with no_gc():  # 200,000 rows and records: the collector's full passes over them cost more than building them
-            cat = _load_catalogue(path)
+            cat, columns = _load_catalogue(path)
         after = path.stat() if before is not None else None
         if before is None or after is None or (after.st_size, after.st_mtime_ns) == (before.size, before.mtime_ns):
             cat.read_as = before
-            _check_ids(cat, path)
-            return cat
+            _check_ids(columns.values.get("id", []), columns.rows, path)
+            return cat, columns
     raise MasterBusyError("台帳が読み込み中に書き換えられ続けています。",
                           "Excel などで保存中でないか確かめてから、もう一度実行してください(何も書き換えていません)。",
                           path=path)
 
 
-def _check_ids(cat: Catalogue, path: Path) -> None:
+def _check_ids(ids: Sequence[str], rows: Sequence[int], path: Path) -> None:
+    distinct = set(ids)
+    if len(distinct) - ("" in distinct) == len(ids) - ids.count(""):  # no ID twice (counted in C)
+        return
     seen: dict[str, int] = {}
     dup: list[tuple[str, int, int]] = []
-    for r in cat.records:
-        rid = r.id
+    for rid, row in zip(ids, rows, strict=False):
         if not rid:
             continue
-        first = seen.setdefault(rid, r.row or 0)
-        if first != (r.row or 0):
-            dup.append((rid, first, r.row or 0))
+        first = seen.setdefault(rid, row)
+        if first != row:
+            dup.append((rid, first, row))
     if dup:
         shown = "、".join(f"{rid}({a} 行目と {b} 行目)" for rid, a, b in dup[:5])
         more = f" ほか {len(dup) - 5} 件" if len(dup) > 5 else ""
@@ -191,7 +199,7 @@ def _check_ids(cat: Catalogue, path: Path) -> None:
             path=path, sheet=S.SHEET_RESOURCES)
 
 
-def _load_catalogue(path: Path) -> Catalogue:
+def _load_catalogue(path: Path) -> tuple[Catalogue, ResourceColumns]:
     wb = _open_calamine(path)
     if S.SHEET_RESOURCES not in wb.sheet_names:
         raise InputError(
@@ -200,8 +208,64 @@ def _load_catalogue(path: Path) -> Catalogue:
             path=path,
         )
     cat = Catalogue(path=path)
-    rows = _rows(wb, S.SHEET_RESOURCES)
-    header = [cell_text(h) for h in rows[0]] if rows else []
+    columns = _read_resources(wb, path)
+    cat.extra_columns = list(columns.extra_columns)
+    cat.districts = _read_districts(wb)
+    cat.genres = _read_genres(wb)
+    cat.coordinators = _read_coordinators(wb)
+    cat.settings, cat.last_id = _read_settings(wb)
+    cat.assignments = _read_assignments(wb)
+    cat.inquiries = read_inquiries(wb)
+    return cat, columns
+
+
+@dataclass
+class ResourceColumns:
+    """The sheet 資源一覧 read column by column: what :class:`~shigen.model.Record` objects are made of.
+
+    ``values[key][i]`` is the text of field ``key`` of the i-th record (exactly ``records[i].values[key]`` of
+    :func:`load_catalogue`); ``keys`` are the fields the sheet has, in sheet order; ``rows[i]`` is the record's
+    Excel row; ``extra[i]`` its user-added cells (non-empty ones, by header), or None when the sheet has no
+    user-added column. A command that only reads (audit) works on these without a dict per record."""
+
+    keys: list[str]
+    values: dict[str, list[str]]
+    rows: list[int]
+    extra_columns: list[str]
+    extra: list[dict[str, Any]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def record(self, index: int) -> Record:
+        """The Record of row ``index`` (a new object each time)."""
+        values = self.values
+        return Record({k: values[k][index] for k in self.keys},
+                      dict(self.extra[index]) if self.extra is not None else {}, self.rows[index])
+
+    def records(self) -> list[Record]:
+        """Every Record, as :func:`load_catalogue` makes them (one dict per record, built in C)."""
+        keys, n = self.keys, len(self.rows)
+        cols = [self.values[k] for k in keys]
+        dicts = map(dict, map(zip, repeat(keys), zip(*cols, strict=True))) if cols else ({} for _ in range(n))
+        extras = (dict(e) for e in self.extra) if self.extra is not None else ({} for _ in range(n))
+        return list(map(Record, dicts, extras, self.rows))
+
+
+_CHUNK = 8192  # rows taken from calamine at a time: the Python rows of one chunk are dropped after it is transposed
+_DEDUPE_BELOW = 0.5  # a column whose first chunk has fewer distinct values than this share is deduplicated as read
+
+
+def _read_resources(wb, path: Path) -> ResourceColumns:  # type: ignore[no-untyped-def]
+    """資源一覧 column by column (calamine's rows a chunk at a time; each column cleaned in one pass).
+
+    Cell rule (as every command reads the master): text is stripped, a date cell becomes its ISO text
+    (:func:`cells.cell_text`), a number its text, an empty cell ''. Rows whose cells are all empty are skipped.
+    Repeated values of a column (区分, ジャンル, 地区, dates…) are kept as one object each: 200,000 records
+    would otherwise hold 200,000 copies of 「配食」."""
+    rows_iter = iter(wb.get_sheet_by_name(S.SHEET_RESOURCES).iter_rows())
+    first = next(rows_iter, None)
+    header = [cell_text(h) for h in first] if first is not None else []
     mapping: list[tuple[int, str]] = []
     extras: list[tuple[int, str]] = []
     for i, h in enumerate(header):
@@ -209,8 +273,42 @@ def _load_catalogue(path: Path) -> Catalogue:
             mapping.append((i, S.FIELD_BY_HEADER[h].key))
         elif h:
             extras.append((i, h))
-    if not any(k == "id" for _, k in mapping) and any(
-            any(v not in ("", None) for v in row) for row in rows[1:]):
+    width = len(header)
+    used = sorted({i for i, _ in mapping} | {i for i, _ in extras})
+    raw: dict[int, list[Any]] = {i: [] for i in used}
+    texts = {i for i, _ in mapping}  # field columns: their cells become text here (extra columns keep the value)
+    seen: dict[int, dict[str, str] | None] = {}  # column → its distinct texts (None: not deduplicated)
+    row_numbers: list[int] = []
+    excel_row = 2
+    while chunk := list(islice(rows_iter, _CHUNK)):
+        if set(map(len, chunk)) != {width}:  # calamine's rows are as wide as the sheet; pad or cut if not
+            chunk = [(list(r) + [""] * width)[:width] for r in chunk]
+        numbers: Sequence[int] = range(excel_row, excel_row + len(chunk))
+        excel_row += len(chunk)
+        if width and width in (blank := list(map(list.count, chunk, repeat("")))):  # empty rows (calamine: '')
+            keep = [b != width for b in blank]
+            chunk = list(compress(chunk, keep))
+            numbers = list(compress(numbers, keep))
+        if not chunk:
+            continue
+        row_numbers.extend(numbers)
+        columns = list(zip(*chunk, strict=True)) if width else []
+        del chunk
+        for i in used:
+            values: Sequence[Any] = columns[i]
+            if i in texts:
+                try:
+                    values = list(map(str.strip, values))  # every cell text (most columns): stripped in C
+                except TypeError:  # a date or a number among them
+                    values = _column_text(values)
+                if i not in seen:
+                    seen[i] = {} if len(set(values)) < _DEDUPE_BELOW * len(values) else None
+                same = seen[i]
+                if same is not None:
+                    values = list(map(same.setdefault, values, values))
+            raw[i].extend(values)
+        del columns
+    if not any(k == "id" for _, k in mapping) and row_numbers:
         raise InputError(
             f"シート『{S.SHEET_RESOURCES}』の1行目に見出し『ID』の列がありません(削除されたか、見出しが変えられています)。",
             "ID がないと資源を見分けられません。列を元に戻すか、workbooks/.history/ の直前のバックアップを"
@@ -225,28 +323,27 @@ def _load_catalogue(path: Path) -> Catalogue:
             path=path,
             sheet=S.SHEET_RESOURCES,
         )
-    cat.extra_columns = [h for _, h in extras]
-    records = cat.records
-    dates: dict[Any, str] = {}  # cell_text of each distinct date cell (dates repeat: 最終確認日, 更新日)
-    for excel_row, row in enumerate(rows[1:], start=2):
-        n = len(row)
-        if row.count("") + row.count(None) == n:  # an empty row (every cell "" or None), counted in C
-            continue
-        # most cells are str: strip them inline, call cell_text only for dates and numbers (2× faster)
-        values = {key: (v.strip() if type(v) is str else
-                        (dates[v] if type(v) is dt.date and v in dates else _memo_text(v, dates)))
-                  if i < n and (v := row[i]) != "" else ""
-                  for i, key in mapping}
-        extra = {h: row[i] for i, h in extras if i < n and row[i] not in ("", None)}
-        records.append(Record(values, extra, excel_row))
+    fields: dict[str, list[str]] = {}
+    for i, key in mapping:  # a field written twice: the later column wins, at the first one's place (as a dict)
+        fields[key] = raw[i]
+    extra: list[dict[str, Any]] | None = None
+    if extras:
+        extra = [{} for _ in row_numbers]
+        for i, h in extras:
+            for record_extra, v in zip(extra, raw[i], strict=True):
+                if v not in ("", None):
+                    record_extra[h] = v
+    return ResourceColumns(list(fields), fields, row_numbers, [h for _, h in extras], extra)
 
-    cat.districts = _read_districts(wb)
-    cat.genres = _read_genres(wb)
-    cat.coordinators = _read_coordinators(wb)
-    cat.settings, cat.last_id = _read_settings(wb)
-    cat.assignments = _read_assignments(wb)
-    cat.inquiries = read_inquiries(wb)
-    return cat
+
+def _column_text(column: Sequence[Any]) -> list[str]:
+    """The text of each cell of a column (:func:`_read_resources`' rule) that holds dates or numbers: worked out
+    once per distinct value (dates repeat: 最終確認日, 更新日)."""
+    if bool in set(map(type, column)):  # True == 1 as a dict key, and their texts differ: one by one
+        return [v.strip() if type(v) is str else cell_text(v) for v in column]
+    # equal keys give equal texts (1 and 1.0 → '1'; a date never equals a datetime or a text)
+    text_of = {v: v.strip() if type(v) is str else cell_text(v) for v in set(column)}
+    return list(map(text_of.__getitem__, column))
 
 
 def _read_districts(wb) -> list[District]:  # type: ignore[no-untyped-def]

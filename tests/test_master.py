@@ -205,3 +205,38 @@ def test_settings_workbook_is_copied_by_init(tmp_path):
     assert cat.district("北地区").towns == ("北山", "上野", "松原")
     assert cat.settings.municipality == "みどり野市"
     assert cat.records == []
+
+
+def test_cells_read_as_text_by_one_rule_in_rows_and_columns(tmp_path):
+    """Every cell of 資源一覧 becomes text by one rule (stripped; a date its ISO day; 1.0 → '1'; TRUE); empty rows
+    are skipped; user-added columns keep their value; the columns the audit reads are the records' values."""
+    ws = make_workspace(tmp_path, [record(name="みどり配食")])
+    wb = openpyxl.load_workbook(ws.catalogue)
+    sheet = wb[S.SHEET_RESOURCES]
+    headers = [c.value for c in sheet[1]]
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    sheet.cell(row=1, column=len(headers) + 1, value="独自の列")
+    rows = [  # (名称, 区分, 最終確認日, 電話番号, 独自の列)
+        ("  さくら食堂 ", "民間", dt.date(2026, 4, 1), 479621111.0, "メモ"),
+        ("ひまわり", True, dt.datetime(2026, 5, 2), 12, None),
+        ("あおば", "NPO", dt.datetime(2026, 5, 2, 9, 30), "0479-62-1111 ", 3.5),
+    ]
+    for n, values in enumerate(rows):
+        r = 4 + 2 * n  # row 3, 5 and 7 are left empty
+        sheet.cell(row=r, column=col["ID"], value=f"R{9000 + n}")
+        for h, v in zip(("名称", "区分", "最終確認日", "電話番号", "独自の列"), values, strict=True):
+            sheet.cell(row=r, column=col.get(h, len(headers) + 1), value=v)
+    wb.save(ws.catalogue)
+
+    cat = load_catalogue(ws.catalogue)
+    got = [(r.row, r["name"], r["category"], r["last_confirmed"], r["phone"], r.extra) for r in cat.records[1:]]
+    assert got == [
+        (4, "さくら食堂", "民間", "2026-04-01", "479621111", {"独自の列": "メモ"}),
+        (6, "ひまわり", "TRUE", "2026-05-02", "12", {}),
+        (8, "あおば", "NPO", "2026-05-02 09:30:00", "0479-62-1111", {"独自の列": 3.5}),
+    ]
+    _, columns = master.load_catalogue_columns(ws.catalogue)
+    assert columns.records() == cat.records
+    assert [columns.record(i) for i in range(len(columns))] == cat.records
+    assert columns.keys == list(cat.records[0].values)
+    assert all(type(v) is str for r in cat.records for v in r.values.values())

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Settings
+
+if TYPE_CHECKING:
+    from ..master import ResourceColumns
 from .checks import CHECKS, Context, Locator, source_locator
 from .duplicates import DUPLICATE_FIELDS, find_duplicates
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
@@ -28,13 +31,25 @@ __all__ = [
 ]
 
 
-@dataclass
 class AuditRun:
-    """What `shigen audit` audited: the result and the catalogue whose records were checked."""
+    """What `shigen audit` audited: the result and the catalogue whose records were checked.
 
-    result: AuditResult
-    catalogue: Catalogue
-    read: object | None = None  # the importer's ReadResult when files were audited
+    The master is audited column by column (no Record per record): its catalogue gets its records when
+    ``catalogue`` is first asked for (the Excel report's copy of 資源一覧)."""
+
+    def __init__(self, result: AuditResult, catalogue: Catalogue, read: object | None = None,
+                 columns: ResourceColumns | None = None) -> None:
+        self.result = result
+        self._catalogue = catalogue
+        self.read = read  # the importer's ReadResult when files were audited
+        self._columns = columns
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._columns is not None:
+            self._catalogue.records = self._columns.records()
+            self._columns = None
+        return self._catalogue
 
 
 def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.date, skip_bad: bool = False,
@@ -44,11 +59,15 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
     Files are checked against the master's settings (ジャンル, 地区, 設定) when the master exists,
     else against shigen's default genres.
     """
-    from ..master import load_catalogue, load_settings_workbook
+    from ..master import load_catalogue_columns, load_settings_workbook
 
     if not paths:
-        cat = load_catalogue(catalogue_path)
-        return AuditRun(audit_catalogue(cat, as_of=as_of), cat)
+        cat, columns = load_catalogue_columns(catalogue_path)
+        from ..master import no_gc
+
+        with no_gc():
+            result = _audit(cat, as_of, None, None, columns)
+        return AuditRun(result, cat, columns=columns)
 
     from ..create import default_genres
     from ..importer import read_paths
@@ -86,8 +105,9 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
         return _audit(cat, as_of, locate, source)
 
 
-def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str | None) -> AuditResult:
-    ctx = Context.build(cat, as_of, locate)
+def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str | None,
+           columns: ResourceColumns | None = None) -> AuditResult:
+    ctx = Context.build(cat, as_of, locate, columns)
     findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) for f in check(ctx)]
     is_open = [not closed for closed in ctx.closed]
     audited = list(compress(range(len(is_open)), is_open))
@@ -104,18 +124,18 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
         if keys:
             placeholders.update(keys)
 
-    active = [cat.records[i] for i in audited]
-    columns = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
+    compared = [list(compress(ctx.column(key), is_open)) for key in DUPLICATE_FIELDS]
     places = [name for d in cat.districts for name in (d.name, d.short, *d.towns)]
-    for pair in find_duplicates(active, ctx.phone_number, municipality=cat.settings.municipality, columns=columns,
+    ids, names = ctx.column("id"), ctx.column("name")
+    for pair in find_duplicates(None, ctx.phone_number, municipality=cat.settings.municipality, columns=compared,
                                 places=places):
-        first, second = active[pair.first], active[pair.second]
-        file, sheet, row = ctx.locate(first)
+        first, second = audited[pair.first], audited[pair.second]
+        file, sheet, row = ctx.where(first)
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)
         where = f"{place} {row}行目" if row else place
-        label = f"{first.id + ' ' if first.id else ''}『{first.name}』({where})"
-        findings.append(ctx.finding("duplicate", audited[pair.second], "name", second.name,
-                                    related=first.id or f"{file}:{sheet}:{row}", detail=label,
+        label = f"{ids[first] + ' ' if ids[first] else ''}『{names[first]}』({where})"
+        findings.append(ctx.finding("duplicate", second, "name", names[second],
+                                    related=ids[first] or f"{file}:{sheet}:{row}", detail=label,
                                     reason="・".join(pair.reasons)))
 
     district_rank = {d.name: i for i, d in enumerate(cat.districts)}
@@ -131,7 +151,7 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
         as_of=as_of,
         cycle_months=ctx.cycle_months,
         source=source if source is not None else str(cat.path),
-        records=len(cat.records),
+        records=ctx.n,
         audited=total,
         findings=findings,
         freshness={FRESHNESS_LABELS[state]: freshness.get(state, 0) for state in Freshness},

