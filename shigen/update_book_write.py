@@ -55,7 +55,7 @@ from .update_book import (
     doubtful_fields,
     layout,
 )
-from .xlsx_style import FONT_NAME, display_width, xw_a4, xw_header_format
+from .xlsx_style import FONT_NAME, wrapped_lines, xw_a4, xw_header_format
 from .xlsx_write import atomic_close as _atomic_close
 from .xlsx_write import new_workbook as _workbook
 from .xlsx_write import tmp_path as _tmp
@@ -362,17 +362,8 @@ def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record
 
 
 def _lines(text: str, width: int) -> int:
-    """Lines a wrapped cell needs in a column ``width`` characters wide."""
-    usable = max(1, width - 1)
-    text = str(text)
-    if text.isascii() and "\n" not in text:  # one line of narrow characters (phone numbers, times, dates)
-        return max(1, -(-len(text) // usable))
-    return _wide_lines(text, usable)
-
-
-@functools.lru_cache(maxsize=8192)
-def _wide_lines(text: str, usable: int) -> int:
-    return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
+    """Lines a wrapped cell needs in a column ``width`` characters wide (one unit is the cell's padding)."""
+    return wrapped_lines(text, width - 1)
 
 
 def _height(text: str, width: int, line: float) -> float:
