@@ -15,6 +15,7 @@ from typing import Any
 from .cells import cell_text
 from .errors import InputError, UsageError
 from .update_book import (
+    DATE_KEYS,
     FORMAT_NAME,
     GROUP_MARK,
     HEADER_ROWS,
@@ -155,11 +156,15 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
                 raise InputError(
                     f"シート『{SHEET_MAIN}』の列の並びが変わっています({c + 1} 列目が『{top}』、本来は『{col.top}』)。",
                     "列を元の位置に戻すか、assign で作り直したブックに記入し直してください。", path=path, sheet=SHEET_MAIN)
-    current_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT]
+    # いまの値 of text fields read in one pass per row; date fields (date cells) one by one
+    current_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT and col.key not in DATE_KEYS]
+    current_dates = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT and col.key in DATE_KEYS]
     new_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_NEW]
     at = {col.role: c for c, col in enumerate(cols)}  # the answer columns (the last one of a role wins)
     c_result, c_date, c_method, c_memo, c_consent = (at.get(role) for role in (ROLE_RESULT, ROLE_DATE, ROLE_METHOD,
                                                                                  ROLE_MEMO, ROLE_CONSENT))
+    current_keys = [key for _, key in current_cols]
+    new_keys = [key for _, key in new_cols]
     width = len(cols)
     out = []
     for i, raw in enumerate(data[header_rows:], start=header_rows + 1):
@@ -168,8 +173,10 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
             continue
         if len(raw) < width:
             raw = [*raw, *[""] * (width - len(raw))]
-        current = {key: _text(raw[c]) for c, key in current_cols}
-        new = {key: text for c, key in new_cols if (text := _text(raw[c]))}
+        current = dict(zip(current_keys, _texts(raw, current_cols), strict=True))
+        for c, key in current_dates:
+            current[key] = _text(raw[c])
+        new = {key: text for key, text in zip(new_keys, _texts(raw, new_cols), strict=True) if text}
         date_value = None if c_date is None or raw[c_date] == "" else raw[c_date]
         row = ReturnedRow(i, first.strip(), current, new, _answer(raw, c_result), date_value, _answer(raw, c_method),
                           "" if c_memo is None else _text(raw[c_memo]), _answer(raw, c_consent))
@@ -177,6 +184,16 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
             continue
         out.append(row)
     return out
+
+
+def _texts(raw: list[Any], cols: list[tuple[int, str]]) -> list[str]:
+    """:func:`_text` of the cells ``cols`` of a row: one C-level pass when they are all text (the usual case)."""
+    values = [raw[c] for c, _ in cols]
+    try:
+        texts = list(map(str.strip, values))
+    except TypeError:  # a date or a number among them
+        return list(map(_text, values))
+    return texts if "\r" not in "".join(texts) else list(map(_text, values))
 
 
 def _text(value: Any) -> str:
