@@ -76,10 +76,12 @@ def _classes() -> tuple[type, type]:
             """``write_string`` / ``write_datetime`` / ``write_number`` for each (column, value, format) of one
             row, in one call (text, ``datetime`` or numbers, each with a format). ``cells`` are in column order:
             the first and the last column set the sheet's dimensions."""
-            if (self.constant_memory or not cells or self._check_dimensions(row, cells[0][0])
-                    or self._check_dimensions(row, cells[-1][0])):
+            if not cells or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
                 write_cells_slowly(self, row, cells)
                 return
+            inline = self.constant_memory  # text in-line; the previous row goes out when a later one starts
+            if inline and row > self.previous_row:
+                self._write_single_row(row)
             sst = self.str_table
             index_of = sst.string_table
             dates: dict[dt.datetime, float] = self.__dict__.setdefault("_shigen_dates", {})  # date → serial number
@@ -88,6 +90,9 @@ def _classes() -> tuple[type, type]:
             for col, value, fmt in cells:
                 kind = type(value)
                 if kind is str and len(value) <= 16383:
+                    if inline:
+                        target[col] = new(CellStringTuple, (value, fmt))
+                        continue
                     i = index_of.get(value)
                     if i is None:
                         i = index_of[value] = sst.unique_count
