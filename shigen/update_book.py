@@ -103,8 +103,11 @@ def layout() -> list[Column]:
     return cols
 
 
-def issued_values(record: Record) -> dict[str, str]:
-    return {k: record.get(k) for k in SHOWN_KEYS}
+def shown_values(record: Record) -> list[str]:
+    """A record's value of each SHOWN_KEYS field, in that order: what its book shows, keeps in the hidden sheet
+    and fingerprints."""
+    values = record.values
+    return [values.get(k, "") for k in SHOWN_KEYS]
 
 
 def fingerprint(values: dict[str, str]) -> str:

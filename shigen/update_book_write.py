@@ -54,6 +54,7 @@ from .update_book import (
     doubt_comment,
     doubtful_fields,
     layout,
+    shown_values,
 )
 from .xlsx_style import FONT_NAME, wrapped_lines, xw_a4, xw_header_format
 from .xlsx_write import atomic_close as _atomic_close
@@ -388,8 +389,7 @@ def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, re
         recs.write_string(0, c, h)
     dumps = json.dumps
     for i, r in enumerate(records, start=1):
-        rv = r.values
-        shown = [rv.get(k, "") for k in SHOWN_KEYS]  # issued_values(r), in SHOWN_KEYS order
+        shown = shown_values(r)
         write_cells(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
                               (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}, ensure_ascii=False), None)])
     recs.very_hidden()
