@@ -110,6 +110,10 @@ def shown_values(record: Record) -> list[str]:
     return [values.get(k, "") for k in SHOWN_KEYS]
 
 
+# json.dumps(…, ensure_ascii=False) made once: dumps builds a new encoder on every call that has an option
+JSON_TEXT = json.JSONEncoder(ensure_ascii=False)
+
+
 def fingerprint(values: dict[str, str]) -> str:
     """A short hash of a record's shown values: equal values, equal fingerprint."""
     return _fingerprint([values.get(k, "") for k in SHOWN_KEYS])
@@ -117,7 +121,7 @@ def fingerprint(values: dict[str, str]) -> str:
 
 def _fingerprint(shown: list[str]) -> str:
     """:func:`fingerprint` of the values in SHOWN_KEYS order."""
-    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(JSON_TEXT.encode(shown).encode("utf-8")).hexdigest()[:20]
 
 
 # --- cells still holding a placeholder or an invalid value ----------------------------------------

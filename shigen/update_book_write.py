@@ -27,6 +27,7 @@ from .update_book import (
     FORMAT_VERSION,
     GROUP_MARK,
     HEADER_ROWS,
+    JSON_TEXT,
     LABEL_CONSENT,
     LABEL_CURRENT,
     LABEL_DATE,
@@ -387,9 +388,9 @@ def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, re
     recs = wb.add_worksheet(SHEET_META_RECORDS)
     for c, h in enumerate(("id", "fingerprint", "row", "values")):
         recs.write_string(0, c, h)
-    dumps = json.dumps
+    dumps = JSON_TEXT.encode
     for i, r in enumerate(records, start=1):
         shown = shown_values(r)
         write_cells(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
-                              (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}, ensure_ascii=False), None)])
+                              (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}), None)])
     recs.very_hidden()
