@@ -84,6 +84,8 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_NO_VALUES = dict.fromkeys(SHOWN_KEYS, "")  # a record's shown values when none is set (SHOWN_KEYS order)
+_SHOWN = frozenset(SHOWN_KEYS)
 MAX_UNPACKED = 400 * 1024 * 1024
 
 
@@ -106,7 +108,8 @@ def read_update_book(path: Path) -> ReturnedBook:
         except ValueError:
             continue
         rid = cell_text(r[0])
-        issued[rid] = IssuedRecord(rid, cell_text(r[1]), {k: values.get(k, "") for k in SHOWN_KEYS})
+        shown = {**_NO_VALUES, **values} if values.keys() <= _SHOWN else {k: values.get(k, "") for k in SHOWN_KEYS}
+        issued[rid] = IssuedRecord(rid, cell_text(r[1]), shown)
     rows = _read_main(wb.get_sheet_by_name(SHEET_MAIN).to_python(skip_empty_area=False), meta.columns,
                       meta.header_rows, path)
     return ReturnedBook(path, meta, issued, rows)
