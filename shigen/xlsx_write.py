@@ -57,10 +57,15 @@ def _classes() -> tuple[type, type]:
     class FastWorksheet(Worksheet):
         """A worksheet whose common cells are stored and written with fewer calls (same XML)."""
 
-        def write_string(self, row: Any, col: Any = None, string: Any = None, cell_format: Any = None) -> int:
-            # the common case: row/col numbers, text not near the 32,767-character limit, shared strings
+        def write_string(self, *args: Any, **kwargs: Any) -> int:
+            # the common case: (row, col, text[, format]) as numbers, text not near the 32,767-character limit;
+            # anything else (A1 notation, keywords …) is xlsxwriter's own
+            if kwargs or not 3 <= len(args) <= 4:
+                return int(super().write_string(*args, **kwargs))
+            row, col, string = args[:3]
+            cell_format = args[3] if len(args) == 4 else None
             if type(row) is not int or type(col) is not int or type(string) is not str or len(string) > 16383:
-                return int(super().write_string(row, col, string, cell_format))
+                return int(super().write_string(*args))
             if self._check_dimensions(row, col):
                 return -1
             if self.constant_memory:  # in-line text; the previous row is written out when a later one starts

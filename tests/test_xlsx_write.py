@@ -143,3 +143,21 @@ def test_text_that_needs_escaping_or_marking_is_written_as_xlsxwriter_does(tmp_p
 
     fast, plain = _both(monkeypatch, write)
     assert fast == plain
+
+
+def test_write_string_keeps_xlsxwriters_other_forms(tmp_path, monkeypatch):
+    """A1 notation and keywords still work (they take xlsxwriter's own path) and give the same file."""
+    def write(folder):
+        path = tmp_path / folder / "a1.xlsx"
+        path.parent.mkdir()
+        wb = xlsx_write.new_workbook(path)
+        fmt = wb.add_format({"bold": True})
+        ws = wb.add_worksheet()
+        assert ws.write_string("A1", "x") == 0 and ws.write_string("B2", "y", fmt) == 0
+        assert ws.write_string(row=3, col=3, string="w", cell_format=fmt) == 0 and ws.write_string(4, 4, "v") == 0
+        assert ws.write_string(1_048_576, 0, "beyond the last row") == -1
+        wb.close()
+        return [path]
+
+    fast, plain = _both(monkeypatch, write)
+    assert fast == plain
