@@ -31,7 +31,7 @@ Everything here works on a :class:`~shigen.model.Catalogue` in memory and the ro
 (:mod:`shigen.update_book_read`); reading the books, saving the master and writing 回収状況.xlsx are
 :mod:`shigen.collect` and :mod:`shigen.collect_progress`.
 
-Why this file is over 400 lines (~490): each rule listed above is a few lines of :func:`_process_row`, the one
+Why this file is over 400 lines (~520): each rule listed above is a few lines of :func:`_process_row`, the one
 loop that checks and applies a row in order; they read best together.
 """
 
