@@ -676,6 +676,107 @@ def _damage_warnings(out: Normalised) -> None:
             _warn(out, S.header(key), "lost-character", value=v[:40])
 
 
+# --- values remembered per distinct text (issue 18: a long list repeats its genres, days, areas, dates) ---
+class _PerColumn:
+    """A pure function of (text, field key) remembered per distinct text — for the fields whose values repeat.
+
+    A field whose texts are nearly all different (names, addresses, long free text) is not worth remembering: once
+    a field has seen more than ``probe`` texts with fewer than a third found again, it is computed directly (the
+    cache for it is dropped), so memory stays bounded by the fields that do repeat."""
+
+    def __init__(self, fn, probe: int = 2000) -> None:  # type: ignore[no-untyped-def]
+        self.fn = fn
+        self.probe = probe
+        self.cache: dict[tuple[str, str], object] = {}
+        self.hits: dict[str, int] = {}
+        self.misses: dict[str, int] = {}
+        self.direct: set[str] = set()
+
+    def __call__(self, text: str, key: str):  # type: ignore[no-untyped-def]
+        if key in self.direct:
+            return self.fn(text, key)
+        k = (text, key)
+        found = self.cache.get(k, _MISSING)
+        if found is not _MISSING:
+            self.hits[key] = self.hits.get(key, 0) + 1
+            return found
+        value = self.cache[k] = self.fn(text, key)
+        misses = self.misses[key] = self.misses.get(key, 0) + 1
+        if misses > self.probe and self.hits.get(key, 0) * 2 < misses:
+            self.direct.add(key)
+            self.cache = {c: v for c, v in self.cache.items() if c[1] != key}
+        return value
+
+
+_MISSING = object()
+
+
+def _field_text_of(raw: str, target: str) -> str:
+    """A cell's text for its field: tidy for names and ふりがな (one line for a name), tidy_value otherwise."""
+    if target in ("name", "kana"):
+        t = tidy(raw)
+        return _one_line_name(t) if target == "name" and "\n" in t else t
+    return tidy_value(raw)
+
+
+def _split_labelled_of(text: str, own: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    own_text, found = split_labelled(text, own)
+    return own_text, tuple(found)
+
+
+_field_text = _PerColumn(_field_text_of)
+_split_labelled_cached = _PerColumn(_split_labelled_of)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: a cell's 1 and 1.0 and True are different raw values
+def _by_kind(key: str, text: str, raw: str, raw_value: object
+             ) -> tuple[str, tuple[str, str, dict[str, object]] | None, int]:
+    """(value, warning or None, 1 if normalising changed it) for one field's text — a pure function of its
+    arguments (the district, which depends on the 地区 sheet, is matched in :func:`normalise`). The warning is
+    (header, code, values) and is added to every row the value is in."""
+    f = S.FIELD_BY_KEY[key]
+    value = text
+    warning: tuple[str, str, dict[str, object]] | None = None
+    if f.kind is S.Kind.DATE:
+        day = _date_of(raw_value)
+        if day is None:
+            days = [d for d in (parse_date(t) for t in text.split("\n")) if d]
+            day = max(days) if days else None  # 確認日 and 更新日 both given: the latest
+        if day is not None:
+            value = day.isoformat()
+        else:
+            warning = (f.header, "date-unreadable", dict(value=text))
+    elif f.kind is S.Kind.POSTAL:
+        value, ok = normalize_postal(text)
+        if not ok:
+            warning = (f.header, "postal-code-malformed", dict(value=text))
+    elif f.kind is S.Kind.EMAIL:
+        value, ok = normalize_email(text)
+        if not ok:
+            warning = (f.header, "email-malformed", dict(value=text))
+    elif f.kind is S.Kind.URL:
+        value, ok = normalize_url(text)
+        if not ok:
+            warning = (f.header, "url-malformed", dict(value=text))
+    elif key in CHOICE_WORDS:
+        value = CHOICE_WORDS[key].get(text.replace(" ", ""), text)
+        if value not in f.choices:
+            warning = (f.header, "choice-unknown", dict(field=f.header, value=text, choices="・".join(f.choices)))
+    elif key == "hours":
+        value = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)  # 08:30 → 8:30
+    elif key == "kana":
+        value = to_hiragana(text)  # ふりがな is kept in hiragana (名称_カナ columns are katakana)
+    elif key == "category":
+        value = CATEGORY_WORDS.get(text.replace(" ", ""), text)
+    return value, warning, int(value != raw.strip())
+
+
+# the fields _by_kind changes (the others keep their tidied text)
+_BY_KIND_KEYS = frozenset(
+    [f.key for f in S.FIELDS if f.kind in (S.Kind.DATE, S.Kind.POSTAL, S.Kind.EMAIL, S.Kind.URL)]
+    + [*CHOICE_WORDS, "hours", "kana", "category"])
+
+
 # --- the row -----------------------------------------------------------------------------------
 def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "") -> Normalised:
     """One source row → catalogue values (see the module docstring for the steps)."""
@@ -709,6 +810,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
 
     # text of every field; a field taken by several columns (genre, phones) is handled below
     texts: dict[str, str] = {}
+    text_cache = _field_text.cache
     raw_values: dict[str, object] = {}
     raw_strs: dict[str, str] = {}
     for target, group in by_target.items():
@@ -719,9 +821,9 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         for cell in group:
             raw = raw_text(cell.value)
             first = first or raw
-            t = tidy(raw) if target in ("name", "kana") else tidy_value(raw)
-            if target == "name" and "\n" in t:
-                t = _one_line_name(t)
+            t = text_cache.get((raw, target))  # the remembered text, without a call (most cells of a long list)
+            if t is None:
+                t = _field_text(raw, target)
             if t in PLACEHOLDER_MARKS:  # kept as written (audit flags it, public lists leave it out) and reported
                 _warn(out, cell.header, "placeholder-mark", value=t, detail="そのまま残しました。")
             if t and not is_placeholder(t) and t not in parts:
@@ -746,7 +848,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     # labelled parts inside cells
     labelled_phones: list[tuple[str, str, str]] = []
     for target in [t for t in texts if t in LABEL_SOURCES]:
-        own, moved = split_labelled(texts[target], target)
+        own, moved = _split_labelled_cached(texts[target], target)
         if not moved:
             continue
         texts[target] = own
@@ -806,50 +908,29 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     for key, text in texts.items():
         if not text:
             continue
-        f = S.FIELD_BY_KEY[key]
-        value = text
-        raw = raw_strs.get(key, text)
-        if f.kind is S.Kind.DATE:
-            day = _date_of(raw_values.get(key, text))
-            if day is None:
-                days = [d for d in (parse_date(t) for t in text.split("\n")) if d]
-                day = max(days) if days else None  # 確認日 and 更新日 both given: the latest
-            if day is not None:
-                value = day.isoformat()
-            else:
-                _warn(out, f.header, "date-unreadable", value=text)
-        elif f.kind is S.Kind.POSTAL:
-            value, ok = normalize_postal(text)
-            if not ok:
-                _warn(out, f.header, "postal-code-malformed", value=text)
-        elif f.kind is S.Kind.EMAIL:
-            value, ok = normalize_email(text)
-            if not ok:
-                _warn(out, f.header, "email-malformed", value=text)
-        elif f.kind is S.Kind.URL:
-            value, ok = normalize_url(text)
-            if not ok:
-                _warn(out, f.header, "url-malformed", value=text)
-        elif key in CHOICE_WORDS:
-            value = CHOICE_WORDS[key].get(text.replace(" ", ""), text)
-            if value not in f.choices:
-                _warn(out, f.header, "choice-unknown", field=f.header, value=text, choices="・".join(f.choices))
-        elif key == "hours":
-            value = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)  # 08:30 → 8:30
-        elif key == "kana":
-            value = to_hiragana(text)  # ふりがな is kept in hiragana (名称_カナ columns are katakana)
-        elif key == "category":
-            value = CATEGORY_WORDS.get(text.replace(" ", ""), text)
-        elif key == "genre":
+        if key == "genre":
             continue  # below
-        elif key == "district":
+        raw = raw_strs.get(key, text)
+        if key == "district":
+            value = text
             matched = match_district(text, ctx.districts)
             if matched:
                 value = matched
             else:
                 out.unmatched_district = text  # read_paths adds it to the 地区 sheet and reports it
-        if value != raw.strip():
-            out.changed += 1
+            if value != raw.strip():
+                out.changed += 1
+        elif key in _BY_KIND_KEYS:
+            f = S.FIELD_BY_KEY[key]  # only a date reads the raw cell (a date cell, a serial number)
+            value, warning, changed = _by_kind(key, text, raw,
+                                               raw_values.get(key, text) if f.kind is S.Kind.DATE else None)
+            if warning is not None:
+                _warn(out, warning[0], warning[1], **warning[2])
+            out.changed += changed
+        else:  # free text: kept as tidied
+            value = text
+            if value != raw.strip():
+                out.changed += 1
         if value:
             out.values[key] = value
             out.explicit.add(key)
