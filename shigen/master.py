@@ -210,6 +210,7 @@ def _load_catalogue(path: Path) -> tuple[Catalogue, ResourceColumns]:
     cat = Catalogue(path=path)
     columns = _read_resources(wb, path)
     cat.extra_columns = list(columns.extra_columns)
+    cat.last_row = columns.rows[-1] if columns.rows else 0
     cat.districts = _read_districts(wb)
     cat.genres = _read_genres(wb)
     cat.coordinators = _read_coordinators(wb)
@@ -1056,7 +1057,7 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
     old_max = ws.max_row
     id_col = col_of["id"]
     id_at = {r: cell_text(ws.cell(row=r, column=id_col).value) for r in range(2, old_max + 1)}
-    placed = place_records(cat.records, id_at)
+    placed = place_records(cat.records, id_at, cat.last_row)
     date_cols = {col_of[k] for k in S.DATE_KEYS}
     text_cols = {col_of[k] for k in (*S.PHONE_KEYS, "postal_code", "id")}
     key_cols = [(k, col_of[k]) for k in S.KEYS]

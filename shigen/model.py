@@ -208,6 +208,7 @@ class Catalogue:
     # set by a command that only appends (assign: 担当履歴 and 履歴) and never touched a record: the fast save then
     # copies 資源一覧 as it is instead of rewriting every row (20,000 records: most of assign's time)
     records_untouched: bool = False
+    last_row: int = 0  # the last 資源一覧 row a record was read from: records added later go below it
     read_as: object = None  # master.Fingerprint of the file this was read from (a save refuses if it changed)
     inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
     new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save

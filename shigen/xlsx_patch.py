@@ -882,7 +882,7 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
             if writer.needs_all_strings():
                 sst = load_shared_strings(zin, sst_part, None)
 
-            writer.placed = place_records(cat.records, None)
+            writer.placed = place_records(cat.records, None, cat.last_row)
             last = max(max(writer.placed, default=1), 2)
             ref = f"A1:{col_letter(max(writer.width, 1))}{last}"
             tables = _table_parts(zin, res_part)
