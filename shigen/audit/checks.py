@@ -93,6 +93,8 @@ def placeholder(value: str) -> bool:
 
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
+_DIGIT = re.compile(r"\d")
+_DIGITS_RUN = re.compile(r"\d+")
 
 
 # the fields the checks read column by column (gathered together: see Context.column)
@@ -327,12 +329,12 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
     data = ctx.postal
     if data is None:
         return
-    from ..postal import check_address
+    from ..postal import check_key, place_key, place_keys
 
     municipality = ctx.cat.settings.municipality
     codes, addresses, placeholders = ctx.column("postal_code"), ctx.column("address"), ctx.placeholders
     shaped: dict[str, str] = {}  # value → 7 digits, '' when not a well-formed code
-    checked: dict[tuple[str, str], object] = {}
+    todo: list[tuple[int, str, str, str]] = []  # (index, cell, digits, address)
     for i, value in enumerate(codes):
         if not value:
             continue
@@ -345,13 +347,33 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
         address = addresses[i]
         if placeholders[i] and "address" in placeholders[i]:
             address = ""
-        if not data.places(digits):
+        todo.append((i, value, digits, address))
+    distinct = list({a for _, _, _, a in todo if a})
+    key_of = dict(zip(distinct, place_keys(distinct), strict=True))  # shigen.postal.place_key, in one pass
+    # The check reads an address only through its city and town names. When the address names no city whose
+    # name holds a digit (3条市) and none of the code's town names holds one, addresses that differ only in their
+    # numbers (番地) get the same answer: each run of digits is then asked as one 「0」 (「本町0-0」 for every
+    # 番地 of 本町), once. (The first four characters, where a prefecture is read, must hold no digit either.)
+    towns_plain: dict[str, bool] = {}
+    checked: dict[tuple[str, str, bool], object] = {}
+    for i, value, digits, address in todo:
+        places = data.places(digits)
+        if not places:
             yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
             continue
-        key = (digits, address)
+        whole = key_of[address] if address else ""
+        plain = towns_plain.get(digits)
+        if plain is None:
+            plain = towns_plain[digits] = not any(_DIGIT.search(place_key(p.town)) for p in places)
+        asked = whole
+        if plain and _DIGIT.search(whole, 0, 4) is None and not data.names_city_with_digits(whole):
+            asked = _DIGITS_RUN.sub("0", whole)
+            if data.names_city_with_digits(asked):  # (a city named with a 0 would begin it now)
+                asked = whole
+        key = (digits, asked, bool(address))
         result = checked.get(key)
         if result is None:
-            result = checked[key] = check_address(data, digits, address, municipality)
+            result = checked[key] = check_key(data, digits, asked, municipality, bool(address))
         if result.status == "mismatch":  # type: ignore[attr-defined]
             yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,  # type: ignore[attr-defined]
                               address=address)
