@@ -1,7 +1,7 @@
 """Planning the yearly refresh: who confirms which records (`shigen assign`).
 
 Pure functions from a Catalogue to an :class:`AssignmentPlan`; nothing here writes files
-(see :mod:`shigen.update_book` for the workbooks) or prints.
+(see :mod:`shigen.assign_run` and :mod:`shigen.update_book_write` for the workbooks) or prints.
 
 How a plan is made:
 
@@ -512,8 +512,11 @@ def _shares(units: list[_Unit], coordinators: list[Coordinator], prev: dict[str,
         ids_of[u.owner].extend(u.ids)
     shares = []
     rank = {g: i for i, g in enumerate(genre_order)}
+    # by_id holds the records in :func:`ordered` order already (a total order, IDs last): a share sorted by that
+    # position is what ordered() would give it, without working out every sort key again
+    position = {rid: i for i, rid in enumerate(by_id)}
     for c in coordinators:
-        recs = ordered((by_id[rid] for rid in ids_of.get(c.name, [])), genre_order)
+        recs = [by_id[rid] for rid in sorted(ids_of.get(c.name, []), key=position.__getitem__)]
         ids = [r.id for r in recs]
         genres = sorted({r.get("genre") or S.NO_GENRE for r in recs}, key=lambda g: (rank.get(g, len(rank)), g))
         districts = sorted({(S.CITY_WIDE if is_city_wide(r.get("area")) and c.tier == S.TIER_1 else

@@ -1,35 +1,10 @@
-"""Merging returned update workbooks into the master (`shigen collect`).
+"""`shigen collect` as a whole: read the returned update workbooks, apply them to the master, write 回収状況.xlsx.
 
-Each returned row is checked, then applied to the in-memory catalogue with ``Catalogue.set_value`` (so every
-changed field lands in 履歴), and the master is saved once at the end. A row is **not applied** and is listed
-as a finding when:
-
-- its ID is unknown (not issued in that workbook, or no longer in the master) — ``unknown-id``;
-- a grey (locked) いまの値 cell was changed — ``locked-edit``;
-- 確認結果 is empty while something else was written, or is not one of the five choices — ``missing-result`` /
-  ``invalid-result``;
-- 確認日 is missing, unreadable, in the future, or more than a year before the sheet was made — ``missing-date`` /
-  ``impossible-date``;
-- 変更あり without any new value — ``no-new-value``; 変更なし / 連絡つかず with new values — ``values-without-change``;
-- a new value is not one of a field's choices — ``invalid-value``; 確認結果 休止/廃止 and a different 状態 — ``contradiction``;
-- 掲載同意の回答 (`shigen letters`) not one of its three answers, or given with 連絡つかず — ``invalid-consent``;
-- the master record was edited (any editable field) after the workbook was made — ``conflict``, with the
-  value at issue, the master's value and the value written in the sheet.
-
-Placeholders kept: a 変更なし (or 変更あり) row whose record, once the row is applied, still holds a placeholder or an
-invalid value in an editable field (the cells the workbook coloured, :func:`shigen.update_book.doubtful_fields`)
-is applied — new values, 確認者 — but 最終確認日 does not move, and the row is reported as ``placeholder-kept``
-(「要確認のまま」) in ``CollectResult.held``: the record must not look freshly verified while it still says 要確認.
-
-Idempotence: before the conflict check, a row whose wanted result is already in the master (same values,
-最終確認日 on or after its 確認日) counts as *already applied* and changes nothing. 最終確認日 never moves back.
-
-A consent answer applied sets 掲載同意, 公開範囲 and 掲載同意日 and appends the 回答日 of an open 照会 (see
-:mod:`shigen.letters.followup`).
-
-Why this file is long (~750 lines): every rule for a returned row (the findings listed above) sits beside the one
-loop that applies them, plus the 回収状況 workbook; separating the rules from the I/O is a possible next step (issue
-15).
+One transaction (the master locked from reading to saving). Every file is first checked to be an update workbook
+(its hidden metadata sheet only, :func:`shigen.update_book_read.read_book_meta`); the rows are then read and
+applied one book at a time (:func:`shigen.collect_rules.collect_books` — the rules themselves), so only one
+returned workbook is in memory at once; the master is saved once at the end, and each year's 回収状況.xlsx is
+rewritten (:mod:`shigen.collect_progress`).
 """
 
 from __future__ import annotations
@@ -39,174 +14,23 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from . import schema as S
-from .assign import latest_plan
-from .cells import cell_text
+from .collect_progress import PROGRESS_NAME, ProgressRow, progress_for, read_progress, wareki, write_progress
+from .collect_rules import STATE_PENDING, CollectFinding, FileSummary, RecordOutcome, collect_books
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from .model import Catalogue, Record
-from .text import clean_text, clean_value, normalize_email, normalize_phone, normalize_postal, normalize_url, parse_date
-from .update_book import (
-    CLEAR_WORDS,
-    CONTENT_KEYS,
-    DOUBT_NOTE,
-    LABEL_CONSENT,
-    RESULT_CHANGED,
-    RESULT_CLOSED,
-    RESULT_PAUSED,
-    RESULT_UNCHANGED,
-    RESULT_UNREACHABLE,
-    RESULTS,
-    SHOWN_KEYS,
-    SUMMARY_NAME,
-    BookMeta,
-    ReturnedBook,
-    ReturnedRow,
-    _blank,
-    plan_folder,
-    read_book_meta,
-    read_update_book,
-)
-from .update_book import doubtful_fields as _doubtful_fields
+from .model import Catalogue
+from .update_book import SUMMARY_NAME, plan_folder
+from .update_book_read import BookMeta, read_book_meta, read_update_book
 from .workspace import Workspace
 
-PROGRESS_NAME = "回収状況.xlsx"
-COMMAND = "collect"
-NAME_LIKE_KEYS = ("name", "kana", "operator")  # proper names: no dash folding
-
-FINDING_TITLES = {
-    "conflict": "台帳が先に変わっている(衝突)",
-    "unknown-id": "台帳にない・配っていない ID",
-    "locked-edit": "灰色の列(いまの値)が書き換えられている",
-    "missing-result": "確認結果が空欄",
-    "invalid-result": "確認結果が選択肢にない",
-    "missing-date": "確認日が空欄",
-    "impossible-date": "ありえない確認日",
-    "no-new-value": "変更ありなのに新しい値がない",
-    "values-without-change": "変更なし・連絡つかずなのに新しい値がある",
-    "invalid-value": "新しい値が選択肢にない",
-    "contradiction": "確認結果と状態が食い違う",
-    "placeholder-kept": "要確認のまま(最終確認日は進めず)",
-    "invalid-consent": "掲載同意の回答が選択肢にない・確認結果と合わない",
-}
-
-# per-record states kept in 回収状況.xlsx
-STATE_CONFIRMED = "確認済み"
-STATE_CHANGED = "変更を反映"
-STATE_CLOSED = "休止・廃止を反映"
-STATE_UNREACHABLE = "連絡つかず"
-STATE_PROBLEM = "要確認"
-STATE_HELD = DOUBT_NOTE  # 要確認のまま: confirmed, but a placeholder / invalid value is left: 最終確認日 not moved
-STATE_PENDING = "未回収"
-STATE_CONSENT = "掲載同意のみ反映"  # only the consent answer of a 確認依頼 (content not confirmed yet)
-DONE_STATES = (STATE_CONFIRMED, STATE_CHANGED, STATE_CLOSED)
-
-
-@dataclass
-class Finding:
-    code: str
-    message: str
-    file: str
-    row: int | None
-    record_id: str = ""
-    name: str = ""
-    coordinator: str = ""
-    field: str = ""  # Japanese header
-    issued: str = ""  # value when the workbook was made
-    master: str = ""  # value in the master now
-    entered: str = ""  # value written in the workbook
-
-    @property
-    def title(self) -> str:
-        return FINDING_TITLES.get(self.code, self.code)
-
-    HEADERS = ("ファイル", "行", "ID", "名称", "担当者", "種類", "内容", "項目", "配布時の値", "台帳の今の値", "記入された値")
-
-    def to_row(self) -> tuple[object, ...]:
-        return (self.file, self.row or "", self.record_id, self.name, self.coordinator, self.title, self.message,
-                self.field, self.issued, self.master, self.entered)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "title": self.title, "message": self.message, "file": self.file, "row": self.row,
-                "record_id": self.record_id, "name": self.name, "coordinator": self.coordinator, "field": self.field,
-                "issued": self.issued, "master": self.master, "entered": self.entered}
-
-
-@dataclass
-class Outcome:
-    """What happened to one record in one returned workbook."""
-
-    record_id: str
-    coordinator: str
-    file: str
-    year: str
-    state: str  # one of the STATE_* values
-    result: str = ""
-    date: str = ""
-    method: str = ""
-    memo: str = ""
-    changed: list[str] = field(default_factory=list)  # Japanese headers of fields changed now
-    already: bool = False  # found already applied (a second collect)
-    collected_at: str = ""
-
-    HEADERS = ("ID", "担当者", "状況", "確認結果", "確認日", "確認方法", "変更した項目", "メモ", "ファイル", "回収日時")
-
-    def to_row(self) -> tuple[str, ...]:
-        return (self.record_id, self.coordinator, self.state, self.result, self.date, self.method,
-                "、".join(self.changed), self.memo, self.file, self.collected_at)
-
-
-@dataclass
-class FileSummary:
-    path: Path
-    coordinator: str
-    year: str
-    rows: int = 0
-    applied: int = 0  # rows that changed the master now
-    already: int = 0  # rows already in the master
-    unreachable: int = 0
-    rejected: int = 0
-    pending: int = 0  # rows with nothing written yet
-
-    HEADERS = ("ファイル", "担当者", "年度", "行数", "反映", "反映済み", "連絡つかず", "要確認", "未記入")
-
-    def to_row(self) -> tuple[object, ...]:
-        return (self.path.name, self.coordinator, self.year, self.rows, self.applied, self.already, self.unreachable,
-                self.rejected, self.pending)
-
-
-@dataclass
-class ProgressRow:
-    coordinator: str
-    assigned: int = 0
-    confirmed: int = 0  # 変更なし + 変更あり + 休止・廃止, reflected in the master
-    changed: int = 0
-    closed: int = 0
-    unreachable: int = 0
-    problems: int = 0
-    pending: int = 0  # not yet returned / not yet filled in
-
-    HEADERS = ("担当者", "担当件数", "確認済み", "うち変更あり", "うち休止・廃止", "連絡つかず", "要確認", "未回収", "進み具合")
-
-    @property
-    def percent(self) -> str:
-        return f"{100 * self.confirmed / self.assigned:.0f}%" if self.assigned else "—"
-
-    def to_row(self) -> tuple[object, ...]:
-        return (self.coordinator, self.assigned, self.confirmed, self.changed, self.closed, self.unreachable,
-                self.problems, self.pending, self.percent)
-
-    def to_dict(self) -> dict[str, object]:
-        return dict(zip(("coordinator", "assigned", "confirmed", "changed", "closed", "unreachable", "problems",
-                         "pending", "percent"), self.to_row(), strict=True))
+__all__ = ["CollectResult", "CollectFinding", "RecordOutcome", "collect_books", "dumps", "expand_paths", "run_collect"]
 
 
 @dataclass
 class CollectResult:
     files: list[FileSummary]
-    findings: list[Finding]
-    outcomes: list[Outcome]
+    findings: list[CollectFinding]
+    outcomes: list[RecordOutcome]
     progress: dict[str, list[ProgressRow]]  # year → rows
     fields_changed: int
     records_changed: int
@@ -214,7 +38,7 @@ class CollectResult:
     progress_files: list[Path] = field(default_factory=list)
     backup: Path | None = None
     skipped: list[Path] = field(default_factory=list)  # 担当一覧.xlsx / 回収状況.xlsx given along
-    held: list[Finding] = field(default_factory=list)  # applied, but 最終確認日 kept: placeholders left (要確認のまま)
+    held: list[CollectFinding] = field(default_factory=list)  # applied, but 最終確認日 kept: placeholders left (要確認のまま)
 
     @property
     def exit_code(self) -> int:
@@ -231,415 +55,6 @@ class CollectResult:
             "progress_files": [str(p) for p in self.progress_files],
             "skipped": [str(p) for p in self.skipped],
         }
-
-
-# --- checking and applying one row ------------------------------------------------------------
-def _norm(text: str) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _clean_new(key: str, text: str, area_code: str = "") -> str:
-    """A new value as the master keeps it: (削除) → empty; phone numbers, postal codes, mail and URLs in their
-    usual form when they can be read (left as written otherwise, for audit to point out)."""
-    if text.strip() in CLEAR_WORDS:
-        return ""
-    if key in NAME_LIKE_KEYS:
-        return clean_text(text)
-    kind = S.FIELD_BY_KEY[key].kind
-    if kind is S.Kind.PHONE:
-        phone = normalize_phone(text, area_code)
-        if not phone.valid:
-            return clean_value(text)
-        return f"{phone.number}（{phone.note}）" if phone.note else phone.number
-    normalise = {S.Kind.POSTAL: normalize_postal, S.Kind.EMAIL: normalize_email, S.Kind.URL: normalize_url}.get(kind)
-    if normalise:
-        value, ok = normalise(text)
-        return value if ok else clean_value(text)
-    return clean_value(text)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        return parse_date(value.strip())
-    return parse_date(value)
-
-
-def _issue_date(book: ReturnedBook) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(book.meta.issued_at[:10])
-    except ValueError:
-        return None
-
-
-@dataclass
-class _Context:
-    cat: Catalogue
-    by_id: dict[str, Record]
-    today: dt.date
-    now: str
-    findings: list[Finding]
-    outcomes: list[Outcome]
-    fields_changed: int = 0
-    records_changed: set[str] = field(default_factory=set)
-    held: list[Finding] = field(default_factory=list)
-    doubts: dict[str, dict[str, str]] = field(default_factory=dict)  # the book's records as they are in the master
-
-    def doubts_after(self, rec: Record, wanted: dict[str, str]) -> dict[str, str]:
-        """Editable fields of ``rec`` holding a placeholder / invalid value once ``wanted`` is applied."""
-        left = {k: m for k, m in self.doubts.get(rec.id, {}).items() if k not in wanted}
-        if any(wanted.values()):
-            after = Record({**rec.values, **wanted})
-            left.update({k: m for k, m in _doubtful_fields(self.cat, [after], self.today).get(rec.id, {}).items()
-                         if k in wanted})
-        return left
-    inquiries: dict[str, Any] | None = None  # 照会 states (letters.followup), read when first needed
-
-
-def _process_row(ctx: _Context, book: ReturnedBook, row: ReturnedRow, summary: FileSummary) -> None:
-    fname = book.path.name
-    coord = book.meta.coordinator
-    rid = row.record_id
-    rec = ctx.by_id.get(rid)
-    issued = book.issued.get(rid)
-    name = rec.name if rec else (issued.values.get("name", "") if issued else row.current.get("name", ""))
-
-    def outcome(state: str, **kw: Any) -> Outcome:
-        o = Outcome(rid, coord, fname, book.meta.year, state, row.result, kw.pop("date", ""), row.method, row.memo,
-                    collected_at=ctx.now, **kw)
-        ctx.outcomes.append(o)
-        return o
-
-    def reject(code: str, message: str, **kw: Any) -> None:
-        ctx.findings.append(Finding(code, message, fname, row.excel_row, rid, name, coord, **kw))
-
-    summary.rows += 1
-    if not rid or issued is None or rec is None:
-        if not rid:
-            msg = "ID のない行に記入があります。新しい資源は `shigen import` で取り込んでください。"
-        elif issued is None:
-            msg = f"ID {rid} はこのブックで配った資源ではありません。ID を書き換えていないか確かめてください。"
-        else:
-            msg = f"ID {rid} は台帳にありません(台帳から消された可能性があります)。"
-        reject("unknown-id", msg)
-        summary.rejected += 1
-        if rid and issued is not None:
-            outcome(STATE_PROBLEM)
-        return
-
-    edited = [k for k in SHOWN_KEYS if k in row.current and row.current[k] != _norm(issued.values.get(k, ""))]
-    if edited:
-        for k in edited:
-            reject("locked-edit", f"灰色の列『{S.header(k)}』が書き換えられています。変えたい内容は右隣の『新しい値』に入れてください。",
-                   field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=row.current[k])
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-
-    if row.empty:
-        summary.pending += 1
-        outcome(STATE_PENDING)
-        return
-    if row.consent and (problem := _consent_problem(row)):
-        reject("invalid-consent", problem, field=LABEL_CONSENT, entered=row.consent)
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-    result = row.result
-    if not result:
-        if row.consent and not row.new:
-            _consent_only(ctx, book, row, rec, summary, outcome, reject)
-            return
-        if row.new or row.method or row.date_value not in (None, ""):
-            reject("missing-result", "確認結果が空欄です。変更なし・変更あり・休止・廃止・連絡つかず から選んでください。")
-            summary.rejected += 1
-            outcome(STATE_PROBLEM)
-        else:  # only a memo
-            summary.pending += 1
-            outcome(STATE_PENDING)
-        return
-    if result not in RESULTS:
-        reject("invalid-result", f"確認結果『{result}』は選択肢にありません。{'・'.join(RESULTS)} から選んでください。",
-               entered=result)
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-
-    day = None
-    raw_date = row.date_value
-    if raw_date not in (None, ""):
-        day = _as_date(raw_date)
-        issued_on = _issue_date(book)
-        why = ""
-        if day is None:
-            why = "日付として読めません"
-        elif day > ctx.today:
-            why = f"今日({ctx.today.isoformat()})より後の日付です"
-        elif issued_on and day < issued_on - dt.timedelta(days=366):
-            why = f"このブックを作った日({issued_on.isoformat()})より1年以上前です"
-        if why:
-            reject("impossible-date", f"確認日『{cell_text(raw_date)}』: {why}。確かめた日を 2027/5/10 のように入れてください。",
-                   field="確認日", entered=cell_text(raw_date))
-            summary.rejected += 1
-            outcome(STATE_PROBLEM)
-            return
-    elif result != RESULT_UNREACHABLE:
-        reject("missing-date", "確認日が空欄です。確かめた日を入れてください。", field="確認日")
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-
-    wanted: dict[str, str] = {}
-    for key, text in row.new.items():
-        value = _clean_new(key, text, ctx.cat.settings.area_code)
-        choices = S.FIELD_BY_KEY[key].choices
-        if value and choices and value not in choices:
-            reject("invalid-value", f"『{S.header(key)}』の新しい値『{value}』は選択肢({'・'.join(choices)})にありません。",
-                   field=S.header(key), issued=issued.values.get(key, ""), master=rec.get(key), entered=value)
-            summary.rejected += 1
-            outcome(STATE_PROBLEM)
-            return
-        if value != _norm(issued.values.get(key, "")):
-            wanted[key] = value
-    new_status = wanted.pop("status", None)
-    if result in (RESULT_PAUSED, RESULT_CLOSED):
-        if new_status is not None and new_status != result:
-            reject("contradiction", f"確認結果は『{result}』ですが、状態の新しい値は『{new_status}』です。どちらかに揃えてください。",
-                   field=S.header("status"), entered=new_status)
-            summary.rejected += 1
-            outcome(STATE_PROBLEM)
-            return
-        wanted["status"] = result
-    elif new_status is not None:
-        wanted["status"] = new_status
-    if result == RESULT_CHANGED and not wanted:
-        reject("no-new-value", "確認結果が『変更あり』ですが、『新しい値』の列に今と違う内容がありません。変わった項目の新しい値を入れてください。")
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-    if result in (RESULT_UNCHANGED, RESULT_UNREACHABLE) and wanted:
-        fields = "、".join(S.header(k) for k in wanted)
-        reject("values-without-change", f"確認結果が『{result}』ですが、新しい値({fields})が入っています。"
-                                        "変わったのなら『変更あり』を選んでください。")
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-    if result == RESULT_UNREACHABLE:
-        summary.unreachable += 1
-        outcome(STATE_UNREACHABLE, date=day.isoformat() if day else "")
-        return
-
-    assert day is not None
-    confirm = day.isoformat()
-    state = (STATE_CLOSED if result in (RESULT_PAUSED, RESULT_CLOSED) else
-             STATE_CHANGED if result == RESULT_CHANGED else STATE_CONFIRMED)
-    current_lc = rec.date("last_confirmed")
-    already = all(rec.get(k) == v for k, v in wanted.items()) and current_lc is not None and current_lc >= day
-    if already:
-        summary.already += 1
-        _answered(ctx, book, row, rec, day)
-        outcome(state, date=confirm, already=True)
-        return
-    # fields changed in the master since issue, unless to exactly what this row asks for
-    moved = [k for k in CONTENT_KEYS
-             if _norm(rec.get(k)) != _norm(issued.values.get(k, "")) and rec.get(k) != wanted.get(k)]
-    if moved:
-        for k in moved:
-            entered = wanted.get(k, "(記入なし)" if result != RESULT_UNCHANGED else "(変更なし)")
-            reject("conflict", f"このブックを作った後に、台帳の『{S.header(k)}』が変わっています。"
-                               "台帳の今の内容を確かめ、必要なら台帳を直接直してください(この行は反映していません)。",
-                   field=S.header(k), issued=issued.values.get(k, ""), master=rec.get(k), entered=entered)
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-
-    left = ctx.doubts_after(rec, wanted) if result in (RESULT_UNCHANGED, RESULT_CHANGED) else {}
-    changed: list[str] = []
-    for key, value in wanted.items():
-        if ctx.cat.set_value(rec, key, value, command=COMMAND, by=coord, source=fname):
-            changed.append(S.header(key))
-    bookkeeping = 0
-    if left:  # the record still says 要確認 somewhere: confirmed by this row, but not freshly verified
-        fields = "、".join(S.header(k) for k in left)
-        ctx.held.append(Finding(
-            "placeholder-kept", f"『{fields}』が仮の値・誤った値のまま({next(iter(left.values()))})。"
-                                "ほかの項目は確認済みとして反映しましたが、最終確認日は進めていません。"
-                                "正しい値を確かめて『新しい値』に入れ、もう一度回収してください。",
-            fname, row.excel_row, rid, name, coord, field=fields, master="、".join(rec.get(k) for k in left),
-            entered=result))
-        state = STATE_HELD
-    elif current_lc is None or day > current_lc:
-        bookkeeping += ctx.cat.set_value(rec, "last_confirmed", confirm, command=COMMAND, by=coord, source=fname)
-    bookkeeping += ctx.cat.set_value(rec, "confirmed_by", coord, command=COMMAND, by=coord, source=fname)
-    if changed or bookkeeping:
-        ctx.cat.set_value(rec, "updated_at", ctx.today.isoformat(), command=COMMAND, by=coord, source=fname)
-        ctx.records_changed.add(rid)
-    ctx.fields_changed += len(changed)
-    summary.applied += 1
-    _answered(ctx, book, row, rec, day)
-    outcome(state, date=confirm, changed=changed)
-
-
-# --- answers to a 確認依頼 (`shigen letters`): 掲載同意 and 回答日 --------------------------------------
-CONSENT_EFFECT = {  # answer → (掲載同意, 公開範囲)
-    S.CONSENT_ANSWER_PUBLIC: (S.CONSENT_GIVEN, S.VISIBILITY_PUBLIC),
-    S.CONSENT_ANSWER_STAFF: (S.CONSENT_GIVEN, S.VISIBILITY_STAFF),
-    S.CONSENT_ANSWER_NONE: (S.CONSENT_REFUSED, S.VISIBILITY_STAFF),
-}
-
-
-def _consent_problem(row: ReturnedRow) -> str:
-    if row.consent not in CONSENT_EFFECT:
-        return (f"『{LABEL_CONSENT}』の『{row.consent}』は選択肢にありません。"
-                f"{'・'.join(S.CONSENT_ANSWERS)} から選んでください。")
-    if row.result == RESULT_UNREACHABLE:
-        return f"確認結果が『{RESULT_UNREACHABLE}』なのに『{LABEL_CONSENT}』があります。どちらかを直してください。"
-    return ""
-
-
-def _apply_consent(ctx: _Context, rec: Record, answer: str, day: dt.date, coord: str, fname: str) -> bool:
-    """掲載同意, 公開範囲 and 掲載同意日 from the provider's answer (each change logged in 履歴)."""
-    consent, visibility = CONSENT_EFFECT[answer]
-    changed = ctx.cat.set_value(rec, "consent", consent, command=COMMAND, by=coord, source=fname)
-    changed |= ctx.cat.set_value(rec, "visibility", visibility, command=COMMAND, by=coord, source=fname)
-    if changed or not rec.get("consent_date"):
-        changed |= ctx.cat.set_value(rec, "consent_date", day.isoformat(), command=COMMAND, by=coord, source=fname)
-    if changed:
-        ctx.records_changed.add(rec.id)
-    return changed
-
-
-def _answered(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, day: dt.date) -> bool:
-    """An applied row: its consent answer (if any) and the 回答日 of an open 照会. True when the master changed."""
-    from .letters.followup import record_answer, states
-
-    changed = bool(row.consent) and _apply_consent(ctx, rec, row.consent, day, book.meta.coordinator, book.path.name)
-    if ctx.inquiries is None:
-        ctx.inquiries = states(ctx.cat)
-    return record_answer(ctx.cat, rec, day, f"{COMMAND}: {book.path.name}", ctx.inquiries) or changed
-
-
-def _consent_only(ctx: _Context, book: ReturnedBook, row: ReturnedRow, rec: Record, summary: FileSummary,
-                  outcome: Any, reject: Any) -> None:
-    """A row with only 掲載同意の回答 (and its 確認日): the consent is applied, the content is not confirmed."""
-    day = _as_date(row.date_value) if not _blank(row.date_value) else None
-    if day is None or day > ctx.today:
-        text = cell_text(row.date_value) if not _blank(row.date_value) else ""
-        reject("missing-date" if not text else "impossible-date",
-               f"『{LABEL_CONSENT}』を反映するには、回答を受けた日を『確認日』に 2027/5/10 のように入れてください"
-               + (f"(『{text}』は使えません)。" if text else "。"), field="確認日", entered=text)
-        summary.rejected += 1
-        outcome(STATE_PROBLEM)
-        return
-    if _answered(ctx, book, row, rec, day):
-        summary.applied += 1
-    else:
-        summary.already += 1
-    outcome(STATE_CONSENT, date=day.isoformat())
-
-
-# --- progress ------------------------------------------------------------------------------
-def read_progress(path: Path) -> dict[str, Outcome]:
-    """Per-record states saved by an earlier collect (回収状況.xlsx, sheet 資源別); empty if none."""
-    if not path.exists():
-        return {}
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_name(SHEET_RECORDS).to_python()
-    except Exception:  # an unreadable old progress file is rebuilt from this run and the master
-        return {}
-    if not rows:
-        return {}
-    header = [cell_text(h) for h in rows[0]]
-    if list(header[: len(Outcome.HEADERS)]) != list(Outcome.HEADERS):
-        return {}
-    out = {}
-    for r in rows[1:]:
-        v = [cell_text(x) for x in r] + [""] * len(Outcome.HEADERS)
-        if not v[0]:
-            continue
-        out[v[0]] = Outcome(v[0], v[1], v[8], "", v[2], v[3], v[4], v[5], v[7],
-                            [x for x in v[6].split("、") if x], collected_at=v[9])
-    return out
-
-
-def progress_for(cat: Catalogue, year: str, states: dict[str, Outcome],
-                 coordinators: Sequence[str] = ()) -> list[ProgressRow]:
-    """Per coordinator of the latest plan for ``year``: confirmed / changed / closed / unreachable / pending."""
-    plan = latest_plan(cat.assignments, year)
-    issued_on = max((a.created[:10] for a in cat.assignments if a.year == year), default="")
-    by_id = cat.by_id()
-    names = list(dict.fromkeys([*(c.name for c in cat.coordinators), *plan.values(), *coordinators]))
-    rows = {n: ProgressRow(n) for n in names}
-    ids = list(plan) or [o.record_id for o in states.values() if o.year in ("", year)]
-    for rid in ids:
-        who = plan.get(rid) or (states[rid].coordinator if rid in states else "")
-        if not who:
-            continue
-        p = rows.setdefault(who, ProgressRow(who))
-        p.assigned += 1
-        o = states.get(rid)
-        state = o.state if o else STATE_PENDING
-        if state == STATE_PENDING and rid in by_id:  # confirmed outside collect (or progress file lost)
-            rec = by_id[rid]
-            if issued_on and rec.get("last_confirmed") >= issued_on and rec.get("confirmed_by") == who:
-                state = STATE_CONFIRMED
-        if state in DONE_STATES:
-            p.confirmed += 1
-            p.changed += state == STATE_CHANGED
-            p.closed += state == STATE_CLOSED
-        elif state == STATE_UNREACHABLE:
-            p.unreachable += 1
-        elif state in (STATE_PROBLEM, STATE_HELD):
-            p.problems += 1
-        else:
-            p.pending += 1
-    return [p for p in rows.values() if p.assigned]
-
-
-SHEET_PROGRESS = "進み具合"
-SHEET_FINDINGS = "要確認"
-SHEET_RECORDS = "資源別"
-
-
-def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: list[Finding],
-                   states: dict[str, Outcome], by_id: dict[str, Record], now: str,
-                   inquiries: tuple[str, list[tuple[str, ...]]] | None = None) -> None:
-    """回収状況.xlsx; ``now`` is the time stamp of the title (the --as-of date when one is given)."""
-    from .update_book import _atomic_close, _tmp, _workbook
-    from .xlsx_style import xw_table_sheet
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp(path)
-    wb = _workbook(tmp, constant_memory=True)  # every sheet is written row by row (資源別: a row per record)
-    total = ProgressRow("合計")
-    for p in rows:
-        for attr in ("assigned", "confirmed", "changed", "closed", "unreachable", "problems", "pending"):
-            setattr(total, attr, getattr(total, attr) + getattr(p, attr))
-    xw_table_sheet(wb, SHEET_PROGRESS, ProgressRow.HEADERS, [p.to_row() for p in [*rows, total]],
-                   widths=[16, 10, 10, 12, 14, 11, 9, 9, 10], title=f"{year}年度 更新作業の回収状況({now} 時点)",
-                   right=(8,))
-    xw_table_sheet(wb, SHEET_FINDINGS, Finding.HEADERS, [f.to_row() for f in findings] or [("(ありません)",)],
-                   widths=[18, 6, 8, 24, 12, 22, 60, 12, 20, 20, 20],
-                   title="反映しなかった行(直して返してもらうか、台帳を直接直してください)")
-    ordered_states = sorted(states.values(), key=lambda o: (o.coordinator, o.record_id))
-    xw_table_sheet(wb, SHEET_RECORDS, [*Outcome.HEADERS, S.header("name")],
-                   [(*o.to_row(), by_id[o.record_id].name if o.record_id in by_id else "") for o in ordered_states],
-                   widths=[8, 14, 14, 10, 12, 9, 24, 30, 18, 18, 28])
-    if inquiries is not None:  # `shigen letters`: asked / answered / overdue of this year's records
-        from .letters.followup import PROGRESS_HEADERS, PROGRESS_SHEET
-
-        title, inquiry_rows = inquiries
-        xw_table_sheet(wb, PROGRESS_SHEET, PROGRESS_HEADERS, inquiry_rows or [("(照会はありません)",)],
-                       widths=[8, 28, 14, 12, 10, 12, 12], title=title)
-    _atomic_close(wb, tmp, path)
-
-
-def wareki(day: dt.date) -> str:
-    from .text import to_wareki
-
-    return to_wareki(day)
 
 
 # --- the whole `shigen collect` ----------------------------------------------------------------
@@ -660,27 +75,6 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
         raise UsageError("回収する更新用ブックがありません。",
                          "返ってきたファイル(またはそれが入ったフォルダー)を指定してください。例: shigen collect 返却/")
     return list(dict.fromkeys(out)), skipped
-
-
-def collect_books(cat: Catalogue, books: Iterable[ReturnedBook], *, today: dt.date,
-                  now: str, held: list[Finding] | None = None) -> tuple[list[FileSummary], list[Finding], list[Outcome],
-                                                                       int, int]:
-    """Check and apply every row of ``books`` to ``cat`` (in memory). Pure apart from ``cat``.
-
-    ``books`` may be a generator: each book is let go once its rows are checked, so only one returned
-    workbook (rows and the values it was made from) is in memory at a time."""
-    ctx = _Context(cat, cat.by_id(), today, now, [], [], held=held if held is not None else [])
-    summaries = []
-    for book in books:
-        summary = FileSummary(book.path, book.meta.coordinator, book.meta.year)
-        # only rows that may confirm a record need it (an unfilled book costs nothing)
-        ctx.doubts = _doubtful_fields(cat, (ctx.by_id[r.record_id] for r in book.rows if r.record_id in ctx.by_id
-                                            and r.result in (RESULT_UNCHANGED, RESULT_CHANGED)), today)
-        for row in book.rows:
-            _process_row(ctx, book, row, summary)
-        summaries.append(summary)
-        del book  # not kept while the next one is read
-    return summaries, ctx.findings, ctx.outcomes, ctx.fields_changed, len(ctx.records_changed)
 
 
 def run_collect(ws: Workspace, paths: Sequence[Path], *, dry_run: bool = False,
@@ -713,7 +107,7 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
                                       "閉じてから、もう一度実行してください(何も書き換えていません)。", path=progress_path)
     today = as_of or dt.date.today()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
-    held: list[Finding] = []
+    held: list[CollectFinding] = []
     summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),
                                                                      today=today, now=now, held=held)
     backup = None
@@ -749,7 +143,7 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
                          held)
 
 
-def _finding_years(findings: list[Finding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[Finding, str]]:
+def _finding_years(findings: list[CollectFinding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[CollectFinding, str]]:
     year_of = {p.name: m.year for p, m in metas}
     return [(f, year_of.get(f.file, "")) for f in findings]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import master
 from . import schema as S
@@ -11,6 +12,9 @@ from .errors import UsageError
 from .model import Catalogue, Genre, Settings
 from .workspace import Workspace
 from .xlsx_style import a4, set_widths, style_header_row
+
+if TYPE_CHECKING:  # openpyxl is imported when a master is made, not when the CLI starts
+    from openpyxl import Workbook
 
 EXPORTS_README = "shigen が書き出したファイル(一覧・報告書・更新作業用ブック)がここに入ります。\n"
 
@@ -141,7 +145,7 @@ def set_municipality_code(values: dict[str, str], code: str = "") -> str:
     return f"『{name}』は全国地方公共団体コードの一覧にありません。--municipality-code で指定してください"
 
 
-def build_master_workbook():  # type: ignore[no-untyped-def]
+def build_master_workbook() -> Workbook:
     """An empty master: every sheet, styled header, validation lists, widths, print setup."""
     import openpyxl
     from openpyxl.utils import get_column_letter
@@ -203,7 +207,7 @@ _SETTINGS_WIDTHS = {
 }
 
 
-def _style_settings_sheets(wb) -> None:  # type: ignore[no-untyped-def]
+def _style_settings_sheets(wb: Workbook) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.worksheet.datavalidation import DataValidation
 

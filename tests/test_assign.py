@@ -21,8 +21,8 @@ from shigen.update_book import (
     SHEET_META_RECORDS,
     SHEET_PRINT,
     column_number,
-    read_update_book,
 )
+from shigen.update_book_read import read_update_book
 
 AS_OF = dt.date(2027, 4, 1)
 GENRES = ["配食・弁当", "移動販売", "サロン・交流の場", "移送・外出支援", "見守り・安否確認", "訪問理美容"]
@@ -413,7 +413,7 @@ def test_districts_from_a_custom_list(tmp_path):
 
 
 def test_names_that_make_the_same_file_name_get_separate_books(tmp_path):
-    from shigen.update_book import book_targets
+    from shigen.assign_run import book_targets
 
     coords = [Coordinator("山田/花子", S.TIER_2, ("中央地区",)), Coordinator("山田_花子", S.TIER_2, ("北地区",))]
     ws = make_workspace(tmp_path, [local(1, "中央地区", "移動販売"), local(2, "北地区", "移動販売")], coordinators=coords)

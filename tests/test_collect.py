@@ -10,6 +10,7 @@ import openpyxl
 from builders import load, make_workspace, record
 
 from shigen import schema as S
+from shigen.findings import CODES, Stage, stage_codes
 from shigen.master import save_catalogue
 from shigen.model import Freshness, freshness
 from shigen.update_book import column_number
@@ -17,6 +18,12 @@ from shigen.update_book import column_number
 AS_OF = "2027-06-30"
 DAY = dt.date(2027, 5, 10)
 TOWNS = {"中央地区": "本町", "北地区": "北山", "南地区": "南浜", "東地区": "東台"}
+
+
+def findings_sheet(wb):
+    """The rows of 回収状況.xlsx's sheet 要確認 as {header: value} (row 1 is the title, row 2 the header)."""
+    rows = list(wb["要確認"].iter_rows(min_row=2, values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
 def local(i: int, where: str, genre: str = "配食・弁当", **kw: str) -> dict[str, str]:
@@ -174,8 +181,10 @@ def test_master_edited_after_issue_is_a_conflict_with_both_values(tmp_path, cli)
     assert after[other].get("last_confirmed") == "2027-05-10"  # the rest of the workbook still is
     # the progress file lists it
     wb = openpyxl.load_workbook(folder / "回収状況.xlsx")
-    listed = [r for r in wb["要確認"].iter_rows(min_row=2, values_only=True) if r[2] == rid]
-    assert listed and "衝突" in listed[0][5] and listed[0][9] == "0479-70-0000"
+    listed = [r for r in findings_sheet(wb) if r["ID"] == rid]
+    assert listed and "衝突" in listed[0]["種類"] and listed[0]["台帳の今の値"] == "0479-70-0000"
+    assert listed[0]["重要度"] == "エラー" and listed[0]["コード"] == "conflict"
+    assert listed[0]["対処"] == CODES["conflict"].hint  # what to do, from the one catalogue
 
 
 def test_unknown_ids_locked_edits_bad_dates_and_empty_changes_are_listed_not_applied(tmp_path, cli):
@@ -207,6 +216,15 @@ def test_unknown_ids_locked_edits_bad_dates_and_empty_changes_are_listed_not_app
     assert (ids[5], "invalid-result") in codes
     assert (ids[7], "invalid-value") in codes
     assert {r.id: dict(r.values) for r in load(ws).records} == before  # nothing applied
+    collect_codes = {c.code: c for c in stage_codes(Stage.COLLECT)}
+    for f in json.loads(result.stdout)["findings"]:  # each from the one catalogue: title, severity, filled templates
+        code = collect_codes[f["code"]]
+        assert (f["title"], f["severity"]) == (code.title, code.severity)
+        assert f["message"] and "{" not in f["message"] and f["hint"] and "{" not in f["hint"]
+    by_row = {f["record_id"]: f for f in json.loads(result.stdout)["findings"]}
+    assert by_row[ids[5]]["message"] == "確認結果『わからない』は選択肢にありません。"
+    assert by_row[ids[5]]["hint"] == "変更なし・変更あり・休止・廃止・連絡つかず から選んでください。"
+    assert "2027/2/30" in by_row[ids[3]]["message"] and "日付として読めません" in by_row[ids[3]]["message"]
     human = cli("collect", str(returned), "--as-of", AS_OF)
     assert "灰色の列" in human.stdout + human.stderr and "Traceback" not in human.stderr
 
@@ -475,8 +493,9 @@ def test_unchanged_over_a_placeholder_confirms_the_rest_but_keeps_last_confirmed
     wb = openpyxl.load_workbook(book.parent / "回収状況.xlsx")
     states = {r[0]: r[2] for r in wb["資源別"].iter_rows(min_row=2, values_only=True)}
     assert states[held] == "要確認のまま" and states[plain] == "確認済み"
-    listed = [r for r in wb["要確認"].iter_rows(min_row=2, values_only=True) if r[2] == held]
-    assert listed and "要確認のまま" in listed[0][5]
+    listed = [r for r in findings_sheet(wb) if r["ID"] == held]
+    assert listed and "要確認のまま" in listed[0]["種類"] and listed[0]["重要度"] == "警告"
+    assert "最終確認日は進めていません" in listed[0]["対処"]
     # the terminal says it in words
     again = cli("collect", str(returned), "--as-of", AS_OF)
     assert "要確認のまま" in again.stdout and "最終確認日は進めていません" in again.stderr

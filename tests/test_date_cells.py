@@ -9,7 +9,8 @@ import openpyxl
 from builders import load, make_workspace, record
 
 from shigen import schema as S
-from shigen.update_book import column_number, read_update_book
+from shigen.update_book import column_number
+from shigen.update_book_read import read_update_book
 
 AS_OF = dt.date(2027, 4, 1)
 DATE_FORMAT = "yyyy/mm/dd"

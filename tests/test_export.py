@@ -488,7 +488,8 @@ def test_stale_means_more_than_six_months_past_the_cycle(confirmed, cycle, stale
 
 
 def test_every_format_is_one_writer_entry_and_the_cli_offers_exactly_those():
-    """The registry is the one list: FORMATS, the --format metavar and help, file suffixes and --encoding read it."""
+    """The registry is the one list: FORMATS, the --format metavar and help, file suffixes and --encoding read it
+    (the CLI adds one alias after them: card, the QR card of `site --card`)."""
     import typer.main
 
     from shigen.cli.app import app
@@ -497,11 +498,32 @@ def test_every_format_is_one_writer_entry_and_the_cli_offers_exactly_those():
     assert FORMATS == tuple(WRITERS) == ("xlsx", "docx", "pdf", "csv", "opendata")
     command = typer.main.get_command(app).commands["export"]  # type: ignore[attr-defined]
     option = next(p for p in command.params if "--format" in p.opts)
-    assert option.metavar == "|".join(FORMATS)
-    assert all(f"{fmt}(" in option.help for fmt in FORMATS)
+    assert option.metavar == "|".join((*FORMATS, "card"))
+    assert all(f"{fmt}(" in option.help for fmt in (*FORMATS, "card"))
     for fmt, writer in WRITERS.items():
         assert callable(_writer_function(writer)), fmt
         check_options(ExportOptions(format=fmt, encoding="cp932" if writer.encodings else "utf-8"))
         if not writer.encodings:
             with pytest.raises(UsageError):
                 check_options(ExportOptions(format=fmt, encoding="cp932"))
+
+
+def test_export_format_card_is_site_card(cli, ws, tmp_path):
+    """`export --format card` is an alias of `site --card`: the same card sheet, the same options, the same checks."""
+    url = "https://www.city.example.jp/kurashi/"
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    res = cli("export", "--format", "card", "--base-url", url, "--contact", "高齢福祉課 0479-62-0000", "--output", str(a))
+    assert res.exit_code == 0, res.output
+    assert cli("site", "--card", "--base-url", url, "--contact", "高齢福祉課 0479-62-0000", "--output", str(b)).exit_code == 0
+    za, zb = zipfile.ZipFile(a), zipfile.ZipFile(b)
+    assert za.namelist() == zb.namelist()
+    for name in za.namelist():
+        if name != "docProps/core.xml":
+            assert za.read(name) == zb.read(name), name
+    assert url in json.loads(cli("export", "--format", "card", "--base-url", url, "--output", str(a), "--json").output)["url"]
+    res = cli("export", "--format", "card")  # no address for the QR code: one message, exit 2
+    assert res.exit_code == 2 and "--base-url" in res.output
+    res = cli("export", "--format", "card", "--base-url", url, "--district", "中央地区")
+    assert res.exit_code == 2 and "--district" in res.output
+    res = cli("export", "--base-url", url)  # the card's options belong to the card
+    assert res.exit_code == 2 and "--format card" in res.output

@@ -231,3 +231,31 @@ def test_docx_contents_update_on_open_and_no_staff_instruction_is_printed(cli, w
     printed = "\n".join(docx_texts(out))
     for word in ("フィールド", "右クリック", "Word で開いて", "更新"):
         assert word not in printed, word
+
+
+def test_select_without_order_chooses_the_same_records_and_values_and_reads_no_names(ws, monkeypatch):
+    """coverage and the find handout ask only which records and values: select(in_order=False) gives the same
+    answer without 五十音順 (no reading is suggested, so SudachiPy is not loaded)."""
+    import datetime as dt
+
+    import shigen.reading
+
+    cat = load(ws)
+    for r in cat.records:
+        r.values["kana"] = ""  # every name would need a suggested reading to be sorted
+    day = dt.date.fromisoformat(AS_OF)
+    full = select(cat, as_of=day)
+
+    def no_reading(record):  # type: ignore[no-untyped-def]
+        raise AssertionError("a reading was asked for")
+
+    monkeypatch.setattr(shigen.reading, "reading", no_reading)
+    bare = select(cat, as_of=day, in_order=False)
+    for a, b in ((full.records, bare.records), (full.stale, bare.stale), (full.no_contact, bare.no_contact),
+                 (full.unconfirmed, bare.unconfirmed)):
+        assert sorted(id(r) for r in a) == sorted(id(r) for r in b)
+    assert sorted(full.held_back, key=repr) == sorted(bare.held_back, key=repr) and full.left_out == bare.left_out
+    assert bare.records and not bare.sections
+    for r in cat.records:
+        for key in S.PUBLIC_KEYS:
+            assert full.value(r, key) == bare.value(r, key), (r.name, key)

@@ -10,9 +10,10 @@ from builders import load, make_workspace
 from test_assign import mixed_records
 
 from shigen import schema as S
-from shigen import update_book
+from shigen import update_book_write
+from shigen.assign_run import book_targets, run_assign
 from shigen.model import Coordinator
-from shigen.update_book import book_targets, read_update_book, run_assign
+from shigen.update_book_read import read_update_book
 from shigen.workspace import safe_filename
 
 AS_OF = dt.date(2027, 4, 1)
@@ -20,7 +21,7 @@ AS_OF = dt.date(2027, 4, 1)
 
 def test_a_book_that_fails_to_write_leaves_no_assignment_and_no_lock(tmp_path, monkeypatch):
     ws = make_workspace(tmp_path, mixed_records(24))
-    real = update_book.write_update_book
+    real = update_book_write.write_update_book
     calls = []
 
     def second_fails(path, *a, **kw):
@@ -29,26 +30,26 @@ def test_a_book_that_fails_to_write_leaves_no_assignment_and_no_lock(tmp_path, m
             raise OSError(28, "No space left on device", str(path))
         return real(path, *a, **kw)
 
-    monkeypatch.setattr(update_book, "write_update_book", second_fails)
+    monkeypatch.setattr(update_book_write, "write_update_book", second_fails)
     with pytest.raises(OSError):
         run_assign(ws, method="district", year="2027", as_of=AS_OF)
     assert load(ws).assignments == []  # nothing recorded for books nobody received
     assert not list(ws.catalogue.parent.glob(".catalogue.xlsx.lock*"))
-    monkeypatch.setattr(update_book, "write_update_book", real)
+    monkeypatch.setattr(update_book_write, "write_update_book", real)
     result = run_assign(ws, method="district", year="2027", as_of=AS_OF)  # the next run works
     assert len(load(ws).assignments) == 24 and len(result.written.books) == 4
 
 
 def test_only_books_confirmed_written_are_recorded(tmp_path, monkeypatch):
     ws = make_workspace(tmp_path, mixed_records(24))
-    real = update_book.write_update_book
+    real = update_book_write.write_update_book
 
     def truncated_for_tanaka(path, cat, plan, share, *a, **kw):
         real(path, cat, plan, share, *a, **kw)
         if share.coordinator == "田中 健":
             path.write_bytes(path.read_bytes()[:100])  # a book cut short (disk trouble without an error)
 
-    monkeypatch.setattr(update_book, "write_update_book", truncated_for_tanaka)
+    monkeypatch.setattr(update_book_write, "write_update_book", truncated_for_tanaka)
     result = run_assign(ws, method="district", year="2027", as_of=AS_OF)
     recorded = {a.coordinator for a in load(ws).assignments}
     assert "田中 健" in result.written.books and "田中 健" not in recorded

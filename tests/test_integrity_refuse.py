@@ -241,7 +241,7 @@ def test_temp_files_of_a_killed_assign_are_removed_by_the_next(tmp_path):
 
     from test_assign import mixed_records
 
-    from shigen.update_book import run_assign
+    from shigen.assign_run import run_assign
 
     ws = make_workspace(tmp_path, mixed_records(8))
     folder = tmp_path / "exports" / "更新作業" / "2027"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import typing
 
 from typer.core import TyperCommand
 
@@ -20,5 +21,11 @@ for _info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
 for _command in app.registered_commands:  # Japanese help-option text for every command
     if _command.cls in (None, TyperCommand):
         _command.cls = ShigenCommand
+
+# The commands' annotations are strings (``from __future__ import annotations``); typer evaluates each of them six
+# times while building the commands (a quarter of `shigen --help`). Evaluated once here, typer reads the objects.
+for _fn in [c.callback for c in app.registered_commands] + [app.registered_callback and app.registered_callback.callback]:
+    if _fn is not None:
+        _fn.__annotations__ = typing.get_type_hints(_fn, include_extras=True)
 
 __all__ = ["app", "main"]

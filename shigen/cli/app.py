@@ -208,11 +208,21 @@ class _JapaneseHelp:
             self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
 
 
-class ShigenCommand(_JapaneseHelp, TyperCommand):
+class _PlainValues:
+    """Option values coerced without pydantic where typer's result is plain (cli/coerce.py: start-up time)."""
+
+    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+        from .coerce import install
+
+        install(self.get_params(ctx))  # type: ignore[attr-defined]
+        return super().parse_args(ctx, args)  # type: ignore[misc]
+
+
+class ShigenCommand(_PlainValues, _JapaneseHelp, TyperCommand):
     """Every shigen command: help in Japanese (set for all commands in shigen/cli/__init__.py)."""
 
 
-class ShigenGroup(_JapaneseHelp, TyperGroup):
+class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
     """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code;
     usage mistakes (unknown option or command, missing or bad value) into one Japanese line and exit 2."""
 
@@ -415,7 +425,8 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
            allowed_from: str = "", hints: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
     anything else one Japanese line naming the choices (and the nearest one, or ``hints[value]``). ``allowed_from`` = "module:NAME"
-    reads the choices when the option is used (export's formats grow with the export package)."""
+    reads the choices (a sequence, or a function returning one) when the option is used (export's formats grow with the
+    export package)."""
     fixed = tuple(allowed or ())
     table = {k.lower(): v for k, v in (aliases or {}).items()}
 
@@ -425,7 +436,8 @@ def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str,
         import importlib
 
         module, _, name = allowed_from.partition(":")
-        return tuple(getattr(importlib.import_module(module), name))
+        found = getattr(importlib.import_module(module), name)
+        return tuple(found() if callable(found) else found)
 
     def one(value: str) -> str:
         key = str(value).strip().lower()

@@ -43,7 +43,7 @@ def assign_command(
     import json
 
     from ..assign import fiscal_year
-    from ..update_book import run_assign
+    from ..assign_run import run_assign
     from .render import done, say, show, table, warn
 
     day = parse_as_of(as_of)

@@ -41,24 +41,26 @@ def collect_command(
     show(table("回収したブック", list(result.files[0].HEADERS) if result.files else [],
                [f.to_row() for f in result.files]))
     if result.findings:
-        rows = [(f.file, f.row or "", f.record_id, f.name, f.title, f.field, f.issued, f.master, f.entered)
-                for f in result.findings[:TERMINAL_FINDINGS]]
+        finding_rows = [(f.severity_label, f.file, f.row or "", f.record_id, f.name, f.title, f.field, f.issued,
+                         f.master, f.entered) for f in result.findings[:TERMINAL_FINDINGS]]
         more = len(result.findings) - TERMINAL_FINDINGS
         show(table(f"反映しなかった行({len(result.findings)} 件)",
-                   ["ファイル", "行", "ID", "名称", "種類", "項目", "配布時の値", "台帳の今の値", "記入された値"], rows,
+                   ["重要度", "ファイル", "行", "ID", "名称", "種類", "項目", "配布時の値", "台帳の今の値", "記入された値"],
+                   finding_rows,
                    caption=f"ほか {more} 件は 回収状況.xlsx のシート『要確認』を見てください。" if more > 0 else None))
         for f in result.findings[:5]:
-            warn(f"{f.file} の {f.row} 行目 ({f.record_id}): {f.message}")
+            warn(f"{f.file} の {f.row} 行目 ({f.record_id}): {f.message} {f.hint}")
     if result.held:
-        rows = [(f.file, f.row or "", f.record_id, f.name, f.field, f.master) for f in result.held[:TERMINAL_FINDINGS]]
+        held_rows = [(f.severity_label, f.file, f.row or "", f.record_id, f.name, f.field, f.master)
+                     for f in result.held[:TERMINAL_FINDINGS]]
         more = len(result.held) - TERMINAL_FINDINGS
         show(table(f"要確認のまま: 最終確認日を進めなかった資源({len(result.held)} 件)",
-                   ["ファイル", "行", "ID", "名称", "仮の値・誤った値の項目", "台帳の値"], rows,
+                   ["重要度", "ファイル", "行", "ID", "名称", "仮の値・誤った値の項目", "台帳の値"], held_rows,
                    caption=f"ほか {more} 件は 回収状況.xlsx のシート『要確認』を見てください。" if more > 0 else None))
         warn("『変更なし』などで返ってきましたが、オレンジ色の項目が仮の値(要確認・？など)や誤った値のままです。"
              "ほかの項目は確認済みにしましたが、最終確認日は進めていません。正しい値を確かめて、台帳か更新用ブックで直してください。")
-    for year, rows in result.progress.items():
-        show(table(f"{year}年度の回収状況", rows[0].HEADERS if rows else [], [p.to_row() for p in rows],
+    for year, progress in result.progress.items():
+        show(table(f"{year}年度の回収状況", progress[0].HEADERS if progress else [], [p.to_row() for p in progress],
                    justify=dict.fromkeys(("担当件数", "確認済み", "うち変更あり", "うち休止・廃止", "連絡つかず", "要確認", "未回収", "進み具合"), "right")))
     verb = "反映します(--dry-run のため書いていません)" if dry_run else "反映しました"
     say(f"台帳に{verb}: {result.records_changed} 件の資源、内容の変更 {result.fields_changed} 項目。")

@@ -17,11 +17,11 @@ AUDIENCE_ALIASES = {"一般": "public", "一般向け": "public", "公開": "pub
 def export_command(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option(
-        "--format", "-f", metavar="xlsx|docx|pdf|csv|opendata", callback=choice("--format", aliases=FORMAT_ALIASES,
-                                                                    allowed_from="shigen.export:FORMATS",
+        "--format", "-f", metavar="xlsx|docx|pdf|csv|opendata|card", callback=choice("--format", aliases=FORMAT_ALIASES,
+                                                                    allowed_from="shigen.cli.cards:export_formats",
                                                                     hints={"json": "結果を JSON で見るときは --json を付けてください。",
                                                                            "table": "結果を JSON で見るときは --json を付けてください。"}),
-        help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、pdf(印刷用の冊子)、csv(CSV)、opendata(自治体標準オープンデータセットどおりの CSV と項目定義)。")] = "xlsx",
+        help="書き出す形式: xlsx(Excel の一覧・既定)、docx(Word の冊子)、pdf(印刷用の冊子)、csv(CSV)、opendata(自治体標準オープンデータセットどおりの CSV と項目定義)、card(サイトの QR コード付きの名刺大カード。shigen site --card と同じ)。")] = "xlsx",
     district: Annotated[list[str] | None, typer.Option(
         "--district", "-d", help="この地区で使える資源だけにします(地区内にあるもの・対応エリアに含むもの・市内全域)。何度でも指定できます。")] = None,
     genre: Annotated[list[str] | None, typer.Option(
@@ -39,6 +39,10 @@ def export_command(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="発行日(「令和X年X月現在」と、古い情報を除く基準)。例: 2027-04-01、令和9年4月1日。既定: 今日。")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="結果を JSON で表示します(ほかのプログラムから使うとき)。")] = False,
+    base_url: Annotated[str | None, typer.Option(
+        "--base-url", help="--format card: QR コードにするサイトのアドレス(例: https://www.city.example.jp/kurashi/)。")] = None,
+    contact: Annotated[str | None, typer.Option(
+        "--contact", help="--format card: カードに載せる問い合わせ先(既定: シート『設定』の担当課と電話)。")] = None,
     dataset: Annotated[str, typer.Option(
         "--dataset", help="--format opendata のデータセット: 介護サービス事業所一覧(既定。区分が介護保険サービスの資源)/ 保険外サービス一覧(それ以外。shigen の拡張)。")] = "",
 ) -> None:
@@ -51,7 +55,15 @@ def export_command(
 
     day = parse_as_of(as_of)
     st = state(ctx)
+    _check_card_options(fmt, base_url=base_url, contact=contact, district=district, genre=genre, audience=audience,
+                        encoding=encoding, dataset=dataset)
     cat = load_catalogue(st.catalogue)
+    if fmt == "card":  # an alias of `shigen site --card`
+        from .cards import write_card_sheet
+
+        write_card_sheet(cat, st.workspace, base_url=base_url, title=title, contact=contact, output=output,
+                         as_json=as_json)
+        return
     options = ExportOptions(format=fmt, audience=audience, districts=tuple(district or ()), genres=tuple(genre or ()),
                             title=title, output=output, encoding=encoding, as_of=day, dataset=dataset)
     result = export(cat, st.workspace, options)
@@ -90,3 +102,22 @@ def export_command(
         warn(f"cp932 で表せない文字を〓に置き換えました({len(result.replacements)} か所)。"
              "正しく表示させたいときは --encoding を外して(UTF-8 で)書き出してください。")
         show(table("置き換えた文字", ["ID", "名称", "項目", "文字"], [r.to_row() for r in result.replacements]))
+
+
+def _check_card_options(fmt: str, *, base_url: str | None, contact: str | None, district: list[str] | None,
+                        genre: list[str] | None, audience: str, encoding: str, dataset: str) -> None:
+    """--base-url and --contact belong to the card; the list options do not (one card for the whole site)."""
+    from ..errors import UsageError
+
+    if fmt != "card":
+        given = [name for name, value in (("--base-url", base_url), ("--contact", contact)) if value is not None]
+        if given:
+            raise UsageError(f"{'・'.join(given)} は --format card のときだけ使えます。",
+                             "QR カードを作るときは --format card を付けてください。")
+        return
+    wrong = [name for name, value in (("--district", district), ("--genre", genre), ("--dataset", dataset),
+                                      ("--audience staff", audience == "staff"), ("--encoding", encoding != "utf-8"))
+             if value]
+    if wrong:
+        raise UsageError(f"{'・'.join(wrong)} は --format card では使えません(カードはサイト全体の案内です)。",
+                         "--format card には --base-url・--title・--contact・--output を指定してください。")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .app import FORMAT_ALIASES, app, choice, parse_as_of, state, with_suffix
+
+if TYPE_CHECKING:
+    from ..find import FindResult
 
 
 @app.command("find")
@@ -59,10 +62,11 @@ def find_command(
             say(f"  --limit を超えた {out.left_out_limit} 件は載せていません(--limit で変えられます)。")
 
 
-def _table(result, limit: int):  # type: ignore[no-untyped-def]
+def _table(result: FindResult, limit: int) -> Any:
+    """The hits as a rich table (built by cli/render.py, the only module that imports rich)."""
     from .render import escape, styled_table
 
-    columns = [("名称", {"ratio": 3, "overflow": "fold"}), ("ジャンル", {"ratio": 2, "overflow": "fold"}),
+    columns: list[tuple[str, dict[str, Any]]] = [("名称", {"ratio": 3, "overflow": "fold"}), ("ジャンル", {"ratio": 2, "overflow": "fold"}),
                ("電話番号", {"no_wrap": True}), ("営業日", {"overflow": "fold", "min_width": 4}),
                ("料金", {"ratio": 2, "overflow": "fold"}), ("対応エリア", {"ratio": 2, "overflow": "fold"}),
                ("最終確認", {"no_wrap": True})]

@@ -60,6 +60,10 @@ def import_command(
     raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
 
 
+# codes whose message names a value that varies row by row: shown as one line per column
+GROUPED_BY_CODE = frozenset({"placeholder-mark", "placeholder-not-joined"})
+
+
 def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no-untyped-def]
     from ..importer.report import (
         AMBIGUOUS,
@@ -109,18 +113,19 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
     for f in result.read.bad_files:
         warn(f"読めなかったファイル(飛ばしました): {f.error}")
     for s in result.read.sheets:
-        # the same message on many rows is one line (「『*』は値の代わりの印…(248 行: 2, 6, 7 …)」)
-        grouped: dict[tuple[str, str], list[int]] = {}
-        for r, fld, msg in s.warnings:
-            key = (fld, re.sub(r"『[^』]*』", "『…』", msg) if msg.count("『") == 1 and "値の代わりの印" in msg else msg)
-            grouped.setdefault(key, []).append(r)
+        # the same message on many rows is one line (「『*』は値の代わりの印…(248 行: 2, 6, 7 …)」), its code after it
+        grouped: dict[tuple[str, str, str], list[int]] = {}
+        for w in s.warnings:
+            msg = re.sub(r"『[^』]*』", "『…』", w.message) if w.code in GROUPED_BY_CODE and w.message.count("『") == 1 \
+                else w.message
+            grouped.setdefault((w.field, msg, w.code), []).append(w.row)
         shown = 0
-        for (fld, msg), lines in grouped.items():
+        for (fld, msg, code), lines in grouped.items():
             if shown >= 20:
                 break
             shown += 1
             where = f"{lines[0]}" if len(lines) == 1 else f"{len(lines)} 行: {', '.join(map(str, lines[:5]))}{' …' if len(lines) > 5 else ''}"
-            warn(f"[{s.place}:{where}] {fld}: {msg}")
+            warn(f"[{s.place}:{where}] {fld}: {msg} ({code})")
         if len(grouped) > shown:
             warn(f"[{s.place}] ほか {len(grouped) - shown} 種類の警告は報告書を見てください。")
     for d, where in result.read.new_districts:

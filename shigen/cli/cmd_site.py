@@ -46,18 +46,10 @@ def site_command(
     st = state(ctx)
     cat = load_catalogue(st.catalogue)
     if card:
-        from ..site.card import CardOptions, write_card
+        from .cards import write_card_sheet
 
-        sheet = write_card(cat, st.workspace, CardOptions(base_url=base_url or "", title=title, contact=contact,
-                                                           output=output))
-        if as_json:
-            typer.echo(json.dumps(sheet.to_dict(), ensure_ascii=False, indent=2))
-            return
-        done(f"{sheet.path} を書き出しました(名刺大 91×55 mm・A4 に {sheet.cards} 枚)")
-        say(f"  題名: {sheet.title} / QR コード: {sheet.url}" + (f" / 問い合わせ先: {sheet.contact}" if sheet.contact else ""))
-        say("  Word で開き、「実際のサイズ」(拡大・縮小なし)で A4 の名刺用紙(10 面)に印刷してください。")
-        for text in sheet.warnings:
-            warn(text)
+        write_card_sheet(cat, st.workspace, base_url=base_url, title=title, contact=contact, output=output,
+                         as_json=as_json)
         return
 
     from ..site import SiteOptions, build_site

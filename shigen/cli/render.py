@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+if TYPE_CHECKING:  # rich is imported when something is printed, not when the CLI starts
+    from rich.console import Console
+    from rich.table import Table
+
+Justify = Literal["default", "left", "center", "right", "full"]
 
 
 @cache
-def console():  # type: ignore[no-untyped-def]
+def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
 
 
 @cache
-def err_console():  # type: ignore[no-untyped-def]
+def err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          justify: dict[str, str] | None = None, caption: str | None = None):  # type: ignore[no-untyped-def]
+          justify: dict[str, str] | None = None, caption: str | None = None) -> Table:
     from rich.table import Table
 
     t = Table(title=title, caption=caption, show_lines=False, header_style="bold", title_justify="left")
     justify = justify or {}
     for c in columns:
-        t.add_column(c, justify=justify.get(c, "left"), overflow="fold")  # type: ignore[arg-type]
+        t.add_column(c, justify=cast(Justify, justify.get(c, "left")), overflow="fold")
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
     return t
@@ -52,7 +58,7 @@ def done(text: str) -> None:
 
 
 def styled_table(title: str | None, columns: Sequence[tuple[str, dict[str, Any]]], rows: Iterable[Sequence[str]],
-                 *, section_after: int | None = None):  # type: ignore[no-untyped-def]
+                 *, section_after: int | None = None) -> Table:
     """A table whose columns take rich options (justify, no_wrap, ratio…) and whose cells may hold markup.
 
     ``section_after``: draw a rule after that many rows (e.g. before a totals row).
@@ -74,6 +80,14 @@ def escape(text: str) -> str:
     return _escape(text or "")
 
 
+SHOWN_ROWS = 30  # rows of a left-out list shown on screen (a terminal table of 350 rows helps no one; --json has all)
+
+
+def _more(total: int, unit: str, also: str = "") -> None:
+    if total > SHOWN_ROWS:
+        say(f"  ほか {total - SHOWN_ROWS} {unit}(--json ですべて表示します)。{also}".rstrip())
+
+
 def left_out_summary(result: Any, *, what: str, staff_too: str) -> None:
     """What a public output (export list, site) left out or held back: one wording for every publication.
 
@@ -85,21 +99,23 @@ def left_out_summary(result: Any, *, what: str, staff_too: str) -> None:
     if result.no_contact:
         warn(f"連絡先(電話番号・携帯電話・メール)が仮の値か無効な番号だけの {len(result.no_contact)} 件は、"
              f"一般向けの{what}から除きました。")
-        show(table("除いた資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact]))
+        show(table("除いた資源(連絡先を確認)", ["ID", "名称"], [(r.id, r.name) for r in result.no_contact[:SHOWN_ROWS]]))
+        _more(len(result.no_contact), "件")
     if result.held_back:
         from ..export.select import held_back_counts
 
         counts = held_back_counts(result.held_back)
         warn(f"仮の値(要確認・？・未定など)や無効な電話番号の {len(result.held_back)} 項目は載せず空欄にしました: "
              + "・".join(f"{k} {n} 件" for k, n in counts.items()))
-        show(table("空欄にした項目", ["ID", "名称", "項目", "値", "理由"], [h.to_row() for h in result.held_back[:30]]))
-        if len(result.held_back) > 30:
-            say(f"  ほか {len(result.held_back) - 30} 項目(--json ですべて表示します)。shigen audit の『仮の値』も参照してください。")
+        show(table("空欄にした項目", ["ID", "名称", "項目", "値", "理由"], [h.to_row() for h in result.held_back[:SHOWN_ROWS]]))
+        if len(result.held_back) > SHOWN_ROWS:
+            say(f"  ほか {len(result.held_back) - SHOWN_ROWS} 項目(--json ですべて表示します)。shigen audit の『仮の値』も参照してください。")
     if result.stale:
         warn(f"最終確認日が更新周期を6か月以上過ぎた {len(result.stale)} 件は、一般向けの{what}から除きました"
              "(古い電話番号が載るのを防ぐため)。確認して最終確認日を更新すると載ります。")
         show(table("除いた資源(要確認)", ["ID", "名称", "ジャンル", "最終確認日"],
-                   [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in result.stale]))
+                   [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in result.stale[:SHOWN_ROWS]]))
+        _more(len(result.stale), "件", "shigen audit の『確認期限切れ』にも載ります。")
     if result.unconfirmed:
         warn(f"最終確認日が空欄の資源が {len(result.unconfirmed)} 件あります({what}には載せました)。"
              "shigen audit で確認し、最終確認日を記入してください。")

@@ -14,6 +14,7 @@ booklet looks the same on every PC.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import schema as S
@@ -203,11 +204,20 @@ def booklet_data(sel: Selection, meta: Meta) -> dict[str, object]:
     }
 
 
-def render_pdf(data: dict[str, object]) -> bytes:
+def typeset(source: bytes, data: dict[str, object]) -> bytes:
+    """A PDF from a Typst template (its text as bytes) and the data it reads (``sys.inputs.data``, JSON), set in
+    the bundled fonts only, so the booklet and the letters look the same on every machine."""
     import typst
 
-    return typst.compile(_template(), font_paths=font_dirs(), ignore_system_fonts=True,
-                         sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
+    # typst's stub ties the template and the font folders to one type (bytes or str or Path); the template is
+    # given as its text (bytes: a str would be taken for a path) and the folders as paths
+    compile_pdf: Callable[..., bytes] = typst.compile
+    return compile_pdf(source, font_paths=font_dirs(), ignore_system_fonts=True,
+                       sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
+
+
+def render_pdf(data: dict[str, object]) -> bytes:
+    return typeset(_template(), data)
 
 
 def write_pdf(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:

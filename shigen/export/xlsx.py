@@ -7,14 +7,13 @@ phone numbers, postal codes and IDs stay text; URLs and e-mail addresses are cli
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from pathlib import Path
 
 from .. import schema as S
 from ..model import Catalogue, Record
 from ..text import is_email
-from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, display_width
+from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, display_width, text_width, wrapped_lines
 from .columns import FRESHNESS_HEADER, Column, drop_empty, freshness_text, xlsx_columns
 from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
@@ -191,7 +190,7 @@ class _Writer:
         height is estimated here from the text width (a Japanese character counts 2) and the column width.
         """
         cols = self.columns
-        widths = {c.header: _width(c.header) + 3 for c in cols}
+        widths = {c.header: text_width(c.header) + 3 for c in cols}
         if not self.meta.public:
             widths[FRESHNESS_HEADER] = 10
         caps = {c.header: c.max_width for c in cols}
@@ -200,7 +199,7 @@ class _Writer:
             for c in cols:
                 value = c.value(record, get)
                 if value:
-                    w = max(_width(line) for line in value.split("\n")) + 2
+                    w = display_width(value) + 2
                     if w > widths[c.header]:
                         widths[c.header] = w
         for c in cols:
@@ -208,15 +207,20 @@ class _Writer:
         self.widths = widths
         plan = [(c, widths[c.header] - 1.5) for c in cols]
         heights: dict[int, float] = {}
+        cells: dict[int, list[str]] = {}
         for record in records:
             lines = 1
+            row = []
             for c, per_line in plan:
                 value = c.value(record, get)
-                if value and (n := _lines(value, per_line)) > lines:
+                if value and (n := wrapped_lines(value, per_line)) > lines:
                     lines = n
+                row.append(clean_cell(value)[:_CELL_MAX] if value else "")
             if lines > 1:
                 heights[id(record)] = min(409.0, _LINE_PT * lines + 3)
+            cells[id(record)] = row
         self.heights = heights
+        self.cells = cells  # id(record) → the cell texts of self.columns: worked out once, written to two sheets
 
     # --- a list sheet --------------------------------------------------------------------------
     def list_sheet(self, name: str, records: list[Record], *, genre_column: bool = True) -> None:
@@ -237,7 +241,9 @@ class _Writer:
         heights = self.heights
         write_string, write_blank, write_url, set_row = ws.write_string, ws.write_blank, ws.write_url, ws.set_row
         f_body, f_name, f_phone, f_link, f_date = self.f_body, self.f_name, self.f_phone, self.f_link, self.f_date
-        plan = [(c, _cell_kind(c)) for c in columns]
+        position = {c.header: i for i, c in enumerate(self.columns)}
+        plan = [(c, _cell_kind(c), position[c.header]) for c in columns]
+        cells = self.cells
         area_code = self.sel.area_code
         f_flag = self.f_flag
         flags: dict[str, str] = {}
@@ -248,8 +254,9 @@ class _Writer:
                 set_row(row, height)
             if staff:
                 flags = problem_keys(record, area_code=area_code)
-            for j, (col, kind) in enumerate(plan):
-                value = clean_cell(col.value(record, get))[:_CELL_MAX]
+            texts = cells[id(record)]
+            for j, (col, kind, at) in enumerate(plan):
+                value = texts[at]
                 if flags and col.key in flags and value:
                     write_string(row, j, value, f_flag)
                 elif not value:
@@ -324,7 +331,7 @@ class _Writer:
                 if not value:
                     ws.write_blank(i, j, None, f_body)
                     continue
-                lines = max(lines, _lines(value, (width - 1) * 11 / PRINT_PT))
+                lines = max(lines, wrapped_lines(value, (width - 1) * 11 / PRINT_PT))
                 day = _date(value) if key == "last_confirmed" else None
                 if day is not None:
                     ws.write_datetime(i, j, day, f_date)
@@ -339,15 +346,6 @@ class _Writer:
 
 
 _LINE_PT = 16.0  # one wrapped line of 11 pt Japanese text, in points
-
-
-def _width(text: str) -> int:
-    """Display width, fast: UTF-8 length tells wide (3-byte) from narrow characters."""
-    return (len(text) + len(text.encode("utf-8"))) // 2
-
-
-def _lines(value: str, per_line: float) -> int:
-    return sum(max(1, math.ceil(_width(line) / per_line)) for line in value.split("\n"))
 
 
 def _cell_kind(col: Column) -> str:

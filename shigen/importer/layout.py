@@ -21,6 +21,7 @@ from ..text import clean_text, parse_date, search_key
 from . import columns as C
 from . import mapper as M
 from .reading import SheetGrid
+from .report import ImportFinding
 from .values import Cell, is_ditto, match_district, raw_text
 
 HEADER_SCAN_ROWS = 20
@@ -77,7 +78,7 @@ class SheetLayout:
     records: list[BodyRecord] = field(default_factory=list)
     rows_read: int = 0  # body rows looked at (below the header)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
-    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, header, message)
+    warnings: list[ImportFinding] = field(default_factory=list)  # (row, header, message) + code
     sections: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -360,15 +361,31 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     sections: list[tuple[str, str]] = []
     r = start
     n = len(rows)
+    col_index = [p.index for p in cols]
+    has_merges = bool(merges.h_top)
     while r < n:
         end = span.get(r, r)
         row0 = r
         r = end + 1
         values: dict[int, Any] = {}
         copied: set[int] = set()  # cells filled from a group cell merged down from a record above
-        for p in cols:
-            c = p.index
-            if end > row0:
+        if end == row0:  # the common case: one sheet row per record
+            row = rows[row0]
+            width = len(row)
+            for c in col_index:
+                value = row[c] if c < width else ""
+                if not value.strip() if value.__class__ is str else _blank(value):
+                    if has_merges:
+                        rng = merges.range_of(row0, c)
+                        if rng and rng[0] < row0 and rng[1] == c and rng[0] >= start:
+                            value = _cell(rows, rng[0], rng[1])  # a group cell merged down over several records
+                            copied.add(c)
+                            if not _blank(value):
+                                values[c] = value
+                    continue
+                values[c] = value
+        else:  # a record spanning several rows (its 名称 cell merged downwards): each column's parts joined
+            for c in col_index:
                 parts: list[Any] = []
                 for k in range(row0, end + 1):
                     rng = merges.range_of(k, c)
@@ -380,19 +397,12 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                         copied.add(c)
                     if not _blank(v) and v not in parts:
                         parts.append(v)
-                value: Any = parts[0] if len(parts) == 1 else "\n".join(_text(x) for x in parts)
-            else:
-                value = _cell(rows, row0, c)
-                if _blank(value):
-                    rng = merges.range_of(row0, c)
-                    if rng and rng[0] < row0 and rng[1] == c and rng[0] >= start:
-                        value = _cell(rows, rng[0], rng[1])  # a group cell merged down over several records
-                        copied.add(c)
-            if not _blank(value):
-                values[c] = value
+                joined: Any = parts[0] if len(parts) == 1 else "\n".join(_text(x) for x in parts)
+                if not _blank(joined):
+                    values[c] = joined
         out.rows_read += end - row0 + 1
         excel_row = row0 + 1
-        own = {c: v for c, v in values.items() if c not in copied}
+        own = {c: v for c, v in values.items() if c not in copied} if copied else values  # (own is only read)
         if not own:
             out.skipped.append((excel_row, SKIP_BLANK, ""))
             continue
@@ -400,15 +410,14 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         ordered = [texts[c] for c in sorted(texts)]
         first = ordered[0]
         name_text = next((texts[c] for c in name_cols if c in texts), "")
-        joined = " ".join(ordered)[:80]
         if sum(1 for c, t in texts.items() if t == header_texts.get(c)) >= max(2, len(texts) // 2):
-            out.skipped.append((excel_row, SKIP_REPEAT_HEADER, joined))
+            out.skipped.append((excel_row, SKIP_REPEAT_HEADER, " ".join(ordered)[:80]))
             continue
         if _is_total(ordered[:2]) and (not name_text or _is_total([name_text]) or _COUNT_RE.match(name_text)):
-            out.skipped.append((excel_row, SKIP_TOTAL, joined))
+            out.skipped.append((excel_row, SKIP_TOTAL, " ".join(ordered)[:80]))
             continue
         if _is_footnote(first, len(texts)) and (not name_text or len(texts) == 1):
-            out.skipped.append((excel_row, SKIP_FOOTNOTE, joined))
+            out.skipped.append((excel_row, SKIP_FOOTNOTE, " ".join(ordered)[:80]))
             continue
         if len(texts) == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts,
                                                group_idx):
@@ -432,15 +441,16 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                         continue
                     old = pvals.get(c)
                     pvals[c] = v if _blank(old) else f"{_text(old)}\n{t}"
-                out.warnings.append((excel_row, "名称", f"名称のない行を {p0 + 1} 行目の資源の続きとして取り込みました"))
+                out.warnings.append(ImportFinding.of(excel_row, "名称", "row-continues-record", row=p0 + 1))
                 continue
-            out.skipped.append((excel_row, SKIP_NO_NAME, joined))
+            out.skipped.append((excel_row, SKIP_NO_NAME, " ".join(ordered)[:80]))
             continue
         pending.append((row0, end, values))
         sections.append((section_genre, section_district))
 
     # ditto marks and group columns filled only on a group's first row
     group_cols = _group_columns(cols, pending)
+    plan_cells = [(p.index, p.header, p.target, p.label) for p in cols]
     previous: dict[int, Any] = {}
     last_section: tuple[str, str] | None = None
     for (row0, end, values), sec in zip(pending, sections, strict=True):
@@ -455,11 +465,11 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                     values[c] = previous[c]
                 else:
                     del values[c]
-                    out.warnings.append((row0 + 1, p.header, "〃(同上)の上に値がありません"))
+                    out.warnings.append(ImportFinding.of(row0 + 1, p.header, "ditto-without-value"))
             elif v is None and c in group_cols and c in previous:
                 values[c] = previous[c]
-        previous = dict(values)
-        cells = [Cell(p.header, p.target, values[p.index], p.label) for p in cols if p.index in values]
+        previous = values  # not changed after this row
+        cells = [Cell(header, target, values[c], label) for c, header, target, label in plan_cells if c in values]
         out.records.append(BodyRecord(row0 + 1, end + 1, cells, sec[0], sec[1]))
     return out
 

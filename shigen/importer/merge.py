@@ -189,17 +189,20 @@ def run_import(workspace, paths: list[Path], *, by: str, sheet: str | None = Non
 
     With ``dry_run`` nothing at all is written — neither the master nor the report.
     """
-    from ..master import master_transaction, save_catalogue
+    from ..master import master_transaction, no_gc, save_catalogue
     from .report import report_name, write_report
 
-    with master_transaction(workspace.catalogue, write=not dry_run) as cat:  # locked from reading to saving
-        result = import_paths(paths, cat, by=by, sheet=sheet, genre=genre, district=district, mapping=mapping,
-                              skip_bad=skip_bad)
-        result.dry_run = dry_run
-        if dry_run:
-            return result
-        if result.changed:
-            result.backup_path = save_catalogue(cat)
-    if report:
-        result.report_path = write_report(result, workspace.export_path(report_name()))
+    # the cycle collector paused: reading builds millions of small acyclic objects (cells, records), and every full
+    # collection their allocation triggers walks all of them (200,000 rows: tens of seconds)
+    with no_gc():
+        with master_transaction(workspace.catalogue, write=not dry_run) as cat:  # locked from reading to saving
+            result = import_paths(paths, cat, by=by, sheet=sheet, genre=genre, district=district, mapping=mapping,
+                                  skip_bad=skip_bad)
+            result.dry_run = dry_run
+            if dry_run:
+                return result
+            if result.changed:
+                result.backup_path = save_catalogue(cat)
+        if report:
+            result.report_path = write_report(result, workspace.export_path(report_name()))
     return result

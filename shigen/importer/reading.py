@@ -53,7 +53,8 @@ class SourceFile:
     kind: str  # "xlsx" / "xls" / "ods" / "csv" / "geojson"
     sheets: list[SheetGrid]
     encoding: str = ""  # CSV only
-    warnings: list[str] = field(default_factory=list)  # what reading changed (NUL bytes removed …)
+    # what reading changed (NUL bytes removed …): (finding code in shigen.findings, its template values)
+    warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     shigen_export: bool = False  # a workbook written by `shigen export` (document category schema.EXPORT_MARK)
 
     @property
@@ -336,7 +337,7 @@ def read_text_table(path: Path) -> SourceFile:
         raise _unreadable(path, "ファイルを開けません(使用中か、読み取りの権限がありません)。") from exc
     if data.startswith((OLE_MAGIC, ZIP_MAGIC)):
         return read_spreadsheet(path)
-    warnings: list[str] = []
+    warnings: list[tuple[str, dict[str, object]]] = []
     try:
         text, encoding = decode_bytes(data)
     except ValueError:
@@ -353,12 +354,12 @@ def read_text_table(path: Path) -> SourceFile:
         if nul > max(4, len(text) // 100):
             raise _unreadable(path, "テキストの表ではないようです(バイナリのデータが含まれています)。")
         text = text.replace("\x00", "")
-        warnings.append(f"NUL 文字(\\0)が {nul} 個入っていたため取り除きました")
+        warnings.append(("file-nul-removed", {"count": nul}))
     if not text.strip():
         raise _unreadable(path, "ファイルが空です(文字がありません)。", "中身のある一覧を指定してください。"
                           "このファイルを除いて続けるには --skip-bad を付けてください。")
     if "\ufffd" in text:
-        warnings.append(f"読めない文字(�)が {text.count(chr(0xFFFD))} 個あります(文字化けの跡)。元のファイルで確かめてください")
+        warnings.append(("file-mojibake", {"count": text.count(chr(0xFFFD))}))
     delimiter = _delimiter(path, text, encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:

@@ -21,6 +21,7 @@ from .report import (
     SHEET_NOT_SELECTED,
     ColumnReport,
     FileReport,
+    ImportFinding,
     ReadResult,
     ReadRow,
     SheetReport,
@@ -194,7 +195,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         sr.above, sr.as_of = layout.above, layout.as_of
         sr.rows_read = layout.rows_read
         sr.skipped = layout.skipped
-        sr.warnings = [(0, "ファイル", w) for w in source.warnings] + list(layout.warnings)
+        sr.warnings = [ImportFinding.of(0, "ファイル", code, **values) for code, values in source.warnings] + \
+            list(layout.warnings)
         if not source.is_csv:
             sr.genre_from_sheet = _sheet_genre(grid.name, cat)
             sr.district_from_sheet = _sheet_district(grid.name, cat) or _new_sheet_district(grid.name, cat, result)
@@ -217,12 +219,13 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             record = Record(values, dict(norm.extra), body.row)
             suggestion = _postal_suggestion(values, cat.settings.municipality, postal_codes)
             if suggestion:
-                sr.warnings.append((body.row, S.header("postal_code"), suggestion))
+                sr.warnings.append(ImportFinding.of(body.row, S.header("postal_code"), "postal-code-from-address",
+                                                    postal=f"{suggestion[:3]}-{suggestion[3:]}"))
             rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed
-            sr.warnings.extend((body.row, h, m) for h, m in norm.warnings)
+            sr.warnings.extend(ImportFinding(body.row, h, m, code, hint) for h, code, m, hint in norm.warnings)
         sr.warnings.sort(key=lambda w: w[0])
     if seen and not any_table:
         hidden = [s.sheet for s in report.sheets if s.status == SHEET_HIDDEN]
@@ -239,7 +242,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
 
 
 def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[str, str]) -> str:
-    """A missing 郵便番号 that the address determines (Japan Post's data): said, not filled — `shigen fix` fills it."""
+    """The 7 digits of a missing 郵便番号 that the address determines (Japan Post's data), '' if none: said (code
+    ``postal-code-from-address``), not filled — `shigen fix` fills it."""
     address = values.get("address", "")
     if values.get("postal_code") or not address or is_placeholder(address):
         return ""
@@ -248,7 +252,4 @@ def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[st
 
         data = postal_data()
         cache[address] = data.code_for_address(address, municipality) if data is not None else ""
-    code = cache[address]
-    if not code:
-        return ""
-    return f"郵便番号が空欄です。住所からは 〒{code[:3]}-{code[3:]} です(shigen fix で入れられます)。"
+    return cache[address]

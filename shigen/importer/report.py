@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import schema as S
+from ..findings import CODES, SEVERITY_LABEL, Severity, render
 from ..model import Record
 
 NEW = "新規"
@@ -23,6 +25,42 @@ SHEET_NO_HEADER = "見出し行なし(取り込まず)"
 SHEET_NOT_SELECTED = "--sheet の指定外"
 SHEET_EMPTY = "空のシート(取り込まず)"
 SHEET_EXPORT_REPEAT = f"shigen の書き出しで『{S.EXPORT_ALL_SHEET}』と重なるシート(取り込まず)"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFinding:
+    """One thing import noticed about a row, coded in :mod:`shigen.findings` (stage import).
+
+    It unpacks and indexes as the ``(row, field, message)`` triple import warnings used to be."""
+
+    row: int  # Excel row (0 = the whole file)
+    field: str  # the column's header or the field's Japanese name
+    message: str
+    code: str
+    hint: str = ""
+
+    @classmethod
+    def of(cls, row: int, field: str, code: str, /, **values: object) -> ImportFinding:
+        message, hint = render(code, **values)
+        return cls(row, field, message, code, hint)
+
+    @property
+    def severity(self) -> str:
+        return str(CODES[self.code].severity)
+
+    @property
+    def title(self) -> str:
+        return CODES[self.code].title
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.row, self.field, self.message))
+
+    def __getitem__(self, index: int) -> Any:
+        return (self.row, self.field, self.message)[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "code": self.code, "severity": self.severity,
+                "title": self.title, "message": self.message, "hint": self.hint}
 
 
 @dataclass
@@ -55,7 +93,7 @@ class SheetReport:
     rows_read: int = 0
     records: int = 0
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
-    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # (row, field/header, message)
+    warnings: list[ImportFinding] = field(default_factory=list)  # (row, field/header, message) + code and hint
     normalised: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
 
@@ -79,7 +117,7 @@ class SheetReport:
             "rows_read": self.rows_read, "records": self.records,
             "skipped": [{"row": r, "reason": why, "text": t} for r, why, t in self.skipped],
             "skipped_by_reason": dict(self.skipped_by_reason()),
-            "warnings": [{"row": r, "field": f, "message": m} for r, f, m in self.warnings],
+            "warnings": [w.to_dict() for w in self.warnings],
             "values_normalised": self.normalised,
             "outcomes": {k: self.outcomes.get(k, 0) for k in OUTCOMES},
         }
@@ -229,7 +267,7 @@ class ImportResult:
         return [(s.file, s.sheet, c.letter, c.header, c.label, c.evidence, c.runner_up)
                 for s in self.read.sheets for c in s.columns]
 
-    PROBLEM_HEADERS = ("ファイル", "シート", "行", "種類", "項目", "内容")
+    PROBLEM_HEADERS = ("ファイル", "シート", "行", "種類", "項目", "内容", "コード", "対処")
 
     def problem_rows(self) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
@@ -241,8 +279,9 @@ class ImportResult:
                 rows.append((s.file, s.sheet, "", "取り込まなかったシート", "", s.status))
             for r, reason, text in s.skipped:
                 rows.append((s.file, s.sheet, r, "飛ばした行", reason, text))
-            for r, fld, msg in s.warnings:
-                rows.append((s.file, s.sheet, r, "警告", fld, msg))
+            for w in s.warnings:  # 種類: 警告 / 情報 (the code's severity), as in the audit report
+                rows.append((s.file, s.sheet, w.row, SEVERITY_LABEL[Severity(w.severity)], w.field, w.message, w.code,
+                             w.hint))
         for o in self.ambiguous:
             rec = o.row.record
             rows.append((o.row.file.name, o.row.sheet, rec.row or "", "要確認(台帳と照合できず)", rec.get("name"),

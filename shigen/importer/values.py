@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import schema as S
+from ..findings import render
 from ..model import District, Genre, district_for_address, match_genre
 from ..text import (
     Phone,
@@ -165,15 +166,23 @@ class Normalised:
     shigen_id: str = ""  # an S00012-like value found in an ID column (checked by merge, never trusted alone)
     id_column: str = ""  # the extra column that keeps it (dropped when the ID proves to be the master's own)
     explicit: set[str] = field(default_factory=set)  # keys that came from the source (not defaults)
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (field header, message)
+    warnings: list[tuple[str, str, str, str]] = field(default_factory=list)  # (field header, code, message, hint)
     changed: int = 0  # values that normalisation changed
     unmatched_genre: str = ""
     unmatched_district: str = ""
 
 
+def _warn(out: Normalised, header: str, code: str, /, **values: object) -> None:
+    """A coded warning (shigen.findings, stage import) about this row's ``header`` column."""
+    message, hint = render(code, **values)
+    out.warnings.append((header, code, message, hint))
+
+
 # --- raw cell → text -------------------------------------------------------------------------
 def raw_text(value: object) -> str:
     """A raw cell as text before normalisation (times as 9:00, whole floats without .0)."""
+    if value.__class__ is str:  # most cells: nothing to convert
+        return value  # type: ignore[return-value]
     if value is None:
         return ""
     if isinstance(value, dt.time):
@@ -200,13 +209,22 @@ def raw_text(value: object) -> str:
     return str(value)
 
 
-_NEEDS_CLEANING = re.compile(r"[\uff01-\uff9f\u3000\u00a0\r\t]|  |^ | $| \n|\n |^\n|\n$")
+# what clean_text would change: a character it folds, or spaces / line breaks it trims (checked with `in`, which is
+# several times faster than one regex with these alternatives)
+_NEEDS_FOLDING = re.compile(r"[\uff01-\uff9f\u3000\u00a0\r\t]")
+_ANY_DASH = re.compile(r"[－−‐‑‒–—―ーｰ─━\-～〜~∼]")
 _DASH_AFTER_DIGIT = re.compile(r"\d\s*[－−‐‑‒–—―ーｰ─━\-～〜~∼]")
 
 
+def _needs_cleaning(text: str) -> bool:
+    return (_NEEDS_FOLDING.search(text) is not None or "  " in text or " \n" in text or "\n " in text
+            or text.startswith((" ", "\n")) or text.endswith((" ", "\n")))
+
+
 def tidy(text: str) -> str:
-    """clean_text for a str, skipping the work when nothing in it needs folding (same result, faster)."""
-    if _NEEDS_CLEANING.search(text):
+    """clean_text for a str, skipping the work when nothing in it needs folding (same result, faster; remembered:
+    a long list repeats the same genres, days and areas)."""
+    if _needs_cleaning(text):
         return clean_text(text)
     return text
 
@@ -214,7 +232,7 @@ def tidy(text: str) -> str:
 def tidy_value(text: str) -> str:
     """clean_value for a str (clean_text + dash folding between digits), skipping work when not needed."""
     text = tidy(text)
-    return fold_dashes(text) if _DASH_AFTER_DIGIT.search(text) else text
+    return fold_dashes(text) if _ANY_DASH.search(text) and _DASH_AFTER_DIGIT.search(text) else text
 
 
 @lru_cache(maxsize=8192)
@@ -293,21 +311,30 @@ _BRACKET_MIDDLE = re.compile(r"(?<!\d)(0\d{1,4})\s*\(\s*(\d{1,4})\s*\)\s*(\d{3,4
 def prepare_phone_text(text: str, is_number: bool = False) -> tuple[str, list[str]]:
     """A phone cell before the numbers are looked for: +81 → 0, 0479(62)1111 → 0479-62-1111, and a leading 0
     that Excel dropped restored when the result is a valid number. Returns the text and what was changed."""
-    changes: list[str] = []
+    t, repairs = _phone_repairs(text, is_number)
+    return t, [render(code, **values)[0] for code, values in repairs]
+
+
+def _phone_repairs(text: str, is_number: bool = False) -> tuple[str, list[tuple[str, dict[str, str]]]]:
+    """:func:`prepare_phone_text` with what was changed as finding codes (shigen.findings) and their values."""
+    changes: list[tuple[str, dict[str, str]]] = []
     t = text.replace("（", "(").replace("）", ")")
     if "+" in t and _PLUS81.search(t):
         t = _PLUS81.sub("0", t)
-        changes.append("国番号 +81 を 0 に直しました")
+        changes.append(("phone-country-code", {}))
     if "(" in t and _BRACKET_MIDDLE.search(t):
         t = _BRACKET_MIDDLE.sub(r"\1-\2-\3", t)
     bare = t.strip()
     if bare.isdigit() and 9 <= len(bare) <= 10 and not bare.startswith("0"):
         candidate = "0" + bare
-        if normalize_phone(candidate).valid:
+        fixed = normalize_phone(candidate)
+        if fixed.valid:
             t = candidate
-            changes.append(f"{'数値として入っていた' if is_number else ''}電話番号の先頭の 0 を補いました({bare} → "
-                           f"{normalize_phone(candidate).number})")
+            changes.append(("phone-leading-zero", {"detail": "数値として入っていた" if is_number else "", "before": bare,
+                                                   "after": fixed.number}))
     return t, changes
+
+
 _LABEL_NAMES = {"ファックス": "FAX", "ファクス": "FAX", "電話": "TEL", "☎": "TEL", "℡": "TEL"}
 
 
@@ -356,14 +383,13 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             if not text or is_placeholder(text):
                 continue
             if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
-                out.warnings.append((cell.header, f"『{text}』は値の代わりの印です(番号がなければそのまま残します。"
-                                                  "公開の一覧には載りません)"))
+                _warn(out, cell.header, "placeholder-mark", value=text, detail="番号がなければそのまま残します。")
                 marks.setdefault("phone" if key == C.COMBINED_PHONE_FAX else key, text)
                 continue
             is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
-            text, changes = prepare_phone_text(text, is_number)
-            for change in changes:
-                out.warnings.append((cell.header, change))
+            text, repairs = _phone_repairs(text, is_number)
+            for code, values in repairs:
+                _warn(out, cell.header, code, **values)
             if text in NO_NUMBER_WORDS:
                 if key == "fax":
                     fax_none = True
@@ -399,7 +425,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
         phone = fast_phone(n.text, ctx.area_code)
         if phone.valid:
             if phone.area_code_added:
-                out.warnings.append((n.header, f"市外局番がないため設定の既定の市外局番を補いました({phone.number})。確かめてください"))
+                _warn(out, n.header, "phone-area-code-added", number=phone.number)
             if phone.note and phone.note not in TRIVIAL_PHONE_NOTES:
                 notes.append(f"{n.header}: {phone.number}({phone.note})")
             formatted.append((n.role, phone.number, phone.mobile, n.header))
@@ -407,7 +433,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
                 out.changed += 1
         else:
             why = "市外局番がありません" if re.fullmatch(r"\d{1,4}-?\d{4}", _digits_dash(n.text)) else "番号として読めません"
-            out.warnings.append((n.header, f"電話番号『{n.text}』を直せませんでした({why})。そのまま残しています"))
+            _warn(out, n.header, "phone-unreadable", value=n.text, why=why)
             formatted.append((n.role, clean_value(n.text), False, n.header))
 
     landlines = [f for f in formatted if f[0] == "phone" and not f[2]]
@@ -445,7 +471,7 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
     for f in others:
         if f[1] not in seen:
             notes.append(f"{f[3]}(ほか): {f[1]}")
-            out.warnings.append((f[3], f"2つ目の番号 {f[1]} を備考に移しました"))
+            _warn(out, f[3], "phone-moved-to-notes", number=f[1])
             seen.add(f[1])
     if fax_same and not fax_value:
         fax_value = phone_value
@@ -546,9 +572,9 @@ def _joined_address(cells: list[Cell], out: Normalised) -> str:
             pieces.append((t, c.header))
     for t, header in marks:
         if pieces:  # 「東京都中央区」+「＊」: the part withheld is left out of the address
-            out.warnings.append((header, f"『{t}』は値の代わりの印のため、住所につなげませんでした"))
+            _warn(out, header, "placeholder-not-joined", value=t)
         else:
-            out.warnings.append((header, f"『{t}』は値の代わりの印です(そのまま残しました。公開の一覧には載りません)"))
+            _warn(out, header, "placeholder-mark", value=t, detail="そのまま残しました。")
     if not pieces and marks:
         return marks[0][0]
     return join_address(pieces)
@@ -584,7 +610,7 @@ def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts:
     out.values["genre"] = text
     out.explicit.add("genre")
     out.unmatched_genre = text
-    out.warnings.append((header, f"分類『{text}』に当たるジャンルが台帳のジャンルにありません。そのまま残しています"))
+    _warn(out, header, "genre-unmatched", value=text)
 
 
 def _org_notes(cells: list[Cell], ctx: Context, out: Normalised) -> list[str]:
@@ -636,10 +662,9 @@ def _damage_warnings(out: Normalised) -> None:
         if not v:
             continue
         if "\ufffd" in v:
-            out.warnings.append((S.header(key), f"読めない文字(�)が入っています: 『{v[:40]}』。元の一覧で確かめてください"))
+            _warn(out, S.header(key), "damaged-text", value=v[:40])
         elif key in ("address", "name") and _MID_QUESTION.search(v):
-            out.warnings.append((S.header(key), f"『?』が入っています(文字が失われた跡の可能性): 『{v[:40]}』。"
-                                                 "元の一覧で確かめてください"))
+            _warn(out, S.header(key), "lost-character", value=v[:40])
 
 
 # --- the row -----------------------------------------------------------------------------------
@@ -689,7 +714,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             if target == "name" and "\n" in t:
                 t = _one_line_name(t)
             if t in PLACEHOLDER_MARKS:  # kept as written (audit flags it, public lists leave it out) and reported
-                out.warnings.append((cell.header, f"『{t}』は値の代わりの印です(そのまま残しました。公開の一覧には載りません)"))
+                _warn(out, cell.header, "placeholder-mark", value=t, detail="そのまま残しました。")
             if t and not is_placeholder(t) and t not in parts:
                 parts.append(t)
         if parts:
@@ -783,24 +808,23 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             if day is not None:
                 value = day.isoformat()
             else:
-                out.warnings.append((f.header, f"日付『{text}』を読めませんでした。そのまま残しています"))
+                _warn(out, f.header, "date-unreadable", value=text)
         elif f.kind is S.Kind.POSTAL:
             value, ok = normalize_postal(text)
             if not ok:
-                out.warnings.append((f.header, f"郵便番号『{text}』の形が正しくありません。そのまま残しています"))
+                _warn(out, f.header, "postal-code-malformed", value=text)
         elif f.kind is S.Kind.EMAIL:
             value, ok = normalize_email(text)
             if not ok:
-                out.warnings.append((f.header, f"メールアドレス『{text}』の形が正しくありません"))
+                _warn(out, f.header, "email-malformed", value=text)
         elif f.kind is S.Kind.URL:
             value, ok = normalize_url(text)
             if not ok:
-                out.warnings.append((f.header, f"URL『{text}』の形が正しくありません"))
+                _warn(out, f.header, "url-malformed", value=text)
         elif key in CHOICE_WORDS:
             value = CHOICE_WORDS[key].get(text.replace(" ", ""), text)
             if value not in f.choices:
-                out.warnings.append((f.header, f"{f.header}『{text}』は選択肢({'・'.join(f.choices)})にありません。"
-                                               "そのまま残しています"))
+                _warn(out, f.header, "choice-unknown", field=f.header, value=text, choices="・".join(f.choices))
         elif key == "hours":
             value = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)  # 08:30 → 8:30
         elif key == "kana":
@@ -844,8 +868,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             genre = ctx.genre_of(out.values["content"].split("\n")[0][:60])
             if genre:
                 out.values["genre"] = genre
-                out.warnings.append((S.header("genre"), f"分類が空欄のため、サービス内容の語からジャンル『{genre}』を選びました。"
-                                                        "確かめてください"))
+                _warn(out, S.header("genre"), "genre-from-content", genre=genre)
     if not out.values.get("district"):
         district = section_district or ctx.sheet_district or ctx.option_district
         if district:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..update_book import _atomic_close, _tmp, _workbook
 from ..xlsx_style import xw_table_sheet
+from ..xlsx_write import atomic_close, new_workbook, tmp_path
 from .followup import METHOD_FAX, METHOD_HAND
 from .group import Provider
 
@@ -46,12 +46,12 @@ def none_rows(providers: list[Provider]) -> list[tuple[object, ...]]:
 
 
 def write_address_list(path: Path, providers: list[Provider], pages_of: dict[int, int]) -> None:
-    tmp = _tmp(path)
-    wb = _workbook(tmp)
+    tmp = tmp_path(path)
+    wb = new_workbook(tmp)
     xw_table_sheet(wb, SHEET_ADDRESSES, ADDRESS_HEADERS, address_rows(providers, pages_of),
                    widths=[5, 11, 36, 28, 14, 5, 8, 5, 30, 16, 24])
     xw_table_sheet(wb, SHEET_FAX, FAX_HEADERS, fax_rows(providers, pages_of) or [("", "(FAX番号のある相手はいません)")],
                    widths=[5, 15, 30, 14, 6, 8, 12, 5], landscape=False)
     xw_table_sheet(wb, SHEET_NONE, NONE_HEADERS, none_rows(providers) or [("", "(ありません)")],
                    widths=[5, 30, 14, 15, 36, 16])
-    _atomic_close(wb, tmp, path)
+    atomic_close(wb, tmp, path)

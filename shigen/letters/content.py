@@ -6,14 +6,13 @@ Kept apart from the file format so the Word file and any other rendering say exa
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from .. import schema as S
 from ..errors import UsageError
 from ..model import Record, Settings
 from ..text import parse_date, to_wareki
-from ..xlsx_style import display_width
+from ..xlsx_style import wrapped_lines
 
 TITLE = "社会資源情報の確認と掲載についてのお願い"
 RESEND_MARK = "再送"
@@ -151,7 +150,7 @@ PAUSED_MM = 12  # the question about resuming
 
 
 def value_lines(text: str, width: int) -> int:
-    return max(1, sum(max(1, math.ceil(display_width(part) / width)) for part in text.split("\n")))
+    return wrapped_lines(text, width)
 
 
 def service_pages(record: Record, value_of: dict[str, str], fmt: str = "docx") -> int:

@@ -166,7 +166,7 @@ def progress_rows(cat: Catalogue, owners: dict[str, str], as_of: dt.date) -> tup
     by_id = cat.by_id()
     days = cat.settings.resend_days
     counts = dict.fromkeys((STATE_ANSWERED, STATE_WAITING, STATE_OVERDUE, STATE_NEVER), 0)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for rid, who in sorted(owners.items(), key=lambda kv: (kv[1], kv[0])):
         record = by_id.get(rid)
         st = known.get(rid)

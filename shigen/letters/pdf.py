@@ -7,12 +7,11 @@ read as Typst code (the same way as :mod:`shigen.export.pdf`).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .. import schema as S
 from ..export.files import clean_cell
-from ..export.pdf import FONT_FAMILY, font_dirs
+from ..export.pdf import FONT_FAMILY, typeset
 from ..model import Record
 from .content import (
     BOX,
@@ -155,12 +154,9 @@ def letters_data(providers: list[Provider], s: Sender, values_of: dict[str, dict
 def write_pdf(path: Path, providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
               pages_of: dict[int, int], *, day_text: str, resend: bool = False,
               previous_of: dict[int, str] | None = None) -> None:
-    import typst
-
     data = letters_data(providers, s, values_of, pages_of, day_text=day_text, resend=resend,
                         previous_of=previous_of or {})
-    pdf = typst.compile(TEMPLATE.replace("FONT", FONT_FAMILY).encode("utf-8"), font_paths=font_dirs(),
-                        ignore_system_fonts=True, sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
+    pdf = typeset(TEMPLATE.replace("FONT", FONT_FAMILY).encode("utf-8"), data)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
     try:
         tmp.write_bytes(pdf)

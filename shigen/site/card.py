@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..errors import UsageError
@@ -22,6 +23,11 @@ from ..model import Catalogue
 from ..workspace import Workspace
 from ..xlsx_style import display_width
 from .build import site_title
+
+if TYPE_CHECKING:  # python-docx is imported when a card is written, not when the CLI starts
+    from docx.document import Document
+    from docx.table import Table, _Row
+    from docx.text.paragraph import Paragraph
 
 CARD_W_MM = 91
 CARD_H_MM = 55
@@ -140,7 +146,7 @@ def write_card(cat: Catalogue, ws: Workspace, options: CardOptions) -> CardResul
     return CardResult(path, title, url, contact, warnings=warnings)
 
 
-def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-def]
+def _document(title: str, url: str, contact: str) -> Document:
     import docx
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
     from docx.oxml import OxmlElement
@@ -210,7 +216,7 @@ def _document(title: str, url: str, contact: str):  # type: ignore[no-untyped-de
     return doc
 
 
-def _font(doc) -> None:  # type: ignore[no-untyped-def]
+def _font(doc: Document) -> None:
     from docx.oxml.ns import qn
 
     for rfonts in doc.styles.element.iter(qn("w:rFonts")):
@@ -229,7 +235,7 @@ def _font(doc) -> None:  # type: ignore[no-untyped-def]
         lang.set(qn("w:eastAsia"), "ja-JP")
 
 
-def _para(p, text: str, *, size: float, bold: bool = False, after: float = 0) -> None:  # type: ignore[no-untyped-def]
+def _para(p: Paragraph, text: str, *, size: float, bold: bool = False, after: float = 0) -> None:
     from docx.shared import Pt
 
     p.paragraph_format.space_after = Pt(after)
@@ -240,7 +246,7 @@ def _para(p, text: str, *, size: float, bold: bool = False, after: float = 0) ->
     run.font.bold = bold
 
 
-def _fixed(table, widths_mm: list[float], *, cut_lines: bool, padding: float, vpadding: float = 0,  # type: ignore[no-untyped-def]
+def _fixed(table: Table, widths_mm: list[float], *, cut_lines: bool, padding: float, vpadding: float = 0,
            indent: float = 0) -> None:
     """Fixed layout, the grid in w:tblGrid, cell margins, and thin grey cut lines (or none)."""
     from docx.oxml import OxmlElement
@@ -287,7 +293,7 @@ def _fixed(table, widths_mm: list[float], *, cut_lines: bool, padding: float, vp
         col.set(qn("w:w"), str(twips(w)))
 
 
-def _cant_split(row) -> None:  # type: ignore[no-untyped-def]
+def _cant_split(row: _Row) -> None:
     from docx.oxml import OxmlElement
 
     row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from ..text import search_key
 
@@ -41,7 +42,7 @@ def _genre_hit(word: str, keys: list[str]) -> bool:
     return any(k and (k in word or word in k) for k in keys)
 
 
-def matches(item: list, genres: list[dict], f: Filters) -> bool:  # type: ignore[type-arg]
+def matches(item: list[Any], genres: list[dict[str, Any]], f: Filters) -> bool:
     if f.genre is not None and item[ITEM_GENRE] != f.genre:
         return False
     if f.district is not None and f.district not in item[ITEM_DISTRICTS]:
@@ -59,7 +60,7 @@ def matches(item: list, genres: list[dict], f: Filters) -> bool:  # type: ignore
     return all(w in key or _genre_hit(w, keys) for w in f.words)
 
 
-def search(data: dict, f: Filters) -> list[str]:  # type: ignore[type-arg]
+def search(data: dict[str, Any], f: Filters) -> list[str]:
     """IDs of the hits in the order the page shows them (name hits first, then catalogue order)."""
     first: list[str] = []
     rest: list[str] = []

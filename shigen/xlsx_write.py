@@ -1,0 +1,268 @@
+"""New workbooks written with xlsxwriter: atomically (a temporary file renamed into place) and fast.
+
+:func:`new_workbook` gives an ``xlsxwriter.Workbook`` whose sheets take a shorter path for the cells shigen writes
+by the hundred thousand (text, numbers and dates with a format; blanks): the same XML, written with fewer Python
+calls. Everything else (formats, merges, comments, validations, print setup, protection) is xlsxwriter's own code,
+and any cell or sheet outside the fast path falls back to it. The files are byte for byte what plain xlsxwriter
+writes (``tests/test_xlsx_write.py`` compares every part of the package); the gain is about half of the time
+``Workbook.close()`` takes for a sheet of text cells (benchmarks/NOTES.md, section "refresh").
+
+Relies on xlsxwriter internals (``Worksheet._write_rows``, ``table``, ``str_table``; written against 3.3):
+the byte comparison test fails first if a new version changes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+# XML text that needs no escaping: no &, <, >, control characters, or a literal _xHHHH_ (xlsxwriter's escape),
+# and no leading / trailing whitespace (that needs xml:space="preserve"). Strings like this are written as they are.
+_PLAIN = re.compile(r"[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*\Z")
+_NEEDS_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+
+
+def _classes() -> tuple[type, type]:
+    """(Workbook subclass, Worksheet subclass), built on first use so that importing this module stays cheap."""
+    global _CLASSES
+    if _CLASSES is not None:
+        return _CLASSES
+    from xlsxwriter.packager import Packager
+    from xlsxwriter.sharedstrings import SharedStrings
+    from xlsxwriter.utility import xl_col_to_name
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import (
+        CellBlankTuple,
+        CellDatetimeTuple,
+        CellNumberTuple,
+        CellStringTuple,
+        Worksheet,
+    )
+
+    col_names: list[str] = [xl_col_to_name(c) for c in range(64)]
+
+    def col_name(col: int) -> str:
+        return col_names[col] if col < len(col_names) else xl_col_to_name(col)
+
+    class FastWorksheet(Worksheet):
+        """A worksheet whose common cells are stored and written with fewer calls (same XML)."""
+
+        def write_string(self, row: Any, col: Any = None, string: Any = None, cell_format: Any = None) -> int:
+            # the common case: row/col numbers, text not near the 32,767-character limit, shared strings
+            if (type(row) is not int or type(col) is not int or self.constant_memory or type(string) is not str
+                    or len(string) > 16383):
+                return int(super().write_string(row, col, string, cell_format))
+            if self._check_dimensions(row, col):
+                return -1
+            self.table[row][col] = tuple.__new__(CellStringTuple, (self.str_table._get_shared_string_index(string),
+                                                                   cell_format))
+            return 0
+
+        def write_cells(self, row: int, cells: list[tuple[int, Any, Any]]) -> None:
+            """``write_string`` / ``write_datetime`` / ``write_number`` for each (column, value, format) of one
+            row, in one call (text, ``datetime`` or numbers, each with a format). ``cells`` are in column order:
+            the first and the last column set the sheet's dimensions."""
+            if (self.constant_memory or not cells or self._check_dimensions(row, cells[0][0])
+                    or self._check_dimensions(row, cells[-1][0])):
+                write_cells_slowly(self, row, cells)
+                return
+            sst = self.str_table
+            index_of = sst.string_table
+            dates: dict[dt.datetime, float] = self.__dict__.setdefault("_shigen_dates", {})  # date → serial number
+            target = self.table[row]
+            new = tuple.__new__  # what the namedtuples' own __new__ does, without its Python-level call
+            for col, value, fmt in cells:
+                kind = type(value)
+                if kind is str and len(value) <= 16383:
+                    i = index_of.get(value)
+                    if i is None:
+                        i = index_of[value] = sst.unique_count
+                        sst.unique_count += 1
+                    sst.count += 1
+                    target[col] = new(CellStringTuple, (i, fmt))
+                elif kind is int:
+                    target[col] = new(CellNumberTuple, (value, fmt))
+                elif kind is dt.datetime and fmt is not None:
+                    number = dates.get(value)
+                    if number is None:
+                        number = dates[value] = self._convert_date_time(value)
+                    target[col] = new(CellDatetimeTuple, (number, fmt))
+                else:
+                    write_cells_slowly(self, row, [(col, value, fmt)])
+
+        def _calculate_spans(self) -> None:
+            # the smallest and largest column with data or a comment in each block of 16 rows
+            lo: dict[int, int] = {}
+            hi: dict[int, int] = {}
+            for source in (self.table, self.comments):
+                for row_num, cells in source.items():
+                    if not cells:
+                        continue
+                    block = row_num // 16
+                    a, b = min(cells), max(cells)
+                    if block not in lo or a < lo[block]:
+                        lo[block] = a
+                    if block not in hi or b > hi[block]:
+                        hi[block] = b
+            self.row_spans = {block: f"{lo[block] + 1}:{hi[block] + 1}" for block in sorted(lo)}
+
+        def _write_rows(self) -> None:
+            if self.constant_memory:  # rows were written one at a time already
+                super()._write_rows()
+                return
+            self._calculate_spans()
+            table, row_info, comments, spans, col_info = self.table, self.row_info, self.comments, self.row_spans, \
+                self.col_info
+            write = self.fh.write
+            names = col_names if self.dim_colmax < len(col_names) else [col_name(c) for c in range(self.dim_colmax + 1)]
+            styles: dict[Any, str] = {}  # format → ' s="xf index"', looked up once per sheet
+
+            def style(fmt: Any, row_style: str | None, col: int) -> str:
+                """The cell's format, else the row's, else the column's, as xlsxwriter's _write_cell does."""
+                if fmt:
+                    s = styles[fmt] = f' s="{fmt._get_xf_index()}"'
+                    return s
+                if row_style is not None:
+                    return row_style
+                info = col_info.get(col)
+                if info is not None and info.column_format is not None:
+                    return f' s="{info.column_format._get_xf_index()}"'
+                return ""
+
+            for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+                cells = table.get(row_num)
+                info = row_info.get(row_num)
+                if not cells:
+                    if info is not None or row_num in comments:
+                        self._write_empty_row(row_num, spans.get(row_num // 16), info)
+                    continue
+                self._write_row(row_num, spans.get(row_num // 16), info)
+                r = str(row_num + 1)
+                row_style = (f' s="{info.row_format._get_xf_index()}"' if info is not None and info.row_format
+                             else None)
+                parts: list[str] = []
+                append = parts.append
+                for col_num in sorted(cells):
+                    cell = cells[col_num]
+                    kind = type(cell)
+                    if kind is CellStringTuple:
+                        fmt = cell[1]
+                        s = styles.get(fmt) if fmt else None
+                        if s is None:
+                            s = style(fmt, row_style, col_num)
+                        append(f'<c r="{names[col_num]}{r}"{s} t="s"><v>{cell[0]}</v></c>')
+                    elif kind is CellNumberTuple or kind is CellDatetimeTuple:
+                        fmt = cell[1]
+                        s = styles.get(fmt) if fmt else None
+                        if s is None:
+                            s = style(fmt, row_style, col_num)
+                        append(f'<c r="{names[col_num]}{r}"{s}><v>{cell[0]:.16G}</v></c>')
+                    elif kind is CellBlankTuple:
+                        fmt = cell[0]
+                        s = styles.get(fmt) if fmt else None
+                        if s is None:
+                            s = style(fmt, row_style, col_num)
+                        append(f'<c r="{names[col_num]}{r}"{s}/>')
+                    else:
+                        write("".join(parts))
+                        parts.clear()
+                        self._write_cell(row_num, col_num, cell)
+                append("</row>")
+                write("".join(parts))
+
+    class FastSharedStrings(SharedStrings):
+        def _write_sst_strings(self) -> None:
+            write = self.fh.write
+            slow = self._write_si
+            parts = []
+            for string in self.string_table.string_array:
+                if (_PLAIN.match(string) and not _NEEDS_ESCAPE.search(string) and string
+                        and not string[0].isspace() and not string[-1].isspace()):
+                    parts.append(f"<si><t>{string}</t></si>")
+                else:
+                    write("".join(parts))
+                    parts = []
+                    slow(string)
+            write("".join(parts))
+
+    class FastPackager(Packager):
+        def _write_shared_strings_file(self) -> None:
+            sst = FastSharedStrings()
+            sst.string_table = self.workbook.str_table
+            if not self.workbook.str_table.count:
+                return
+            sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+            sst._assemble_xml_file()
+
+    class FastWorkbook(Workbook):
+        worksheet_class = FastWorksheet
+
+        def _get_packager(self) -> Any:
+            return FastPackager()
+
+    _CLASSES = (FastWorkbook, FastWorksheet)
+    return _CLASSES
+
+
+_CLASSES: tuple[type, type] | None = None
+
+
+def write_cells_slowly(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
+    """What ``FastWorksheet.write_cells`` does, through xlsxwriter's public methods (any worksheet)."""
+    for col, value, fmt in cells:
+        if isinstance(value, str):
+            ws.write_string(row, col, value, fmt)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(row, col, value, fmt)
+        else:
+            ws.write_number(row, col, value, fmt)
+
+
+def write_cells(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
+    """Write one row's (column, value, format) cells, in column order; the fast path on a workbook from
+    :func:`new_workbook`, plain xlsxwriter calls otherwise."""
+    fast = getattr(ws, "write_cells", None)
+    if fast is not None:
+        fast(row, cells)
+    else:
+        write_cells_slowly(ws, row, cells)
+
+
+FAST = True  # tests set this to False to write the same workbook with plain xlsxwriter
+
+
+def new_workbook(path: Path, *, constant_memory: bool = False, fast: bool | None = None) -> Any:
+    """A new xlsxwriter workbook writing ``path``: text stays text (no formulas, URLs or numbers guessed from it).
+
+    ``constant_memory``: each row goes to disk when the next one starts (for sheets written strictly row by row,
+    like 回収状況.xlsx; a 200,000-row sheet otherwise costs hundreds of MB). ``fast=False`` gives plain
+    xlsxwriter (the tests compare both); the default is :data:`FAST`."""
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+               "constant_memory": constant_memory,
+               # the package's parts are put together in memory, not as temporary files (one per part): only
+               # without constant_memory, whose point is not to hold a large sheet in memory
+               "in_memory": not constant_memory}
+    if FAST if fast is None else fast:
+        return _classes()[0](str(path), options)
+    import xlsxwriter
+
+    return xlsxwriter.Workbook(str(path), options)
+
+
+def tmp_path(path: Path) -> Path:
+    """The hidden temporary file a workbook is written to before it replaces ``path``."""
+    return path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+
+
+def atomic_close(wb: Any, tmp: Path, path: Path) -> None:
+    """Finish ``wb`` (written to ``tmp``) and move it over ``path``; the temporary file never stays behind."""
+    try:
+        wb.close()
+        tmp.replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

@@ -1,0 +1,85 @@
+"""The one width rule and wrapped-line counter of every writer (xlsx_style.text_width / wrapped_lines, issue 15)."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shigen.xlsx_style import display_width, text_width, wrapped_lines
+
+# text as it comes in catalogues: ASCII, kana (full and half width), kanji, JIS symbols, and anything else
+_ALPHABET = st.one_of(
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+    st.sampled_from("あいうアイウｱｲｳﾞ漢字配食弁当〜～①※○×°αЖ　、。（）－−—😀𠮷"),
+    st.characters(blacklist_categories=("Cs",)),
+)
+TEXT = st.text(_ALPHABET, max_size=60)
+LINE = st.text(_ALPHABET.filter(lambda c: c != "\n"), max_size=60)
+WIDTH = st.one_of(st.integers(min_value=-3, max_value=80), st.floats(min_value=0.5, max_value=80))
+
+
+def test_widths_of_known_characters() -> None:
+    assert text_width("abc 123") == 7
+    assert text_width("配食サービス") == 12
+    assert text_width("ﾃﾞｲｻｰﾋﾞｽ") == 8  # half-width kana are narrow
+    assert text_width("ＡＢＣ１２３") == 12  # full-width ASCII is wide
+    assert text_width("①※○×°") == 10  # JIS symbols are drawn full width by Japanese fonts
+    assert text_width("9:00〜17:00") == 11  # 〜 (U+301C, not in cp932) is wide
+    assert text_width("😀𠮷") == 4
+    assert display_width("ab\n配食") == 4  # the longest line
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINE)
+def test_width_is_one_or_two_per_character(line: str) -> None:
+    """Each character counts 1 or 2; ASCII and half-width kana 1; every East Asian wide/full-width character 2."""
+    assert len(line) <= text_width(line) <= 2 * len(line)
+    for c in line:
+        w = text_width(c)
+        if c.isascii() or 0xFF61 <= ord(c) <= 0xFF9F:
+            assert w == 1, c
+        elif unicodedata.east_asian_width(c) in "WF":
+            assert w == 2, c
+    assert text_width(line) == sum(text_width(c) for c in line)  # additive: no state between characters
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, WIDTH)
+def test_more_text_never_gives_fewer_lines(a: str, b: str, width: float) -> None:
+    assert wrapped_lines(a + b, width) >= wrapped_lines(a, width)
+    assert wrapped_lines(b + a, width) >= wrapped_lines(a, width)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, WIDTH)
+def test_lines_bounds(text: str, width: float) -> None:
+    per_line = max(1.0, width)
+    parts = text.split("\n")
+    n = wrapped_lines(text, width)
+    assert n >= len(parts)  # every line break starts a line, an empty line is one line
+    assert n == sum(wrapped_lines(p, width) for p in parts)
+    for p in parts:
+        # a line that fits is one line; otherwise as many as its width needs, never fewer
+        if text_width(p) <= per_line:
+            assert wrapped_lines(p, width) == 1
+        else:
+            assert wrapped_lines(p, width) == math.ceil(text_width(p) / per_line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(LINE, st.integers(min_value=1, max_value=40))
+def test_wider_columns_never_need_more_lines(line: str, width: int) -> None:
+    assert wrapped_lines(line, width + 1) <= wrapped_lines(line, width)
+    assert wrapped_lines(line, text_width(line)) == 1
+
+
+def test_full_width_characters_count_double() -> None:
+    assert wrapped_lines("あ" * 10, 20) == 1
+    assert wrapped_lines("あ" * 10, 19) == 2
+    assert wrapped_lines("a" * 20, 19) == 2
+    assert wrapped_lines("ｱ" * 20, 20) == 1
+    assert wrapped_lines("", 10) == 1
+    assert wrapped_lines("\n\n", 10) == 3
