@@ -34,8 +34,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
-from operator import attrgetter
+from itertools import combinations, repeat
+from operator import add, attrgetter, itemgetter
 
 from rapidfuzz.distance import Indel
 
@@ -354,12 +354,14 @@ def _small_near_pairs(hits: Sequence[tuple[list[int], list[int]]], keys: Sequenc
 
     ij = np.array(pairs, dtype=np.int64)
     a, b = ij[:, 0], ij[:, 1]
-    genre = np.array(_ids([k.genre for k in keys]))
-    name = np.array(_ids([k.name for k in keys]))
-    address = np.array(_ids([k.address for k in keys]))
-    numbered = np.array([bool(k.number) for k in keys])
-    first = np.array([ord(k.address[0]) if k.address else 0 for k in keys])
-    last = np.array([ord(k.address[-1]) if k.address else 0 for k in keys])
+    addresses = list(map(attrgetter("address"), keys))  # each column gathered in C (map), not per key in Python
+    genre = np.array(_ids(list(map(attrgetter("genre"), keys))))
+    name = np.array(_ids(list(map(attrgetter("name"), keys))))
+    address = np.array(_ids(addresses))
+    numbered = np.array(list(map(bool, map(attrgetter("number"), keys))))
+    # first and last character of each address, 0 for none ('\0' added at the other end of every address)
+    first = np.array(list(map(ord, map(itemgetter(0), map(add, addresses, repeat("\0"))))))
+    last = np.array(list(map(ord, map(itemgetter(-1), map(add, repeat("\0"), addresses)))))
     other_genre = (genre[a] != 0) & (genre[b] != 0) & (genre[a] != genre[b]) & ~((name[a] != 0) & (name[a] == name[b]))
     other_street = (numbered[a] & numbered[b] & (address[a] != address[b]) & (first[a] != first[b])
                     & (last[a] != last[b]))
