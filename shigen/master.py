@@ -277,6 +277,7 @@ def _read_resources(wb: Any, path: Path) -> ResourceColumns:
     width = len(header)
     used = sorted({i for i, _ in mapping} | {i for i, _ in extras})
     raw: dict[int, list[Any]] = {i: [] for i in used}
+    id_index = next((i for i, k in mapping if k == "id"), None)
     texts = {i for i, _ in mapping}  # field columns: their cells become text here (extra columns keep the value)
     seen: dict[int, dict[str, str] | None] = {}  # column → its distinct texts (None: not deduplicated)
     row_numbers: list[int] = []
@@ -286,15 +287,19 @@ def _read_resources(wb: Any, path: Path) -> ResourceColumns:
             chunk = [(list(r) + [""] * width)[:width] for r in chunk]
         numbers: Sequence[int] = range(excel_row, excel_row + len(chunk))
         excel_row += len(chunk)
-        if width and width in (blank := list(map(list.count, chunk, repeat("")))):  # empty rows (calamine: '')
-            keep = [b != width for b in blank]
+        columns = list(zip(*chunk, strict=True)) if width else []
+        # empty rows (every cell '', as calamine gives an empty cell): only a row without an ID can be one
+        maybe = range(len(chunk)) if id_index is None else [j for j, v in enumerate(columns[id_index]) if v == ""]
+        empty = {j for j in maybe if chunk[j].count("") == width}
+        if empty:
+            keep = [j not in empty for j in range(len(chunk))]
             chunk = list(compress(chunk, keep))
             numbers = list(compress(numbers, keep))
-        if not chunk:
+            columns = list(zip(*chunk, strict=True)) if chunk else []
+        del chunk
+        if not columns:
             continue
         row_numbers.extend(numbers)
-        columns = list(zip(*chunk, strict=True)) if width else []
-        del chunk
         for i in used:
             values: Sequence[Any] = columns[i]
             if i in texts:
