@@ -7,6 +7,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # openpyxl and xlsxwriter are imported by the writers, when a file is written
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook as XlsxWorkbook
+    from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
 
 HEADER_FILL = "1F4E78"
 HEADER_FONT_COLOR = "FFFFFF"
@@ -65,7 +73,7 @@ def fit_widths(header: Sequence[str], rows: Iterable[Sequence[object]], *, minim
     return [max(minimum, min(maximum, w)) for w in widths]
 
 
-def style_header_row(ws, ncols: int, row: int = 1) -> None:  # type: ignore[no-untyped-def]
+def style_header_row(ws: Worksheet, ncols: int, row: int = 1) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -79,14 +87,14 @@ def style_header_row(ws, ncols: int, row: int = 1) -> None:  # type: ignore[no-u
         cell.border = Border(bottom=thin, right=thin)
 
 
-def set_widths(ws, widths: Sequence[int]) -> None:  # type: ignore[no-untyped-def]
+def set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def a4(ws, *, landscape: bool = True, fit_width: bool = True, title_rows: str | None = "1:1") -> None:  # type: ignore[no-untyped-def]
+def a4(ws: Worksheet, *, landscape: bool = True, fit_width: bool = True, title_rows: str | None = "1:1") -> None:
     """A4 page setup: orientation, one page wide, header rows repeated, page x / y footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -105,7 +113,7 @@ def a4(ws, *, landscape: bool = True, fit_width: bool = True, title_rows: str | 
     ws.oddFooter.center.text = "&P / &N"
 
 
-def text_cell(ws, row: int, column: int, value: object):  # type: ignore[no-untyped-def]
+def text_cell(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     """Write one cell (openpyxl): text always stays text — 「=DDE(…)」「+1」「@x」 never become formulas.
 
     Numbers, dates and None are written as they are. Every openpyxl writer of shigen writes its cells through
@@ -118,7 +126,7 @@ def text_cell(ws, row: int, column: int, value: object):  # type: ignore[no-unty
 
 
 # --- xlsxwriter side: new workbooks written fast (update workbooks, large reports) -----------------
-def xw_header_format(workbook):  # type: ignore[no-untyped-def]
+def xw_header_format(workbook: XlsxWorkbook) -> Format:
     """The shared header look (dark blue, white bold, centred, wrapped) as an xlsxwriter format."""
     return workbook.add_format({
         "bold": True, "font_name": FONT_NAME, "font_color": "#" + HEADER_FONT_COLOR, "bg_color": "#" + HEADER_FILL,
@@ -126,7 +134,8 @@ def xw_header_format(workbook):  # type: ignore[no-untyped-def]
     })
 
 
-def xw_a4(ws, *, landscape: bool = True, fit_width: bool = True, repeat_rows: tuple[int, int] | None = (0, 0)) -> None:  # type: ignore[no-untyped-def]
+def xw_a4(ws: XlsxWorksheet, *, landscape: bool = True, fit_width: bool = True,
+          repeat_rows: tuple[int, int] | None = (0, 0)) -> None:
     """Like :func:`a4` for an xlsxwriter worksheet (rows are 0-based: ``(0, 1)`` repeats rows 1–2)."""
     ws.set_paper(9)  # A4
     if landscape:
@@ -142,9 +151,9 @@ def xw_a4(ws, *, landscape: bool = True, fit_width: bool = True, repeat_rows: tu
     ws.set_footer("&C&P / &N")
 
 
-def xw_table_sheet(workbook, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,  # type: ignore[no-untyped-def]
+def xw_table_sheet(workbook: XlsxWorkbook, name: str, header: Sequence[str], rows: Sequence[Sequence[object]], *,
                    widths: Sequence[int] | None = None, landscape: bool = True, title: str | None = None,
-                   right: Iterable[int] = ()):
+                   right: Iterable[int] = ()) -> XlsxWorksheet:
     """A plain table sheet: optional title line, styled header, text cells, filter, frozen header, A4 print.
 
     Numbers and the columns in ``right`` (e.g. 「95%」 text) are right-aligned; dates become date cells shown

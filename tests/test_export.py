@@ -527,3 +527,15 @@ def test_export_format_card_is_site_card(cli, ws, tmp_path):
     assert res.exit_code == 2 and "--district" in res.output
     res = cli("export", "--base-url", url)  # the card's options belong to the card
     assert res.exit_code == 2 and "--format card" in res.output
+
+
+def test_the_screen_lists_at_most_thirty_left_out_resources_and_json_has_them_all(cli, tmp_path):
+    stale = [record(name=f"古い情報の店{i:02d}", kana=f"ふるいじょうほうのみせ{i:02d}", last_confirmed="2024-01-01")
+             for i in range(35)]
+    make_workspace(tmp_path, [record(), *stale])
+    res = cli("export", "--as-of", AS_OF, "--output", str(tmp_path / "a.xlsx"))
+    assert res.exit_code == 0, res.output
+    shown = [f"古い情報の店{i:02d}" for i in range(35) if f"古い情報の店{i:02d}" in res.output]
+    assert len(shown) == 30 and "ほか 5 件" in res.output
+    data = json.loads(cli("export", "--as-of", AS_OF, "--output", str(tmp_path / "a.xlsx"), "--json").output)
+    assert len(data["stale_left_out"]) == 35

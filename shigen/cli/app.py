@@ -10,14 +10,15 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import UsageError as ClickUsageError  # typer 0.29 vendors click (pinned <0.30)
-from typer.core import TyperCommand, TyperGroup
+from typer import _click  # typer 0.29 vendors click (pinned <0.30)
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from ..errors import EXIT_INPUT, EXIT_USAGE, ShigenError, UsageError, master_writes, os_error_text
 from ..workspace import ENV_WORKSPACE, Workspace
@@ -104,7 +105,7 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _write_dl(formatter, rows: list[tuple[str, str]], col_max: int = 30) -> None:  # type: ignore[no-untyped-def]
+def _write_dl(formatter: _click.HelpFormatter, rows: list[tuple[str, str]], col_max: int = 30) -> None:
     """click's HelpFormatter.write_dl measured in terminal columns, so Japanese lines up and wraps in place."""
     indent = formatter.current_indent
     first_col = min(max((_width(a) for a, _ in rows), default=0), col_max) + 2
@@ -150,28 +151,28 @@ def inspect_clean(text: str) -> str:
     return inspect.cleandoc(text)
 
 
-class _JapaneseHelp:
-    """Help screens in Japanese: 使い方, 引数, オプション, コマンド, 既定値, 必須."""
+class _JapaneseHelp(_click.Command):
+    """Help screens in Japanese: 使い方, 引数, オプション, コマンド, 既定値, 必須 (a mixin before typer's classes)."""
 
-    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
-        option = super().get_help_option(ctx)  # type: ignore[misc]
+    def get_help_option(self, ctx: _click.Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_OPTION_TEXT
         return option
 
-    def collect_usage_pieces(self, ctx):  # type: ignore[no-untyped-def]
-        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+    def collect_usage_pieces(self, ctx: _click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
         return ["[オプション]" if p == "[OPTIONS]" else "コマンド [引数]..." if p == "COMMAND [ARGS]..." else
                 p[1:].replace("}", "", 1) if p.startswith("{") else p  # a required argument: no braces
                 for p in pieces]
 
-    def format_usage(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+    def format_usage(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE_PREFIX)
 
-    def format_help_text(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+    def format_help_text(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         import inspect
 
-        text = inspect.cleandoc(self.help or "")  # type: ignore[attr-defined]
+        text = inspect.cleandoc(self.help or "")
         if not text:
             return
         formatter.write_paragraph()
@@ -183,17 +184,17 @@ class _JapaneseHelp:
             for line in wrap(joined, width):
                 formatter.write("  " + line + "\n")
 
-    def format_epilog(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+    def format_epilog(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         epilog = getattr(self, "epilog", None)
         if epilog:
             formatter.write_paragraph()
             for line in wrap(inspect_clean(epilog), max(formatter.width - 4, 20)):
                 formatter.write("  " + line + "\n")
 
-    def format_options(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         args: list[tuple[str, str]] = []
         opts: list[tuple[str, str]] = []
-        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+        for param in self.get_params(ctx):
             record = param.get_help_record(ctx)
             if record is not None:
                 is_arg = param.param_type_name == "argument"
@@ -204,18 +205,18 @@ class _JapaneseHelp:
         if opts:
             with formatter.section("オプション"):
                 _write_dl(formatter, opts)
-        if hasattr(self, "commands"):
-            self.format_commands(ctx, formatter)  # type: ignore[attr-defined]
+        if isinstance(self, TyperGroup):
+            self.format_commands(ctx, formatter)
 
 
-class _PlainValues:
+class _PlainValues(_click.Command):
     """Option values coerced without pydantic where typer's result is plain (cli/coerce.py: start-up time)."""
 
-    def parse_args(self, ctx, args):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         from .coerce import install
 
-        install(self.get_params(ctx))  # type: ignore[attr-defined]
-        return super().parse_args(ctx, args)  # type: ignore[misc]
+        install(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
 
 class ShigenCommand(_PlainValues, _JapaneseHelp, TyperCommand):
@@ -226,10 +227,10 @@ class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
     """Turns ShigenError (and anything unexpected) into one Japanese line on stderr and an exit code;
     usage mistakes (unknown option or command, missing or bad value) into one Japanese line and exit 2."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+    def list_commands(self, ctx: _click.Context) -> list[str]:
         return ordered_commands(super().list_commands(ctx))
 
-    def format_commands(self, ctx, formatter) -> None:  # type: ignore[no-untyped-def]
+    def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
@@ -239,7 +240,7 @@ class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
             with formatter.section("コマンド"):
                 _write_dl(formatter, rows)
 
-    def resolve_command(self, ctx, args):  # type: ignore[no-untyped-def]
+    def resolve_command(self, ctx: _click.Context, args: list[str]) -> tuple[str | None, _click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None and not ctx.resilient_parsing:
             from .usage import unknown_command
@@ -247,8 +248,8 @@ class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
             raise ClickUsageError(unknown_command(name, self.list_commands(ctx), ctx.command_path), ctx)
         return super().resolve_command(ctx, args)
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,  # type: ignore[no-untyped-def,override]
-             windows_expand_args=True, **extra):
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
         from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -271,7 +272,7 @@ class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
-    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+    def invoke(self, ctx: _click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ShigenError as exc:
@@ -298,7 +299,7 @@ class ShigenGroup(_PlainValues, _JapaneseHelp, TyperGroup):
             _internal(ctx, exc)
 
 
-def _internal(ctx: typer.Context, exc: BaseException) -> None:
+def _internal(ctx: _click.Context, exc: BaseException) -> None:
     _error(f"内部エラー: 思いがけない問題が起きました({type(exc).__name__})。{_master_state(ctx)}"
            "--debug を付けて実行すると詳しい情報が出ます。")
     raise typer.Exit(EXIT_INTERNAL) from None
@@ -311,7 +312,7 @@ def _user_os_error(exc: OSError) -> bool:
         errno.ENOSPC, getattr(errno, "EDQUOT", -1), errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG)
 
 
-def _master_state(ctx: typer.Context) -> str:
+def _master_state(ctx: _click.Context) -> str:
     """Never claim nothing was written when this command did replace the master."""
     start = getattr(ctx.obj, "writes_at_start", len(master_writes))
     if len(master_writes) > start:
@@ -337,7 +338,7 @@ def _install_log(debug: bool) -> None:
     logger.propagate = False
 
 
-def _debug(ctx: typer.Context) -> bool:
+def _debug(ctx: _click.Context) -> bool:
     obj = ctx.obj
     return bool(getattr(obj, "debug", False)) or os.environ.get("SHIGEN_DEBUG") == "1"
 
@@ -422,7 +423,7 @@ ENCODING_ALIASES = {
 
 
 def choice(option: str, allowed: Iterable[str] | None = None, aliases: dict[str, str] | None = None, *,
-           allowed_from: str = "", hints: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+           allowed_from: str = "", hints: dict[str, str] | None = None) -> Callable[[Any], Any]:
     """A callback for a text option with a fixed set of values: any case, ``aliases`` (地区 → district) accepted,
     anything else one Japanese line naming the choices (and the nearest one, or ``hints[value]``). ``allowed_from`` = "module:NAME"
     reads the choices (a sequence, or a function returning one) when the option is used (export's formats grow with the

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .app import FORMAT_ALIASES, app, choice, parse_as_of, state, with_suffix
 from .cmd_export import AUDIENCE_ALIASES
+
+if TYPE_CHECKING:
+    from ..coverage import CoverageResult
 
 
 @app.command("coverage")
@@ -56,7 +59,7 @@ def coverage_command(
              f"(例: {'、'.join(result.unplaced[:5])})。地区・対応エリアを確認してください。")
 
 
-def _show(result) -> None:  # type: ignore[no-untyped-def]
+def _show(result: CoverageResult) -> None:
     from .render import escape, say, show, styled_table
 
     columns = [("ジャンル", {"overflow": "fold"}), *((d, {"justify": "right"}) for d in result.districts),

@@ -51,7 +51,7 @@ def export_command(
 
     from ..export import ExportOptions, export
     from ..master import load_catalogue
-    from .render import done, left_out_summary, say, show, table, warn
+    from .render import done, left_out_summary, say, scope_line, show, table, warn
 
     day = parse_as_of(as_of)
     st = state(ctx)
@@ -73,8 +73,7 @@ def export_command(
         return
     who = "一般向け" if result.audience == "public" else "関係者用"
     done(f"{result.path} を書き出しました({who}・{result.total} 件・{result.seconds:.1f} 秒)")
-    say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
-        f" / 発行日: {result.as_of.isoformat()}")
+    scope_line(result, date_label="発行日")
     info = getattr(result, "opendata", None)
     if info is not None:
         say(f"  データセット: {info.dataset} / 自治体コード: {info.code}({info.prefecture}{info.city}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .app import FORMAT_ALIASES, app, choice, parse_as_of, state
+
+if TYPE_CHECKING:
+    from ..letters.followup import FollowUp
 
 TERMINAL_ROWS = 30
 
@@ -85,7 +88,7 @@ def letters_command(
                    if len(rows) > TERMINAL_ROWS else None))
 
 
-def show_follow_up(f) -> None:  # type: ignore[no-untyped-def]
+def show_follow_up(f: FollowUp) -> None:
     """The 照会 part of `shigen status`: asked / answered / waiting / overdue, and the overdue records."""
     from .render import say, show, table
 

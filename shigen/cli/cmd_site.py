@@ -40,7 +40,7 @@ def site_command(
     import json
 
     from ..master import load_catalogue
-    from .render import done, left_out_summary, say, show, table, warn
+    from .render import done, left_out_summary, say, scope_line, show, table, warn
 
     day = parse_as_of(as_of)
     st = state(ctx)
@@ -63,8 +63,7 @@ def site_command(
     who = "一般向け" if result.audience == "public" else "関係者用"
     done(f"{result.path} にサイトを作りました({who}・{result.total} 件・{result.files} ファイル・{result.seconds:.1f} 秒)")
     say(f"  入口: {result.index}(ブラウザーで開けます。フォルダーごと USB メモリーやサーバーに置けます)")
-    say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
-        f" / 情報の日付: {result.as_of.isoformat()}")
+    scope_line(result, date_label="情報の日付")
     if result.by_genre:
         show(table("ジャンル別の件数", ["ジャンル", "件数"], result.to_rows(), justify={"件数": "right"}))
     else:

@@ -88,6 +88,12 @@ def _more(total: int, unit: str, also: str = "") -> None:
         say(f"  ほか {total - SHOWN_ROWS} {unit}(--json ですべて表示します)。{also}".rstrip())
 
 
+def scope_line(result: Any, *, date_label: str) -> None:
+    """The one line under every written list or site: which districts and genres, and the date it speaks for."""
+    say(f"  対象地区: {'・'.join(result.districts) or 'すべて'} / ジャンル: {'・'.join(result.genres) or 'すべて'}"
+        f" / {date_label}: {result.as_of.isoformat()}")
+
+
 def left_out_summary(result: Any, *, what: str, staff_too: str) -> None:
     """What a public output (export list, site) left out or held back: one wording for every publication.
 

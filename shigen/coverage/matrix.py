@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import schema as S
@@ -319,7 +320,7 @@ def _neighbours(districts: list[District], shared: Counter[tuple[str, str]]) -> 
 
 def _nearest(district: str, genre: str, local: dict[tuple[str, str], list[tuple[Record, bool, frozenset[str]]]],
              order: list[str], sorted_keys: set[tuple[str, str]], allowed: set[int] | None = None,
-             value=None) -> list[Nearby]:  # type: ignore[no-untyped-def]
+             value: Callable[[Record, str], str] | None = None) -> list[Nearby]:
     """Up to NEAREST_PER_GAP resources of ``genre`` usable in the nearest other districts, up-to-date first.
 
     With ``allowed`` (ids of the publishable records) only those are named, their fields through ``value``

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from .matrix import GAP_NONE, CoverageResult
+
+if TYPE_CHECKING:  # openpyxl is imported when the workbook is written
+    from openpyxl.worksheet.worksheet import Worksheet
 
 GAP_FILL = "F8CBAD"  # red-ish: no resource at all
 STALE_FILL = "FFE699"  # yellow: only outdated entries
@@ -178,7 +182,7 @@ def write_coverage_xlsx(result: CoverageResult, path: Path, *, audience: str = "
     return path
 
 
-def _page_header(ws, text: str) -> None:  # type: ignore[no-untyped-def]
+def _page_header(ws: Worksheet, text: str) -> None:
     """A printed page header above the table: the top margin leaves room for it (no overlap with row 1)."""
     ws.oddHeader.left.text = text.replace("&", "&&")
     ws.oddHeader.left.size = 10

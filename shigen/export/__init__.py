@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..model import Catalogue, Record
+from ..model import Catalogue
 from ..workspace import Workspace
-from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Selection, held_back_counts, public_value, select
+from .select import AUDIENCE_PUBLIC, AUDIENCES, HeldBack, Publication, Selection, public_value, select
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ ENCODINGS = ("utf-8", "cp932")
 
 def _writer_function(writer: Writer) -> Callable[..., Any]:
     module, _, name = writer.write.partition(":")
-    return getattr(importlib.import_module(module, __name__), name)  # type: ignore[no-any-return]
+    function: Callable[..., Any] = getattr(importlib.import_module(module, __name__), name)
+    return function
 
 
 @dataclass(frozen=True)
@@ -63,36 +64,13 @@ class ExportOptions:
     dataset: str = ""  # --format opendata: 介護サービス事業所一覧 (default) or 保険外サービス一覧
 
 
-@dataclass
-class ExportResult:
-    path: Path
+@dataclass(kw_only=True)
+class ExportResult(Publication):
     format: str
-    audience: str
-    as_of: dt.date
-    title: str
-    districts: list[str]
-    genres: list[str]
-    by_genre: list[tuple[str, int]]
-    stale: list[Record] = field(default_factory=list)
-    unconfirmed: list[Record] = field(default_factory=list)
     replacements: list = field(default_factory=list)  # csv.Replacement
-    left_out: dict[str, int] = field(default_factory=dict)  # public: reason → number of records not listed
-    no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
-    held_back: list[HeldBack] = field(default_factory=list)  # public: fields left empty (placeholder, invalid phone)
-    seconds: float = 0.0
-
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.by_genre)
 
     def stale_rows(self) -> list[tuple[str, str, str, str]]:
         return [(r.id, r.name, r.get("genre"), r.get("last_confirmed")) for r in self.stale]
-
-    def held_back_counts(self) -> dict[str, int]:
-        return held_back_counts(self.held_back)
-
-    def to_rows(self) -> list[tuple[str, int]]:
-        return list(self.by_genre)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -143,7 +121,8 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
     writer = WRITERS[options.format]
     write = _writer_function(writer)
     if writer.dataset:
-        return write(cat, ws, options, sel, started)  # type: ignore[no-any-return]
+        result: ExportResult = write(cat, ws, options, sel, started)
+        return result
     meta = make_meta(cat, sel, options.format, options.title)
     name = default_name(options.format, public=sel.is_public, districts=sel.districts, genres=sel.genres, as_of=as_of)
     path = target_path(ws, options.format, options.output, name)
@@ -156,14 +135,8 @@ def export(cat: Catalogue, ws: Workspace, options: ExportOptions) -> ExportResul
         tmp.unlink(missing_ok=True)
         raise
     replace(tmp, path)
-    return ExportResult(
-        path=path, format=options.format, audience=sel.audience, as_of=as_of, title=meta.title,
-        districts=sel.districts, genres=sel.genres,
-        by_genre=[(s.genre, len(s.records)) for s in sel.sections],
-        stale=sel.stale, unconfirmed=sel.unconfirmed, replacements=replacements, left_out=sel.left_out,
-        no_contact=sel.no_contact, held_back=sel.held_back,
-        seconds=time.perf_counter() - started,
-    )
+    return ExportResult(**Publication.of_selection(sel), path=path, format=options.format, as_of=as_of,
+                        title=meta.title, replacements=replacements, seconds=time.perf_counter() - started)
 
 
 __all__ = ["ExportOptions", "ExportResult", "FORMATS", "WRITERS", "Writer", "ENCODINGS", "HeldBack", "Selection", "export", "public_value",

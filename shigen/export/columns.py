@@ -5,6 +5,7 @@ Public exports never include :data:`schema.INTERNAL_KEYS`; staff exports show ev
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -124,5 +125,5 @@ def csv_value(col: Column, record: Record, get: Getter | None = None) -> str:
     return value
 
 
-def freshness_text(record: Record, as_of, cycle_months: int) -> str:  # type: ignore[no-untyped-def]
+def freshness_text(record: Record, as_of: dt.date, cycle_months: int) -> str:
     return freshness(record, as_of, cycle_months).value

@@ -19,6 +19,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from .. import schema as S
@@ -27,6 +28,10 @@ from .columns import CARD_KEYS, CARD_LABELS, Getter
 from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
 from .select import Selection
+
+if TYPE_CHECKING:  # python-docx is imported when a booklet is written, not when the CLI starts
+    from docx.document import Document
+    from docx.section import Section
 
 FONT = "BIZ UDゴシック"
 BODY_PT = 12
@@ -231,7 +236,7 @@ def _chapters(sel: Selection, public: bool) -> Iterator[str]:
 
 
 # --- document set-up ---------------------------------------------------------------------------------
-def _fonts(doc) -> None:  # type: ignore[no-untyped-def]
+def _fonts(doc: Document) -> None:
     """Explicit Japanese UD font on the defaults and every style; theme fonts removed; ja-JP line breaking."""
     from docx.oxml.ns import qn
 
@@ -255,7 +260,7 @@ def _fonts(doc) -> None:  # type: ignore[no-untyped-def]
     spacing.set(qn("w:line"), "280")
 
 
-def _styles(doc) -> None:  # type: ignore[no-untyped-def]
+def _styles(doc: Document) -> None:
     from docx.shared import Pt, RGBColor
 
     normal = doc.styles["Normal"]
@@ -271,7 +276,7 @@ def _styles(doc) -> None:  # type: ignore[no-untyped-def]
         doc.styles[name].font.size = Pt(BODY_PT)
 
 
-def _header_footer(section, meta: Meta) -> None:  # type: ignore[no-untyped-def]
+def _header_footer(section: Section, meta: Meta) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
@@ -295,7 +300,7 @@ def _header_footer(section, meta: Meta) -> None:  # type: ignore[no-untyped-def]
     fp._p.getparent().remove(fp._p)
 
 
-def _update_fields_on_open(doc) -> None:  # type: ignore[no-untyped-def]
+def _update_fields_on_open(doc: Document) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -307,7 +312,7 @@ def _update_fields_on_open(doc) -> None:  # type: ignore[no-untyped-def]
     el.set(qn("w:val"), "true")
 
 
-def _skeleton(meta: Meta):  # type: ignore[no-untyped-def]
+def _skeleton(meta: Meta) -> Document:
     """The python-docx document without a body: fonts, styles, A4 page, header/footer, properties."""
     from docx import Document
     from docx.shared import Mm
@@ -329,7 +334,7 @@ def _skeleton(meta: Meta):  # type: ignore[no-untyped-def]
     return doc
 
 
-def _insert(doc, parts: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _insert(doc: Document, parts: list[str]) -> None:
     """Parse body XML pieces and put them before the section properties (the end of the body)."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import lgcode
 from .. import schema as S
@@ -36,6 +37,11 @@ from ..text import fold_width, to_katakana
 from . import ExportResult
 from .csv import Replacement, inert, to_cp932
 from .files import clean_cell
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+    from . import ExportOptions
+    from .select import Selection
 
 DATASET_CARE = "介護サービス事業所一覧"
 DATASET_OTHER = "保険外サービス一覧"
@@ -501,7 +507,8 @@ class OpenDataResult(ExportResult):
         return data
 
 
-def export_opendata(cat: Catalogue, ws, options, sel, started: float):  # type: ignore[no-untyped-def]
+def export_opendata(cat: Catalogue, ws: Workspace, options: ExportOptions, sel: Selection,
+                    started: float) -> OpenDataResult:
     """The export() branch of ``--format opendata``: an :class:`OpenDataResult` (an ExportResult)."""
     import time
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from .. import schema as S
 from ..audit.checks import NOT_CHECKED_FOR_PLACEHOLDERS, placeholder
@@ -80,6 +83,13 @@ def field_problem(record: Record, key: str, *, area_code: str = "") -> str:
     value = record.get(key)
     if not value:
         return ""
+    return _value_problem(key, value, area_code)
+
+
+@lru_cache(maxsize=1 << 16)
+def _value_problem(key: str, value: str, area_code: str) -> str:
+    """:func:`field_problem` of one value, answered once per distinct (field, value, 市外局番): values repeat
+    (letters ask for every field of every record)."""
     if key not in NOT_CHECKED_FOR_PLACEHOLDERS and placeholder(value):
         return PROBLEM_PLACEHOLDER
     if key in S.PHONE_KEYS and not phone_ok(value, area_code):
@@ -134,13 +144,47 @@ class Selection:
             return public_value(record, key, area_code=self.area_code)
         return "" if key in blank else record.values.get(key, "")
 
+
+
     def held_back_counts(self) -> dict[str, int]:
-        """Field header → number of fields held back, in schema order."""
-        counts: dict[str, int] = {}
-        for h in self.held_back:
-            counts[h.header] = counts.get(h.header, 0) + 1
-        order = {f.header: i for i, f in enumerate(S.FIELDS)}
-        return dict(sorted(counts.items(), key=lambda kv: order.get(kv[0], len(order))))
+        return held_back_counts(self.held_back)
+
+
+@dataclass(kw_only=True)
+class Publication:
+    """What one written list or site holds and what it left out: the part every export and the site report alike."""
+
+    path: Path
+    audience: str
+    as_of: dt.date
+    title: str
+    districts: list[str]
+    genres: list[str]
+    by_genre: list[tuple[str, int]]
+    stale: list[Record] = field(default_factory=list)
+    unconfirmed: list[Record] = field(default_factory=list)
+    left_out: dict[str, int] = field(default_factory=dict)  # public: reason → number of records not listed
+    no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
+    held_back: list[HeldBack] = field(default_factory=list)  # public: fields left empty (placeholder, invalid phone)
+    seconds: float = 0.0
+
+    @staticmethod
+    def of_selection(sel: Selection) -> dict[str, Any]:
+        """The fields a Publication takes from the Selection it was written from (``Result(**of_selection(sel), …)``)."""
+        return {"audience": sel.audience, "districts": sel.districts, "genres": sel.genres,
+                "by_genre": [(sec.genre, len(sec.records)) for sec in sel.sections], "stale": sel.stale,
+                "unconfirmed": sel.unconfirmed, "left_out": sel.left_out, "no_contact": sel.no_contact,
+                "held_back": sel.held_back}
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.by_genre)
+
+    def to_rows(self) -> list[tuple[str, int]]:
+        return list(self.by_genre)
+
+    def held_back_counts(self) -> dict[str, int]:
+        return held_back_counts(self.held_back)
 
 
 def resolve_districts(cat: Catalogue, names: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Catalogue, Record
@@ -18,6 +19,9 @@ from .columns import FRESHNESS_HEADER, Column, drop_empty, freshness_text, xlsx_
 from .files import clean_cell
 from .meta import STAFF_WARNING, Meta
 from .select import Selection, problem_keys
+
+if TYPE_CHECKING:  # xlsxwriter is imported when the list is written
+    from xlsxwriter.worksheet import Worksheet as XlsxWorksheet
 
 COVER_SHEET = S.EXPORT_REPEATING_SHEETS[0]
 ALL_SHEET = S.EXPORT_ALL_SHEET
@@ -104,7 +108,7 @@ class _Writer:
         self.cycle = cat.settings.cycle_months
 
     # --- page setup shared by every sheet ---------------------------------------------------
-    def _page(self, ws, sheet_title: str, *, repeat_header: bool) -> None:  # type: ignore[no-untyped-def]
+    def _page(self, ws: XlsxWorksheet, sheet_title: str, *, repeat_header: bool) -> None:
         ws.set_paper(9)  # A4
         ws.set_landscape()
         ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed

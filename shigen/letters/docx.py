@@ -13,6 +13,7 @@ import uuid
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..export.docx import ACCENT, _fonts, _p, _run, _t
@@ -32,6 +33,9 @@ from .content import (
     label,
 )
 from .group import Provider
+
+if TYPE_CHECKING:  # python-docx is imported when the letters are written
+    from docx.document import Document
 
 PAGE_W_MM, PAGE_H_MM = 210, 297
 MARGIN_MM = 18
@@ -213,7 +217,7 @@ def _consent_block(paused: bool, s: Sender) -> str:
 
 
 # --- the file -------------------------------------------------------------------------------------
-def _skeleton(s: Sender, resend: bool):  # type: ignore[no-untyped-def]
+def _skeleton(s: Sender, resend: bool) -> Document:
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml

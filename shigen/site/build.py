@@ -11,13 +11,13 @@ import datetime as dt
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from .. import schema as S
 from ..errors import UsageError
-from ..export.select import AUDIENCE_PUBLIC, AUDIENCES, select
+from ..export.select import AUDIENCE_PUBLIC, AUDIENCES, Publication, select
 from ..model import Catalogue, Record
 from ..workspace import Workspace
 from .data import Entry, make_entries, shown_keys
@@ -43,33 +43,13 @@ class SiteOptions:
     as_of: dt.date | None = None
 
 
-@dataclass
-class SiteResult:
-    path: Path
-    audience: str
-    as_of: dt.date
-    title: str
-    districts: list[str]
-    genres: list[str]
-    by_genre: list[tuple[str, int]]
+@dataclass(kw_only=True)
+class SiteResult(Publication):
     files: int
-    stale: list[Record] = field(default_factory=list)
-    unconfirmed: list[Record] = field(default_factory=list)
-    left_out: dict[str, int] = field(default_factory=dict)
-    no_contact: list[Record] = field(default_factory=list)  # public: left out, every contact a placeholder/invalid
-    held_back: list = field(default_factory=list)  # public: select.HeldBack, fields left empty on the pages
-    seconds: float = 0.0
-
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.by_genre)
 
     @property
     def index(self) -> Path:
         return self.path / "index.html"
-
-    def to_rows(self) -> list[tuple[str, int]]:
-        return list(self.by_genre)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -122,11 +102,9 @@ def build_site(cat: Catalogue, ws: Workspace, options: SiteOptions) -> SiteResul
     files = render_site(cat, sel.records, sel.districts, public=public, title=site_title(cat, options.title, public),
                         as_of=as_of, base_url=base_url)
     write_folder(path, files)
-    return SiteResult(path=path, audience=sel.audience, as_of=as_of, title=site_title(cat, options.title, public),
-                      districts=sel.districts, genres=sel.genres,
-                      by_genre=[(s.genre, len(s.records)) for s in sel.sections], files=len(files),
-                      stale=sel.stale, unconfirmed=sel.unconfirmed, left_out=sel.left_out,
-                      no_contact=sel.no_contact, held_back=sel.held_back, seconds=time.perf_counter() - started)
+    return SiteResult(**Publication.of_selection(sel), path=path, as_of=as_of,
+                      title=site_title(cat, options.title, public), files=len(files),
+                      seconds=time.perf_counter() - started)
 
 
 def _asset(name: str) -> bytes:
