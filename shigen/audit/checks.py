@@ -97,6 +97,10 @@ _DIGIT = re.compile(r"\d")
 _DIGITS_RUN = re.compile(r"\d+")
 
 
+_SEVERITY = {c: code.severity.value for c, code in CODES.items()}  # by code (no Enum .value per finding)
+_HEADER = {"": "", **{key: S.header(key) for key in S.KEYS}}
+
+
 # the fields the checks read column by column (gathered together: see Context.column)
 COLUMN_KEYS = ("status", "last_confirmed", "visibility", "email", "url", "postal_code", "genre", "district",
                *S.PHONE_KEYS, *S.DATE_KEYS, *S.ENUM_KEYS, *S.KEYS)
@@ -229,12 +233,15 @@ class Context:
     def finding(self, code: str, index: int, key: str = "", value: str | None = None, *,
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
         """A finding of ``code`` on record number ``index`` (and its field ``key``), message filled in."""
-        columns = self.columns()  # the record's values, read from the gathered columns (no dict lookups per record)
-        header = S.header(key) if key else ""
+        columns = self._columns or self.columns()  # the record's values, from the gathered columns (no dict per record)
+        header = _HEADER.get(key) or (S.header(key) if key else "")
         if value is None:
             value = columns[key][index] if key else ""
         genre, district = columns["genre"][index], columns["district"][index]
-        file, sheet, row = self.where(index)
+        if self.rows is not None:
+            file, sheet, row = self.file_name, S.SHEET_RESOURCES, self.rows[index]
+        else:
+            file, sheet, row = self.locate(self.records[index])
         label = field_label or header
         # the same message for the same inputs: rendered once (most findings repeat a few messages). ジャンル and
         # 地区 are part of the key only for the codes whose texts show them (else every pair would be a new key)
@@ -246,7 +253,7 @@ class Context:
             texts = render(code, field=label, value=value, genre=genre, district=district, **fmt)
             if len(self._messages) < 200_000:
                 self._messages[cache_key] = texts
-        return Finding(code, severity or CODES[code].severity.value, columns["id"][index], columns["name"][index],
+        return Finding(code, severity or _SEVERITY[code], columns["id"][index], columns["name"][index],
                        genre, district, sheet, row, header, value, texts[0], texts[1], file, related, index)
 
     def where(self, index: int) -> tuple[str, str, int | None]:
