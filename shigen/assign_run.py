@@ -16,6 +16,7 @@ from pathlib import Path
 from . import schema as S
 from . import update_book_write
 from .assign import AssignmentPlan
+from .cyclegc import collector_per_batch
 from .model import Catalogue
 from .update_book import OLD_FOLDER, RESERVED_NAMES, SUMMARY_NAME, book_path, doubtful_fields, plan_folder
 from .workspace import Workspace, safe_filename
@@ -62,11 +63,14 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
     # audit's value checks once for every record handed out (a Context per book cost more than the checks)
     doubts = doubtful_fields(cat, (by_id[r] for s in plan.shares if s.coordinator in targets for r in s.record_ids),
                              plan.as_of)
-    for share in plan.shares:
-        if share.coordinator in targets:
-            update_book_write.write_update_book(targets[share.coordinator], cat, plan, share, [by_id[r] for r in share.record_ids],
-                              issued_at=issued_at, master_time=master_time, doubts=doubts)
-    write_summary(summary, cat, plan, targets)
+    with collector_per_batch() as book_done:  # cycles collected once per book, the catalogue frozen
+        for share in plan.shares:
+            if share.coordinator in targets:
+                update_book_write.write_update_book(targets[share.coordinator], cat, plan, share,
+                                                    [by_id[r] for r in share.record_ids], issued_at=issued_at,
+                                                    master_time=master_time, doubts=doubts)
+                book_done()
+        write_summary(summary, cat, plan, targets)
     return WrittenBooks(folder, summary, targets, moved)
 
 

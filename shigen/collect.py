@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collect_progress import PROGRESS_NAME, ProgressRow, progress_for, read_progress, wareki, write_progress
 from .collect_rules import STATE_PENDING, CollectFinding, FileSummary, RecordOutcome, collect_books
+from .cyclegc import collector_per_batch
 from .errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from .model import Catalogue
 from .update_book import SUMMARY_NAME, plan_folder
-from .update_book_read import BookMeta, read_book_meta, read_update_book
+from .update_book_read import BookMeta, ReturnedBook, read_book_meta, read_update_book
 from .workspace import Workspace
 
 __all__ = ["CollectResult", "CollectFinding", "RecordOutcome", "collect_books", "dumps", "expand_paths", "run_collect"]
@@ -108,8 +109,9 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
     today = as_of or dt.date.today()
     # a book that turns out unreadable here raises before anything is saved: nothing written either
     held: list[CollectFinding] = []
-    summaries, findings, outcomes, nfields, nrecords = collect_books(cat, (read_update_book(p) for p in files),
-                                                                     today=today, now=now, held=held)
+    with collector_per_batch() as book_done:  # cycles collected once per book, the catalogue frozen
+        summaries, findings, outcomes, nfields, nrecords = collect_books(cat, _one_by_one(files, book_done),
+                                                                         today=today, now=now, held=held)
     backup = None
     if not dry_run and (cat.new_history or cat.new_inquiries):
         backup = save_catalogue(cat)
@@ -141,6 +143,13 @@ def _run_collect(ws: Workspace, cat: Catalogue, paths: Sequence[Path], *, dry_ru
             written.append(path)
     return CollectResult(summaries, findings, outcomes, progress, nfields, nrecords, dry_run, written, backup, skipped,
                          held)
+
+
+def _one_by_one(files: list[Path], book_done: Callable[[], object]) -> Iterator[ReturnedBook]:
+    """The returned books, read when the previous one has been applied (and let go)."""
+    for path in files:
+        yield read_update_book(path)
+        book_done()
 
 
 def _finding_years(findings: list[CollectFinding], metas: list[tuple[Path, BookMeta]]) -> list[tuple[CollectFinding, str]]:

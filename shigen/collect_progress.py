@@ -141,7 +141,7 @@ def write_progress(path: Path, year: str, rows: list[ProgressRow], findings: lis
                    widths=[16, 10, 10, 12, 14, 11, 9, 9, 10], title=f"{year}年度 更新作業の回収状況({now} 時点)",
                    right=(8,))
     xw_table_sheet(wb, SHEET_FINDINGS, CollectFinding.HEADERS, [f.to_row() for f in findings] or [("", "(ありません)")],
-                   widths=[8, 18, 6, 8, 24, 12, 22, 44, 40, 12, 20, 20, 20, 18],
+                   widths=[7, 14, 5, 8, 20, 11, 16, 36, 30, 12, 14, 14, 14, 14],
                    title="反映しなかった行(直して返してもらうか、台帳を直接直してください)")
     ordered_states = sorted(states.values(), key=lambda o: (o.coordinator, o.record_id))
     xw_table_sheet(wb, SHEET_RECORDS, [*RecordOutcome.HEADERS, S.header("name")],

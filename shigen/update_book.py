@@ -103,8 +103,15 @@ def layout() -> list[Column]:
     return cols
 
 
-def issued_values(record: Record) -> dict[str, str]:
-    return {k: record.get(k) for k in SHOWN_KEYS}
+def shown_values(record: Record) -> list[str]:
+    """A record's value of each SHOWN_KEYS field, in that order: what its book shows, keeps in the hidden sheet
+    and fingerprints."""
+    values = record.values
+    return [values.get(k, "") for k in SHOWN_KEYS]
+
+
+# json.dumps(…, ensure_ascii=False) made once: dumps builds a new encoder on every call that has an option
+JSON_TEXT = json.JSONEncoder(ensure_ascii=False)
 
 
 def fingerprint(values: dict[str, str]) -> str:
@@ -114,7 +121,7 @@ def fingerprint(values: dict[str, str]) -> str:
 
 def _fingerprint(shown: list[str]) -> str:
     """:func:`fingerprint` of the values in SHOWN_KEYS order."""
-    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(JSON_TEXT.encode(shown).encode("utf-8")).hexdigest()[:20]
 
 
 # --- cells still holding a placeholder or an invalid value ----------------------------------------

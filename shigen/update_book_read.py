@@ -15,6 +15,7 @@ from typing import Any
 from .cells import cell_text
 from .errors import InputError, UsageError
 from .update_book import (
+    DATE_KEYS,
     FORMAT_NAME,
     GROUP_MARK,
     HEADER_ROWS,
@@ -83,6 +84,8 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_NO_VALUES = dict.fromkeys(SHOWN_KEYS, "")  # a record's shown values when none is set (SHOWN_KEYS order)
+_SHOWN = frozenset(SHOWN_KEYS)
 MAX_UNPACKED = 400 * 1024 * 1024
 
 
@@ -105,7 +108,8 @@ def read_update_book(path: Path) -> ReturnedBook:
         except ValueError:
             continue
         rid = cell_text(r[0])
-        issued[rid] = IssuedRecord(rid, cell_text(r[1]), {k: values.get(k, "") for k in SHOWN_KEYS})
+        shown = {**_NO_VALUES, **values} if values.keys() <= _SHOWN else {k: values.get(k, "") for k in SHOWN_KEYS}
+        issued[rid] = IssuedRecord(rid, cell_text(r[1]), shown)
     rows = _read_main(wb.get_sheet_by_name(SHEET_MAIN).to_python(skip_empty_area=False), meta.columns,
                       meta.header_rows, path)
     return ReturnedBook(path, meta, issued, rows)
@@ -155,39 +159,55 @@ def _read_main(data: list[list[Any]], cols: list[Column], header_rows: int, path
                 raise InputError(
                     f"シート『{SHEET_MAIN}』の列の並びが変わっています({c + 1} 列目が『{top}』、本来は『{col.top}』)。",
                     "列を元の位置に戻すか、assign で作り直したブックに記入し直してください。", path=path, sheet=SHEET_MAIN)
+    # いまの値 of text fields read in one pass per row; date fields (date cells) one by one
+    current_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT and col.key not in DATE_KEYS]
+    current_dates = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_CURRENT and col.key in DATE_KEYS]
+    new_cols = [(c, col.key) for c, col in enumerate(cols) if col.role == ROLE_NEW]
+    at = {col.role: c for c, col in enumerate(cols)}  # the answer columns (the last one of a role wins)
+    c_result, c_date, c_method, c_memo, c_consent = (at.get(role) for role in (ROLE_RESULT, ROLE_DATE, ROLE_METHOD,
+                                                                                 ROLE_MEMO, ROLE_CONSENT))
+    current_keys = [key for _, key in current_cols]
+    new_keys = [key for _, key in new_cols]
+    width = len(cols)
     out = []
     for i, raw in enumerate(data[header_rows:], start=header_rows + 1):
         first = cell_text(raw[0]) if raw else ""
         if first.startswith(GROUP_MARK):
             continue
-        n = len(raw)
-        current: dict[str, str] = {}
-        new: dict[str, str] = {}
-        result = method = memo = consent = ""
-        date_value: Any = None
-        for c, col in enumerate(cols):
-            v = raw[c] if c < n else ""
-            if col.role == ROLE_CURRENT:
-                current[col.key] = _norm(cell_text(v))
-            elif col.role == ROLE_NEW:
-                text = _norm(cell_text(v))
-                if text:
-                    new[col.key] = text
-            elif col.role == ROLE_RESULT:
-                result = cell_text(v).strip()
-            elif col.role == ROLE_DATE:
-                date_value = None if v == "" else v
-            elif col.role == ROLE_METHOD:
-                method = cell_text(v).strip()
-            elif col.role == ROLE_MEMO:
-                memo = _norm(cell_text(v))
-            elif col.role == ROLE_CONSENT:
-                consent = cell_text(v).strip()
-        row = ReturnedRow(i, first.strip(), current, new, result, date_value, method, memo, consent)
+        if len(raw) < width:
+            raw = [*raw, *[""] * (width - len(raw))]
+        current = dict(zip(current_keys, _texts(raw, current_cols), strict=True))
+        for c, key in current_dates:
+            current[key] = _text(raw[c])
+        new = {key: text for key, text in zip(new_keys, _texts(raw, new_cols), strict=True) if text}
+        date_value = None if c_date is None or raw[c_date] == "" else raw[c_date]
+        row = ReturnedRow(i, first.strip(), current, new, _answer(raw, c_result), date_value, _answer(raw, c_method),
+                          "" if c_memo is None else _text(raw[c_memo]), _answer(raw, c_consent))
         if not row.record_id and row.empty and not any(current.values()):
             continue
         out.append(row)
     return out
+
+
+def _texts(raw: list[Any], cols: list[tuple[int, str]]) -> list[str]:
+    """:func:`_text` of the cells ``cols`` of a row: one C-level pass when they are all text (the usual case)."""
+    values = [raw[c] for c, _ in cols]
+    try:
+        texts = list(map(str.strip, values))
+    except TypeError:  # a date or a number among them
+        return list(map(_text, values))
+    return texts if "\r" not in "".join(texts) else list(map(_text, values))
+
+
+def _text(value: Any) -> str:
+    """``_norm(cell_text(value))``: a cell's text, line breaks as \\n, without the spaces around it."""
+    if type(value) is str:
+        return value.strip() if "\r" not in value else _norm(value)
+    return _norm(cell_text(value))
+
+
+def _answer(raw: list[Any], c: int | None) -> str:
+    return "" if c is None else cell_text(raw[c]).strip()
 
 
 def _norm(text: str) -> str:

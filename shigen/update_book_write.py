@@ -27,6 +27,7 @@ from .update_book import (
     FORMAT_VERSION,
     GROUP_MARK,
     HEADER_ROWS,
+    JSON_TEXT,
     LABEL_CONSENT,
     LABEL_CURRENT,
     LABEL_DATE,
@@ -54,8 +55,9 @@ from .update_book import (
     doubt_comment,
     doubtful_fields,
     layout,
+    shown_values,
 )
-from .xlsx_style import FONT_NAME, display_width, xw_a4, xw_header_format
+from .xlsx_style import FONT_NAME, wrapped_lines, xw_a4, xw_header_format
 from .xlsx_write import atomic_close as _atomic_close
 from .xlsx_write import new_workbook as _workbook
 from .xlsx_write import tmp_path as _tmp
@@ -362,17 +364,8 @@ def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record
 
 
 def _lines(text: str, width: int) -> int:
-    """Lines a wrapped cell needs in a column ``width`` characters wide."""
-    usable = max(1, width - 1)
-    text = str(text)
-    if text.isascii() and "\n" not in text:  # one line of narrow characters (phone numbers, times, dates)
-        return max(1, -(-len(text) // usable))
-    return _wide_lines(text, usable)
-
-
-@functools.lru_cache(maxsize=8192)
-def _wide_lines(text: str, usable: int) -> int:
-    return sum(max(1, -(-display_width(part) // usable)) for part in text.split("\n"))
+    """Lines a wrapped cell needs in a column ``width`` characters wide (one unit is the cell's padding)."""
+    return wrapped_lines(text, width - 1)
 
 
 def _height(text: str, width: int, line: float) -> float:
@@ -395,10 +388,9 @@ def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, re
     recs = wb.add_worksheet(SHEET_META_RECORDS)
     for c, h in enumerate(("id", "fingerprint", "row", "values")):
         recs.write_string(0, c, h)
-    dumps = json.dumps
+    dumps = JSON_TEXT.encode
     for i, r in enumerate(records, start=1):
-        rv = r.values
-        shown = [rv.get(k, "") for k in SHOWN_KEYS]  # issued_values(r), in SHOWN_KEYS order
+        shown = shown_values(r)
         write_cells(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
-                              (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}, ensure_ascii=False), None)])
+                              (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}), None)])
     recs.very_hidden()

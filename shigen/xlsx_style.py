@@ -171,26 +171,30 @@ def xw_table_sheet(workbook: XlsxWorkbook, name: str, header: Sequence[str], row
         top = 1
     for c, h in enumerate(header):
         ws.write_string(top, c, str(h), head)
+    from .xlsx_write import write_cells
+
     for r, row in enumerate(rows, start=top + 1):
         lines = 1
+        cells: list[tuple[int, object, object]] = []  # written in one call per row
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
             if isinstance(value, bool):
-                ws.write_string(r, c, "○" if value else "", body)
+                cells.append((c, "○" if value else "", body))
             elif isinstance(value, dt.date):  # a real date cell, shown 2027/04/01 (issue 13)
                 if date_fmt is None:
                     date_fmt = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "align": "left",
                                                     "num_format": "yyyy/mm/dd"})
                 day = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
-                ws.write_datetime(r, c, day, date_fmt)
+                cells.append((c, day, date_fmt))
             elif isinstance(value, (int, float)):
-                ws.write_number(r, c, value, body)
+                cells.append((c, value, body))
             else:
                 text = str(value)
-                ws.write_string(r, c, text, body_right if c in right else body)
+                cells.append((c, text, body_right if c in right else body))
                 if c < len(widths) and len(text) * 2 > widths[c] - 1:
                     lines = max(lines, wrapped_lines(text, widths[c] - 1))
+        write_cells(ws, r, cells)
         if lines > 1:
             ws.set_row(r, 15 * min(lines, 8))
     for c, w in enumerate(widths):

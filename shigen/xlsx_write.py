@@ -22,8 +22,14 @@ from typing import Any
 
 # XML text that needs no escaping: no &, <, >, control characters, or a literal _xHHHH_ (xlsxwriter's escape),
 # and no leading / trailing whitespace (that needs xml:space="preserve"). Strings like this are written as they are.
-_PLAIN = re.compile(r"[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*\Z")
+_PLAIN = re.compile(r"(?!\s)[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*(?<!\s)\Z")
 _NEEDS_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+
+
+def _plain(text: str) -> bool:
+    """True when ``text`` goes into the XML exactly as it is (xlsxwriter would neither escape nor mark it)."""
+    return (bool(text) and _PLAIN.match(text) is not None
+            and ("_x" not in text or _NEEDS_ESCAPE.search(text) is None))
 
 
 def _classes() -> tuple[type, type]:
@@ -51,13 +57,22 @@ def _classes() -> tuple[type, type]:
     class FastWorksheet(Worksheet):
         """A worksheet whose common cells are stored and written with fewer calls (same XML)."""
 
-        def write_string(self, row: Any, col: Any = None, string: Any = None, cell_format: Any = None) -> int:
-            # the common case: row/col numbers, text not near the 32,767-character limit, shared strings
-            if (type(row) is not int or type(col) is not int or self.constant_memory or type(string) is not str
-                    or len(string) > 16383):
-                return int(super().write_string(row, col, string, cell_format))
+        def write_string(self, *args: Any, **kwargs: Any) -> int:
+            # the common case: (row, col, text[, format]) as numbers, text not near the 32,767-character limit;
+            # anything else (A1 notation, keywords …) is xlsxwriter's own
+            if kwargs or not 3 <= len(args) <= 4:
+                return int(super().write_string(*args, **kwargs))
+            row, col, string = args[:3]
+            cell_format = args[3] if len(args) == 4 else None
+            if type(row) is not int or type(col) is not int or type(string) is not str or len(string) > 16383:
+                return int(super().write_string(*args))
             if self._check_dimensions(row, col):
                 return -1
+            if self.constant_memory:  # in-line text; the previous row is written out when a later one starts
+                if row > self.previous_row:
+                    self._write_single_row(row)
+                self.table[row][col] = tuple.__new__(CellStringTuple, (string, cell_format))
+                return 0
             self.table[row][col] = tuple.__new__(CellStringTuple, (self.str_table._get_shared_string_index(string),
                                                                    cell_format))
             return 0
@@ -66,10 +81,12 @@ def _classes() -> tuple[type, type]:
             """``write_string`` / ``write_datetime`` / ``write_number`` for each (column, value, format) of one
             row, in one call (text, ``datetime`` or numbers, each with a format). ``cells`` are in column order:
             the first and the last column set the sheet's dimensions."""
-            if (self.constant_memory or not cells or self._check_dimensions(row, cells[0][0])
-                    or self._check_dimensions(row, cells[-1][0])):
+            if not cells or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0]):
                 write_cells_slowly(self, row, cells)
                 return
+            inline = self.constant_memory  # text in-line; the previous row goes out when a later one starts
+            if inline and row > self.previous_row:
+                self._write_single_row(row)
             sst = self.str_table
             index_of = sst.string_table
             dates: dict[dt.datetime, float] = self.__dict__.setdefault("_shigen_dates", {})  # date → serial number
@@ -78,6 +95,9 @@ def _classes() -> tuple[type, type]:
             for col, value, fmt in cells:
                 kind = type(value)
                 if kind is str and len(value) <= 16383:
+                    if inline:
+                        target[col] = new(CellStringTuple, (value, fmt))
+                        continue
                     i = index_of.get(value)
                     if i is None:
                         i = index_of[value] = sst.unique_count
@@ -115,64 +135,87 @@ def _classes() -> tuple[type, type]:
                 super()._write_rows()
                 return
             self._calculate_spans()
-            table, row_info, comments, spans, col_info = self.table, self.row_info, self.comments, self.row_spans, \
-                self.col_info
-            write = self.fh.write
-            names = col_names if self.dim_colmax < len(col_names) else [col_name(c) for c in range(self.dim_colmax + 1)]
-            styles: dict[Any, str] = {}  # format → ' s="xf index"', looked up once per sheet
+            table, row_info, comments, spans = self.table, self.row_info, self.comments, self.row_spans
+            for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+                cells = table.get(row_num)
+                info = row_info.get(row_num)
+                if cells:
+                    self._write_row(row_num, spans.get(row_num // 16), info)
+                    self._write_row_cells(row_num, cells, info)
+                elif info is not None or row_num in comments:
+                    self._write_empty_row(row_num, spans.get(row_num // 16), info)
 
-            def style(fmt: Any, row_style: str | None, col: int) -> str:
+        def _write_single_row(self, current_row_num: int = 0) -> None:
+            # constant_memory: the previous row goes to disk when a later one starts (no spans in this mode)
+            row_num = self.previous_row
+            self.previous_row: int = current_row_num
+            cells = self.table.get(row_num)
+            if cells:
+                info = self.row_info.get(row_num)
+                self._write_row(row_num, None, info)
+                self._write_row_cells(row_num, cells, info)
+            elif row_num in self.row_info or row_num in self.comments:
+                self._write_empty_row(row_num, None, self.row_info[row_num])
+            self.table.clear()
+
+        def _write_row_cells(self, row_num: int, cells: dict[int, Any], info: Any) -> None:
+            """The <c> elements of one row and its </row>, as xlsxwriter's _write_cell writes them."""
+            write = self.fh.write
+            names = col_names if max(cells) < len(col_names) else [col_name(c) for c in range(max(cells) + 1)]
+            styles: dict[Any, str] = self.__dict__.setdefault("_shigen_styles", {})  # format → ' s="xf index"'
+            col_info = self.col_info
+            inline = self.constant_memory
+            r = str(row_num + 1)
+            row_style = f' s="{info.row_format._get_xf_index()}"' if info is not None and info.row_format else None
+
+            def style(fmt: Any, col: int) -> str:
                 """The cell's format, else the row's, else the column's, as xlsxwriter's _write_cell does."""
                 if fmt:
                     s = styles[fmt] = f' s="{fmt._get_xf_index()}"'
                     return s
                 if row_style is not None:
                     return row_style
-                info = col_info.get(col)
-                if info is not None and info.column_format is not None:
-                    return f' s="{info.column_format._get_xf_index()}"'
+                column = col_info.get(col)
+                if column is not None and column.column_format is not None:
+                    return f' s="{column.column_format._get_xf_index()}"'
                 return ""
 
-            for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
-                cells = table.get(row_num)
-                info = row_info.get(row_num)
-                if not cells:
-                    if info is not None or row_num in comments:
-                        self._write_empty_row(row_num, spans.get(row_num // 16), info)
-                    continue
-                self._write_row(row_num, spans.get(row_num // 16), info)
-                r = str(row_num + 1)
-                row_style = (f' s="{info.row_format._get_xf_index()}"' if info is not None and info.row_format
-                             else None)
-                parts: list[str] = []
-                append = parts.append
-                for col_num in sorted(cells):
-                    cell = cells[col_num]
-                    kind = type(cell)
-                    if kind is CellStringTuple:
-                        fmt = cell[1]
-                        s = styles.get(fmt) if fmt else None
-                        if s is None:
-                            s = style(fmt, row_style, col_num)
+            parts: list[str] = []
+            append = parts.append
+            for col_num in sorted(cells):
+                cell = cells[col_num]
+                kind = type(cell)
+                if kind is CellStringTuple:
+                    fmt = cell[1]
+                    s = styles.get(fmt) if fmt else None
+                    if s is None:
+                        s = style(fmt, col_num)
+                    if not inline:
                         append(f'<c r="{names[col_num]}{r}"{s} t="s"><v>{cell[0]}</v></c>')
-                    elif kind is CellNumberTuple or kind is CellDatetimeTuple:
-                        fmt = cell[1]
-                        s = styles.get(fmt) if fmt else None
-                        if s is None:
-                            s = style(fmt, row_style, col_num)
-                        append(f'<c r="{names[col_num]}{r}"{s}><v>{cell[0]:.16G}</v></c>')
-                    elif kind is CellBlankTuple:
-                        fmt = cell[0]
-                        s = styles.get(fmt) if fmt else None
-                        if s is None:
-                            s = style(fmt, row_style, col_num)
-                        append(f'<c r="{names[col_num]}{r}"{s}/>')
-                    else:
-                        write("".join(parts))
-                        parts.clear()
-                        self._write_cell(row_num, col_num, cell)
-                append("</row>")
-                write("".join(parts))
+                        continue
+                    text = cell[0]
+                    if _plain(text):
+                        append(f'<c r="{names[col_num]}{r}"{s} t="inlineStr"><is><t>{text}</t></is></c>')
+                        continue
+                elif kind is CellNumberTuple or kind is CellDatetimeTuple:
+                    fmt = cell[1]
+                    s = styles.get(fmt) if fmt else None
+                    if s is None:
+                        s = style(fmt, col_num)
+                    append(f'<c r="{names[col_num]}{r}"{s}><v>{cell[0]:.16G}</v></c>')
+                    continue
+                elif kind is CellBlankTuple:
+                    fmt = cell[0]
+                    s = styles.get(fmt) if fmt else None
+                    if s is None:
+                        s = style(fmt, col_num)
+                    append(f'<c r="{names[col_num]}{r}"{s}/>')
+                    continue
+                write("".join(parts))  # anything else (text that needs escaping inline, formulas …): xlsxwriter
+                parts.clear()
+                self._write_cell(row_num, col_num, cell)
+            append("</row>")
+            write("".join(parts))
 
     class FastSharedStrings(SharedStrings):
         def _write_sst_strings(self) -> None:
@@ -180,8 +223,7 @@ def _classes() -> tuple[type, type]:
             slow = self._write_si
             parts = []
             for string in self.string_table.string_array:
-                if (_PLAIN.match(string) and not _NEEDS_ESCAPE.search(string) and string
-                        and not string[0].isspace() and not string[-1].isspace()):
+                if _plain(string):
                     parts.append(f"<si><t>{string}</t></si>")
                 else:
                     write("".join(parts))

@@ -248,54 +248,67 @@ def value_shape(values: list[Any]) -> ValueShape:
     if not texts:
         return out
     counts: dict[str, int] = {}
-    from ..model import service_type_of
-
+    seen: dict[tuple[str, str], list[str]] = {}  # a column repeats values (genres, days): each distinct one once
     for kind, t in texts:
-        t1 = t.split("\n")[0].strip()
-        folded = re.sub(r"[－−‐‑‒–—―ｰ]", "-", t1)
-        shapes = []
-        digits = re.sub(r"\D", "", folded)
-        pm = _PHONE_VALUE.match(folded) or _PHONE_ANYWHERE.search(folded)
-        if pm and 9 <= len(re.sub(r"\D", "", pm.group(0))) <= 13:
-            shapes.append("phone")
-        elif kind == "num" and digits.isdigit() and 9 <= len(digits) <= 10 and not digits.startswith("0"):
-            shapes.append("phone")  # Excel dropped the leading 0
-        if _POSTAL_VALUE.match(folded):
-            shapes.append("postal")
-        if _URL_VALUE.match(t1):
-            shapes.append("url")
-        if _EMAIL_VALUE.match(t1):
-            shapes.append("email")
-        if _CITY_VALUE.match(t1) and not t1.endswith(("地区", "学区", "校区", "圏域", "地域")):
-            shapes.append("city")
-        elif _ADDRESS_VALUE.search(folded) and not _PHONE_VALUE.match(folded) and len(t1) >= 4:
-            shapes.append("address")
-        if _KANA_VALUE.match(t1):
-            shapes.append("kana")
-        if _DATE_VALUE.match(t1):
-            shapes.append("date")
-        if _INT_VALUE.match(t1):
-            shapes.append("int")
-        if _LATLON_VALUE.match(t1):
-            shapes.append("latlon")
-        if _FLOAT_VALUE.match(t1):
-            shapes.append("float")
-        if _CORP_VALUE.search(t1):
-            shapes.append("corp")
-        if _TIME_VALUE.search(t1):
-            shapes.append("time")
-        if _DAYS_VALUE.match(t1):
-            shapes.append("days")
-        if service_type_of(t1):
-            shapes.append("service_type")
-        if t1 in ("○", "〇", "×", "✕", "有", "無", "あり", "なし", "可", "不可", "◯", "●", "-"):
-            shapes.append("flag")
+        shapes = seen.get((kind, t))
+        if shapes is None:
+            shapes = seen[(kind, t)] = _shapes(kind, t)
         for s in shapes:
             counts[s] = counts.get(s, 0) + 1
     out.shares = {k: v / len(texts) for k, v in counts.items()}
     out.unique = len({t for _, t in texts}) / len(texts)
     out.avg_len = sum(len(t) for _, t in texts) / len(texts)
     return out
+
+
+_DASH_VARIANTS = re.compile(r"[－−‐‑‒–—―ｰ]")
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _shapes(kind: str, t: str) -> list[str]:
+    """The shapes one value has (phone, postal, url, email, city, address, kana, date …) for :func:`value_shape`."""
+    from ..model import service_type_of
+
+    t1 = t.split("\n")[0].strip()
+    folded = _DASH_VARIANTS.sub("-", t1)
+    shapes = []
+    digits = _NOT_DIGIT.sub("", folded)
+    pm = _PHONE_VALUE.match(folded) or _PHONE_ANYWHERE.search(folded)
+    if pm and 9 <= len(_NOT_DIGIT.sub("", pm.group(0))) <= 13:
+        shapes.append("phone")
+    elif kind == "num" and digits.isdigit() and 9 <= len(digits) <= 10 and not digits.startswith("0"):
+        shapes.append("phone")  # Excel dropped the leading 0
+    if _POSTAL_VALUE.match(folded):
+        shapes.append("postal")
+    if _URL_VALUE.match(t1):
+        shapes.append("url")
+    if _EMAIL_VALUE.match(t1):
+        shapes.append("email")
+    if _CITY_VALUE.match(t1) and not t1.endswith(("地区", "学区", "校区", "圏域", "地域")):
+        shapes.append("city")
+    elif _ADDRESS_VALUE.search(folded) and not _PHONE_VALUE.match(folded) and len(t1) >= 4:
+        shapes.append("address")
+    if _KANA_VALUE.match(t1):
+        shapes.append("kana")
+    if _DATE_VALUE.match(t1):
+        shapes.append("date")
+    if _INT_VALUE.match(t1):
+        shapes.append("int")
+    if _LATLON_VALUE.match(t1):
+        shapes.append("latlon")
+    if _FLOAT_VALUE.match(t1):
+        shapes.append("float")
+    if _CORP_VALUE.search(t1):
+        shapes.append("corp")
+    if _TIME_VALUE.search(t1):
+        shapes.append("time")
+    if _DAYS_VALUE.match(t1):
+        shapes.append("days")
+    if service_type_of(t1):
+        shapes.append("service_type")
+    if t1 in ("○", "〇", "×", "✕", "有", "無", "あり", "なし", "可", "不可", "◯", "●", "-"):
+        shapes.append("flag")
+    return shapes
 
 
 _NEEDS = {"phone": "phone", "mobile": "phone", "fax": "phone", C.COMBINED_PHONE_FAX: "phone", "postal_code": "postal",

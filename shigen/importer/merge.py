@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..cells import cell_text
@@ -22,6 +23,9 @@ from ..model import Catalogue, HistoryEntry, Record, _id_number, format_id, now_
 from ..text import address_key, name_key
 from .records import read_paths
 from .report import AMBIGUOUS, NEW, UNCHANGED, UPDATED, ImportResult, Outcome, ReadResult, ReadRow
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 COMMAND = "import"
 NEVER_OVERWRITTEN = {"id", "source", "updated_at"}
@@ -64,6 +68,8 @@ def find_match(row: ReadRow, index: _Index) -> tuple[str, list[Record], str]:
             return "ID", [master], ""
         if master is not None:
             note = f"ID {row.shigen_id} は台帳の別の資源({master.name})のもののため、照合に使いませんでした。"
+    if not index.by_source and not index.by_name:  # an empty master (the first import): nothing to match by name
+        return "", [], note
     key = name_key(rec.name)
     source = rec.get("source")
     if source and source in index.by_source:
@@ -169,7 +175,7 @@ def _update(cat: Catalogue, master: Record, row: ReadRow, how: str, *, by: str, 
         old = cell_text(master.extra.get(h))
         if value and value != old:
             master.extra[h] = value
-            changes.append((h, old, value))
+            changes.append((h, old, value if isinstance(value, str) else cell_text(value)))
     if changes:
         master.values["updated_at"] = day
     return changes
@@ -182,7 +188,7 @@ def import_paths(paths: list[Path], cat: Catalogue, *, by: str, sheet: str | Non
     return apply_import(read, cat, by=by)
 
 
-def run_import(workspace, paths: list[Path], *, by: str, sheet: str | None = None,  # type: ignore[no-untyped-def]
+def run_import(workspace: Workspace, paths: list[Path], *, by: str, sheet: str | None = None,
                genre: str | None = None, district: str | None = None, mapping: Path | None = None,
                skip_bad: bool = False, dry_run: bool = False, report: bool = True) -> ImportResult:
     """The whole command: load the master, read, match, save (unless dry-run) and write the report.

@@ -167,6 +167,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         mapping = C.export_mapping(path, mapping)
         report.shigen_export = True
     postal_codes: dict[str, str] = {}  # address → the code Japan Post's data gives it ('' = none or ambiguous)
+    explicit_sets: dict[frozenset[str], frozenset[str]] = {}
     for grid in source.sheets:
         sr = SheetReport(path.name, grid.name, hidden=grid.hidden)
         report.sheets.append(sr)
@@ -189,6 +190,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             seen_columns.extend(c for c in _first_row_texts(grid) if c not in seen_columns)
             continue
         any_table = True
+        grid.rows = []  # read: the layout's records hold the cells still needed
         sr.header_rows = layout.header_rows
         sr.columns = [ColumnReport(p.letter, p.header, p.target, C.target_label(p.target), p.why, p.score,
                                    C.target_label(p.runner_up) if p.runner_up else "") for p in layout.columns]
@@ -203,7 +205,13 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         ctx = Context(cat.genres, cat.districts, cat.settings.area_code, sr.genre_from_sheet, sr.district_from_sheet,
                       option_genre, option_district,
                       genre_column=any(p.target == "genre" for p in layout.columns))
-        for body in layout.records:
+        # each body row is let go once normalised (its cells are no longer needed): a 200,000-row sheet never holds
+        # its raw cells and its records at the same time in full
+        bodies = layout.records
+        layout.records = []
+        bodies.reverse()
+        while bodies:
+            body = bodies.pop()
             norm = normalise(body.cells, ctx, section_genre=body.section_genre,
                              section_district=body.section_district)
             values = norm.values
@@ -221,7 +229,9 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if suggestion:
                 sr.warnings.append(ImportFinding.of(body.row, S.header("postal_code"), "postal-code-from-address",
                                                     postal=f"{suggestion[:3]}-{suggestion[3:]}"))
-            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, norm.explicit | {"source"}, sr,
+            explicit = frozenset(norm.explicit | {"source"})
+            explicit = explicit_sets.setdefault(explicit, explicit)  # rows of one sheet mostly share one
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, explicit, sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed

@@ -181,8 +181,8 @@ def _warn(out: Normalised, header: str, code: str, /, **values: object) -> None:
 # --- raw cell → text -------------------------------------------------------------------------
 def raw_text(value: object) -> str:
     """A raw cell as text before normalisation (times as 9:00, whole floats without .0)."""
-    if value.__class__ is str:  # most cells: nothing to convert
-        return value  # type: ignore[return-value]
+    if type(value) is str:  # most cells: nothing to convert
+        return value
     if value is None:
         return ""
     if isinstance(value, dt.time):
@@ -214,6 +214,8 @@ def raw_text(value: object) -> str:
 _NEEDS_FOLDING = re.compile(r"[\uff01-\uff9f\u3000\u00a0\r\t]")
 _ANY_DASH = re.compile(r"[－−‐‑‒–—―ーｰ─━\-～〜~∼]")
 _DASH_AFTER_DIGIT = re.compile(r"\d\s*[－−‐‑‒–—―ーｰ─━\-～〜~∼]")
+_FOLDABLE = re.compile(r"[\s－−‐‑‒–—―ーｰ─━～〜~∼]")  # what text.fold_dashes can change (besides '-' → '-')
+_POSTAL_FIRST = re.compile(r"^〒?\s*(\d{3}-?\d{4})\s+(.+)$", re.S)
 
 
 def _needs_cleaning(text: str) -> bool:
@@ -232,6 +234,8 @@ def tidy(text: str) -> str:
 def tidy_value(text: str) -> str:
     """clean_value for a str (clean_text + dash folding between digits), skipping work when not needed."""
     text = tidy(text)
+    if _FOLDABLE.search(text) is None:  # only ASCII hyphens, no spaces: fold_dashes would change nothing
+        return text
     return fold_dashes(text) if _ANY_DASH.search(text) and _DASH_AFTER_DIGIT.search(text) else text
 
 
@@ -349,8 +353,13 @@ def _find_phones(clean: str) -> list[tuple[str, str]]:
     return out
 
 
+_ONE_PLAIN_NUMBER = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}")  # what _PHONE_IN_TEXT finds whole, with nothing left
+
+
 def _numbers_in(text: str, role: str, header: str, combined: bool) -> tuple[list[_Number], str]:
     """Numbers in one phone cell (already clean_value()d) and the text left over (「代表」「平日のみ」…)."""
+    if _ONE_PLAIN_NUMBER.fullmatch(text):  # the usual cell, 0479-62-1111: the one number is the whole text
+        return [_Number("" if combined else role, text, header)], ""
     found = _find_phones(text)
     numbers: list[_Number] = []
     for label, num in found:
@@ -737,12 +746,12 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     # labelled parts inside cells
     labelled_phones: list[tuple[str, str, str]] = []
     for target in [t for t in texts if t in LABEL_SOURCES]:
-        own, parts = split_labelled(texts[target], target)
-        if not parts:
+        own, moved = split_labelled(texts[target], target)
+        if not moved:
             continue
         texts[target] = own
         header = by_target[target][0].header
-        for key, value in parts:
+        for key, value in moved:
             out.changed += 1
             if key in ("phone", "fax", "mobile"):
                 labelled_phones.append((key, value, header))
@@ -756,7 +765,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
 
     # 〒 at the start of an address
     address = texts.get("address", "")
-    m = re.match(r"^〒?\s*(\d{3}-?\d{4})\s+(.+)$", address, re.S) if address else None
+    m = _POSTAL_FIRST.match(address) if address else None
     if m and (address.startswith("〒") or "-" in m.group(1)):
         if not texts.get("postal_code"):
             texts["postal_code"] = m.group(1)

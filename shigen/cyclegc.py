@@ -1,0 +1,35 @@
+"""Python's cycle collector around batch work: run once per batch (a book), not by allocation counts.
+
+Writing or reading an update book makes some 10 new objects per record (cells, rows). The cycle collector,
+triggered by those allocations, keeps walking every live object — above all the catalogue, tens of thousands of
+dicts that are never garbage: 1.5–2.4 s of the 7 s it took to write the 78 books of a 20,000-record plan.
+:func:`collector_per_batch` freezes what exists before the batches (``gc.freeze``: never walked again), switches
+automatic collection off, and hands back a function to call after each batch, which collects that batch's own
+cycles (xlsxwriter's objects hold some; left alone they pile up, ~+180 MB over 78 books). Everything is restored
+afterwards, also when a batch fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator
+
+
+@contextlib.contextmanager
+def collector_per_batch() -> Iterator[Callable[[], int]]:
+    """``with collector_per_batch() as batch_done: …; batch_done()`` after each batch (see the module docstring)."""
+    enabled = gc.isenabled()
+    freeze = gc.get_freeze_count() == 0  # someone else's frozen objects stay theirs to unfreeze
+    gc.disable()
+    if freeze:
+        gc.freeze()
+    try:
+        # the youngest generation only: what the batch made (objects that outlive it move on and are not walked
+        # again by the next batches; what becomes garbage later waits for the collector switched back on)
+        yield lambda: gc.collect(0)
+    finally:
+        if freeze:
+            gc.unfreeze()
+        if enabled:
+            gc.enable()

@@ -1,0 +1,52 @@
+"""The import report's big sheets are streamed into their XML (issue 18): what is read back is what was meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from shigen.importer.report import ImportFinding, ImportResult, Outcome, ReadResult, ReadRow, SheetReport, write_report
+from shigen.model import Record
+
+
+def _result(tmp_path: Path) -> ImportResult:
+    sheet = SheetReport("一覧.xlsx", "一覧")
+    sheet.warnings = [ImportFinding.of(2, "電話番号", "phone-area-code-added", number="0479-62-7777"),
+                      ImportFinding(3, "備考", "長い" * 120, "damaged-text", "対処\n2行目")]
+    read = ReadResult()
+    from shigen.importer.report import FileReport
+
+    read.files = [FileReport(tmp_path / "一覧.xlsx", "xlsx", sheets=[sheet])]
+    rows = []
+    texts = ["ふつうの名前", "A & B <株>", " 前後に空白 ", "制御\x01文字", "改行\nあり", "_x0041_ のような字"]
+    for i, name in enumerate(texts, start=2):
+        rec = Record({"name": name, "source": f"一覧.xlsx:一覧:{i}"}, {}, i)
+        rows.append(ReadRow(rec, tmp_path / "一覧.xlsx", "一覧", report=sheet))
+    read.rows = rows
+    result = ImportResult(read)
+    result.outcomes = [Outcome(r, "新規", f"S{i:05d}", reason="") for i, r in enumerate(rows, start=1)]
+    return result
+
+
+def test_streamed_sheets_hold_exactly_the_rows_of_the_result(tmp_path):
+    result = _result(tmp_path)
+    path = write_report(result, tmp_path / "取込報告.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["概要", "取込結果", "列の対応", "飛ばした行と警告"]
+    got = [tuple("" if v is None else v for v in row) for row in wb["取込結果"].iter_rows(min_row=2, values_only=True)]
+    want = [o.to_row() for o in result.outcomes]
+    assert [g[:4] for g in got] == [w[:4] for w in want[:3]] + [("一覧.xlsx:一覧:5", "新規", "S00004", "制御_x0001_文字"),
+                                                                 *[w[:4] for w in want[4:5]],
+                                                                 ("一覧.xlsx:一覧:7", "新規", "S00006", "_x005F_x0041_ のような字")]
+    # (openpyxl leaves Excel's _xHHHH_ escapes of inline strings as they are; Excel shows the control character and
+    # the literal _x0041_: the escapes are the ones xlsxwriter writes)
+    problems = list(wb["飛ばした行と警告"].iter_rows(values_only=True))
+    assert problems[0] == ImportResult.PROBLEM_HEADERS
+    assert [tuple("" if v is None else v for v in row) for row in problems[1:]] == list(result.problem_rows())
+    ws = wb["飛ばした行と警告"]
+    assert ws["F2"].alignment.wrap_text and ws["H3"].alignment.wrap_text  # 内容 and 対処 wrap …
+    assert ws.row_dimensions[3].height and ws.row_dimensions[3].height > 15  # … and a long one gets its lines' height
+    assert wb["取込結果"]["D6"].alignment.wrap_text and not wb["取込結果"]["D2"].alignment.wrap_text
+    assert wb["取込結果"].auto_filter.ref == "A1:G7" and wb["取込結果"].freeze_panes == "A2"
+    assert wb["取込結果"].dimensions == "A1:G7"
