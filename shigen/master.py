@@ -910,8 +910,6 @@ def _save_note(cat: Catalogue, how: str) -> HistoryEntry:
 
 
 def _save_locked(cat: Catalogue, path: Path) -> tuple[Path | None, str]:
-    import openpyxl
-
     from . import xlsx_patch
 
     note = _save_note(cat, "高速保存")
@@ -922,6 +920,8 @@ def _save_locked(cat: Catalogue, path: Path) -> tuple[Path | None, str]:
             return saved, note.new
         note.new = f"openpyxl({xlsx_patch.last_reason})"[:200]
         log.debug("高速保存を使えませんでした: %s", xlsx_patch.last_reason)
+        import openpyxl  # only the slow path needs it (with numpy it costs ~0.2 s to import)
+
         try:
             wb = openpyxl.load_workbook(path)
         except FileNotFoundError:

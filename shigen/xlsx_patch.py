@@ -656,9 +656,12 @@ class ResourcesWriter:
             if len(buf) >= 2000:
                 out.write(b"".join(buf))
                 buf.clear()
-        while pi < len(pending):
+        while pi < len(pending):  # records below the last row (all of them on a first import): streamed too
             if pending[pi] > prev:
                 buf.append(self._new_row(pending[pi], placed[pending[pi]], sst))
+                if len(buf) >= 2000:
+                    out.write(b"".join(buf))
+                    buf.clear()
             pi += 1
         out.write(b"".join(buf))
         out.write(b"</sheetData>")
