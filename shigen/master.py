@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -537,10 +538,10 @@ def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this computer (Windows: OpenProcess; never os.kill there)."""
     if pid <= 0:
         return False
-    if os.name == "nt":
+    if sys.platform == "win32":  # (mypy checks this branch only when it checks for Windows)
         import ctypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
             return False

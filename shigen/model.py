@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import schema as S
 from .text import address_key, address_keys, parse_date, search_key, sort_key
@@ -235,7 +236,7 @@ class Catalogue:
     def active_coordinators(self) -> list[Coordinator]:
         return [c for c in self.coordinators if c.active]
 
-    def to_dataframe(self, *, public: bool = False):  # type: ignore[no-untyped-def]  # pandas is an optional extra
+    def to_dataframe(self, *, public: bool = False) -> Any:  # a pandas.DataFrame (pandas is an optional extra)
         """The records as a pandas DataFrame with the Japanese headers (see shigen/frames.py)."""
         from .frames import to_dataframe
 

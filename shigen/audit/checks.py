@@ -24,7 +24,7 @@ from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, fr
 
 if TYPE_CHECKING:
     from ..master import ResourceColumns
-from ..postal import PostalData, postal_data
+from ..postal import PostalCheck, PostalData, postal_data
 from ..text import is_email, normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
@@ -362,7 +362,7 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
     # numbers (番地) get the same answer: each run of digits is then asked as one 「0」 (「本町0-0」 for every
     # 番地 of 本町), once. (The first four characters, where a prefecture is read, must hold no digit either.)
     towns_plain: dict[str, bool] = {}
-    checked: dict[tuple[str, str, bool], object] = {}
+    checked: dict[tuple[str, str, bool], PostalCheck] = {}
     for i, value, digits, address in todo:
         places = data.places(digits)
         if not places:
@@ -381,8 +381,8 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
         result = checked.get(key)
         if result is None:
             result = checked[key] = check_key(data, digits, asked, municipality, bool(address))
-        if result.status == "mismatch":  # type: ignore[attr-defined]
-            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,  # type: ignore[attr-defined]
+        if result.status == "mismatch":
+            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,
                               address=address)
 
 
@@ -417,7 +417,8 @@ def check_month_only(ctx: Context) -> Iterator[Finding]:
     for key in S.DATE_KEYS:
         for i, value in _invalid(ctx, key, lambda v: month_only.setdefault(v, _parse_iso(v) is None
                                                                              and read_date(v).month_only)):
-            yield ctx.finding("date-month-only", i, key, value, detail=read_date(value).day.isoformat())  # type: ignore[union-attr]
+            day = read_date(value).day
+            yield ctx.finding("date-month-only", i, key, value, detail=day.isoformat() if day else "")
 
 
 def check_choices(ctx: Context) -> Iterator[Finding]:

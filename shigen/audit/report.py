@@ -8,6 +8,9 @@ cell coloured by severity and its message as a cell comment. Comments are writte
 :data:`MAX_COMMENTS` cells (colours always) and the copy holds the first :data:`MAX_COPY_ROWS`
 records: beyond that a copy would take minutes to write and Excel slows down on it; 指摘一覧
 always lists every finding, and 概要 says when a limit applied.
+
+Why this file is a little over 400 lines: the result's data and its one workbook belong together (every count
+概要 prints is a property of :class:`AuditResult`); splitting them would put the summary's wording in two places.
 """
 
 from __future__ import annotations
