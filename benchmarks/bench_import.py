@@ -55,7 +55,7 @@ def main() -> None:
     from shigen.importer import read_paths
     from shigen.importer.merge import apply_import
     from shigen.importer.reading import read_file
-    from shigen.importer.report import report_name, write_report
+    from shigen.importer.report_book import report_name, write_report
     from shigen.master import load_catalogue, no_gc, save_catalogue
     from shigen.workspace import Workspace
 

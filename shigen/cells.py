@@ -82,10 +82,12 @@ def required_to_text(keys: tuple[str, ...]) -> str:
 
 
 # --- rows: where each record goes, and room in an append-only sheet ---------------------
-def place_records(records: list[Record], id_at: dict[int, str] | None) -> dict[int, Record]:
+def place_records(records: list[Record], id_at: dict[int, str] | None, below: int = 0) -> dict[int, Record]:
     """Excel row → record for a save. Each record read from the master keeps its own row (the row it was read
     from, whose ID it must carry: ``id_at`` = ID text of each row in the file now); new records go after the last
-    one. Both save paths use this, so user cells, colours, comments and row heights stay with their record."""
+    one and below row ``below`` (the last row a record was read from: the row of a record taken out keeps its
+    user cells, which must not pass to a new record). Both save paths use this, so user cells, colours, comments
+    and row heights stay with their record."""
     placed: dict[int, Record] = {}
     new: list[Record] = []
     for rec in records:
@@ -100,7 +102,7 @@ def place_records(records: list[Record], id_at: dict[int, str] | None) -> dict[i
                 f"({rec.id or 'なし'})と一致しません。",
                 "台帳の行を取り違えないよう、何も書き換えていません。もう一度実行してください。", path=None)
         placed[r] = rec
-    nxt = max(placed, default=1) + 1
+    nxt = max(max(placed, default=1), below) + 1
     for rec in new:
         placed[nxt] = rec
         nxt += 1

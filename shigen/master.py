@@ -19,12 +19,13 @@ import logging
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import cells
 from . import schema as S
@@ -86,7 +87,7 @@ def required_from_text(text: str) -> tuple[str, ...]:
 
 
 # --- reading -----------------------------------------------------------------------
-def _open_calamine(path: Path):  # type: ignore[no-untyped-def]
+def _open_calamine(path: Path) -> Any:  # a CalamineWorkbook (python-calamine ships no type stubs)
     from python_calamine import CalamineWorkbook
 
     if not path.exists():
@@ -104,7 +105,7 @@ def _open_calamine(path: Path):  # type: ignore[no-untyped-def]
         ) from exc
 
 
-def _rows(wb, name: str) -> list[list[Any]]:  # type: ignore[no-untyped-def]
+def _rows(wb: Any, name: str) -> list[list[Any]]:
     if name not in wb.sheet_names:
         return []
     return wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -210,6 +211,7 @@ def _load_catalogue(path: Path) -> tuple[Catalogue, ResourceColumns]:
     cat = Catalogue(path=path)
     columns = _read_resources(wb, path)
     cat.extra_columns = list(columns.extra_columns)
+    cat.last_row = columns.rows[-1] if columns.rows else 0
     cat.districts = _read_districts(wb)
     cat.genres = _read_genres(wb)
     cat.coordinators = _read_coordinators(wb)
@@ -256,7 +258,7 @@ _CHUNK = 8192  # rows taken from calamine at a time: the Python rows of one chun
 _DEDUPE_BELOW = 0.5  # a column whose first chunk has fewer distinct values than this share is deduplicated as read
 
 
-def _read_resources(wb, path: Path) -> ResourceColumns:  # type: ignore[no-untyped-def]
+def _read_resources(wb: Any, path: Path) -> ResourceColumns:
     """資源一覧 column by column (calamine's rows a chunk at a time; each column cleaned in one pass).
 
     Cell rule (as every command reads the master): text is stripped, a date cell becomes its ISO text
@@ -276,6 +278,7 @@ def _read_resources(wb, path: Path) -> ResourceColumns:  # type: ignore[no-untyp
     width = len(header)
     used = sorted({i for i, _ in mapping} | {i for i, _ in extras})
     raw: dict[int, list[Any]] = {i: [] for i in used}
+    id_index = next((i for i, k in mapping if k == "id"), None)
     texts = {i for i, _ in mapping}  # field columns: their cells become text here (extra columns keep the value)
     seen: dict[int, dict[str, str] | None] = {}  # column → its distinct texts (None: not deduplicated)
     row_numbers: list[int] = []
@@ -285,15 +288,19 @@ def _read_resources(wb, path: Path) -> ResourceColumns:  # type: ignore[no-untyp
             chunk = [(list(r) + [""] * width)[:width] for r in chunk]
         numbers: Sequence[int] = range(excel_row, excel_row + len(chunk))
         excel_row += len(chunk)
-        if width and width in (blank := list(map(list.count, chunk, repeat("")))):  # empty rows (calamine: '')
-            keep = [b != width for b in blank]
+        columns = list(zip(*chunk, strict=True)) if width else []
+        # empty rows (every cell '', as calamine gives an empty cell): only a row without an ID can be one
+        maybe = range(len(chunk)) if id_index is None else [j for j, v in enumerate(columns[id_index]) if v == ""]
+        empty = {j for j in maybe if chunk[j].count("") == width}
+        if empty:
+            keep = [j not in empty for j in range(len(chunk))]
             chunk = list(compress(chunk, keep))
             numbers = list(compress(numbers, keep))
-        if not chunk:
+            columns = list(zip(*chunk, strict=True)) if chunk else []
+        del chunk
+        if not columns:
             continue
         row_numbers.extend(numbers)
-        columns = list(zip(*chunk, strict=True)) if width else []
-        del chunk
         for i in used:
             values: Sequence[Any] = columns[i]
             if i in texts:
@@ -346,7 +353,7 @@ def _column_text(column: Sequence[Any]) -> list[str]:
     return list(map(text_of.__getitem__, column))
 
 
-def _read_districts(wb) -> list[District]:  # type: ignore[no-untyped-def]
+def _read_districts(wb: Any) -> list[District]:
     header, body = _table(_rows(wb, S.SHEET_DISTRICTS))
     c_name, c_tier, c_towns, c_note, c_near = (_col(header, h) for h in S.DISTRICT_HEADERS)
     out = []
@@ -358,7 +365,7 @@ def _read_districts(wb) -> list[District]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _read_genres(wb) -> list[Genre]:  # type: ignore[no-untyped-def]
+def _read_genres(wb: Any) -> list[Genre]:
     header, body = _table(_rows(wb, S.SHEET_GENRES))
     c_name, c_order, c_req, c_syn, c_desc = (_col(header, h) for h in S.GENRE_HEADERS)
     out = []
@@ -376,7 +383,7 @@ def _read_genres(wb) -> list[Genre]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _read_coordinators(wb) -> list[Coordinator]:  # type: ignore[no-untyped-def]
+def _read_coordinators(wb: Any) -> list[Coordinator]:
     header, body = _table(_rows(wb, S.SHEET_COORDINATORS))
     c_name, c_tier, c_dist, c_genre, c_active, c_note = (_col(header, h) for h in S.COORDINATOR_HEADERS)
     out = []
@@ -391,7 +398,7 @@ def _read_coordinators(wb) -> list[Coordinator]:  # type: ignore[no-untyped-def]
     return out
 
 
-def _read_settings(wb) -> tuple[Settings, int]:  # type: ignore[no-untyped-def]
+def _read_settings(wb: Any) -> tuple[Settings, int]:
     header, body = _table(_rows(wb, S.SHEET_SETTINGS))
     c_key, c_val = _col(header, S.SETTING_HEADERS[0]), _col(header, S.SETTING_HEADERS[1])
     values = {k: v for k, (v, _) in S.SETTING_DEFAULTS.items()}
@@ -405,13 +412,13 @@ def _read_settings(wb) -> tuple[Settings, int]:  # type: ignore[no-untyped-def]
     return Settings(values), last_id
 
 
-def _read_assignments(wb) -> list[Assignment]:  # type: ignore[no-untyped-def]
+def _read_assignments(wb: Any) -> list[Assignment]:
     header, body = _table(_rows(wb, S.SHEET_ASSIGNMENTS))
     cols = [_col(header, h) for h in S.ASSIGNMENT_HEADERS]
     return [Assignment(*(_get(row, c) for c in cols)) for row in body]
 
 
-def read_inquiries(wb) -> list[Inquiry]:  # type: ignore[no-untyped-def]
+def read_inquiries(wb: Any) -> list[Inquiry]:
     """The sheet 照会 (`shigen letters`), in order; empty when the master has none yet. 照会日 and 回答日 typed by
     hand in Excel (real dates or 2027/5/10, 令和9年5月10日 …) come back as ISO text."""
     from .text import parse_date
@@ -531,10 +538,10 @@ def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this computer (Windows: OpenProcess; never os.kill there)."""
     if pid <= 0:
         return False
-    if os.name == "nt":
+    if sys.platform == "win32":  # (mypy checks this branch only when it checks for Windows)
         import ctypes
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32 = ctypes.windll.kernel32
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
             return False
@@ -765,7 +772,7 @@ def master_transaction(path: Path, *, write: bool = True) -> Iterator[Catalogue]
 def _verify_unchanged(cat: Catalogue, path: Path) -> None:
     """The master must still be the file ``cat`` was read from (an edit saved in Excel meanwhile is never lost)."""
     read_as = cat.read_as
-    if read_as is None:
+    if not isinstance(read_as, Fingerprint):  # None: not read from a file
         return
     try:
         st = path.stat()
@@ -843,7 +850,7 @@ def _replace(tmp: Path, path: Path) -> None:
     tmp.replace(path)  # atomic on Windows and POSIX alike
 
 
-def atomic_save(workbook, path: Path) -> None:  # type: ignore[no-untyped-def]
+def atomic_save(workbook: Any, path: Path) -> None:
     """Save an openpyxl workbook to a temp file beside ``path`` and atomically replace it."""
     tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
     try:
@@ -904,8 +911,6 @@ def _save_note(cat: Catalogue, how: str) -> HistoryEntry:
 
 
 def _save_locked(cat: Catalogue, path: Path) -> tuple[Path | None, str]:
-    import openpyxl
-
     from . import xlsx_patch
 
     note = _save_note(cat, "高速保存")
@@ -916,6 +921,8 @@ def _save_locked(cat: Catalogue, path: Path) -> tuple[Path | None, str]:
             return saved, note.new
         note.new = f"openpyxl({xlsx_patch.last_reason})"[:200]
         log.debug("高速保存を使えませんでした: %s", xlsx_patch.last_reason)
+        import openpyxl  # only the slow path needs it (with numpy it costs ~0.2 s to import)
+
         try:
             wb = openpyxl.load_workbook(path)
         except FileNotFoundError:
@@ -968,8 +975,8 @@ def _check_limits(cat: Catalogue) -> None:
                     f"Excel の1つのセルに入る {CELL_LIMIT:,} 文字を超えています。",
                     "取り込む一覧の該当のセルを短くするか、分けてから、もう一度実行してください(何も書き換えていません)。",
                     path=cat.path, sheet=S.SHEET_RESOURCES)
-        for h, v in r.extra.items():
-            if isinstance(v, str) and len(v) > half and _excel_len(v) > CELL_LIMIT:
+        for h, cell in r.extra.items():
+            if isinstance(cell, str) and len(cell) > half and _excel_len(cell) > CELL_LIMIT:
                 raise InputError(
                     f"ID {r.id or '(なし)'}の列『{h}』が Excel の1つのセルに入る {CELL_LIMIT:,} 文字を超えています。",
                     "そのセルを短くしてから、もう一度実行してください(何も書き換えていません)。",
@@ -995,7 +1002,7 @@ def _inquiries_saved(cat: Catalogue) -> None:
     cat.new_inquiries.clear()
 
 
-def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
+def _save_fast(cat: Catalogue, path: Path) -> Path | None | Literal[False]:
     """The xlsx_patch fast path (XML-level). False when it does not apply: the caller then uses openpyxl."""
     from . import xlsx_patch
     from .errors import ShigenError
@@ -1027,7 +1034,7 @@ def _save_fast(cat: Catalogue, path: Path) -> Path | None | bool:
     return saved
 
 
-def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
+def _write_resources(wb: Any, cat: Catalogue) -> None:
     from openpyxl.utils import get_column_letter
 
     date1904 = getattr(wb, "epoch", None) is not None and wb.epoch.year == 1904
@@ -1056,7 +1063,7 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
     old_max = ws.max_row
     id_col = col_of["id"]
     id_at = {r: cell_text(ws.cell(row=r, column=id_col).value) for r in range(2, old_max + 1)}
-    placed = place_records(cat.records, id_at)
+    placed = place_records(cat.records, id_at, cat.last_row)
     date_cols = {col_of[k] for k in S.DATE_KEYS}
     text_cols = {col_of[k] for k in (*S.PHONE_KEYS, "postal_code", "id")}
     key_cols = [(k, col_of[k]) for k in S.KEYS]
@@ -1081,9 +1088,9 @@ def _write_resources(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def
                 elif c in text_cols:
                     cell.number_format = "@"
         for h, value in record.extra.items():
-            c = col_of.get("extra:" + h)
-            if c is not None:
-                cell = ws.cell(row=r, column=c)
+            extra_col = col_of.get("extra:" + h)
+            if extra_col is not None:
+                cell = ws.cell(row=r, column=extra_col)
                 if fresh or not _same_value(cell.value, value):
                     cell.value = escape_x(value) if isinstance(value, str) else value
                     if isinstance(value, str):
@@ -1129,7 +1136,7 @@ def _same_value(old: Any, new: Any) -> bool:
         isinstance(old, (int, float)) and isinstance(new, (int, float)) and float(old) == float(new))
 
 
-def _write_settings_sheets(wb, cat: Catalogue) -> None:  # type: ignore[no-untyped-def]
+def _write_settings_sheets(wb: Any, cat: Catalogue) -> None:
     """Rewrite 地区 / ジャンル / コーディネーター / 設定 from the Catalogue (used by init and settings edits)."""
     _rewrite(wb, S.SHEET_DISTRICTS, S.DISTRICT_HEADERS,
              [(d.name, d.tier, join_list(list(d.towns)), d.note, join_list(list(d.neighbours))) for d in cat.districts])
@@ -1144,7 +1151,7 @@ def _write_settings_sheets(wb, cat: Catalogue) -> None:  # type: ignore[no-untyp
              [(k, v, descriptions.get(k, "")) for k, v in cat.settings.values.items()])
 
 
-def _rewrite(wb, name: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:  # type: ignore[no-untyped-def]
+def _rewrite(wb: Any, name: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     ws = wb[name] if name in wb.sheetnames else wb.create_sheet(name)
     old_max = ws.max_row
     from .xlsx_style import text_cell  # 地区・ジャンル names like 「=DDE(…)」 stay text (issue 13)
@@ -1159,7 +1166,7 @@ def _rewrite(wb, name: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]
             ws.cell(row=r, column=c).value = None
 
 
-def _write_setting_value(wb, key: str, value: str, description: str) -> None:  # type: ignore[no-untyped-def]
+def _write_setting_value(wb: Any, key: str, value: str, description: str) -> None:
     ws = wb[S.SHEET_SETTINGS]
     for row in ws.iter_rows(min_row=2):
         if row and cell_text(row[0].value) == key:
@@ -1168,7 +1175,7 @@ def _write_setting_value(wb, key: str, value: str, description: str) -> None:  #
     ws.append([key, value, description])
 
 
-def _append(wb, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]],  # type: ignore[no-untyped-def]
+def _append(wb: Any, name: str, headers: tuple[str, ...], rows: list[tuple[str, ...]],
             path: Path | None = None) -> None:
     if not rows:
         return

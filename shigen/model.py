@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import schema as S
 from .text import address_key, address_keys, parse_date, search_key, sort_key
@@ -208,6 +209,7 @@ class Catalogue:
     # set by a command that only appends (assign: 担当履歴 and 履歴) and never touched a record: the fast save then
     # copies 資源一覧 as it is instead of rewriting every row (20,000 records: most of assign's time)
     records_untouched: bool = False
+    last_row: int = 0  # the last 資源一覧 row a record was read from: records added later go below it
     read_as: object = None  # master.Fingerprint of the file this was read from (a save refuses if it changed)
     inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
     new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
@@ -234,7 +236,7 @@ class Catalogue:
     def active_coordinators(self) -> list[Coordinator]:
         return [c for c in self.coordinators if c.active]
 
-    def to_dataframe(self, *, public: bool = False):  # type: ignore[no-untyped-def]  # pandas is an optional extra
+    def to_dataframe(self, *, public: bool = False) -> Any:  # a pandas.DataFrame (pandas is an optional extra)
         """The records as a pandas DataFrame with the Japanese headers (see shigen/frames.py)."""
         from .frames import to_dataframe
 

@@ -54,14 +54,30 @@ def _numeral(m: re.Match[str]) -> str:
     return m.group() if n is None else str(n)
 
 
-@lru_cache(maxsize=1 << 16)
-def place_key(text: str) -> str:
-    """Form of a place name or address for comparing towns (only for comparing: never written anywhere)."""
-    text = unicodedata.normalize("NFKC", text or "")
+def _place_steps(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     text = _SPACES.sub("", text).translate(_KE)
     text = fold_kanji_numbers(text)
     text = _KANJI_BEFORE.sub(_numeral, text)
     return _AZA.sub("", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def place_key(text: str) -> str:
+    """Form of a place name or address for comparing towns (only for comparing: never written anywhere)."""
+    return _place_steps(text or "")
+
+
+_JOIN = "\x00"  # not a space, a digit, a numeral or a kanji; NFKC keeps it: no step reaches across it
+
+
+def place_keys(texts: list[str]) -> list[str]:
+    """``[place_key(t) for t in texts]``, each step run once over all of them joined (200,000 addresses)."""
+    joined = _JOIN.join(texts)
+    if not texts or joined.count(_JOIN) != len(texts) - 1:
+        return [place_key(t) for t in texts]
+    keys = _place_steps(joined).split(_JOIN)
+    return keys if len(keys) == len(texts) else [place_key(t) for t in texts]
 
 
 class PostalData:
@@ -75,6 +91,7 @@ class PostalData:
         self._places: dict[str, tuple[PostalPlace, ...]] = {}
         self._own: dict[str, tuple[str, str] | None] = {}
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
+        self._digit_cities: tuple[str, ...] | None = None  # city keys holding a digit
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
         self._city_lengths: dict[str, tuple[int, ...]] = {}  # first two characters of a city key → its lengths
         self._all_towns = False  # every city's towns read (one pass)
@@ -149,10 +166,23 @@ class PostalData:
             self._city_lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
         return self._cities
 
+    def names_city_with_digits(self, key: str) -> bool:
+        """Whether an address in :func:`place_key` form begins (after its prefecture) with the name of a city
+        that holds a digit in that form (三条市 → 3条市): only then do its 番地 digits matter to :meth:`split_key`."""
+        if self._digit_cities is None:
+            self._digit_cities = tuple(k for k in self._city_index() if any(c.isdigit() for c in k))
+        if not self._digit_cities:
+            return False
+        m = _PREFECTURE.match(key)
+        return key.startswith(self._digit_cities) or (m is not None and key[m.end():].startswith(self._digit_cities))
+
     def split_address(self, address: str, municipality: str = "") -> tuple[tuple[str, str] | None, str]:
         """((prefecture, city), rest) of an address, in :func:`place_key` form. Without a city in the address,
         the catalogue's own 自治体名 (when it is a real city) and the whole address as the rest."""
-        key = place_key(address)
+        return self.split_key(place_key(address), municipality)
+
+    def split_key(self, key: str, municipality: str = "") -> tuple[tuple[str, str] | None, str]:
+        """:meth:`split_address` of an address already in :func:`place_key` form."""
         prefecture = ""
         m = _PREFECTURE.match(key)
         if m:
@@ -277,13 +307,18 @@ def check_address(data: PostalData, code: str, address: str, municipality: str =
     Without an address only existence is checked. A city-level code (「以下に掲載がない場合」) only needs the
     city to agree; an address that names no city is compared by town only.
     """
+    return check_key(data, code, place_key(address) if address else "", municipality, bool(address))
+
+
+def check_key(data: PostalData, code: str, whole: str, municipality: str = "", has_address: bool = True) -> PostalCheck:
+    """:func:`check_address` of an address already in :func:`place_key` form (``has_address``: the address was
+    not empty)."""
     places = data.places(code)
     if not places:
         return PostalCheck("unknown")
-    if not address:
+    if not has_address:
         return PostalCheck("ok", places)
-    city, rest = data.split_address(address, municipality)
-    whole = place_key(address)
+    city, rest = data.split_key(whole, municipality)
     for p in places:
         town = place_key(p.town)
         if town and whole.startswith(town):

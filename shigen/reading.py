@@ -21,14 +21,16 @@ from .text import _LEGAL_RE as LEGAL_FORMS  # the legal forms 五十音順 ignor
 from .text import sort_key, to_hiragana
 
 if TYPE_CHECKING:
+    from sudachipy import Tokenizer
+
     from .model import Catalogue, Record
 
 SUGGESTED_KEY = "kana_suggested"
 _SYMBOL_POS = ("補助記号", "空白", "記号")
-_tokenizer_state: list[object] = []  # [] = not loaded yet, [None] = unavailable, [tokenizer]
+_tokenizer_state: list[Tokenizer | None] = []  # [] = not loaded yet, [None] = unavailable, [tokenizer]
 
 
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _tokenizer() -> Tokenizer | None:
     if not _tokenizer_state:
         try:
             from sudachipy import Dictionary, SplitMode
@@ -57,7 +59,7 @@ def suggest_reading(text: str) -> str:
     if tok is None:
         return ""
     out = []
-    for m in tok.tokenize(unicodedata.normalize("NFKC", text)):  # type: ignore[attr-defined]
+    for m in tok.tokenize(unicodedata.normalize("NFKC", text)):
         surface = m.surface()
         if m.part_of_speech()[0] in _SYMBOL_POS or _is_kana(surface) or surface.isdigit():
             out.append(surface)

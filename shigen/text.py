@@ -266,7 +266,6 @@ def _digits(text: str) -> str:
 
 _PLAIN_PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{3,4}|0\d{9,10}")  # already written as a number, nothing else
 _INTERNATIONAL = re.compile(r"\+\s*81[\s\-]*(?:\(0\)|0(?=\d))?[\s\-]*(?=\d)")  # +81 3-…, +81 (0)479-…
-_MISSING = object()
 # (first six digits, length) → lengths of the groups of the national form, None for an invalid number. In Japan's
 # numbering plan (phonenumbers' metadata) validity and grouping depend on the leading digits only, never on the
 # subscriber digits: a city's 20,000 numbers need a few dozen library calls (checked in tests/test_text.py).
@@ -284,8 +283,9 @@ def normalize_phone(value: str, default_area_code: str = "") -> Phone:
         digits = value.replace("-", "")
         if len(digits) >= 10:
             key = (digits[:6], len(digits))
-            groups = _GROUPING.get(key, _MISSING)
-            if groups is _MISSING:
+            if key in _GROUPING:
+                groups = _GROUPING[key]
+            else:
                 groups = None
                 if _valid_plain(digits):
                     found = _library_phone(digits, "")
@@ -295,7 +295,7 @@ def normalize_phone(value: str, default_area_code: str = "") -> Phone:
             if groups is None:
                 return Phone(value, False)
             parts, i = [], 0
-            for g in groups:  # type: ignore[union-attr]
+            for g in groups:
                 parts.append(digits[i:i + g])
                 i += g
             number = "-".join(parts)

@@ -289,7 +289,8 @@ class Styles:
     def any_date(self) -> int | None:
         dates = [i for i in range(len(self.num_fmt)) if self.is_date(i)]
         plain = [i for i in dates if self.plain[i]]
-        return (plain or dates or [None])[0]
+        found = plain or dates
+        return found[0] if found else None
 
 
 def _is_date_code(code: str) -> bool:
@@ -470,6 +471,7 @@ class ResourcesWriter:
         self.cat = cat
         self.styles = styles
         self.date1904 = date1904
+        self.placed: dict[int, Any] = {}  # Excel row → record (cells.place_records), set before write()
 
     def prepare(self, stream: SheetStream) -> None:
         """Reads row 1 (the header) and works out the columns."""
@@ -540,12 +542,13 @@ class ResourcesWriter:
         letters = self.letters
         date_cols = self.date_cols
         col_styles = self.col_styles
+        style: int | None
         for key, c in self.key_cols:
             text = values.get(key, "")
             old = existing.get(c)
             if old is not None:
                 st = _attr(_ATTR_S, old[1])
-                style: int | None = int(st) if st is not None else None
+                style = int(st) if st is not None else None
                 if b"<f" in old[2] and b"ref=" in old[2]:
                     raise Fallback("shared or array formula in a shigen column")
             elif not text:
@@ -570,26 +573,27 @@ class ResourcesWriter:
                 s = f' s="{style}"' if style else ""
                 out[c] = f'<c r="{letters[c]}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
         for h, value in record.extra.items():
-            c = self.extra_cols.get(h)
-            if c is None:
+            col = self.extra_cols.get(h)
+            if col is None:
                 continue
-            old = existing.get(c)
+            old = existing.get(col)
             if old is not None:
                 if keep_extras and _same(_cell_value(old[1], old[2], sst), value, self.date1904):
                     continue
                 st = _attr(_ATTR_S, old[1])
                 style = int(st) if st is not None else None
             else:
-                style = self.col_styles.get(c)
+                style = self.col_styles.get(col)
             if old is not None and b"<f" in old[2] and b"ref=" in old[2]:
                 raise Fallback("shared or array formula in an extra column")
-            ref = f"{col_letter(c)}{r}"
+            ref = f"{col_letter(col)}{r}"
             if isinstance(value, (dt.date, dt.datetime, dt.time)):
-                out[c] = cell_xml(ref, value, style, self._date_style(style, c), self.date1904)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool) and self.styles.is_date(style):
-                out[c] = cell_xml(ref, value, self.styles.general_variant(style))  # a number, not a date
+                out[col] = cell_xml(ref, value, style, self._date_style(style, col), self.date1904)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool) and style is not None \
+                    and self.styles.is_date(style):
+                out[col] = cell_xml(ref, value, self.styles.general_variant(style))  # a number, not a date
             else:
-                out[c] = cell_xml(ref, value, style)
+                out[col] = cell_xml(ref, value, style)
         return out
 
     def write(self, out: IO[bytes], sst: dict[int, str]) -> None:
@@ -652,9 +656,12 @@ class ResourcesWriter:
             if len(buf) >= 2000:
                 out.write(b"".join(buf))
                 buf.clear()
-        while pi < len(pending):
+        while pi < len(pending):  # records below the last row (all of them on a first import): streamed too
             if pending[pi] > prev:
                 buf.append(self._new_row(pending[pi], placed[pending[pi]], sst))
+                if len(buf) >= 2000:
+                    out.write(b"".join(buf))
+                    buf.clear()
             pi += 1
         out.write(b"".join(buf))
         out.write(b"</sheetData>")
@@ -882,7 +889,7 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
             if writer.needs_all_strings():
                 sst = load_shared_strings(zin, sst_part, None)
 
-            writer.placed = place_records(cat.records, None)
+            writer.placed = place_records(cat.records, None, cat.last_row)
             last = max(max(writer.placed, default=1), 2)
             ref = f"A1:{col_letter(max(writer.width, 1))}{last}"
             tables = _table_parts(zin, res_part)

@@ -497,3 +497,23 @@ def test_placeholder_rows_by_column_are_the_records_of_the_per_record_rule(rows)
     found = _placeholder_rows(columns)
     assert {i: _placeholder_keys(records[i].values) for i in found if _placeholder_keys(records[i].values)} == \
         {i: _find_placeholders(r) for i, r in enumerate(records) if _find_placeholders(r)}
+
+
+def test_duplicates_by_plain_loops_equal_the_vectorised_search(planted, monkeypatch):
+    """A small catalogue is searched with plain loops (numpy not imported); a large one with rapidfuzz's
+    cdist/cpdist and a numpy filter. Both give the same pairs."""
+    from shigen.audit import duplicates as D
+
+    _, cat, _, _, _ = planted
+    rng = random.Random(11)
+    records = list(cat.records)
+    for r in cat.records[:40]:  # near copies: a typo, a dropped の, a shared phone in a block of many
+        name = r.name
+        pos = rng.randrange(len(name))
+        records.append(Record({**r.values, "name": name[:pos] + "ー" + name[pos + 1:], "phone": "0479-62-0000"}))
+    phone_of = _phone_of
+    plain = D.find_duplicates(records, phone_of)
+    monkeypatch.setattr(D, "PLAIN_RECORDS", 0)
+    monkeypatch.setattr(D, "PLAIN_BLOCK", 0)
+    vectorised = D.find_duplicates(records, phone_of)
+    assert plain == vectorised and len(plain) > 10

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from shigen.importer.report import ImportFinding, ImportResult, Outcome, ReadResult, ReadRow, SheetReport, write_report
+from shigen.importer.report import ImportFinding, ImportResult, Outcome, ReadResult, ReadRow, SheetReport
+from shigen.importer.report_book import write_report
 from shigen.model import Record
 
 

@@ -205,7 +205,7 @@ def test_a_backup_that_does_not_match_is_removed_and_the_write_refused(tmp_path,
 def test_a_failure_after_the_save_never_says_nothing_was_written(tmp_path, cli, monkeypatch):
     import errno
 
-    from shigen.importer import report
+    from shigen.importer import report_book as report
 
     make_workspace(tmp_path, [record()])
     csv = tmp_path / "in.csv"

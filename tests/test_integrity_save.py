@@ -63,6 +63,7 @@ def scenarios(draw):
         st.tuples(st.just("set"), st.integers(0, 100), st.sampled_from(FIELDS), field_value),
         st.tuples(st.just("user"), st.integers(0, 100), user_value),
         st.tuples(st.just("add"), plain_text, st.one_of(st.none(), user_value)),
+        st.tuples(st.just("remove"), st.integers(0, 100)),
     ), max_size=6))
     return records, user, blanks, order, table, date1904, ops
 
@@ -170,6 +171,9 @@ def apply_ops(path: Path, ops, expected: dict, users: dict):
             rec = cat.records[op[1] % len(cat.records)]
             rec.extra[USER_COL] = op[2]
             users[rec.id] = op[2]
+        elif op[0] == "remove" and len(cat.records) > 1:  # a record taken out of the catalogue (merged away)
+            rec = cat.records.pop(op[1] % len(cat.records))
+            del expected[rec.id], users[rec.id]
         elif op[0] == "add":
             rec = cat.add_record({"name": op[1]}, command="test", by="テスト")
             expected[rec.id] = dict(rec.values)
@@ -183,6 +187,7 @@ def check(path: Path, expected: dict, users: dict, table: bool, date1904: bool) 
     cat = load_catalogue(path)  # calamine, as every command reads the master
     got = {r.id: r for r in cat.records}
     assert set(got) == set(expected)
+    assert len(cat.records) == len(expected)  # one row per record: no record written twice, none lost
     for rid, values in expected.items():
         for key in S.KEYS:
             assert got[rid].get(key) == values.get(key, ""), (rid, key)

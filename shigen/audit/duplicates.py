@@ -34,8 +34,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
-from operator import attrgetter
+from itertools import combinations, repeat
+from operator import add, attrgetter, itemgetter
 
 from rapidfuzz.distance import Indel
 
@@ -48,6 +48,10 @@ CDIST_LIMIT = 3000  # larger blocks (one number shared by thousands) are compare
 WINDOW = 8  # neighbours compared in a larger block, or between sorted name keys
 NAME_NEAR = 0.85  # Indel similarity of name keys for "名称がほぼ同じ" (one typo in a 7-character name)
 NAME_SIMILAR = 0.6  # … for "住所が同じで名称が似ている" and for a shared phone number
+# Below these sizes the vectorised steps (rapidfuzz's cdist/cpdist, the numpy filter) run as plain loops: the same
+# scores, and importing numpy would cost a small catalogue (1,500 records) more than the loops take
+PLAIN_RECORDS = 5000
+PLAIN_BLOCK = 200
 
 REASON_PHONE = "電話番号が同じ"
 REASON_NAME = "名称が同じ"
@@ -239,13 +243,20 @@ def _block_pairs(members: Sequence[int], keys: Sequence[_Keys], *, similar_only:
         for j in ordered[pos + 1: pos + 1 + window]:
             yield (i, j) if i < j else (j, i)
     if window != WINDOW:
-        import numpy as np
-        from rapidfuzz.process import cdist
-
         names = [keys[i].name for i in ordered]
-        scores = cdist(names, names, scorer=Indel.normalized_similarity, score_cutoff=NAME_SIMILAR)
-        rows, cols = np.nonzero(np.triu(scores, 1))
-        for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
+        if len(names) <= PLAIN_BLOCK:  # a small block: the same scorer pair by pair (no numpy to import)
+            sim = Indel.normalized_similarity
+            similar: Iterable[tuple[int, int]] = [
+                (a, b) for a in range(len(names)) for b in range(a + 1, len(names))
+                if sim(names[a], names[b], score_cutoff=NAME_SIMILAR)]
+        else:
+            import numpy as np
+            from rapidfuzz.process import cdist
+
+            scores = cdist(names, names, scorer=Indel.normalized_similarity, score_cutoff=NAME_SIMILAR)
+            rows, cols = np.nonzero(np.triu(scores, 1))
+            similar = zip(rows.tolist(), cols.tolist(), strict=True)
+        for a, b in similar:
             i, j = ordered[a], ordered[b]
             yield (i, j) if i < j else (j, i)
 
@@ -308,6 +319,19 @@ def _near_pairs(hits: Iterable[tuple[list[int], list[int]]], keys: Sequence[_Key
             yield (i, j) if i < j else (j, i)
 
 
+def _near(order: list[str], offset: int) -> list[int]:
+    """Positions ``pos`` where ``order[pos]`` and ``order[pos + offset]`` are at least :data:`NAME_NEAR` similar."""
+    if len(order) <= PLAIN_RECORDS:  # a small catalogue: the same scorer pair by pair (no numpy to import)
+        sim = Indel.normalized_similarity
+        return [pos for pos in range(len(order) - offset)
+                if sim(order[pos], order[pos + offset], score_cutoff=NAME_NEAR)]
+    import numpy as np
+    from rapidfuzz.process import cpdist
+
+    scores = cpdist(order[:-offset], order[offset:], scorer=Indel.normalized_similarity, score_cutoff=NAME_NEAR)
+    return list(np.nonzero(scores)[0].tolist())
+
+
 def _ids(values: Sequence[str]) -> list[int]:
     """A number per distinct value, 0 for ''."""
     # numbered in order of first appearance ("" first, so 0); the per-value work runs in C (fromkeys, map)
@@ -321,19 +345,23 @@ def _small_near_pairs(hits: Sequence[tuple[list[int], list[int]]], keys: Sequenc
     Only what is sure is ruled out — different genres and not the same name, or two street addresses
     that differ in their first and in their last character (so neither is the other with a part
     added: :func:`_address_within` is false) — the rest stay candidates for :func:`reasons_for`."""
-    import numpy as np
-
     pairs = [(i, j) for first, second in hits for i in first for j in second if i != j]
     if not pairs:
         return []
+    if len(keys) <= PLAIN_RECORDS:  # few records: reasons_for rules them out one by one (no numpy to import)
+        return [(i, j) if i < j else (j, i) for i, j in pairs]
+    import numpy as np
+
     ij = np.array(pairs, dtype=np.int64)
     a, b = ij[:, 0], ij[:, 1]
-    genre = np.array(_ids([k.genre for k in keys]))
-    name = np.array(_ids([k.name for k in keys]))
-    address = np.array(_ids([k.address for k in keys]))
-    numbered = np.array([bool(k.number) for k in keys])
-    first = np.array([ord(k.address[0]) if k.address else 0 for k in keys])
-    last = np.array([ord(k.address[-1]) if k.address else 0 for k in keys])
+    addresses = list(map(attrgetter("address"), keys))  # each column gathered in C (map), not per key in Python
+    genre = np.array(_ids(list(map(attrgetter("genre"), keys))))
+    name = np.array(_ids(list(map(attrgetter("name"), keys))))
+    address = np.array(_ids(addresses))
+    numbered = np.array(list(map(bool, map(attrgetter("number"), keys))))
+    # first and last character of each address, 0 for none ('\0' added at the other end of every address)
+    first = np.array(list(map(ord, map(itemgetter(0), map(add, addresses, repeat("\0"))))))
+    last = np.array(list(map(ord, map(itemgetter(-1), map(add, repeat("\0"), addresses)))))
     other_genre = (genre[a] != 0) & (genre[b] != 0) & (genre[a] != genre[b]) & ~((name[a] != 0) & (name[a] == name[b]))
     other_street = (numbered[a] & numbered[b] & (address[a] != address[b]) & (first[a] != first[b])
                     & (last[a] != last[b]))
@@ -393,16 +421,11 @@ def find_duplicates(records: Sequence[Record] | None, phone_of: Callable[[str], 
 
     # near-identical names: neighbours among the distinct name keys, sorted forward and reversed;
     # each offset of the window is one vectorised rapidfuzz call (cpdist compares element by element)
-    import numpy as np
-    from rapidfuzz.process import cpdist
-
     names = list(by_name)
     hits: list[tuple[list[int], list[int]]] = []
     for order in (sorted(names), sorted(names, key=lambda s: s[::-1])):
         for offset in range(1, min(WINDOW, len(order) - 1) + 1):
-            scores = cpdist(order[:-offset], order[offset:], scorer=Indel.normalized_similarity,
-                            score_cutoff=NAME_NEAR)
-            hits.extend((by_name[order[pos]], by_name[order[pos + offset]]) for pos in np.nonzero(scores)[0].tolist())
+            hits.extend((by_name[order[pos]], by_name[order[pos + offset]]) for pos in _near(order, offset))
     small = [h for h in hits if len(h[0]) * len(h[1]) <= 16]
     candidates.update(_near_pairs([h for h in hits if len(h[0]) * len(h[1]) > 16], keys))
     candidates.update(_small_near_pairs(small, keys))

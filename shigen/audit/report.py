@@ -8,6 +8,9 @@ cell coloured by severity and its message as a cell comment. Comments are writte
 :data:`MAX_COMMENTS` cells (colours always) and the copy holds the first :data:`MAX_COPY_ROWS`
 records: beyond that a copy would take minutes to write and Excel slows down on it; 指摘一覧
 always lists every finding, and 概要 says when a limit applied.
+
+Why this file is a little over 400 lines: the result's data and its one workbook belong together (every count
+概要 prints is a property of :class:`AuditResult`); splitting them would put the summary's wording in two places.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Record
@@ -126,7 +130,7 @@ FRESHNESS_LABELS = {
 
 # --- the workbook ------------------------------------------------------------------------
 class _Formats:
-    def __init__(self, wb) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, wb: Any) -> None:  # an xlsxwriter Workbook (no type stubs)
         base = {"font_name": FONT_NAME, "font_size": 10, "valign": "top"}
         self.base = wb.add_format(base)
         self.wrap = wb.add_format({**base, "text_wrap": True})
@@ -167,7 +171,7 @@ def _as_datetime(value: object) -> dt.datetime | None:
     return None
 
 
-def _a4(ws, *, landscape: bool) -> None:  # type: ignore[no-untyped-def]
+def _a4(ws: Any, *, landscape: bool) -> None:
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
@@ -214,7 +218,7 @@ def write_xlsx(result: AuditResult, cat: Catalogue, path: Path, *, max_comments:
     return path
 
 
-def _write_summary(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, comments: tuple[int, int, int]) -> None:  # type: ignore[no-untyped-def]
+def _write_summary(ws: Any, result: AuditResult, cat: Catalogue, fmt: _Formats, comments: tuple[int, int, int]) -> None:
     ws.set_column(0, 0, 30, fmt.base)
     ws.set_column(1, 1, 22, fmt.base)
     ws.set_column(2, 3, 12, fmt.base)
@@ -317,7 +321,7 @@ FINDING_WIDTHS = (8, 16, 18, 9, 26, 16, 10, 18, 12, 6, 14, 22, 48, 48, 22)
 _WRAP_COLUMNS = {ROW_HEADERS.index("内容"), ROW_HEADERS.index("対処")}
 
 
-def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ignore[no-untyped-def]
+def _write_findings(ws: Any, result: AuditResult, fmt: _Formats) -> None:
     for c, width in enumerate(FINDING_WIDTHS):
         ws.set_column(c, c, width, fmt.wrap if c in _WRAP_COLUMNS else fmt.base)
     ws.freeze_panes(1, 0)
@@ -345,7 +349,7 @@ def _write_findings(ws, result: AuditResult, fmt: _Formats) -> None:  # type: ig
 LINE_HEIGHT = 13.5  # points per line of 10-point text
 
 
-def _fit_height(ws, row: int, *texts: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+def _fit_height(ws: Any, row: int, *texts: tuple[str, int]) -> None:
     """Set a row's height so that wrapped text shows whole (Excel does not grow rows written by a program)."""
     lines = 1
     for text, width in texts:
@@ -356,13 +360,13 @@ def _fit_height(ws, row: int, *texts: tuple[str, int]) -> None:  # type: ignore[
 
 def _copy_rows(records: list[Record]) -> list[int]:
     """0-based sheet rows of the records: the master's own rows when they are usable, else 1, 2, 3…"""
-    rows = [r.row for r in records]
-    if all(isinstance(x, int) and x >= 2 for x in rows) and all(a < b for a, b in zip(rows, rows[1:], strict=False)):
-        return [x - 1 for x in rows]  # type: ignore[operator]
+    rows = [r.row for r in records if isinstance(r.row, int) and r.row >= 2]
+    if len(rows) == len(records) and all(a < b for a, b in zip(rows, rows[1:], strict=False)):
+        return [x - 1 for x in rows]
     return list(range(1, len(records) + 1))
 
 
-def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comments: int,  # type: ignore[no-untyped-def]
+def _write_copy(ws: Any, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comments: int,
                 max_rows: int, keep_rows: bool) -> tuple[int, int, int]:
     """The audited records with offending cells coloured; returns (comments written, cells with findings, records)."""
     headers = [*S.HEADERS, *cat.extra_columns]
@@ -417,7 +421,7 @@ def _write_copy(ws, result: AuditResult, cat: Catalogue, fmt: _Formats, max_comm
     return written, len(cell_findings), len(records)
 
 
-def _write_value(ws, r: int, c: int, value: object, cell_format, date_format,  # type: ignore[no-untyped-def]
+def _write_value(ws: Any, r: int, c: int, value: object, cell_format: Any, date_format: Any,
                  date_column: bool = False) -> None:
     """A date → a date cell in ``date_format``; in a ``date_column`` an ISO date text too (anything else stays text)."""
     day = _as_datetime(value) if date_column or isinstance(value, dt.date) else None

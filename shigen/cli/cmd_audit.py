@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .app import FORMAT_ALIASES, app, choice, parse_as_of, state, with_suffix
+
+if TYPE_CHECKING:
+    from ..audit.report import AuditResult
 
 FAIL_ON = ("error", "warning", "info", "never")
 FAIL_ON_ALIASES = {"エラー": "error", "警告": "warning", "情報": "info", "なし": "never"}
@@ -91,7 +94,7 @@ def audit_command(
         raise typer.Exit(1)
 
 
-def _render(result, *, top: int) -> None:  # type: ignore[no-untyped-def]
+def _render(result: AuditResult, *, top: int) -> None:
     from ..audit.findings import CODES, SEVERITY_LABEL, Severity
     from ..text import to_wareki
     from .render import say, show, table

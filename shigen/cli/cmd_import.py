@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .app import FORMAT_ALIASES, app, choice, current_user, state
+
+if TYPE_CHECKING:
+    from ..importer import ImportResult
 
 
 @app.command("import")
@@ -49,7 +53,7 @@ def import_command(
     result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
                         district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run)
     if save_mapping is not None:
-        from ..importer.report import write_mapping
+        from ..importer.columns import write_mapping
 
         write_mapping(result.read, save_mapping)
     if output_format == "json":
@@ -64,7 +68,8 @@ def import_command(
 GROUPED_BY_CODE = frozenset({"placeholder-mark", "placeholder-not-joined"})
 
 
-def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no-untyped-def]
+def _render(result: ImportResult, *, say: Callable[..., Any], show: Callable[..., Any], table: Callable[..., Any],
+            warn: Callable[..., Any], done: Callable[..., Any]) -> None:
     from ..importer.report import (
         AMBIGUOUS,
         NEW,
@@ -132,8 +137,8 @@ def _render(result, *, say, show, table, warn, done) -> None:  # type: ignore[no
         warn(f"地区『{d}』({where})が台帳のシート『地区』になかったため加えました(第2層・町名は空欄)。町名を書き足してください。")
     for genre, n in result.read.unmatched_genres.items():
         warn(f"ジャンルに当たらない分類『{genre}』({n} 件): そのまま残しました。台帳のシート『ジャンル』の別名に加えると次から当てはまります。")
-    for o in result.ambiguous:
-        warn(f"要確認: {o.row.record.get('source')} {o.row.record.get('name')} — {o.reason} 候補: {'、'.join(o.candidates)}")
+    for amb in result.ambiguous:
+        warn(f"要確認: {amb.row.record.get('source')} {amb.row.record.get('name')} — {amb.reason} 候補: {'、'.join(amb.candidates)}")
     c = result.counts()
     line = (f"新規 {c.get(NEW, 0)} 件 / 更新 {c.get(UPDATED, 0)} 件 / 変更なし {c.get(UNCHANGED, 0)} 件 / "
             f"要確認 {c.get(AMBIGUOUS, 0)} 件")

@@ -14,10 +14,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..errors import UsageError
 from ..text import clean_text
+
+if TYPE_CHECKING:
+    from .report import ReadResult
 
 # Targets that are not schema fields
 NOTES = "notes"  # the schema's 備考 — unmapped columns land there with their header
@@ -330,3 +334,32 @@ def _target_or_none(label: str) -> str | None:
         return _target_of(label, Path())
     except UsageError:
         return None
+
+
+def mapping_text(read: ReadResult) -> str:
+    """The column mapping an import used, as a --mapping TOML file (one line per header, evidence as a comment)."""
+    import json
+
+    lines = ["# shigen import --save-mapping: 列の対応。直したい行の右側を台帳の項目名(例: \"名称\" \"備考\")か",
+             "# 「取り込まない」に書き換えて、shigen import … --mapping このファイル で取り込み直してください。", "",
+             "[columns]"]
+    seen: set[str] = set()
+    for sheet in read.sheets:
+        if sheet.columns:
+            lines.append(f"# {sheet.place}")
+        for c in sheet.columns:
+            if c.header in seen or c.header.startswith("(見出しなし"):
+                continue
+            seen.add(c.header)
+            label = S.header(c.target) if c.target in S.FIELD_BY_KEY else target_label(c.target)
+            comment = f"  # {c.evidence}" if c.evidence else ""
+            if c.runner_up:
+                comment += f"(次点: {c.runner_up})"
+            lines.append(f"{json.dumps(c.header, ensure_ascii=False)} = {json.dumps(label, ensure_ascii=False)}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+def write_mapping(read: ReadResult, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(mapping_text(read), encoding="utf-8")
+    return path

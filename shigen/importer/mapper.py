@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import schema as S
-from ..text import clean_text
+from ..text import clean_text, is_email
 from . import columns as C
 
 # --- header analysis -----------------------------------------------------------------------------------
@@ -206,7 +206,6 @@ _PHONE_VALUE = re.compile(r"^(?:TEL|tel|Tel|電話|代表|携帯|FAX|fax)?\s*[:�
 _PHONE_ANYWHERE = re.compile(r"(?<![\d\-])(?:\+\s*81[\s\-]*|0)\d{1,4}[)）\-\s]{0,2}\d{1,4}[)）\-\s]{0,2}\d{3,4}(?![\d\-])")
 _POSTAL_VALUE = re.compile(r"^〒?\s*\d{3}-?\d{4}$")
 _URL_VALUE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
-_EMAIL_VALUE = re.compile(r"^[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$")
 _CITY_VALUE = re.compile(rf"^(?:{_PREF}(?:[^\d\s]{{1,8}}?(?:市|郡))?|[^\d\s]{{1,8}}?(?:市|郡))[^\d\s]{{0,6}}?(?:市|区|町|村)$|^{_PREF}$|^[^\d\s]{{1,6}}市$")
 _ADDRESS_VALUE = re.compile(rf"(?:^{_PREF}|[市区町村郡]).*\d|\d+(?:丁目|番地?|号)|^[^\d\s]{{1,10}}\d+(?:-\d+)*")
 _KANA_VALUE = re.compile(r"^[\u3040-\u309f\u30a0-\u30ff\uff66-\uff9f\s・ー－\-（）()]+$")
@@ -282,7 +281,7 @@ def _shapes(kind: str, t: str) -> list[str]:
         shapes.append("postal")
     if _URL_VALUE.match(t1):
         shapes.append("url")
-    if _EMAIL_VALUE.match(t1):
+    if is_email(t1):
         shapes.append("email")
     if _CITY_VALUE.match(t1) and not t1.endswith(("地区", "学区", "校区", "圏域", "地域")):
         shapes.append("city")

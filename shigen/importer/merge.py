@@ -196,7 +196,7 @@ def run_import(workspace: Workspace, paths: list[Path], *, by: str, sheet: str |
     With ``dry_run`` nothing at all is written — neither the master nor the report.
     """
     from ..master import master_transaction, no_gc, save_catalogue
-    from .report import report_name, write_report
+    from .report_book import report_name, write_report
 
     # the cycle collector paused: reading builds millions of small acyclic objects (cells, records), and every full
     # collection their allocation triggers walks all of them (200,000 rows: tens of seconds)

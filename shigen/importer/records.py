@@ -12,7 +12,7 @@ from ..errors import InputError, UsageError
 from ..model import Catalogue, Record, match_genre
 from . import columns as C
 from .layout import read_layout
-from .reading import SourceFile, find_inputs, read_file
+from .reading import SheetGrid, SourceFile, find_inputs, read_file
 from .report import (
     SHEET_EMPTY,
     SHEET_EXPORT_REPEAT,
@@ -35,7 +35,7 @@ def _source_label(path: Path, sheet: str, row: int, is_csv: bool) -> str:
     return f"{path.name}:{row}" if is_csv else f"{path.name}:{sheet}:{row}"
 
 
-def _first_row_texts(grid) -> list[str]:  # type: ignore[no-untyped-def]
+def _first_row_texts(grid: SheetGrid) -> list[str]:
     """The cells of the first row with two or more values (what the user would call the columns)."""
     for row in grid.rows[:20]:
         texts = [C.header_text(v) for v in row if v not in ("", None)]
