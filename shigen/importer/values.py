@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from .. import schema as S
 from ..findings import render
@@ -677,38 +678,37 @@ def _damage_warnings(out: Normalised) -> None:
 
 
 # --- values remembered per distinct text (issue 18: a long list repeats its genres, days, areas, dates) ---
-class _PerColumn:
+_T = TypeVar("_T")
+
+
+class _PerColumn(Generic[_T]):
     """A pure function of (text, field key) remembered per distinct text — for the fields whose values repeat.
 
     A field whose texts are nearly all different (names, addresses, long free text) is not worth remembering: once
     a field has seen more than ``probe`` texts with fewer than a third found again, it is computed directly (the
     cache for it is dropped), so memory stays bounded by the fields that do repeat."""
 
-    def __init__(self, fn, probe: int = 2000) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, fn: Callable[[str, str], _T], probe: int = 2000) -> None:
         self.fn = fn
         self.probe = probe
-        self.cache: dict[tuple[str, str], object] = {}
+        self.cache: dict[tuple[str, str], _T] = {}
         self.hits: dict[str, int] = {}
         self.misses: dict[str, int] = {}
         self.direct: set[str] = set()
 
-    def __call__(self, text: str, key: str):  # type: ignore[no-untyped-def]
+    def __call__(self, text: str, key: str) -> _T:
         if key in self.direct:
             return self.fn(text, key)
         k = (text, key)
-        found = self.cache.get(k, _MISSING)
-        if found is not _MISSING:
+        if k in self.cache:
             self.hits[key] = self.hits.get(key, 0) + 1
-            return found
+            return self.cache[k]
         value = self.cache[k] = self.fn(text, key)
         misses = self.misses[key] = self.misses.get(key, 0) + 1
         if misses > self.probe and self.hits.get(key, 0) * 2 < misses:
             self.direct.add(key)
             self.cache = {c: v for c, v in self.cache.items() if c[1] != key}
         return value
-
-
-_MISSING = object()
 
 
 def _field_text_of(raw: str, target: str) -> str:
@@ -745,23 +745,23 @@ def _by_kind(key: str, text: str, raw: str, raw_value: object
         if day is not None:
             value = day.isoformat()
         else:
-            warning = (f.header, "date-unreadable", dict(value=text))
+            warning = (f.header, "date-unreadable", {"value": text})
     elif f.kind is S.Kind.POSTAL:
         value, ok = normalize_postal(text)
         if not ok:
-            warning = (f.header, "postal-code-malformed", dict(value=text))
+            warning = (f.header, "postal-code-malformed", {"value": text})
     elif f.kind is S.Kind.EMAIL:
         value, ok = normalize_email(text)
         if not ok:
-            warning = (f.header, "email-malformed", dict(value=text))
+            warning = (f.header, "email-malformed", {"value": text})
     elif f.kind is S.Kind.URL:
         value, ok = normalize_url(text)
         if not ok:
-            warning = (f.header, "url-malformed", dict(value=text))
+            warning = (f.header, "url-malformed", {"value": text})
     elif key in CHOICE_WORDS:
         value = CHOICE_WORDS[key].get(text.replace(" ", ""), text)
         if value not in f.choices:
-            warning = (f.header, "choice-unknown", dict(field=f.header, value=text, choices="・".join(f.choices)))
+            warning = (f.header, "choice-unknown", {"field": f.header, "value": text, "choices": "・".join(f.choices)})
     elif key == "hours":
         value = _LEADING_ZERO_TIME_RE.sub(r"\1:\2", text)  # 08:30 → 8:30
     elif key == "kana":
