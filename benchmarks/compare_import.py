@@ -24,12 +24,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 
-def _run(code: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+def _run(code: str | None, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if code:
         env["PYTHONPATH"] = code + os.pathsep + env.get("PYTHONPATH", "")
+    # run outside the checkout: `python -m` puts the working folder first on sys.path, before PYTHONPATH
     return subprocess.run([sys.executable, "-m", "shigen", *args], env=env, capture_output=True, text=True,
-                          check=False)
+                          check=False, cwd=cwd)
 
 
 def dump(src: Path, settings: Path, out: Path, code: str | None) -> None:
@@ -38,9 +39,9 @@ def dump(src: Path, settings: Path, out: Path, code: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
         ws.mkdir()
-        r = _run(code, "--workspace", str(ws), "init", "--settings", str(settings))
+        r = _run(code, Path(tmp), "--workspace", str(ws), "init", "--settings", str(settings))
         assert r.returncode == 0, r.stderr
-        r = _run(code, "--workspace", str(ws), "import", "--format", "json", str(src), "--by", "bench")
+        r = _run(code, Path(tmp), "--workspace", str(ws), "import", "--format", "json", str(src), "--by", "bench")
         assert r.returncode in (0, 1), r.stderr
         result = json.loads(r.stdout)
         result.pop("report", None)
