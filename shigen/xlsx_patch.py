@@ -865,18 +865,25 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                                            f"S{cat.last_id:05d}" if cat.last_id else "")
 
         calc = [n for n in names if n.lower() == "xl/calcchain.xml"]
+
+        def write_settings_or_history(zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+            """The parts both branches write alike (設定, the rewritten settings sheets, the appended sheets)."""
+            name = info.filename
+            if name == settings_part:
+                zout.writestr(_clone(info), settings_xml)
+            elif name in rewritten:
+                zout.writestr(_clone(info), rewritten[name])
+            elif name in appends:
+                _write_append_part(zin, zout, info, *appends[name], path)
+            else:
+                return False
+            return True
+
         if cat.records_untouched and not calc:  # only appends: 資源一覧 and everything else copied as they are
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
                 for info in zin.infolist():
-                    name = info.filename
-                    if name == settings_part:
-                        zout.writestr(_clone(info), settings_xml)
-                    elif name in rewritten:
-                        zout.writestr(_clone(info), rewritten[name])
-                    elif name in appends:
-                        _write_append_part(zin, zout, info, *appends[name], path)
-                    else:
-                        zout.writestr(_clone(info), zin.read(name))
+                    if not write_settings_or_history(zout, info):
+                        zout.writestr(_clone(info), zin.read(info.filename))
             return
         with zin.open(res_part) as res_fh:
             stream = SheetStream(res_fh)
@@ -908,12 +915,8 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                                 tail = _AUTOFILTER_REF.sub(lambda m: m.group(1) + ref.encode() + m.group(3), tail,
                                                            count=1)
                             out.write(tail)
-                    elif name == settings_part:
-                        zout.writestr(_clone(info), settings_xml)
-                    elif name in rewritten:
-                        zout.writestr(_clone(info), rewritten[name])
-                    elif name in appends:
-                        _write_append_part(zin, zout, info, *appends[name], path)
+                    elif write_settings_or_history(zout, info):
+                        pass
                     elif name in tables:
                         zout.writestr(_clone(info), _patch_table(zin.read(name), last))
                     elif name == "xl/styles.xml":
