@@ -186,19 +186,12 @@ def _day(text: str) -> dt.datetime | None:
     return dt.datetime(day.year, day.month, day.day)
 
 
+_ROLE_WIDTHS = {ROLE_ID: 8, ROLE_RESULT: 11, ROLE_DATE: 12, ROLE_METHOD: 9, ROLE_MEMO: 24, ROLE_CONSENT: 17}
+
+
 def _width(col: Column) -> int:
-    if col.role == ROLE_ID:
-        return 8
-    if col.role == ROLE_RESULT:
-        return 11
-    if col.role == ROLE_DATE:
-        return 12
-    if col.role == ROLE_METHOD:
-        return 9
-    if col.role == ROLE_MEMO:
-        return 24
-    if col.role == ROLE_CONSENT:
-        return 17
+    if col.role in _ROLE_WIDTHS:
+        return _ROLE_WIDTHS[col.role]
     base = S.FIELD_BY_KEY[col.key].width
     return max(10, min(base, 30 if col.role == ROLE_CURRENT else 24))
 
