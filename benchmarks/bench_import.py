@@ -52,11 +52,12 @@ def build_source(path: Path, rows: int) -> None:
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     from shigen.create import init_workspace
+    from shigen.cyclegc import no_gc
     from shigen.importer import read_paths
     from shigen.importer.merge import apply_import
     from shigen.importer.reading import read_file
     from shigen.importer.report_book import report_name, write_report
-    from shigen.master import load_catalogue, no_gc, save_catalogue
+    from shigen.master import load_catalogue, save_catalogue
     from shigen.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp, no_gc():  # as run_import does

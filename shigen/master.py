@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import logging
 import os
 import re
@@ -30,6 +29,7 @@ from typing import Any, Literal
 from . import cells
 from . import schema as S
 from .cells import REQUIRED_LABEL_CONTACT, cell_text, escape_x, excel_value, join_list, place_records, required_to_text
+from .cyclegc import no_gc
 from .errors import (
     InputError,
     MasterBusyError,
@@ -127,23 +127,6 @@ def _get(row: list[Any], idx: int | None) -> str:
     if idx is None or idx >= len(row):
         return ""
     return cell_text(row[idx])
-
-
-@contextlib.contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause Python's cycle collector while building many acyclic objects (records, findings).
-
-    Every full collection walks every live container; with 200,000 records (a dict each) the
-    collections triggered by the allocations themselves cost seconds. Reference counting still
-    frees everything; the collector is switched back on (if it was on) afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_catalogue(path: Path) -> Catalogue:

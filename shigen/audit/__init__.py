@@ -75,7 +75,7 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
 
     if not paths:
         cat, columns = load_catalogue_columns(catalogue_path)
-        from ..master import no_gc
+        from ..cyclegc import no_gc
 
         with no_gc():
             result = _audit(cat, as_of, None, None, columns)
@@ -111,7 +111,7 @@ def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = 
     ``locate`` maps a record to (file, sheet, row) for the findings; by default the master's
     資源一覧 and the record's row. Use :func:`source_locator` for records read from other files.
     """
-    from ..master import no_gc
+    from ..cyclegc import no_gc
 
     with no_gc():  # 200,000 records and as many findings: the collector's full passes would cost seconds
         return _audit(cat, as_of, locate, source)

@@ -195,7 +195,8 @@ def run_import(workspace: Workspace, paths: list[Path], *, by: str, sheet: str |
 
     With ``dry_run`` nothing at all is written — neither the master nor the report.
     """
-    from ..master import master_transaction, no_gc, save_catalogue
+    from ..cyclegc import no_gc
+    from ..master import master_transaction, save_catalogue
     from .report_book import report_name, write_report
 
     # the cycle collector paused: reading builds millions of small acyclic objects (cells, records), and every full
