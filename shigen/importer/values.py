@@ -171,6 +171,9 @@ class Normalised:
     changed: int = 0  # values that normalisation changed
     unmatched_genre: str = ""
     unmatched_district: str = ""
+    # normalise(district_later=True): the district is to come from the address (the caller finds every row's at once
+    # with TownIndex.districts_of) and goes in ``values`` at this position (-1: not wanted)
+    district_at: int = -1
 
 
 def _warn(out: Normalised, header: str, code: str, /, **values: object) -> None:
@@ -497,6 +500,21 @@ def _digits_dash(text: str) -> str:
     return re.sub(r"[^\d\-]", "", fold_dashes(clean_text(text)))
 
 
+def district_from_address(out: Normalised, district: str) -> None:
+    """The district of ``normalise(…, district_later=True)`` put where :func:`normalise` would have put it (the
+    values keep their order)."""
+    at = out.district_at
+    if at < 0 or not district:
+        return
+    values = out.values
+    if at >= len(values):
+        values["district"] = district
+        return
+    items = list(values.items())
+    items.insert(at, ("district", district))
+    out.values = dict(items)
+
+
 # --- genre / district ------------------------------------------------------------------------
 @lru_cache(maxsize=4096)
 def _district_key(text: str) -> str:
@@ -778,8 +796,12 @@ _BY_KIND_KEYS = frozenset(
 
 
 # --- the row -----------------------------------------------------------------------------------
-def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "") -> Normalised:
-    """One source row → catalogue values (see the module docstring for the steps)."""
+def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "",
+              district_later: bool = False) -> Normalised:
+    """One source row → catalogue values (see the module docstring for the steps).
+
+    With ``district_later`` a district derived from the address is left to the caller (``district_at`` says where;
+    :func:`district_from_address` fills it): a sheet's addresses are then matched to towns in one pass."""
     out = Normalised({})
     notes: list[str] = []
     by_target: dict[str, list[Cell]] = {}
@@ -964,6 +986,9 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         if district:
             out.values["district"] = district
             out.explicit.add("district")
+        elif district_later:
+            if out.values.get("address"):
+                out.district_at = len(out.values)
         else:  # derived from the address: filled for new records, never overwrites a master's district
             district = district_for_address(out.values.get("address", ""), ctx.districts)
             if district:
