@@ -76,6 +76,53 @@ _LABEL_RE = re.compile(
     rf"【\s*(?P<b>{_LABEL_ALT})\s*】[ \t\u3000]*|(?:(?<=^)|(?<=[\s、,。/／\n]))(?:[■●・◆◇□○〇]\s*)?(?P<c>{_LABEL_ALT})\s*[:：]\s*",
     re.MULTILINE,
 )
+_LABEL_LONGEST = max(len(x) for x in INLINE_LABELS)
+_LABEL_ENDINGS = tuple(INLINE_LABELS)
+
+
+def _label_matches(text: str) -> list[re.Match[str]]:
+    """``list(_LABEL_RE.finditer(text))``, without running the pattern over the whole of a long text.
+
+    Every match holds an anchor: a 【 where a bracketed label starts, or the colon after a label. A match starting
+    before the first anchor ``a`` at or after the previous match is anchored at ``a`` (its part before the colon is a
+    bullet, spaces and a label: no colon, no 【), and it starts at most a bullet, spaces and the longest label before
+    ``a``; so trying the pattern at those few positions, in order, finds what ``finditer`` finds (the look-behind sees
+    the text before each position). A colon not preceded by a label (spaces aside) cannot end a match."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        a = n
+        for ch in ("【", ":", "："):
+            i = text.find(ch, pos, a)
+            if i >= 0:
+                a = i
+        if a == n:
+            break
+        j = a
+        if text[a] != "【":
+            while j > pos and text[j - 1].isspace():
+                j -= 1
+            if not text.endswith(_LABEL_ENDINGS, max(pos, j - _LABEL_LONGEST), j):
+                pos = a + 1
+                continue
+            j -= _LABEL_LONGEST
+            while j > pos and text[j - 1].isspace():
+                j -= 1
+            j = max(pos, j - 1)
+        m = None
+        for start in range(j, a + 1):
+            m = _LABEL_RE.match(text, start)
+            if m is not None:
+                break
+        if m is None:
+            pos = a + 1
+            continue
+        out.append(m)
+        pos = m.end()
+    return out
+
+
 # fields whose cells are searched for labelled parts
 LABEL_SOURCES = frozenset({
     "operator", "area", "address", "content", "target", "fee", "days", "hours", "closed_days", "apply", "payment",
@@ -266,7 +313,7 @@ def split_labelled(text: str, own: str) -> tuple[str, list[tuple[str, str]]]:
     """(text left for the cell's own field, [(field key, value), …]) for 「料金：…」「【定休日】…」 parts."""
     if not text or ("【" not in text and ":" not in text and "：" not in text):
         return text, []
-    matches = list(_LABEL_RE.finditer(text))
+    matches = _label_matches(text)
     if not matches:
         return text, []
     own_parts: list[str] = [text[: matches[0].start()]]
