@@ -187,6 +187,8 @@ class Context:
     option_district: str = ""  # --district
     genre_column: bool = False  # the sheet has a genre column (a blank cell may be filled from the content)
     _genres: dict[str, str] = field(default_factory=dict)
+    _genre_decisions: dict[tuple[tuple[str, ...], bool], tuple[str, str, tuple[tuple[str, str, bool], ...], bool]] = \
+        field(default_factory=dict)
 
     def genre_of(self, label: str) -> str:
         """match_genre, remembered per label (a 20,000-row list repeats a handful of categories)."""
@@ -439,7 +441,12 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
     fax_none = False
     for key in TEXT_PHONE_KEYS:
         for cell in cells.get(key, []):
-            text = tidy_value(raw_text(cell.value))
+            value = cell.value
+            if value.__class__ is str and value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value):
+                # the usual cell, 0479-62-1111 (ASCII digits and hyphens): nothing to tidy, repair or leave over
+                numbers.append(_Number("" if key == C.COMBINED_PHONE_FAX else key, value, cell.header))
+                continue
+            text = tidy_value(raw_text(value))
             if not text or is_placeholder(text):
                 continue
             if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
@@ -656,6 +663,40 @@ def _joined_address(cells: list[Cell], out: Normalised) -> str:
 
 
 def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
+    """The genre of the row's genre cells: what :func:`_genre_decision` decides, put in the row (decided once per
+    distinct list of genre texts: a long list repeats a handful)."""
+    key = (tuple(genre_texts), bool(texts.get("category")))
+    decision = ctx._genre_decisions.get(key)
+    if decision is None:
+        decision = ctx._genre_decisions[key] = _genre_decision(genre_texts, ctx, bool(texts.get("category")))
+    genre, category, extras, unmatched = decision
+    out.values["genre"] = genre
+    out.explicit.add("genre")
+    if category:
+        out.values["category"] = category
+    for column, value, setdefault in extras:
+        if setdefault:
+            out.extra.setdefault(column, value)
+        else:
+            out.extra[column] = value
+    if unmatched:
+        out.unmatched_genre = genre
+        _warn(out, S.header("genre"), "genre-unmatched", value=genre)
+
+
+def _genre_decision(genre_texts: list[str], ctx: Context, has_category: bool
+                    ) -> tuple[str, str, tuple[tuple[str, str, bool], ...], bool]:
+    """(genre, category to set or '', extra columns (column, value, only if not set yet), unmatched?) of a row's
+    genre texts — :func:`_resolve_genre_of` run on an empty row, as a value."""
+    out = Normalised({})
+    _resolve_genre_of(genre_texts, ctx, out, {"category": "x"} if has_category else {})
+    extras = []
+    for column, value in out.extra.items():
+        extras.append((column, value, column == "元の分類"))
+    return out.values["genre"], out.values.get("category", ""), tuple(extras), bool(out.unmatched_genre)
+
+
+def _resolve_genre_of(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
     from ..model import genre_key, service_type_of
 
     header = S.header("genre")
@@ -836,6 +877,9 @@ def _by_kind(key: str, text: str, raw: str, raw_value: object
     return value, warning, int(value != raw.strip())
 
 
+# the fields whose cells are read as text in normalise (address, genre and phones have their own steps)
+_TEXT_TARGETS = frozenset(S.FIELD_BY_KEY) - {"id", "address", "genre"} - set(S.PHONE_KEYS)
+
 # the fields _by_kind changes (the others keep their tidied text)
 _BY_KIND_KEYS = frozenset(
     [f.key for f in S.FIELDS if f.kind in (S.Kind.DATE, S.Kind.POSTAL, S.Kind.EMAIL, S.Kind.URL)]
@@ -883,7 +927,21 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     raw_values: dict[str, object] = {}
     raw_strs: dict[str, str] = {}
     for target, group in by_target.items():
-        if target not in S.FIELD_BY_KEY or target in ("id", "address", "genre") or target in S.PHONE_KEYS:
+        if target not in _TEXT_TARGETS:
+            continue
+        if len(group) == 1:  # one column for the field (nearly always): as below, without the joining
+            cell = group[0]
+            value = cell.value
+            raw = value if value.__class__ is str else raw_text(value)
+            t = text_cache.get((raw, target))
+            if t is None:
+                t = _field_text(raw, target)
+            if t in PLACEHOLDER_MARKS:
+                _warn(out, cell.header, "placeholder-mark", value=t, detail="そのまま残しました。")
+            if t and t.strip() not in PLACEHOLDERS:
+                texts[target] = t
+                raw_values[target] = value
+                raw_strs[target] = raw
             continue
         parts = []
         first = ""
