@@ -220,6 +220,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
                                       f"{path.name}{':' + grid.name if grid.name else ''} {body.row}行目の列")
                 if added:
                     norm.values["district"] = added
+            explicit = frozenset(norm.explicit | {"source"})
+            norm.explicit = explicit_sets.setdefault(explicit, explicit)  # rows of one sheet mostly share one
             normalised.append((body.row, norm))
         # the columns that need every row at once: districts from the addresses (the towns of the 地区 sheet,
         # which the rows above only add districts without towns to) and the 郵便番号 the addresses determine
@@ -241,9 +243,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if suggestion:
                 sr.warnings.append(ImportFinding.of(row, S.header("postal_code"), "postal-code-from-address",
                                                     postal=f"{suggestion[:3]}-{suggestion[3:]}"))
-            explicit = frozenset(norm.explicit | {"source"})
-            explicit = explicit_sets.setdefault(explicit, explicit)  # rows of one sheet mostly share one
-            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, explicit, sr,
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, frozenset(norm.explicit), sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed
