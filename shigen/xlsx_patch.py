@@ -91,6 +91,16 @@ def time_serial(value: dt.time) -> float:
 
 
 _NEEDS_ESC = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEEDS_ESC_OR_X = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x")  # one scan for both
+
+
+def _text_xml(text: str) -> str:
+    """A text's content of ``<t>``: Excel's _xHHHH_ escape kept literal, XML escaped (as ``cell_xml`` writes it)."""
+    if _NEEDS_ESC_OR_X.search(text) is None:
+        return text
+    if "_x" in text:
+        text = escape_x(text)
+    return _esc(text) if _NEEDS_ESC.search(text) else text
 
 
 def _esc(text: str) -> str:
@@ -707,11 +717,7 @@ class ResourcesWriter:
                 continue
             if len(text) > 32767:
                 raise Fallback("text longer than a cell holds")  # refused earlier by master._check_limits
-            if "_x" in text:
-                text = escape_x(text)
-            if _NEEDS_ESC.search(text):
-                text = _esc(text)
-            cells.append((c, head + rs + mid + text + "</t></is></c>"))
+            cells.append((c, head + rs + mid + _text_xml(text) + "</t></is></c>"))
         if record.extra:
             extra: dict[int, str | bytes] = {}
             self._extra_cells(r, record, {}, False, sst, extra)
@@ -773,21 +779,28 @@ def _append_rows(stream: SheetStream, out: IO[bytes], rows: list[tuple[Any, ...]
 
 
 _LETTERS = [""] + [col_letter(c) for c in range(1, 65)]
+_CELL_HEADS = [f'<c r="{x}' for x in _LETTERS]
+_PLAIN_TAILS: dict[tuple[int, str], str] = {}  # (column, short text) → its cell after the row number
 
 
 def _plain_row_xml(r: int, row: tuple[Any, ...]) -> str:
     """One appended row without styles: what ``cell_xml`` writes for each non-empty value (a text cell without
     anything to escape written directly: the 20,000 履歴 rows of a first import are nearly all text)."""
     cells = []
+    rs = str(r)
     for c, v in enumerate(row, start=1):
         if v is None or v == "":
             continue
-        if type(v) is str and len(v) <= 32767 and c < 65:
-            if "_x" in v:
-                v = escape_x(v)
-            if _NEEDS_ESC.search(v):
-                v = _esc(v)
-            cells.append(f'<c r="{_LETTERS[c]}{r}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+        if type(v) is str and c < 65:
+            tail = _PLAIN_TAILS.get((c, v))  # a value every row repeats (時刻, 実行者, コマンド): escaped once
+            if tail is None:
+                if len(v) > 32767:
+                    cells.append(cell_xml(f"{col_letter(c)}{r}", v, None))  # refuses it
+                    continue
+                tail = '" t="inlineStr"><is><t xml:space="preserve">' + _text_xml(v) + "</t></is></c>"
+                if len(v) <= 40 and len(_PLAIN_TAILS) < 4096:
+                    _PLAIN_TAILS[(c, v)] = tail
+            cells.append(_CELL_HEADS[c] + rs + tail)
         else:
             cells.append(cell_xml(f"{col_letter(c)}{r}", v, None))
     return f'<row r="{r}">' + "".join(cells) + "</row>"
