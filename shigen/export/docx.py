@@ -20,7 +20,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from .. import schema as S
 from ..model import Catalogue, Record
@@ -54,7 +53,18 @@ _XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 # --- small XML builders (text in, WordprocessingML text out) -------------------------------
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities (what ``xml.sax.saxutils.escape`` does, without importing urllib)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+# any character :func:`_t` must change (controls, line breaks, markup, what XML cannot hold): the rest is written as is
+_PLAIN_NOT = re.compile("[\x00-\x1f\x7f&<>\ud800-\udfff\ufffe\uffff]")
+
+
 def _t(text: str) -> str:
+    if not _PLAIN_NOT.search(text):  # most texts: nothing to clean, escape or break
+        return f'<w:t xml:space="preserve">{text}</w:t>'
     text = clean_cell(text)
     if _XML_ILLEGAL.search(text):
         text = _XML_ILLEGAL.sub("", text)
