@@ -9,14 +9,15 @@ take well under a second.
 from __future__ import annotations
 
 import io
-import uuid
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..export.docx import ACCENT, _fonts, _p, _run, _t
+from ..export.docx import ACCENT, _fonts, _p, _run, _t, escape
+from ..export.files import clean_cell
 from ..model import Record
 from .content import (
     BOX,
@@ -48,6 +49,11 @@ SMALL_PT = 8
 DOCUMENT_PART = "word/document.xml"
 GREY = "595959"
 _CHUNK = 1 << 20  # characters of body XML gathered before one write to the zip
+# the file around the letters: made once by python-docx with marks where the sender's texts and the letters go
+SKELETON = Path(__file__).with_name("skeleton.docx")
+FOOTER_PART, CORE_PART = "word/footer1.xml", "docProps/core.xml"
+FOOTER_LEFT_MARK, FOOTER_RIGHT_MARK, AUTHOR_MARK = "SHIGENFOOTERLEFT", "SHIGENFOOTERRIGHT", "SHIGENAUTHOR"
+BODY_PLACEHOLDER = "<w:p><w:r><w:t>SHIGENLETTERSBODY</w:t></w:r></w:p>"
 
 
 def _cell(width: int, paragraphs: str, *, fill: str | None = None) -> str:
@@ -280,7 +286,17 @@ def _consent_block(paused: bool, s: Sender) -> str:
 
 
 # --- the file -------------------------------------------------------------------------------------
-def _skeleton(s: Sender, resend: bool) -> Document:
+def footer_texts(s: Sender, resend: bool) -> tuple[str, str]:
+    """The footer's left and right texts (the sender and the deadline)."""
+    return f"{s.name}　社会資源情報の確認" + ("(再送)" if resend else ""), f"返信期限 {s.deadline_text}"
+
+
+def author_of(s: Sender) -> str:
+    return s.name or "shigen"
+
+
+def _skeleton(footer_left: str, footer_right: str, author: str) -> Document:
+    """The file around the letters, made with python-docx (styles, fonts, A4 page, footer, properties)."""
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
@@ -305,16 +321,62 @@ def _skeleton(s: Sender, resend: bool) -> Document:
     footer = section.footer
     footer.is_linked_to_previous = False
     fp = footer.paragraphs[0]
-    text = f"{s.name}　社会資源情報の確認" + ("(再送)" if resend else "")
-    xml = _p(_run(text, size=SMALL_PT, color=GREY) + "<w:r><w:tab/></w:r>"
-             + _run(f"返信期限 {s.deadline_text}", size=SMALL_PT, color=GREY),
+    xml = _p(_run(footer_left, size=SMALL_PT, color=GREY) + "<w:r><w:tab/></w:r>"
+             + _run(footer_right, size=SMALL_PT, color=GREY),
              tabs=clear + f'<w:tab w:val="right" w:pos="{TEXT_W}"/>', style="Footer")
     fp._p.addnext(parse_xml(xml.replace("<w:p>", f"<w:p {nsdecls('w')}>", 1)))
     fp._p.getparent().remove(fp._p)
     doc.core_properties.title = TITLE
-    doc.core_properties.author = s.name or "shigen"
+    doc.core_properties.author = author
     doc.core_properties.language = "ja-JP"
+    body = parse_xml(f"<w:body {nsdecls('w')}>{BODY_PLACEHOLDER}</w:body>")
+    sect_pr = doc.element.body.sectPr
+    for child in list(body):
+        sect_pr.addprevious(child)
+    for para in list(doc.element.body):  # python-docx's empty first paragraph
+        if para.tag.endswith("}p") and not "".join(para.itertext()):
+            doc.element.body.remove(para)
+            break
     return doc
+
+
+def build_skeleton(footer_left: str = FOOTER_LEFT_MARK, footer_right: str = FOOTER_RIGHT_MARK,
+                   author: str = AUTHOR_MARK) -> bytes:
+    """The skeleton as python-docx writes it; with the marks, the file shipped as :data:`SKELETON`
+    (``python -c "from shigen.letters.docx import write_skeleton; write_skeleton()"`` after changing
+    :func:`_skeleton`, the fonts or python-docx; tests/test_letters.py checks it is current)."""
+    out = io.BytesIO()
+    _skeleton(footer_left, footer_right, author).save(out)
+    return out.getvalue()
+
+
+def write_skeleton(path: Path = SKELETON) -> None:
+    path.write_bytes(build_skeleton())
+
+
+def skeleton_parts(s: Sender, resend: bool) -> Iterator[tuple[str, bytes]]:
+    """(part name, content) of the shipped skeleton with this sender's footer and author: the same as
+    :func:`build_skeleton` with them, without python-docx (its import and template: ~0.1 s of each run)."""
+    left, right = footer_texts(s, resend)
+    with zipfile.ZipFile(SKELETON) as zin:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == FOOTER_PART:
+                data = _fill(data, (_t(FOOTER_LEFT_MARK), _t(left)), (_t(FOOTER_RIGHT_MARK), _t(right)))
+            elif name == CORE_PART:  # (text as lxml writes it: & < > escaped)
+                data = _fill(data, (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(s)))}<"))
+            yield name, data
+
+
+def _fill(data: bytes, *marks: tuple[str, str]) -> bytes:
+    """``data`` with each mark (found exactly once, in order) replaced by its text."""
+    out, rest = [], data.decode("utf-8")
+    for mark, text in marks:
+        if rest.count(mark) != 1:  # pragma: no cover - the skeleton file is not the one write_skeleton makes
+            raise RuntimeError(f"{SKELETON.name}: {mark} not found once")
+        before, rest = rest.split(mark)
+        out += [before, text]
+    return "".join([*out, rest]).encode("utf-8")
 
 
 def letter_parts(providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
@@ -335,37 +397,22 @@ def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict
                pages_of: dict[int, int], *, day_text: str, resend: bool = False,
                previous_of: dict[int, str] | None = None) -> None:
     """Write every letter into one .docx (to a temporary file beside ``path``, then renamed)."""
-    marker = f"SHIGEN-LETTERS-{uuid.uuid4().hex}"
-    placeholder = f"<w:p><w:r><w:t>{marker}</w:t></w:r></w:p>"
-    doc = _skeleton(s, resend)
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
-    body = parse_xml(f"<w:body {nsdecls('w')}>{placeholder}</w:body>")
-    sect_pr = doc.element.body.sectPr
-    for child in list(body):
-        sect_pr.addprevious(child)
-    for para in list(doc.element.body):  # python-docx's empty first paragraph
-        if para.tag.endswith("}p") and not "".join(para.itertext()):
-            doc.element.body.remove(para)
-            break
-    skeleton = io.BytesIO()
-    doc.save(skeleton)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    now = time.localtime()[:6]
     try:
-        with zipfile.ZipFile(skeleton) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
-            for info in zin.infolist():
-                if info.filename != DOCUMENT_PART:
-                    zout.writestr(info, zin.read(info.filename), compresslevel=1)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+            for name, data in skeleton_parts(s, resend):
+                part = zipfile.ZipInfo(name, date_time=now)
+                part.compress_type, part.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+                if name != DOCUMENT_PART:
+                    zout.writestr(part, data, compresslevel=1)
                     continue
-                xml = zin.read(info.filename).decode("utf-8")
-                if xml.count(placeholder) != 1:  # pragma: no cover - python-docx changed how it writes XML
+                xml = data.decode("utf-8")
+                if xml.count(BODY_PLACEHOLDER) != 1:  # pragma: no cover - not the skeleton write_skeleton makes
                     raise RuntimeError(f"{DOCUMENT_PART}: placeholder paragraph not found once")
-                head, tail = xml.split(placeholder)
+                head, tail = xml.split(BODY_PLACEHOLDER)
                 parts = letter_parts(providers, s, values_of, pages_of, day_text=day_text, resend=resend,
                                      previous_of=previous_of or {})
-                part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                part.compress_type, part.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
                 # the fastest level, as for the other parts (Python 3.13 names the attribute compress_level)
                 setattr(part, "compress_level" if hasattr(part, "compress_level") else "_compresslevel", 1)
                 with zout.open(part, "w") as out:  # streamed: the body is never one string
@@ -383,4 +430,3 @@ def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict
     finally:
         if tmp.exists():
             tmp.unlink()
-

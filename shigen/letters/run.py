@@ -186,6 +186,7 @@ def _run_letters(ws: Workspace, cat: Catalogue, options: LetterOptions, fmt: str
             cat.new_inquiries.append(Inquiry(r.id, r.name, as_of.isoformat(), p.method, "",
                                              RESEND_CELL if options.reminder else "", note))
     result.recorded = len(cat.new_inquiries)
+    cat.records_untouched = True  # letters only append 照会 rows: the save copies 資源一覧 as it is
     result.backup = save_catalogue(cat)
     result.seconds = time.perf_counter() - started
     return result
