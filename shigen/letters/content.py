@@ -150,6 +150,8 @@ PAUSED_MM = 12  # the question about resuming
 
 
 def value_lines(text: str, width: int) -> int:
+    if len(text) * 2 <= width and "\n" not in text:  # fits on one line even if every character is wide
+        return 1
     return wrapped_lines(text, width)
 
 

@@ -84,9 +84,9 @@ class LettersResult:
 def letter_values(record: Record, area_code: str = "") -> dict[str, str]:
     """The values printed in a service's table: its public fields as a public list would print them (a placeholder
     such as 要確認 or an invalid phone number is left blank, for the provider to fill in)."""
-    from ..export.select import public_value
+    from ..export.select import public_values
 
-    return {k: public_value(record, k, area_code=area_code) for k in LETTER_KEYS}
+    return public_values(record, LETTER_KEYS, area_code=area_code)
 
 
 def file_stem(as_of: dt.date, options: LetterOptions) -> str:
