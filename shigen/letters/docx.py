@@ -48,7 +48,6 @@ TABLE_PT = 10
 SMALL_PT = 8
 DOCUMENT_PART = "word/document.xml"
 GREY = "595959"
-_CHUNK = 1 << 20  # characters of body XML gathered before one write to the zip
 # the file around the letters: made once by python-docx with marks where the sender's texts and the letters go
 SKELETON = Path(__file__).with_name("skeleton.docx")
 FOOTER_PART, CORE_PART = "word/footer1.xml", "docProps/core.xml"
@@ -95,29 +94,36 @@ def _table(rows: list[list[str]], widths: list[int], *, header: bool = False, bo
 
 
 # --- the covering letter ------------------------------------------------------------------------
+# The letters are made as UTF-8 bytes: the parts that repeat are encoded once, only the texts of each letter are
+# encoded as they come (encoding the whole 34 MB body took longer than making it).
 _MARK = "SHIGENTEXT"  # stands for the text while a paragraph's XML is built once (letters, digits: written as is)
 
 
-def _around(xml: str) -> tuple[str, str]:
-    """The XML before and after the text of a paragraph built once with :data:`_MARK` as its text."""
+def _tb(text: str) -> bytes:
+    """:func:`_t` as UTF-8."""
+    return _t(text).encode("utf-8")
+
+
+def _around(xml: str) -> tuple[bytes, bytes]:
+    """The XML (UTF-8) before and after the text of a paragraph built once with :data:`_MARK` as its text."""
     before, after = xml.split(_t(_MARK))
-    return before, after
+    return before.encode("utf-8"), after.encode("utf-8")
 
 
 class _Para:
     """One kind of paragraph (its properties and run properties), built once; ``(text)`` gives its XML — the
-    same as ``_p(_run(text, …), …)`` with those arguments."""
+    same as ``_p(_run(text, …), …)`` with those arguments, as UTF-8."""
 
     def __init__(self, *, size: float, bold: bool = False, color: str | None = None, jc: str | None = None,
                  before: int, after: int, page_break: bool = False) -> None:
         self.before, self.after = _around(_p(_run(_MARK, size=size, bold=bold, color=color), jc=jc, before=before,
                                              after=after, page_break=page_break))
 
-    def __call__(self, text: str) -> str:
-        return self.before + _t(text) + self.after
+    def __call__(self, text: str) -> bytes:
+        return self.before + _tb(text) + self.after
 
 
-def _address_block(p: Provider) -> str:
+def _address_block(p: Provider) -> bytes:
     parts = []
     if p.postal_code:
         parts.append(_ADDRESS_LINE(f"〒{p.postal_code}"))
@@ -125,7 +131,7 @@ def _address_block(p: Provider) -> str:
         parts.append(_ADDRESS_LINE(p.address))
     parts.append(_ADDRESS_NAME(p.name))
     parts.append(_ADDRESSEE(p.addressee))
-    return "".join(parts)
+    return b"".join(parts)
 
 
 _ADDRESS_LINE = _Para(size=11, before=0, after=0)
@@ -153,16 +159,17 @@ class _Cover:
         self.top_first = _Para(size=BODY_PT, jc="right", before=0, after=120)
         self.top = _Para(size=BODY_PT, jc="right", before=0, after=120, page_break=True)
         self.mark = (_p(_run(f"【{RESEND_MARK}】", size=14, bold=True, color="C00000"), jc="right", before=0, after=0)
-                     if resend else "")
+                     if resend else "").encode("utf-8")
         self.fax = _Para(size=BODY_PT, bold=True, before=0, after=120)
         title = (f"【{RESEND_MARK}】" if resend else "") + TITLE
         self.sender = (_p("", before=0, after=120) + _sender_block(s)
-                       + _p(_run(title, size=15, bold=True), jc="center", before=360, after=240))
+                       + _p(_run(title, size=15, bold=True), jc="center", before=360, after=240)).encode("utf-8")
         self.resend_text = _Para(size=BODY_PT, bold=True, before=0, after=120)
-        self.body = "".join(_p(_run("　" + line, size=BODY_PT), before=0, after=100) for line in s.body())
-        self.paused = _p(_run("　" + PAUSED_TEXT, size=BODY_PT), before=0, after=100)
+        self.body = "".join(_p(_run("　" + line, size=BODY_PT), before=0, after=100)
+                            for line in s.body()).encode("utf-8")
+        self.paused = _p(_run("　" + PAUSED_TEXT, size=BODY_PT), before=0, after=100).encode("utf-8")
         self.items = (_p(_run("記", size=BODY_PT), jc="center", before=160, after=120)
-                      + _p(_run("1. ご確認いただきたいもの", size=BODY_PT, bold=True), before=0, after=40))
+                      + _p(_run("1. ご確認いただきたいもの", size=BODY_PT, bold=True), before=0, after=40)).encode("utf-8")
         self.item = _Para(size=BODY_PT, before=0, after=0)
         who = f"{s.name}" + (f"(担当 {s.person})" if s.person else "")
         self.rest = "".join([
@@ -175,11 +182,11 @@ class _Cover:
             _p(_run("4. お問い合わせ", size=BODY_PT, bold=True), before=120, after=40),
             _p(_run(f"　{who}　電話 {s.phone}", size=BODY_PT), before=0, after=0),
             _p(_run("以上", size=BODY_PT), jc="right", before=120, after=0),
-        ])
+        ]).encode("utf-8")
 
 
 def cover(p: Provider, s: Sender, *, day_text: str, pages: int, resend: bool, previous: str,
-          first: bool, parts: _Cover | None = None) -> str:
+          first: bool, parts: _Cover | None = None) -> bytes:
     f = parts or _Cover(s, day_text=day_text, resend=resend)
     out = [(f.top_first if first else f.top)(f"No.{p.number}　{f.day_text}"), f.mark]
     if p.method == "FAX":
@@ -196,7 +203,7 @@ def cover(p: Provider, s: Sender, *, day_text: str, pages: int, resend: bool, pr
         extra = "(休止中)" if r.get("status") == S.STATUS_PAUSED else ""
         out.append(f.item(f"　別紙{i}　{r.name or '(名称なし)'}{extra}"))
     out.append(f.rest)
-    return "".join(out)
+    return b"".join(out)
 
 
 # --- one sheet per service --------------------------------------------------------------------------
@@ -209,52 +216,52 @@ class _Sheet:
         self.third = TEXT_W - sum(COLS)
         self.widths = [COLS[0], COLS[1], self.third]
         tab = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
-        self.heading = f'<w:p><w:pPr><w:pageBreakBefore/>{tab}<w:spacing w:before="0" w:after="40"/></w:pPr>'
+        self.heading = f'<w:p><w:pPr><w:pageBreakBefore/>{tab}<w:spacing w:before="0" w:after="40"/></w:pPr>'.encode()
         self.number = _around(_run(_MARK, size=13, bold=True, color=ACCENT))
         self.name = _around(_run(_MARK, size=13, bold=True))
         self.id = _around("<w:r><w:tab/></w:r>" + _run(_MARK, size=SMALL_PT, color=GREY))
         self.addressee = _Para(size=SMALL_PT, color=GREY, before=0, after=80)
         self.intro = _p(_run("いまお預かりしている内容です。変更や誤り、空欄で加えたいことがあれば、右の欄にご記入ください。",
-                             size=9.5), before=0, after=60)
+                             size=9.5), before=0, after=60).encode("utf-8")
         head = [_cell(COLS[0], _cp("項目", bold=True), fill="D9E2F3"),
                 _cell(COLS[1], _cp("いまの内容", bold=True), fill="D9E2F3"),
                 _cell(self.third, _cp("訂正・追加(変更がある場合のみ)", bold=True), fill="FFF2CC")]
         # the table is written as its head, then (row start + value cell + row end) per field, then its end: the
         # same XML as _table(rows, widths, header=True)
-        self.table_head = _table([head], self.widths, header=True).removesuffix("</w:tbl>")
+        self.table_head = _table([head], self.widths, header=True).removesuffix("</w:tbl>").encode("utf-8")
         empty_fix = _cell(self.third, _sp(""))
-        self.row_start = {k: "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + _cell(COLS[0], _sp(label(k), LABEL_STYLE),
-                                                                               fill="F2F2F2") for k in LETTER_KEYS}
-        self.row_end = empty_fix + "</w:tr>"
-        self.empty_value = _cell(COLS[1], _sp(""))
-        self.values: dict[str, str] = {}  # value → its cell
-        self.consent = {paused: _consent_block(paused, s) for paused in (False, True)}
+        self.row_start = {k: ("<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+                              + _cell(COLS[0], _sp(label(k), LABEL_STYLE), fill="F2F2F2")).encode("utf-8")
+                          for k in LETTER_KEYS}
+        self.row_end = (empty_fix + "</w:tr>").encode("utf-8")
+        self.empty_value = _cell(COLS[1], _sp("")).encode("utf-8")
+        self.values: dict[str, bytes] = {}  # value → its cell
+        self.consent = {paused: _consent_block(paused, s).encode("utf-8") for paused in (False, True)}
 
-    def value_cell(self, value: str) -> str:
+    def value_cell(self, value: str) -> bytes:
         cell = self.values.get(value)
         if cell is None:
-            cell = self.values[value] = (_cell(COLS[1], "".join(_sp(line) for line in value.split("\n")))
+            cell = self.values[value] = (_cell(COLS[1], "".join(_sp(line) for line in value.split("\n"))).encode("utf-8")
                                          if value else self.empty_value)
         return cell
 
 
 def service_sheet(p: Provider, record: Record, index: int, s: Sender, values: dict[str, str],
-                  parts: _Sheet | None = None, addressee: str | None = None) -> str:
+                  parts: _Sheet | None = None, addressee: bytes | None = None) -> bytes:
     """One service's sheet; ``addressee`` is its provider line when already made (the same on each of its sheets)."""
     f = parts or _Sheet(s)
-    out = [f.heading, f.number[0], _t(f"別紙{index}　"), f.number[1], f.name[0], _t(record.name or "(名称なし)"),
-           f.name[1], f.id[0], _t(f"ID {record.id}"), f.id[1], "</w:p>",
+    out = [f.heading, f.number[0], _tb(f"別紙{index}　"), f.number[1], f.name[0], _tb(record.name or "(名称なし)"),
+           f.name[1], f.id[0], _tb(f"ID {record.id}"), f.id[1], b"</w:p>",
            addressee if addressee is not None else provider_line(p, f), f.intro, f.table_head]
+    row_start, row_end, cell = f.row_start, f.row_end, f.value_cell
     for key in LETTER_KEYS:
-        out.append(f.row_start[key])
-        out.append(f.value_cell(values.get(key, "")))
-        out.append(f.row_end)
-    out.append("</w:tbl>")
+        out += (row_start[key], cell(values.get(key, "")), row_end)
+    out.append(b"</w:tbl>")
     out.append(f.consent[record.get("status") == S.STATUS_PAUSED])
-    return "".join(out)
+    return b"".join(out)
 
 
-def provider_line(p: Provider, f: _Sheet) -> str:
+def provider_line(p: Provider, f: _Sheet) -> bytes:
     return f.addressee(f"{p.name}　{p.addressee}　(No.{p.number})")
 
 
@@ -381,7 +388,8 @@ def _fill(data: bytes, *marks: tuple[str, str]) -> bytes:
 
 def letter_parts(providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
                  pages_of: dict[int, int], *, day_text: str, resend: bool,
-                 previous_of: dict[int, str]) -> Iterator[str]:
+                 previous_of: dict[int, str]) -> Iterator[bytes]:
+    """The body of the file, a letter or a sheet at a time (UTF-8)."""
     parts, letter = _Sheet(s), _Cover(s, day_text=day_text, resend=resend)
     for i, p in enumerate(providers):
         yield cover(p, s, day_text=day_text, pages=pages_of.get(p.number, 1), resend=resend,
@@ -390,7 +398,7 @@ def letter_parts(providers: list[Provider], s: Sender, values_of: dict[str, dict
         for j, r in enumerate(p.records, start=1):
             yield service_sheet(p, r, j, s, values_of[r.id], parts, line)
     if not providers:
-        yield _p(_run("確認依頼を送る相手がいません。", size=BODY_PT))
+        yield _p(_run("確認依頼を送る相手がいません。", size=BODY_PT)).encode("utf-8")
 
 
 def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
@@ -417,15 +425,9 @@ def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict
                 setattr(part, "compress_level" if hasattr(part, "compress_level") else "_compresslevel", 1)
                 with zout.open(part, "w") as out:  # streamed: the body is never one string
                     out.write(head.encode("utf-8"))
-                    buffer: list[str] = []
-                    size = 0
-                    for piece in parts:
-                        buffer.append(piece)
-                        size += len(piece)
-                        if size >= _CHUNK:
-                            out.write("".join(buffer).encode("utf-8"))
-                            buffer, size = [], 0
-                    out.write(("".join(buffer) + tail).encode("utf-8"))
+                    for piece in parts:  # (a letter or a sheet: ~10 KB each)
+                        out.write(piece)
+                    out.write(tail.encode("utf-8"))
         tmp.replace(path)
     finally:
         if tmp.exists():
