@@ -423,7 +423,10 @@ def write_docx(path: Path, providers: list[Provider], s: Sender, values_of: dict
                                      previous_of=previous_of or {})
                 # the fastest level, as for the other parts (Python 3.13 names the attribute compress_level)
                 setattr(part, "compress_level" if hasattr(part, "compress_level") else "_compresslevel", 1)
-                with zout.open(part, "w") as out:  # streamed: the body is never one string
+                # streamed: the body is never one string (its size is not known beforehand: past ~2 GB, some
+                # 70,000 sheets, the zip needs its 64-bit sizes from the start)
+                sheets = sum(len(p.records) for p in providers)
+                with zout.open(part, "w", force_zip64=sheets > 50_000) as out:
                     out.write(head.encode("utf-8"))
                     for piece in parts:  # (a letter or a sheet: ~10 KB each)
                         out.write(piece)
