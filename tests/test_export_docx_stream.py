@@ -227,3 +227,38 @@ def test_run_text_shortcut_matches_the_full_path_on_any_text() -> None:
         assert _t(text) == _t_reference(text)
 
     check()
+
+
+# --- the booklet's skeleton (styles, page, header / footer, properties) comes from a file shipped in the package --
+def _zip_parts(data: bytes) -> dict[str, bytes]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_the_shipped_booklet_skeleton_is_the_one_python_docx_makes() -> None:
+    """After a change to the fonts, styles, header / footer or python-docx, this fails until write_skeleton() runs."""
+    from shigen.export.docx import SKELETON, build_skeleton
+
+    shipped = _zip_parts(SKELETON.read_bytes())
+    assert list(shipped) == list(_zip_parts(build_skeleton()))
+    assert shipped == _zip_parts(build_skeleton())
+
+
+@pytest.mark.parametrize(("municipality", "title", "public"), [
+    ("みどり野市", None, True),
+    ("みどり野市", None, False),
+    ("A&B <町>", "\"暮らし\" の 'てびき' > 版", True),
+    ("", "", True),  # no municipality: the author is 「shigen」
+    ("みどり野市", "くらしの\n便利帳😀", False),
+])
+def test_the_filled_in_booklet_skeleton_is_what_python_docx_makes(tmp_path, municipality, title, public) -> None:
+    from shigen.export.docx import author_of, build_skeleton, header_texts, skeleton_parts
+
+    ws = make_workspace(tmp_path, [record(name="配食")], settings={S.SETTING_MUNICIPALITY: municipality})
+    cat = load(ws)
+    sel = select(cat, audience=AUDIENCE_PUBLIC if public else AUDIENCE_STAFF, as_of=dt.date(2027, 4, 1))
+    meta = make_meta(cat, sel, "docx", title)
+    label, stamp = header_texts(meta)
+    assert dict(skeleton_parts(meta)) == _zip_parts(build_skeleton(label, stamp, meta.title, author_of(meta)))
