@@ -28,6 +28,7 @@ from .report import (
 )
 from .values import Context, Normalised, district_from_address, is_placeholder, match_district, normalise
 
+_TAKEN: set[str] = set()  # stands for a Normalised.explicit already turned into its shared frozenset (never added to)
 GENERIC_SHEET_NAMES = {"sheet", "一覧", "リスト", "名簿", "台帳", "データ", "集計", "目次", "索引", "注意事項", "説明", "表紙"}
 
 
@@ -210,7 +211,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         bodies = layout.records
         layout.records = []
         bodies.reverse()
-        normalised: list[tuple[int, Normalised]] = []
+        normalised: list[tuple[int, Normalised, frozenset[str]]] = []
         while bodies:
             body = bodies.pop()
             norm = normalise(body.cells, ctx, section_genre=body.section_genre,
@@ -221,16 +222,16 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
                 if added:
                     norm.values["district"] = added
             explicit = frozenset(norm.explicit | {"source"})
-            norm.explicit = explicit_sets.setdefault(explicit, explicit)  # rows of one sheet mostly share one
-            normalised.append((body.row, norm))
+            norm.explicit = _TAKEN  # the row's own set let go: the shared frozenset below is kept instead
+            normalised.append((body.row, norm, explicit_sets.setdefault(explicit, explicit)))  # rows mostly share one
         # the columns that need every row at once: districts from the addresses (the towns of the 地区 sheet,
         # which the rows above only add districts without towns to) and the 郵便番号 the addresses determine
         districts = town_index(cat.districts).districts_of(
-            n.values["address"] for _, n in normalised if n.district_at >= 0)
-        _postal_suggestions([n.values for _, n in normalised], cat.settings.municipality, postal_codes)
+            n.values["address"] for _, n, _ in normalised if n.district_at >= 0)
+        _postal_suggestions([n.values for _, n, _ in normalised], cat.settings.municipality, postal_codes)
         normalised.reverse()
         while normalised:
-            row, norm = normalised.pop()
+            row, norm, explicit = normalised.pop()
             if norm.district_at >= 0:
                 district_from_address(norm, districts[norm.values["address"]])
             values = norm.values
@@ -243,7 +244,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if suggestion:
                 sr.warnings.append(ImportFinding.of(row, S.header("postal_code"), "postal-code-from-address",
                                                     postal=f"{suggestion[:3]}-{suggestion[3:]}"))
-            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, frozenset(norm.explicit), sr,
+            rows.append(ReadRow(record, path, grid.name, norm.shigen_id, explicit, sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed
