@@ -124,3 +124,36 @@ def test_appended_rows_are_what_cell_xml_writes(rows, existing):
     out = io.BytesIO()
     xlsx_patch._append_rows(stream, out, rows, existing)
     assert out.getvalue() == b"<sheetData>" + body + _reference_rows(rows, existing) + b"</sheetData>"
+
+
+def test_a_book_failing_in_the_packing_thread_stops_assign_before_the_master_is_saved(tmp_path, monkeypatch):
+    import errno
+    import threading
+
+    from shigen import xlsx_write
+
+    ws = make_workspace(tmp_path, mixed_records(24))
+    master_before = ws.catalogue.read_bytes()
+    real = xlsx_write.write_package
+    calls = []
+
+    def disk_full_on_the_second(filename, parts, allow_zip64=False):
+        calls.append(threading.current_thread().name)
+        if len(calls) == 2:
+            real(filename, parts[:2], allow_zip64)  # half a file on disk, then the error
+            raise OSError(errno.ENOSPC, "No space left on device", str(filename))
+        real(filename, parts, allow_zip64)
+
+    monkeypatch.setattr(xlsx_write, "write_package", disk_full_on_the_second)
+    try:
+        run_assign(ws, method="district", year="2027", as_of=AS_OF)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    else:
+        raise AssertionError("the packing thread's error was lost")
+    assert all(name.startswith("shigen-zip") for name in calls)  # zipped by the packing thread
+    assert not any(t.name.startswith("shigen-zip") for t in threading.enumerate())  # and that thread is gone
+    assert ws.catalogue.read_bytes() == master_before  # 担当履歴 not saved
+    folder = ws.root / "exports"
+    assert not [p for p in folder.rglob("*") if ".tmp-" in p.name]  # no half-written temporary file left
+    assert load(ws).assignments == []
