@@ -408,6 +408,7 @@ def atomic_close(wb: Any, tmp: Path, path: Path, packer: Packing | None = None) 
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+    _break_cycle(wb)
     if not fast:
         _replace(tmp, path)
         return
@@ -427,6 +428,16 @@ def atomic_close(wb: Any, tmp: Path, path: Path, packer: Packing | None = None) 
         job()
     else:
         packer.submit(job)
+
+
+def _break_cycle(wb: Any) -> None:
+    """Let a closed workbook be freed as soon as it is dropped. Each xlsxwriter sheet holds ``wb.add_format``
+    (a bound method: sheet → workbook → sheet), so without this a whole book — some 12,000 objects for 256
+    records — waits for Python's cycle collector, which then walks all of it (0.4 s over the 79 books of a
+    20,000-record assign, issue 18). Nothing uses a workbook's sheets once it is closed."""
+    for sheet in getattr(wb, "worksheets_objs", ()):
+        if getattr(sheet, "workbook_add_format", None) is not None:
+            sheet.workbook_add_format = None
 
 
 def _replace(tmp: Path, path: Path) -> None:

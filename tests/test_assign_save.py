@@ -157,3 +157,35 @@ def test_a_book_failing_in_the_packing_thread_stops_assign_before_the_master_is_
     folder = ws.root / "exports"
     assert not [p for p in folder.rglob("*") if ".tmp-" in p.name]  # no half-written temporary file left
     assert load(ws).assignments == []
+
+
+def test_a_written_book_is_freed_without_the_cycle_collector(tmp_path):
+    """xlsxwriter's sheet → workbook reference is cut after close: a book's objects go with reference counting
+    instead of piling up for the cycle collector (issue 18: 0.4 s of collections at 20,000 records)."""
+    import gc
+
+    from shigen import update_book_write
+    from shigen.assign import plan_assignments
+
+    ws = make_workspace(tmp_path, mixed_records(24))
+    cat = load(ws)
+    plan = plan_assignments(cat, method="district", year="2027", as_of=AS_OF, created="2027-04-01 09:00:00")
+    share = next(s for s in plan.shares if s.record_ids)
+    by_id = cat.by_id()
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        update_book_write.write_update_book(tmp_path / "book.xlsx", cat, plan, share,
+                                            [by_id[r] for r in share.record_ids], issued_at="2027-04-01 09:00:00",
+                                            master_time="t")
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [o for o in gc.garbage if type(o).__module__.startswith(("xlsxwriter", "shigen.xlsx_write"))]
+        assert not left, {type(o).__name__ for o in left}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    assert (tmp_path / "book.xlsx").stat().st_size > 0
