@@ -943,7 +943,7 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                         zout.writestr(_clone(info), re.sub(rb"<Relationship\b[^>]*calcChain[^>]*/>", b"",
                                                            zin.read(name)))
                     else:
-                        zout.writestr(_clone(info), zin.read(name))
+                        copy_compressed(zin, zout, info)  # shared strings, other sheets: not recompressed
                 if "xl/styles.xml" in names:
                     zout.writestr(_clone(zin.getinfo("xl/styles.xml")), styles.patched())
 
