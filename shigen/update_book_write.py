@@ -349,7 +349,8 @@ def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record
                     cells.append((c, day, date_fmt))
                 elif v:
                     cells.append((c, v, print_fmt))
-                    lines = max(lines, _lines(v, widths[c]))
+                    if len(v) > widths[c] - 1 or "\n" in v:  # else at most 2 lines (2 units a character at most)
+                        lines = max(lines, _lines(v, widths[c]))
             write_cells(ws, row, cells)
             ws.set_row(row, 12.5 * min(lines, 8) + 3)
             row += 1

@@ -136,11 +136,24 @@ def _classes() -> tuple[type, type]:
                 return
             self._calculate_spans()
             table, row_info, comments, spans = self.table, self.row_info, self.comments, self.row_spans
+            plain = self.excel_version != 2010  # rows without xlsxwriter's x14ac attribute
+            write = self.fh.write
+            default, original = self.default_row_height, self.original_row_height
             for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
                 cells = table.get(row_num)
                 info = row_info.get(row_num)
                 if cells:
-                    self._write_row(row_num, spans.get(row_num // 16), info)
+                    if plain and (info is None or not (info.row_format or info.hidden or info.level
+                                                       or info.collapsed)):
+                        # xlsxwriter's _write_row for a row with at most a height: r, spans, ht, customHeight
+                        height = default if info is None or info.height is None else info.height
+                        span = spans.get(row_num // 16)
+                        tag = f'<row r="{row_num + 1}"' + (f' spans="{span}"' if span else "")
+                        if height != original or height != default:
+                            tag += f' ht="{height * 0.75:.16g}" customHeight="1"'
+                        write(tag + ">")
+                    else:
+                        self._write_row(row_num, spans.get(row_num // 16), info)
                     self._write_row_cells(row_num, cells, info)
                 elif info is not None or row_num in comments:
                     self._write_empty_row(row_num, spans.get(row_num // 16), info)
