@@ -89,7 +89,8 @@ def _classes() -> tuple[type, type]:
                 self._write_single_row(row)
             sst = self.str_table
             index_of = sst.string_table
-            dates: dict[dt.datetime, float] = self.__dict__.setdefault("_shigen_dates", {})  # date → serial number
+            # date → serial number, shared by the sheets that count dates alike (1900 / 1904, time zone dropped)
+            dates = _DATE_SERIALS.setdefault((self.date_1904, self.remove_timezone), {})
             target = self.table[row]
             new = tuple.__new__  # what the namedtuples' own __new__ does, without its Python-level call
             for col, value, fmt in cells:
@@ -106,7 +107,7 @@ def _classes() -> tuple[type, type]:
                     target[col] = new(CellStringTuple, (i, fmt))
                 elif kind is int:
                     target[col] = new(CellNumberTuple, (value, fmt))
-                elif kind is dt.datetime and fmt is not None:
+                elif kind is dt.datetime and fmt is not None and value.tzinfo is None:
                     number = dates.get(value)
                     if number is None:
                         number = dates[value] = self._convert_date_time(value)
@@ -302,6 +303,7 @@ def _classes() -> tuple[type, type]:
 
 
 _CLASSES: tuple[type, type] | None = None
+_DATE_SERIALS: dict[tuple[bool, bool], dict[dt.datetime, float]] = {}
 
 
 def write_cells_slowly(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
