@@ -96,6 +96,11 @@ _NEEDS_ESC_OR_X = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufff
 
 def _text_xml(text: str) -> str:
     """A text's content of ``<t>``: Excel's _xHHHH_ escape kept literal, XML escaped (as ``cell_xml`` writes it)."""
+    if not ("&" in text or "<" in text or ">" in text or "\r" in text or "_x" in text) and (
+            text.isprintable() or text.replace("\n", " ").isprintable()):
+        # nothing to escape, found by scans several times faster than the regex on long free text: a printable
+        # text has no control character, surrogate or U+FFFE/U+FFFF (same answer as _NEEDS_ESC_OR_X, tested)
+        return text
     if _NEEDS_ESC_OR_X.search(text) is None:
         return text
     if "_x" in text:

@@ -244,3 +244,44 @@ def test_label_matches_equal_finditer(text: str) -> None:
         return [(m.span(), m.groupdict()) for m in ms]
 
     assert sig(V._label_matches(text)) == sig(V._LABEL_RE.finditer(text))
+
+
+# --- phones: the plain-number fast path gives what the general steps give (issue 18) -------------------------------
+_PHONE_VALUES = st.sampled_from([
+    "0479-62-1111", "0479-62-1112", "0463-22-2782", "090-1234-5678", "03-1234-5678", "0120-123-456", "0479-62-111",
+    "0000-00-0000", "04-7962-1111", "0479-621-111", "0479－62－1111", "０４７９－６２－１１１１", "0479ー62ー1111", "TEL 0479-62-1111(代表)",
+    "0479621111", "09012345678", "62-1111", "0479 62 1111", " 0479-62-1111", "0479-62-1111 ", "0479(62)1111",
+    "+81 479-62-1111", "なし", "同上", "電話と同じ", "", "-", "―", "0479-62-1111(平日のみ)", "FAX 0479-62-1113",
+    479621111, 479621111.0, None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["phone", "mobile", "fax", COMBINED_PHONE_FAX]),
+                       st.lists(_PHONE_VALUES, min_size=1, max_size=3), max_size=4),
+       st.lists(st.tuples(st.sampled_from(["phone", "fax", "mobile"]), _PHONE_VALUES.filter(lambda v: isinstance(v, str))),
+                max_size=2),
+       st.sampled_from(["", "0479"]))
+@example({"phone": ["0479-62-1111"], "fax": ["0479－62－1112"]}, [], "")
+@example({"phone": ["090-1234-5678", "0479-62-1111"], "mobile": ["090-1234-5678"]}, [], "")
+@example({"phone": ["0479-62-1111", "0479-62-1112", "0479-62-1113"]}, [], "0479")
+@example({"phone": ["0479-62-111"]}, [], "")
+@example({"phone": ["04-7962-1111"], "fax": ["0479-621-112"]}, [], "")
+def test_plain_phone_fast_path_equals_the_general_steps(columns, labelled, area_code):
+    cells = {key: [V.Cell(f"{key}{i}", key, v) for i, v in enumerate(vals)] for key, vals in columns.items()}
+    labelled_cells = [(key, value, "備考") for key, value in labelled]
+    ctx = Context([], [], area_code)
+
+    def run() -> tuple[object, ...]:
+        out = V.Normalised({})
+        notes: list[str] = []
+        V._assign_phones(cells, labelled_cells, ctx, out, notes)
+        return out.values, out.explicit, out.warnings, out.changed, notes
+
+    fast = run()
+    plain_cells = V._plain_phone_cells
+    V._plain_phone_cells = lambda cells: None  # the general steps only
+    try:
+        general = run()
+    finally:
+        V._plain_phone_cells = plain_cells
+    assert fast == general

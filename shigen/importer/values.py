@@ -433,8 +433,54 @@ def _numbers_in(text: str, role: str, header: str, combined: bool) -> tuple[list
     return numbers, leftover
 
 
+def _plain_phone_cells(cells: dict[str, list[Cell]]) -> list[tuple[str, str, str]] | None:
+    """(key, number, header) of a row's 電話 / 携帯 / FAX cells when each is one plain number (0479-62-1111, also
+    once tidied: 0479－62－1111), in the order :func:`_assign_phones` reads them; None when any cell is something
+    else (a label, a note, a number Excel stored, a 「電話・FAX」 column) or there is no cell.
+
+    Such a cell has nothing for the general steps to do: it is no placeholder or mark, the repairs (+81, brackets,
+    a lost leading 0) do not apply, it is no 「なし」 or 「同上」, and the number is the whole text."""
+    if C.COMBINED_PHONE_FAX in cells:
+        return None
+    found = []
+    for key in ("phone", "mobile", "fax"):
+        for cell in cells.get(key, ()):
+            value = cell.value
+            if value.__class__ is not str:
+                return None
+            if not (value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value)):
+                value = tidy_value(value)
+                if not (value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value)):
+                    return None
+            found.append((key, value, cell.header))
+    return found or None
+
+
+def _assign_plain_phones(plain: list[tuple[str, str, str]], area_code: str, out: Normalised,
+                         notes: list[str]) -> bool:
+    """:func:`_assign_phones` of a row whose phone cells are all plain numbers (:func:`_plain_phone_cells`) and
+    nothing labelled elsewhere; False, with nothing changed, when a number is not simply valid (the general path
+    then reads the row and says why)."""
+    formatted: list[tuple[str, str, bool, str]] = []
+    changed = 0
+    for key, text, header in plain:
+        phone = normalize_phone(text, area_code)
+        if not phone.valid or phone.area_code_added or phone.note:
+            return False
+        formatted.append((key, phone.number, phone.mobile, header))
+        if phone.number != text:
+            changed += 1
+    out.changed += changed
+    _place_phones(formatted, {}, False, out, notes)
+    return True
+
+
 def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, str]], ctx: Context,
                    out: Normalised, notes: list[str]) -> None:
+    if not labelled:
+        plain = _plain_phone_cells(cells)
+        if plain is not None and _assign_plain_phones(plain, ctx.area_code, out, notes):
+            return
     numbers: list[_Number] = []
     marks: dict[str, str] = {}
     fax_same = False
@@ -502,7 +548,14 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             why = "市外局番がありません" if re.fullmatch(r"\d{1,4}-?\d{4}", _digits_dash(n.text)) else "番号として読めません"
             _warn(out, n.header, "phone-unreadable", value=n.text, why=why)
             formatted.append((n.role, clean_value(n.text), False, n.header))
+    del fax_none
+    _place_phones(formatted, marks, fax_same, out, notes)
 
+
+def _place_phones(formatted: list[tuple[str, str, bool, str]], marks: dict[str, str], fax_same: bool,
+                  out: Normalised, notes: list[str]) -> None:
+    """The formatted numbers of a row (role, number, mobile?, header) put into 電話番号 / 携帯電話 / FAX, the rest
+    into 備考."""
     landlines = [f for f in formatted if f[0] == "phone" and not f[2]]
     tel_mobiles = [f for f in formatted if f[0] == "phone" and f[2]]
     mobiles = [f for f in formatted if f[0] == "mobile"]
@@ -542,7 +595,6 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
             seen.add(f[1])
     if fax_same and not fax_value:
         fax_value = phone_value
-    del fax_none
     for key, value in (("phone", phone_value), ("mobile", mobile_value), ("fax", fax_value)):
         value = value or marks.get(key, "")
         if value:
