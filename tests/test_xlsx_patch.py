@@ -9,9 +9,9 @@ import zipfile
 
 import openpyxl
 import pytest
+from builders import load, make_workspace, record
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from builders import load, make_workspace, record
 from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
