@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -330,6 +331,25 @@ def phone_digits(value: str, default_area_code: str = "") -> str:
             return digits if _valid_plain(digits) else ""
     p = normalize_phone(value, default_area_code)
     return p.number.replace("-", "") if p.valid else ""
+
+
+def phone_digits_many(values: Iterable[str], default_area_code: str = "") -> dict[str, str]:
+    """``{v: phone_digits(v, default_area_code) for v in values}``: the plain numbers (most cells) worked out
+    inline, the rest by :func:`phone_digits` (200,000 distinct numbers: one Python step each, not four calls)."""
+    out: dict[str, str] = {}
+    plain = _PLAIN_PHONE.fullmatch
+    known = _VALID_PREFIX
+    for value in values:
+        if value.__class__ is str and plain(value):
+            digits = value.replace("-", "")
+            if len(digits) >= 10:
+                valid = known.get((digits[:6], len(digits)))
+                if valid is None:
+                    valid = _valid_plain(digits)
+                out[value] = digits if valid else ""
+                continue
+        out[value] = phone_digits(value, default_area_code)
+    return out
 
 
 @lru_cache(maxsize=65536)

@@ -25,7 +25,16 @@ from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, fr
 if TYPE_CHECKING:
     from ..master import ResourceColumns
 from ..postal import PostalData, postal_data
-from ..text import is_email, normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
+from ..text import (
+    is_email,
+    normalize_email,
+    normalize_postal,
+    normalize_url,
+    parse_date,
+    phone_digits,
+    phone_digits_many,
+    read_date,
+)
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -307,6 +316,10 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
 
 
 def check_phones(ctx: Context) -> Iterator[Finding]:
+    # every distinct phone cell's digits at once (text.phone_digits_many): the check and the duplicate search read them
+    cells = {v for key in S.PHONE_KEYS for v in set(ctx.column(key)) if v and v not in ctx._phone_cache}
+    if len(cells) + len(ctx._phone_cache) <= 1_000_000:
+        ctx._phone_cache.update(phone_digits_many(cells, ctx.area_code))
     for key in S.PHONE_KEYS:
         code = "invalid-fax" if key == "fax" else "invalid-phone"
         for i, value in _invalid(ctx, key, lambda v: v not in NONE_ANSWERS and not ctx.phone_digits(v)):
