@@ -245,6 +245,7 @@ class ResourceColumns:
 
 _CHUNK = 8192  # rows taken from calamine at a time: the Python rows of one chunk are dropped after it is transposed
 _DEDUPE_BELOW = 0.5  # a column whose first chunk has fewer distinct values than this share is deduplicated as read
+_FEW = 4096  # a deduplicated column of at most this many distinct cells: each cell's text looked up by the cell
 
 
 def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
@@ -270,6 +271,7 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
     id_index = next((i for i, k in mapping if k == "id"), None)
     texts = {i for i, _ in mapping}  # field columns: their cells become text here (extra columns keep the value)
     seen: dict[int, dict[str, str] | None] = {}  # column → its distinct texts (None: not deduplicated)
+    cleaned: dict[int, tuple[dict[str, str], dict[str, str]]] = {}  # column of few values → (cell → text, seen)
     row_numbers: list[int] = []
     excel_row = 2
     while chunk := list(islice(rows_iter, _CHUNK)):
@@ -293,6 +295,20 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
         for i in used:
             values: Sequence[Any] = columns[i]
             if i in texts:
+                if i in cleaned:  # a column of few values: cell → its text, one look-up per cell in C
+                    text_of, texts_seen = cleaned[i]
+                    try:
+                        raw[i].extend(list(map(text_of.__getitem__, values)))
+                        continue
+                    except KeyError:  # a cell not seen before
+                        new = set(values).difference(text_of)
+                        if len(text_of) + len(new) <= _FEW and all(type(v) is str for v in new):  # (True == 1)
+                            for v in new:
+                                text = v.strip()
+                                text_of[v] = texts_seen.setdefault(text, text)
+                            raw[i].extend(list(map(text_of.__getitem__, values)))
+                            continue
+                        del cleaned[i]
                 try:
                     values = list(map(str.strip, values))  # every cell text (most columns): stripped in C
                 except TypeError:  # a date or a number among them
@@ -302,6 +318,8 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
                 same = seen[i]
                 if same is not None:
                     values = list(map(same.setdefault, values, values))
+                    if len(same) <= _FEW // 4 and i not in cleaned and all(type(v) is str for v in columns[i]):
+                        cleaned[i] = (dict(zip(columns[i], values, strict=True)), same)
             raw[i].extend(values)
         del columns
     if not any(k == "id" for _, k in mapping) and row_numbers:
