@@ -179,6 +179,21 @@ def name_key(name: str) -> str:
     return to_hiragana(text).lower()
 
 
+def name_keys(names: list[str]) -> list[str]:
+    """``[name_key(n) for n in names]``, each step run once over all of them joined (200,000 names).
+
+    No step reaches across the separator (a control character NFKC keeps, in no legal form and no run of
+    punctuation, uncased: :func:`address_keys` uses it the same way; checked in tests/test_text.py)."""
+    if not names:
+        return []
+    text = _JOIN.join(names)
+    if text.count(_JOIN) != len(names) - 1:
+        return [name_key(n) for n in names]
+    text = _NOT_WORD.sub("", _LEGAL_RE.sub("", unicodedata.normalize("NFKC", text)))
+    keys = to_hiragana(text).lower().split(_JOIN)
+    return keys if len(keys) == len(names) else [name_key(n) for n in names]
+
+
 @lru_cache(maxsize=65536)
 def sort_key(kana: str, name: str) -> str:
     """五十音順 key: ふりがな in hiragana, else the name without legal forms."""
