@@ -92,7 +92,6 @@ class PostalData:
         self._own: dict[str, tuple[str, str] | None] = {}
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
         self._digit_cities: tuple[str, ...] | None = None  # city keys holding a digit
-        self._digit_city_re: re.Pattern[str] | None = None  # names_city_with_digits as one regex
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
         self._city_lengths: dict[str, tuple[int, ...]] = {}  # first two characters of a city key → its lengths
         self._all_towns = False  # every city's towns read (one pass)
@@ -170,18 +169,12 @@ class PostalData:
     def names_city_with_digits(self, key: str) -> bool:
         """Whether an address in :func:`place_key` form begins (after its prefecture) with the name of a city
         that holds a digit in that form (三条市 → 3条市): only then do its 番地 digits matter to :meth:`split_key`."""
-        pattern = self.digit_city_pattern()
-        return pattern is not None and pattern.match(key) is not None
-
-    def digit_city_pattern(self) -> re.Pattern[str] | None:
-        """The regex :meth:`names_city_with_digits` matches at the start of a key (None: no city name holds a
-        digit): an optional prefecture, read as :data:`_PREFECTURE` reads it (an atomic group: the same single
-        reading), then one of those cities. ``pattern.match`` per key is one call into C."""
         if self._digit_cities is None:
             self._digit_cities = tuple(k for k in self._city_index() if any(c.isdigit() for c in k))
-            cities = "|".join(map(re.escape, sorted(self._digit_cities, key=len, reverse=True)))
-            self._digit_city_re = re.compile(f"(?>{_PREFECTURE.pattern[1:]})?(?:{cities})") if cities else None
-        return self._digit_city_re
+        if not self._digit_cities:
+            return False
+        m = _PREFECTURE.match(key)
+        return key.startswith(self._digit_cities) or (m is not None and key[m.end():].startswith(self._digit_cities))
 
     def split_address(self, address: str, municipality: str = "") -> tuple[tuple[str, str] | None, str]:
         """((prefecture, city), rest) of an address, in :func:`place_key` form. Without a city in the address,
@@ -317,16 +310,15 @@ def check_address(data: PostalData, code: str, address: str, municipality: str =
     return check_key(data, code, place_key(address) if address else "", municipality, bool(address))
 
 
-def check_key(data: PostalData, code: str, whole: str, municipality: str = "", has_address: bool = True,
-              split: tuple[tuple[str, str] | None, str] | None = None) -> PostalCheck:
+def check_key(data: PostalData, code: str, whole: str, municipality: str = "", has_address: bool = True) -> PostalCheck:
     """:func:`check_address` of an address already in :func:`place_key` form (``has_address``: the address was
-    not empty; ``split``: ``data.split_key(whole, municipality)`` when the caller has it already)."""
+    not empty)."""
     places = data.places(code)
     if not places:
         return PostalCheck("unknown")
     if not has_address:
         return PostalCheck("ok", places)
-    city, rest = split if split is not None else data.split_key(whole, municipality)
+    city, rest = data.split_key(whole, municipality)
     for p in places:
         town = place_key(p.town)
         if town and whole.startswith(town):

@@ -237,7 +237,3 @@ def test_plain_number_shortcut_agrees_with_the_library():
         got = T.normalize_phone(v)
         assert (got.valid, got.number if got.valid else v) == (want.valid, want.number if want.valid else v), v
         assert T.phone_digits(v) == (want.number.replace("-", "") if want.valid else ""), v
-    T._VALID_PREFIX.clear()
-    others = ["TEL 0479-62-1111", "(0479)62-1111", "62-1111", "なし", "", "０４７９－６２－１１１１", "+81 479-62-1111"]
-    for area in ("", "0479"):
-        assert T.phone_digits_many([*values, *others], area) == {v: T.phone_digits(v, area) for v in [*values, *others]}

@@ -24,7 +24,7 @@ from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, fr
 
 if TYPE_CHECKING:
     from ..master import ResourceColumns
-from ..postal import PostalData, postal_data
+from ..postal import PostalCheck, PostalData, postal_data
 from ..text import (
     address_keys,
     is_email,
@@ -33,7 +33,6 @@ from ..text import (
     normalize_url,
     parse_date,
     phone_digits,
-    phone_digits_many,
     read_date,
 )
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
@@ -327,10 +326,6 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
 
 
 def check_phones(ctx: Context) -> Iterator[Finding]:
-    # every distinct phone cell's digits at once (text.phone_digits_many): the check and the duplicate search read them
-    cells = {v for key in S.PHONE_KEYS for v in set(ctx.column(key)) if v and v not in ctx._phone_cache}
-    if len(cells) + len(ctx._phone_cache) <= 1_000_000:
-        ctx._phone_cache.update(phone_digits_many(cells, ctx.area_code))
     for key in S.PHONE_KEYS:
         code = "invalid-fax" if key == "fax" else "invalid-phone"
         for i, value in _invalid(ctx, key, lambda v: v not in NONE_ANSWERS and not ctx.phone_digits(v)):
@@ -364,69 +359,50 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
 
     municipality = ctx.cat.settings.municipality
     codes, addresses, placeholders = ctx.column("postal_code"), ctx.column("address"), ctx.placeholders
-    shaped: dict[str, str] = {}  # cell → 7 digits, for the well-formed codes only
-    for value in set(codes):
-        if value:
+    shaped: dict[str, str] = {}  # value → 7 digits, '' when not a well-formed code
+    todo: list[tuple[int, str, str, str]] = []  # (index, cell, digits, address)
+    for i, value in enumerate(codes):
+        if not value:
+            continue
+        digits = shaped.get(value)
+        if digits is None:
             text, ok = (value, True) if _POSTAL_FAST.fullmatch(value) else normalize_postal(value)
-            if ok and text:
-                shaped[value] = text.replace("-", "")
-    if not shaped:
-        return
-    rows = [i for i, v in enumerate(codes) if v in shaped]  # the records to check, in record order
-    held = {i for i in rows if placeholders[i]}  # (a placeholder code is not checked; a placeholder address is '')
-    if held:
-        rows = [i for i in rows if i not in held or "postal_code" not in placeholders[i]]
-    asked_address = {i: "" for i in held if "address" in placeholders[i]}
-    pairs = [(codes[i], asked_address.get(i, addresses[i]) if asked_address else addresses[i]) for i in rows]
-    distinct = list({a for _, a in dict.fromkeys(pairs) if a})
-    wholes = place_keys(distinct)  # shigen.postal.place_key of each address, in one pass
+            digits = shaped[value] = text.replace("-", "") if ok else ""
+        if not digits or (placeholders[i] and "postal_code" in placeholders[i]):
+            continue
+        address = addresses[i]
+        if placeholders[i] and "address" in placeholders[i]:
+            address = ""
+        todo.append((i, value, digits, address))
+    distinct = list({a for _, _, _, a in todo if a})
+    key_of = dict(zip(distinct, place_keys(distinct), strict=True))  # shigen.postal.place_key, in one pass
     # The check reads an address only through its city and town names. When the address names no city whose
     # name holds a digit (3条市) and none of the code's town names holds one, addresses that differ only in their
     # numbers (番地) get the same answer: each run of digits is then asked as one 「0」 (「本町0-0」 for every
     # 番地 of 本町), once. (The first four characters, where a prefecture is read, must hold no digit either.)
-    digit_city = data.digit_city_pattern()
-    whole_of = dict(zip(distinct, wholes, strict=True))  # address → its place key
-    asked_of: dict[str, str] = {}  # address → the key asked when the code's towns are plain
-    for address, whole in whole_of.items():
-        asked = whole
-        if _DIGIT.search(whole, 0, 4) is None and (digit_city is None or digit_city.match(whole) is None):
-            asked = _DIGITS_RUN.sub("0", whole)
-            if digit_city is not None and digit_city.match(asked) is not None:  # (a city named with a 0 would begin it now)
-                asked = whole
-        asked_of[address] = asked
-    asked_of[""] = whole_of[""] = ""
-    # per distinct cell: its digits, Japan Post's places, and whether none of their town names holds a digit
-    info: dict[str, tuple[str, bool]] = {}
-    unknown: set[str] = set()
-    for value in {v for v, _ in pairs}:
-        digits = shaped[value]
+    towns_plain: dict[str, bool] = {}
+    checked: dict[tuple[str, str, bool], PostalCheck] = {}
+    for i, value, digits, address in todo:
         places = data.places(digits)
         if not places:
-            unknown.add(value)
-        info[value] = (digits, not any(_DIGIT.search(place_key(p.town)) for p in places))
-    found: dict[tuple[str, str], tuple[str, str]] = {}  # (cell, address) with a finding → (code, detail)
-    if unknown:
-        label = data.date_label
-        found.update((pair, ("postal-unknown", label)) for pair in dict.fromkeys(pairs) if pair[0] in unknown)
-    # (digits, key asked, has an address) of each distinct (cell, address): check_key once per distinct one
-    distinct_pairs = [pair for pair in dict.fromkeys(pairs) if pair[0] not in unknown]
-    asks = [(info[v][0], (asked_of if info[v][1] else whole_of)[a], bool(a)) for v, a in distinct_pairs]
-    splits = {asked: data.split_key(asked, municipality) for _, asked, has in set(asks) if has}
-    checked = {key: check_key(data, key[0], key[1], municipality, key[2], splits.get(key[1]) if key[2] else None)
-               for key in set(asks)}
-    for pair, key in zip(distinct_pairs, asks, strict=True):
-        result = checked[key]
+            yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
+            continue
+        whole = key_of[address] if address else ""
+        plain = towns_plain.get(digits)
+        if plain is None:
+            plain = towns_plain[digits] = not any(_DIGIT.search(place_key(p.town)) for p in places)
+        asked = whole
+        if plain and _DIGIT.search(whole, 0, 4) is None and not data.names_city_with_digits(whole):
+            asked = _DIGITS_RUN.sub("0", whole)
+            if data.names_city_with_digits(asked):  # (a city named with a 0 would begin it now)
+                asked = whole
+        key = (digits, asked, bool(address))
+        result = checked.get(key)
+        if result is None:
+            result = checked[key] = check_key(data, digits, asked, municipality, bool(address))
         if result.status == "mismatch":
-            found[pair] = ("postal-mismatch", result.towns_text)
-    if not found:
-        return
-    for i, pair in zip(rows, pairs, strict=True):
-        hit = found.get(pair)
-        if hit is not None:
-            if hit[0] == "postal-unknown":
-                yield ctx.finding("postal-unknown", i, "postal_code", pair[0], detail=hit[1])
-            else:
-                yield ctx.finding("postal-mismatch", i, "postal_code", pair[0], detail=hit[1], address=pair[1])
+            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,
+                              address=address)
 
 
 def _date_problem(value: str, as_of: dt.date) -> str:
