@@ -193,3 +193,72 @@ def test_characters_xml_cannot_hold_are_dropped(catalogue, tmp_path):
         rec.values.update(saved)
     cells = [cell.text for t in Document(str(path)).tables for row in t.rows for cell in row.cells]
     assert any("不正な文字入り" in c for c in cells)
+
+
+# --- the text of a run: the plain-text shortcut writes what the full cleaning and escaping would -------------
+def _t_reference(text: str) -> str:
+    """_t as it was before the shortcut: clean, drop what XML cannot hold, escape, line breaks as <w:br/>."""
+    import re
+    from xml.sax.saxutils import escape
+
+    from shigen.export.files import clean_cell
+
+    text = re.sub("[\ud800-\udfff\ufffe\uffff]", "", clean_cell(text))
+    return "<w:br/>".join(f'<w:t xml:space="preserve">{line}</w:t>' for line in escape(text).split("\n"))
+
+
+@pytest.mark.parametrize("text", ["", "みどり野市 高齢者支援課", "A&B <c> d", "一行目\n二行目", "改行\r\nCR\rのみ",
+                                  "タブ\tあり", "制御\x00\x07\x1b\x7f文字", "\ufffe\uffff", "\ud800孤立", "_x0041_",
+                                  "☑ 〒289-2595 ０４７９"])
+def test_run_text_shortcut_matches_the_full_path(text: str) -> None:
+    from shigen.export.docx import _t
+
+    assert _t(text) == _t_reference(text)
+
+
+def test_run_text_shortcut_matches_the_full_path_on_any_text() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from shigen.export.docx import _t
+
+    @given(st.text(alphabet=st.characters(codec=None, blacklist_categories=()), max_size=40))
+    def check(text: str) -> None:
+        assert _t(text) == _t_reference(text)
+
+    check()
+
+
+# --- the booklet's skeleton (styles, page, header / footer, properties) comes from a file shipped in the package --
+def _zip_parts(data: bytes) -> dict[str, bytes]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_the_shipped_booklet_skeleton_is_the_one_python_docx_makes() -> None:
+    """After a change to the fonts, styles, header / footer or python-docx, this fails until write_skeleton() runs."""
+    from shigen.export.docx import SKELETON, build_skeleton
+
+    shipped = _zip_parts(SKELETON.read_bytes())
+    assert list(shipped) == list(_zip_parts(build_skeleton()))
+    assert shipped == _zip_parts(build_skeleton())
+
+
+@pytest.mark.parametrize(("municipality", "title", "public"), [
+    ("みどり野市", None, True),
+    ("みどり野市", None, False),
+    ("A&B <町>", "\"暮らし\" の 'てびき' > 版", True),
+    ("", "", True),  # no municipality: the author is 「shigen」
+    ("みどり野市", "くらしの\n便利帳😀", False),
+])
+def test_the_filled_in_booklet_skeleton_is_what_python_docx_makes(tmp_path, municipality, title, public) -> None:
+    from shigen.export.docx import author_of, build_skeleton, header_texts, skeleton_parts
+
+    ws = make_workspace(tmp_path, [record(name="配食")], settings={S.SETTING_MUNICIPALITY: municipality})
+    cat = load(ws)
+    sel = select(cat, audience=AUDIENCE_PUBLIC if public else AUDIENCE_STAFF, as_of=dt.date(2027, 4, 1))
+    meta = make_meta(cat, sel, "docx", title)
+    label, stamp = header_texts(meta)
+    assert dict(skeleton_parts(meta)) == _zip_parts(build_skeleton(label, stamp, meta.title, author_of(meta)))

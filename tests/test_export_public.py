@@ -22,6 +22,7 @@ from shigen.export.select import (
     field_problem,
     has_public_contact,
     public_value,
+    public_values,
     select,
 )
 from shigen.model import Record
@@ -63,6 +64,16 @@ def test_public_value_blanks_placeholders_and_invalid_phones_only():
     assert has_public_contact(r)
     assert not has_public_contact(Record({"phone": "？", "email": "不明"}))
     assert has_public_contact(Record({}))  # no contact at all is the audit's missing-field, not judged here
+
+
+def test_public_values_is_public_value_of_each_field():
+    rows = [*public_records(), {"phone": "0479-62-1111", "fax": "03-1234-5678", "fee": "", "notes": "未定"}]
+    for area_code in ("", "0479"):
+        for values in rows:
+            r = Record(dict(values))
+            keys = [*S.PUBLIC_KEYS, "memo", "no_such_key"]
+            assert public_values(r, keys, area_code=area_code) == {
+                k: public_value(r, k, area_code=area_code) for k in keys}
 
 
 def test_select_leaves_out_records_whose_only_contact_is_a_placeholder_and_counts_held_back_fields(ws):

@@ -485,3 +485,54 @@ def test_master_open_in_excel_stops_before_any_letter_is_written(ws, cli):
     assert ws.catalogue.read_bytes() == before
     owner.unlink()
     assert run_letters(cli)["letters"] == 4
+
+
+# --- the Word file's skeleton (styles, page, footer, properties) comes from a file shipped in the package --------
+def _parts(data: bytes) -> dict[str, bytes]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_the_shipped_skeleton_is_the_one_python_docx_makes() -> None:
+    """After a change to _skeleton, the booklet's fonts or python-docx, this fails until write_skeleton() is run."""
+    from shigen.letters.docx import SKELETON, build_skeleton
+
+    shipped = _parts(SKELETON.read_bytes())
+    assert list(shipped) == list(_parts(build_skeleton()))
+    assert shipped == _parts(build_skeleton())
+
+
+@pytest.mark.parametrize(("municipality", "department", "resend"), [
+    ("みどり野市", "高齢者支援課", False),
+    ("みどり野市", "高齢者支援課", True),
+    ("A&B <町>", "\"福祉\" 'の' 課 > 係", False),
+    ("", "", True),  # no name: the author is 「shigen」
+    ("みどり野市", "高齢者支援課\n地域包括ケア係😀", False),
+])
+def test_the_filled_in_skeleton_is_what_python_docx_makes_for_the_sender(municipality: str, department: str,
+                                                                          resend: bool) -> None:
+    from shigen.letters.content import Sender
+    from shigen.letters.docx import author_of, build_skeleton, footer_texts, skeleton_parts
+
+    s = Sender(municipality, department, "〒289-2595 みどり野市本町1-1", "0479-62-0000", "", dt.date(2027, 5, 31), "")
+    left, right = footer_texts(s, resend)
+    assert dict(skeleton_parts(s, resend)) == _parts(build_skeleton(left, right, author_of(s)))
+
+
+# --- pages of a service sheet: the short cut for a table that fits on one page agrees with the row-by-row count ---
+_TEXTS = st.one_of(st.just(""), st.text(alphabet="あア漢字abc123 、。\n", max_size=400),
+                   st.text(alphabet="配食サービス内容の説明", min_size=30, max_size=120))
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_TEXTS, min_size=len(LETTER_KEYS), max_size=len(LETTER_KEYS)), paused=st.booleans(),
+       fmt=st.sampled_from(["docx", "pdf"]))
+def test_sheet_pages_short_cut_matches_the_row_by_row_count(values: list[str], paused: bool, fmt: str) -> None:
+    from shigen.letters.content import LAYOUTS, PAUSED_MM, _pages_laid_out, service_pages
+
+    value_of = dict(zip(LETTER_KEYS, values, strict=True))
+    r = Record({"status": S.STATUS_PAUSED if paused else S.STATUS_ACTIVE})
+    m = LAYOUTS[fmt]
+    assert service_pages(r, value_of, fmt) == _pages_laid_out(value_of, m, m.consent + (PAUSED_MM if paused else 0))

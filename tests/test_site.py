@@ -357,3 +357,22 @@ def test_base_url_is_named_in_the_footer_and_the_json_but_never_linked(built, tm
     assert f"この案内のアドレス: {url}" in top and f'href="{url}' not in top
     data = json.loads((result.path / "data" / "resources.json").read_text(encoding="utf-8"))
     assert data["base_url"] == url
+
+
+# --- esc: the shortcut for text with nothing to escape gives what html.escape gives ------------------------------
+def test_esc_is_html_escape_of_the_text() -> None:
+    import html
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from shigen.site.pages import esc
+
+    for value in ("", None, 0, 12, "配食 & 弁当", "<b>", "\"引用\" 'と'", "そのまま", "a>b"):
+        assert esc(value) == html.escape(str(value or ""), quote=True), value
+
+    @given(st.text(alphabet=st.sampled_from("あa&<>\"' \n1"), max_size=30))
+    def check(text: str) -> None:
+        assert esc(text) == html.escape(text, quote=True)
+
+    check()

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import io
 import re
-import uuid
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from .. import schema as S
 from ..model import Catalogue, Record
@@ -54,7 +53,18 @@ _XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 # --- small XML builders (text in, WordprocessingML text out) -------------------------------
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities (what ``xml.sax.saxutils.escape`` does, without importing urllib)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+# any character :func:`_t` must change (controls, line breaks, markup, what XML cannot hold): the rest is written as is
+_PLAIN_NOT = re.compile("[\x00-\x1f\x7f&<>\ud800-\udfff\ufffe\uffff]")
+
+
 def _t(text: str) -> str:
+    if not _PLAIN_NOT.search(text):  # most texts: nothing to clean, escape or break
+        return f'<w:t xml:space="preserve">{text}</w:t>'
     text = clean_cell(text)
     if _XML_ILLEGAL.search(text):
         text = _XML_ILLEGAL.sub("", text)
@@ -276,7 +286,12 @@ def _styles(doc: Document) -> None:
         doc.styles[name].font.size = Pt(BODY_PT)
 
 
-def _header_footer(section: Section, meta: Meta) -> None:
+def header_texts(meta: Meta) -> tuple[str, str]:
+    """The page header's left text (the booklet's name) and right text (「令和X年X月現在」)."""
+    return meta.heading + ("・外部配布禁止" if not meta.public else ""), meta.stamp
+
+
+def _header_footer(section: Section, label: str, stamp: str) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
@@ -286,8 +301,7 @@ def _header_footer(section: Section, meta: Meta) -> None:
     header = section.header
     header.is_linked_to_previous = False
     hp = header.paragraphs[0]
-    label = meta.heading + ("・外部配布禁止" if not meta.public else "")
-    xml = _p(_run(label, size=BODY_PT, color="595959") + "<w:r><w:tab/></w:r>" + _run(meta.stamp, bold=True, size=BODY_PT),
+    xml = _p(_run(label, size=BODY_PT, color="595959") + "<w:r><w:tab/></w:r>" + _run(stamp, bold=True, size=BODY_PT),
              tabs=right_tab, style="Header")
     hp._p.addnext(parse_xml(xml.replace("<w:p>", f"<w:p {nsdecls('w')}>", 1)))
     hp._p.getparent().remove(hp._p)
@@ -314,6 +328,14 @@ def _update_fields_on_open(doc: Document) -> None:
 
 def _skeleton(meta: Meta) -> Document:
     """The python-docx document without a body: fonts, styles, A4 page, header/footer, properties."""
+    return _skeleton_with(*header_texts(meta), title=meta.title, author=author_of(meta))
+
+
+def author_of(meta: Meta) -> str:
+    return meta.municipality or "shigen"
+
+
+def _skeleton_with(label: str, stamp: str, *, title: str, author: str) -> Document:
     from docx import Document
     from docx.shared import Mm
 
@@ -325,10 +347,10 @@ def _skeleton(meta: Meta) -> Document:
     section.left_margin = section.right_margin = Mm(MARGIN_MM)
     section.top_margin, section.bottom_margin = Mm(20), Mm(18)
     section.header_distance = section.footer_distance = Mm(8)
-    _header_footer(section, meta)
+    _header_footer(section, label, stamp)
     _update_fields_on_open(doc)
-    doc.core_properties.title = meta.title
-    doc.core_properties.author = meta.municipality or "shigen"
+    doc.core_properties.title = title
+    doc.core_properties.author = author
     doc.core_properties.language = "ja-JP"
     doc.core_properties.category = S.EXPORT_MARK
     return doc
@@ -352,30 +374,74 @@ def _write_docx_tree(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> 
     doc.save(str(path))
 
 
+# --- the file: the shipped skeleton, the body streamed into it -------------------------------------------
+# made once by python-docx (:func:`build_skeleton`) with marks where the booklet's own texts and the body go
+SKELETON = Path(__file__).with_name("booklet_skeleton.docx")
+HEADER_PART, CORE_PART = "word/header1.xml", "docProps/core.xml"
+LABEL_MARK, STAMP_MARK, TITLE_MARK, AUTHOR_MARK = "SHIGENHEADERLABEL", "SHIGENHEADERSTAMP", "SHIGENTITLE", "SHIGENAUTHOR"
+BODY_PLACEHOLDER = "<w:p><w:r><w:t>SHIGENBOOKLETBODY</w:t></w:r></w:p>"
+
+
+def build_skeleton(label: str = LABEL_MARK, stamp: str = STAMP_MARK, title: str = TITLE_MARK,
+                   author: str = AUTHOR_MARK) -> bytes:
+    """The booklet's skeleton as python-docx writes it, the body a placeholder paragraph; with the marks, the file
+    shipped as :data:`SKELETON` (``python -c "from shigen.export.docx import write_skeleton; write_skeleton()"``
+    after changing the fonts, styles, header / footer or python-docx; tests/test_export_docx_stream.py checks it)."""
+    doc = _skeleton_with(label, stamp, title=title, author=author)
+    _insert(doc, [BODY_PLACEHOLDER])
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def write_skeleton(path: Path = SKELETON) -> None:
+    path.write_bytes(build_skeleton())
+
+
+def skeleton_parts(meta: Meta) -> Iterator[tuple[str, bytes]]:
+    """(part name, content) of the shipped skeleton with this booklet's texts: the same as :func:`build_skeleton`
+    with them, without python-docx (its import and template: ~0.07 s of each run)."""
+    label, stamp = header_texts(meta)
+    with zipfile.ZipFile(SKELETON) as zin:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == HEADER_PART:
+                data = _fill(data, (_t(LABEL_MARK), _t(label)), (_t(STAMP_MARK), _t(stamp)))
+            elif name == CORE_PART:  # (text as lxml writes it: & < > escaped)
+                data = _fill(data, (f">{TITLE_MARK}<", f">{escape(clean_cell(meta.title))}<"),
+                             (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(meta)))}<"))
+            yield name, data
+
+
+def _fill(data: bytes, *marks: tuple[str, str]) -> bytes:
+    """``data`` with each mark (found exactly once, in order) replaced by its text."""
+    out, rest = [], data.decode("utf-8")
+    for mark, text in marks:
+        if rest.count(mark) != 1:  # pragma: no cover - the skeleton file is not the one write_skeleton makes
+            raise RuntimeError(f"{SKELETON.name}: {mark} not found once")
+        before, rest = rest.split(mark)
+        out += [before, text]
+    return "".join([*out, rest]).encode("utf-8")
+
+
 def write_docx(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
-    """Write the booklet; the chapters and cards are streamed into ``word/document.xml``."""
-    marker = f"SHIGEN-BODY-{uuid.uuid4().hex}"
-    placeholder = f"<w:p><w:r><w:t>{marker}</w:t></w:r></w:p>"
-    doc = _skeleton(meta)
-    _insert(doc, [*_cover(meta, sel), *_toc(sel), placeholder])
-    skeleton = io.BytesIO()
-    doc.save(skeleton)
-    del doc
-    with zipfile.ZipFile(skeleton) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename != DOCUMENT_PART:
-                zout.writestr(info, zin.read(info.filename))
+    """Write the booklet: the skeleton's parts copied, the cover, contents, chapters and cards streamed into
+    ``word/document.xml``."""
+    now = time.localtime()[:6]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in skeleton_parts(meta):
+            part = zipfile.ZipInfo(name, date_time=now)
+            part.compress_type, part.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            if name != DOCUMENT_PART:
+                zout.writestr(part, data)
                 continue
-            xml = zin.read(info.filename).decode("utf-8")
-            if xml.count(placeholder) != 1:  # pragma: no cover - python-docx changed how it writes XML
+            xml = data.decode("utf-8")
+            if xml.count(BODY_PLACEHOLDER) != 1:  # pragma: no cover - not the skeleton write_skeleton makes
                 raise RuntimeError(f"{DOCUMENT_PART}: placeholder paragraph not found once")
-            head, tail = xml.split(placeholder)
-            part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-            part.compress_type = zipfile.ZIP_DEFLATED
-            part.external_attr = info.external_attr
+            head, tail = xml.split(BODY_PLACEHOLDER)
             with zout.open(part, "w") as out:
                 out.write(head.encode("utf-8"))
-                buffer: list[str] = []
+                buffer: list[str] = [*_cover(meta, sel), *_toc(sel)]
                 size = 0
                 for piece in _chapters(sel, meta.public):
                     buffer.append(piece)

@@ -14,6 +14,7 @@ Staff exports hold every 掲載中 record with every value as written (placehold
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -103,6 +104,16 @@ def public_value(record: Record, key: str, *, area_code: str = "") -> str:
     if not value or field_problem(record, key, area_code=area_code):
         return ""
     return value
+
+
+def public_values(record: Record, keys: Iterable[str], *, area_code: str = "") -> dict[str, str]:
+    """Key → :func:`public_value` of each of ``keys`` (one call per record: the letters ask for every field)."""
+    get = record.values.get
+    out = {}
+    for key in keys:
+        value = get(key, "")
+        out[key] = value if value and not _value_problem(key, value, area_code) else ""
+    return out
 
 
 def has_public_contact(record: Record, *, area_code: str = "") -> bool:

@@ -69,8 +69,13 @@ class _Writer:
     def __init__(self, path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:
         import xlsxwriter
 
+        from .. import xlsx_write
+
         self.cat, self.sel, self.meta = cat, sel, meta
-        self.wb = xlsxwriter.Workbook(str(path), {
+        # xlsxwriter's Workbook whose sheets store and write text cells with fewer calls (the same bytes:
+        # shigen.xlsx_write; tests/test_export.py compares it with plain xlsxwriter)
+        workbook = xlsx_write._classes()[0] if xlsx_write.FAST else xlsxwriter.Workbook
+        self.wb = workbook(str(path), {
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,

@@ -150,12 +150,28 @@ PAUSED_MM = 12  # the question about resuming
 
 
 def value_lines(text: str, width: int) -> int:
+    if len(text) * 2 <= width and "\n" not in text:  # fits on one line even if every character is wide
+        return 1
     return wrapped_lines(text, width)
 
 
 def service_pages(record: Record, value_of: dict[str, str], fmt: str = "docx") -> int:
     """Pages one service sheet takes (1 unless long texts push the table or the consent block over)."""
     m = LAYOUTS[fmt]
+    consent = m.consent + (PAUSED_MM if record.get("status") == S.STATUS_PAUSED else 0)
+    extra = 0  # lines beyond the first of every row
+    for key in LETTER_KEYS:
+        value = value_of.get(key)
+        if value and (len(value) * 2 > m.width or "\n" in value):
+            extra += wrapped_lines(value, m.width) - 1
+    table = m.head + m.row * (1 + len(LETTER_KEYS)) + m.line * extra  # (heights are halves of a mm: exact sums)
+    if table <= m.body:  # the whole table on the first page: no row moved, none split
+        return 1 if table + consent <= m.body else 2
+    return _pages_laid_out(value_of, m, consent)
+
+
+def _pages_laid_out(value_of: dict[str, str], m: Layout, consent: float) -> int:
+    """:func:`service_pages` row by row (a table longer than a page)."""
     pages, used = 1, m.head + m.row
     for key in LETTER_KEYS:
         h = m.row + m.line * (value_lines(value_of.get(key, ""), m.width) - 1)
@@ -164,5 +180,4 @@ def service_pages(record: Record, value_of: dict[str, str], fmt: str = "docx") -
         used += h
         while used > m.body:  # (a row taller than a page is split anyway)
             pages, used = pages + 1, used - m.body + m.row
-    consent = m.consent + (PAUSED_MM if record.get("status") == S.STATUS_PAUSED else 0)
     return pages + 1 if used + consent > m.body else pages

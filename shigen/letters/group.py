@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import schema as S
-from ..assign import DUE_STATES, _year_number, latest_plan
 from ..errors import UsageError
 from ..model import Catalogue, Coordinator, Record, freshness, ordered
 from ..text import search_key
@@ -97,6 +96,8 @@ class Scope:
 
 def coordinator_records(cat: Catalogue, name: str) -> tuple[Coordinator, set[str] | None, str]:
     """(coordinator, IDs of their share in the newest plan or None, plan year)."""
+    from ..assign import _year_number, latest_plan  # (the module is large: imported when a coordinator is named)
+
     coord = next((c for c in cat.coordinators if c.name == name), None)
     if coord is None:
         names = "、".join(c.name for c in cat.coordinators) or "(台帳のシート『コーディネーター』が空です)"
@@ -138,6 +139,8 @@ def select_scope(cat: Catalogue, *, as_of: dt.date, only_due: bool = False, dist
                     "先に `shigen assign` で分担を決めるか、シート『コーディネーター』に担当地区か担当ジャンルを入れてください。")
             scope.notes.append(f"担当履歴に『{coordinator}』さんの分担がないため、担当地区・担当ジャンルの資源にしました。")
     cycle = cat.settings.cycle_months
+    if only_due:
+        from ..assign import DUE_STATES
     for r in cat.records:
         if not r.id:
             continue

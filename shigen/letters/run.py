@@ -84,9 +84,9 @@ class LettersResult:
 def letter_values(record: Record, area_code: str = "") -> dict[str, str]:
     """The values printed in a service's table: its public fields as a public list would print them (a placeholder
     such as 要確認 or an invalid phone number is left blank, for the provider to fill in)."""
-    from ..export.select import public_value
+    from ..export.select import public_values
 
-    return {k: public_value(record, k, area_code=area_code) for k in LETTER_KEYS}
+    return public_values(record, LETTER_KEYS, area_code=area_code)
 
 
 def file_stem(as_of: dt.date, options: LetterOptions) -> str:
@@ -186,6 +186,7 @@ def _run_letters(ws: Workspace, cat: Catalogue, options: LetterOptions, fmt: str
             cat.new_inquiries.append(Inquiry(r.id, r.name, as_of.isoformat(), p.method, "",
                                              RESEND_CELL if options.reminder else "", note))
     result.recorded = len(cat.new_inquiries)
+    cat.records_untouched = True  # letters only append 照会 rows: the save copies 資源一覧 as it is
     result.backup = save_catalogue(cat)
     result.seconds = time.perf_counter() - started
     return result

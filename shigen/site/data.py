@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .. import schema as S
-from ..export.select import public_value
+from ..export.select import public_value, public_values
 from ..find import SEARCH_KEYS, is_free, parse_days
 from ..model import AreaIndex, Catalogue, Record, freshness
 from ..reading import suggest_for_name
@@ -82,12 +82,12 @@ def make_entries(cat: Catalogue, records: list[Record], *, public: bool, as_of: 
     index = AreaIndex(cat.districts)
     position = {d.name: i for i, d in enumerate(cat.districts)}
     entries: list[Entry] = []
+    area_code = cat.settings.area_code
     for i, r in enumerate(records, start=1):
-        values = {}
-        for k in keys:
-            v = shown_value(r, k, public=public, area_code=cat.settings.area_code)
-            if v:
-                values[k] = v
+        if public:  # (every shown key is public: the export rule, one call per record)
+            values = {k: v for k, v in public_values(r, keys, area_code=area_code).items() if v}
+        else:
+            values = {k: v for k in keys if (v := shown_value(r, k, public=public, area_code=area_code))}
         covered = tuple(sorted(position[n] for n in index.covered(r) if n in position))
         info = parse_days(r.get("days"), r.get("closed_days"))
         days = -1 if info.days is None else sum(1 << d for d in info.days)

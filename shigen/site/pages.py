@@ -19,8 +19,14 @@ from .data import Entry, shown_keys
 GENERATOR = "shigen"
 
 
+_NEEDS_ESCAPE = re.compile("[&<>\"']")
+
+
 def esc(text: object) -> str:
-    return escape(str(text or ""), quote=True)
+    value = text if isinstance(text, str) else str(text or "")
+    if not _NEEDS_ESCAPE.search(value):  # most values: nothing to escape (html.escape would return them as they are)
+        return value
+    return escape(value, quote=True)
 
 
 def multiline(text: str) -> str:
