@@ -202,7 +202,9 @@ def _load_catalogue(path: Path) -> tuple[Catalogue, ResourceColumns]:
     # The sheet holds its own cells: calamine's shared strings (a fifth of a 200,000-record master's memory) are
     # let go before the rows become Python objects, which then reuse that memory (peak of a messy 200,000-record
     # audit 1.15 → 0.94 GB while reading)
-    wb.close()
+    close = getattr(wb, "close", None)  # (python-calamine 0.9.1 has it)
+    if close is not None:
+        close()
     del wb
     columns = _read_resources(sheet, path)
     cat.extra_columns = list(columns.extra_columns)
