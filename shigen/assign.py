@@ -428,13 +428,16 @@ def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
     names = sorted(loads, key=lambda n: index[n])
     for _ in range(_MAX_STEPS):
         changed = False
+        owned: dict[str, list[_Unit]] = defaultdict(list)  # each owner's units, in the order of ``units``
+        for u in units:  # (one step changes nothing until a move, after which the next step starts)
+            owned[u.owner].append(u)
         for hi in sorted(names, key=lambda n: (-loads[n], index[n])):
             for lo in sorted(names, key=lambda n: (loads[n], index[n])):
                 if lo == hi:
                     continue
                 if loads[hi] <= BALANCE_LIMIT * loads[lo] or loads[hi] - loads[lo] < 2:
                     break
-                if _move_some(units, hi, lo, loads, by_id, prev):
+                if _move_some(units, hi, lo, loads, by_id, prev, owned[hi]):
                     changed = True
                     break
             if changed:
@@ -445,12 +448,13 @@ def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
 
 
 def _move_some(units: list[_Unit], hi: str, lo: str, loads: dict[str, int], by_id: dict[str, Record],
-               prev: dict[str, str]) -> bool:
+               prev: dict[str, str], his: list[_Unit]) -> bool:
     """Move (or prepare to move, by cutting a unit) records from ``hi`` to ``lo``. False if nothing can move.
+    ``his``: the units ``hi`` owns, in the order of ``units``.
 
     Parts holding none of ``hi``'s records of last year are moved (or cut) first, so continuity gives way
     only as far as balance needs."""
-    candidates = [u for u in units if u.owner == hi and lo in u.eligible and u.size]
+    candidates = [u for u in his if lo in u.eligible and u.size]
     if not candidates:
         return False
     gap = loads[hi] - loads[lo]

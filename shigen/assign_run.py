@@ -21,7 +21,7 @@ from .model import Catalogue
 from .update_book import OLD_FOLDER, RESERVED_NAMES, SUMMARY_NAME, book_path, doubtful_fields, plan_folder
 from .workspace import Workspace, safe_filename
 from .xlsx_style import xw_table_sheet
-from .xlsx_write import atomic_close, new_workbook, tmp_path
+from .xlsx_write import Packing, atomic_close, new_workbook, packing, tmp_path
 
 
 # --- the year's folder: one book per coordinator, 担当一覧.xlsx, earlier versions kept aside ------------------
@@ -63,14 +63,16 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
     # audit's value checks once for every record handed out (a Context per book cost more than the checks)
     doubts = doubtful_fields(cat, (by_id[r] for s in plan.shares if s.coordinator in targets for r in s.record_ids),
                              plan.as_of)
-    with collector_per_batch() as book_done:  # cycles collected once per book, the catalogue frozen
+    # each book is zipped and written by one thread while the next is built (zlib lets go of the GIL); every
+    # file is on disk when the block ends, before anyone confirms the books (a thread, no process: issue 11)
+    with packing() as packer, collector_per_batch() as book_done:  # cycles collected once per book
         for share in plan.shares:
             if share.coordinator in targets:
                 update_book_write.write_update_book(targets[share.coordinator], cat, plan, share,
                                                     [by_id[r] for r in share.record_ids], issued_at=issued_at,
-                                                    master_time=master_time, doubts=doubts)
+                                                    master_time=master_time, doubts=doubts, packer=packer)
                 book_done()
-        write_summary(summary, cat, plan, targets)
+        write_summary(summary, cat, plan, targets, packer=packer)
     return WrittenBooks(folder, summary, targets, moved)
 
 
@@ -96,7 +98,8 @@ def _move_aside(paths: Iterable[Path], folder: Path) -> list[Path]:
     return moved
 
 
-def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[str, Path]) -> None:
+def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[str, Path],
+                  packer: Packing | None = None) -> None:
     """担当一覧.xlsx: per coordinator (genres, districts, count, share, file) and every record with its owner.
 
     The title states the plan's --as-of date (the day freshness was judged on); 最終確認日 is a date cell."""
@@ -124,7 +127,7 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
     if notes:
         xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8])
-    atomic_close(wb, tmp, path)
+    atomic_close(wb, tmp, path, packer)
 
 
 # --- the whole `shigen assign` ------------------------------------------------------------

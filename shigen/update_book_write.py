@@ -58,10 +58,10 @@ from .update_book import (
     shown_values,
 )
 from .xlsx_style import FONT_NAME, wrapped_lines, xw_a4, xw_header_format
+from .xlsx_write import Packing, write_cells
 from .xlsx_write import atomic_close as _atomic_close
 from .xlsx_write import new_workbook as _workbook
 from .xlsx_write import tmp_path as _tmp
-from .xlsx_write import write_cells
 
 
 def _group_of(record: Record, method: str) -> str:
@@ -86,9 +86,11 @@ def _grouped(records: list[Record], method: str, cat: Catalogue) -> list[tuple[s
 
 
 def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: Share, records: list[Record], *,
-                      issued_at: str, master_time: str, doubts: dict[str, dict[str, str]] | None = None) -> None:
+                      issued_at: str, master_time: str, doubts: dict[str, dict[str, str]] | None = None,
+                      packer: Packing | None = None) -> None:
     """One coordinator's update workbook (see the module docstring). ``doubts``: :func:`doubtful_fields` of (at
-    least) ``records``, worked out here when not given."""
+    least) ``records``, worked out here when not given. ``packer``: :func:`shigen.xlsx_write.packing` (the file is
+    then zipped and written by its thread, complete when that block ends)."""
     tmp = _tmp(path)
     wb = _workbook(tmp)
     f = _formats(wb)
@@ -173,7 +175,7 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     ws.set_header(page_header)
     _print_sheet(wb, f, groups, page_header, doubts)
     _meta_sheets(wb, cat, plan, share, records, cols, row_of, issued_at, master_time)
-    _atomic_close(wb, tmp, path)
+    _atomic_close(wb, tmp, path, packer)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -347,7 +349,8 @@ def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record
                     cells.append((c, day, date_fmt))
                 elif v:
                     cells.append((c, v, print_fmt))
-                    lines = max(lines, _lines(v, widths[c]))
+                    if len(v) > widths[c] - 1 or "\n" in v:  # else at most 2 lines (2 units a character at most)
+                        lines = max(lines, _lines(v, widths[c]))
             write_cells(ws, row, cells)
             ws.set_row(row, 12.5 * min(lines, 8) + 3)
             row += 1

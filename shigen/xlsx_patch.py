@@ -701,9 +701,21 @@ def _append_rows(stream: SheetStream, out: IO[bytes], rows: list[tuple[Any, ...]
         raise Fallback("rows without numbers")
     r = max(last, 1)  # openpyxl's max_row of an empty sheet is 1
     parts = []
+    letters = [col_letter(c) for c in range(1, max((len(row) for row in rows), default=0) + 1)]
+    texts: dict[str, str] = {}  # text → its escaped XML: 担当履歴's year, coordinator, method repeat row after row
     for row in rows:
         r += 1
-        cells = [cell_xml(f"{col_letter(c)}{r}", v, None) for c, v in enumerate(row, start=1) if v not in ("", None)]
+        cells = []
+        for c, v in enumerate(row):
+            if v in ("", None):
+                continue
+            if type(v) is str and len(v) <= 32767:  # what cell_xml writes for text without a style
+                t = texts.get(v)
+                if t is None:
+                    t = texts[v] = _esc(escape_x(v))
+                cells.append(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t xml:space="preserve">{t}</t></is></c>')
+            else:
+                cells.append(cell_xml(f"{letters[c]}{r}", v, None))
         parts.append(f'<row r="{r}">' + "".join(cells) + "</row>")
         if len(parts) >= 5000:
             out.write("".join(parts).encode("utf-8"))
@@ -883,7 +895,7 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
                 for info in zin.infolist():
                     if not write_settings_or_history(zout, info):
-                        zout.writestr(_clone(info), zin.read(info.filename))
+                        copy_compressed(zin, zout, info)  # not inflated and deflated again (issue 18)
             return
         with zin.open(res_part) as res_fh:
             stream = SheetStream(res_fh)
@@ -931,7 +943,7 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                         zout.writestr(_clone(info), re.sub(rb"<Relationship\b[^>]*calcChain[^>]*/>", b"",
                                                            zin.read(name)))
                     else:
-                        zout.writestr(_clone(info), zin.read(name))
+                        copy_compressed(zin, zout, info)  # shared strings, other sheets: not recompressed
                 if "xl/styles.xml" in names:
                     zout.writestr(_clone(zin.getinfo("xl/styles.xml")), styles.patched())
 
@@ -941,6 +953,52 @@ def _clone(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     new.compress_type = zipfile.ZIP_DEFLATED
     new.external_attr = info.external_attr
     return new
+
+
+def copy_compressed(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one member of ``zin`` into ``zout`` as its compressed bytes, without inflating and deflating it again
+    (the 20 MB 資源一覧 and shared strings of a 20,000-record master cost ~0.8 s to recompress, issue 18).
+
+    Python's zipfile has no public call for this: the member's local header is written by ``ZipInfo.FileHeader``
+    with the source's CRC and sizes (no data descriptor), its bytes copied in chunks, and the entry registered the
+    way ``ZipFile.writestr`` registers one, so that ``close()`` writes the central directory."""
+    import struct
+
+    out: Any = zout  # zipfile's own bookkeeping (private attributes), kept as writestr keeps it
+    if (info.flag_bits & 0x01 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+            or out._writing or out.fp is None):  # encrypted / unusual members: the ordinary way
+        zout.writestr(_clone(info), zin.read(info.filename))
+        return
+    fp = zin.fp
+    assert fp is not None
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise Fallback(f"bad local header for {info.filename}")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    new.compress_type = info.compress_type
+    new.external_attr = info.external_attr
+    new.create_system = info.create_system
+    new.flag_bits = info.flag_bits & 0x800  # only the UTF-8 name flag: sizes and CRC are in the local header
+    new.CRC, new.compress_size, new.file_size = info.CRC, info.compress_size, info.file_size
+    out._writecheck(new)
+    out._didModify = True
+    if out._seekable:
+        out.fp.seek(out.start_dir)
+    new.header_offset = out.fp.tell()
+    out.fp.write(new.FileHeader(None))
+    remaining = info.compress_size
+    while remaining:
+        chunk = fp.read(min(remaining, 1 << 20))
+        if not chunk:
+            raise Fallback(f"truncated member {info.filename}")
+        out.fp.write(chunk)
+        remaining -= len(chunk)
+    out.filelist.append(new)
+    out.NameToInfo[new.filename] = new
+    out.start_dir = out.fp.tell()
 
 
 def _dimension_rows(head: bytes) -> int:
