@@ -259,9 +259,13 @@ class PostalData:
         wins, and a town with more than one code (split by 番地) gives nothing. A city with no towns listed
         (one code for the whole city) gives that code.
         """
-        readings = [self.split_address(address, municipality)]
+        return self.code_for_key(place_key(address), municipality)
+
+    def code_for_key(self, key: str, municipality: str = "") -> str:
+        """:meth:`code_for_address` of an address already in :func:`place_key` form (many at once:
+        :func:`place_keys`)."""
+        readings = [self.split_key(key, municipality)]
         own = self._own_city(municipality)
-        key = place_key(address)
         if own is not None and not _PREFECTURE.match(key):
             readings.insert(0, (own, key))  # 朝日町寺附1-2 in 高山市: the catalogue's own town before a city 朝日町
         for city, rest in readings:

@@ -221,3 +221,26 @@ def test_two_row_header_without_merged_cells_in_a_csv(tmp_path):
     assert result.sheets[0].header_rows == [1, 2]
     rec = result.records[0]
     assert (rec.get("source"), rec.get("phone"), rec.get("fax")) == ("二段.csv:3", "0479-62-1111", "0479-62-1112")
+
+
+# --- labelled parts: the anchored search finds what the pattern finds over the whole text (issue 18) ---------------
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from shigen.importer import values as V  # noqa: E402
+
+_PIECES = st.sampled_from(["料金", "利用料金", "定休日", "TEL", "電話", "E-mail", "利用できるエリア", "：", ":", "【", "】",
+                           " ", "\u3000", "\n", "\t", "、", "。", "/", "■", "・", "円", "a", "時間", "間"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+@example("■ 利用できるエリア ：市内全域\n料金：500円")
+@example("営業：9時 利用料金 ： 800円、定休日:日曜")
+@example("【料金】無料\n【 定休日 】\n日曜")
+@example("a:b ・  電話番号：0479-62-1111")
+def test_label_matches_equal_finditer(text: str) -> None:
+    def sig(ms):  # type: ignore[no-untyped-def]
+        return [(m.span(), m.groupdict()) for m in ms]
+
+    assert sig(V._label_matches(text)) == sig(V._LABEL_RE.finditer(text))

@@ -406,7 +406,8 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         if not own:
             out.skipped.append((excel_row, SKIP_BLANK, ""))
             continue
-        texts = {c: _quick_text(v) for c, v in own.items()}
+        texts = {c: v.strip().replace("\u3000", " ") if v.__class__ is str else _quick_text(v)  # _quick_text inline
+                 for c, v in own.items()}
         ordered = [texts[c] for c in sorted(texts)]
         first = ordered[0]
         name_text = next((texts[c] for c in name_cols if c in texts), "")
@@ -453,21 +454,30 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     plan_cells = [(p.index, p.header, p.target, p.label) for p in cols]
     previous: dict[int, Any] = {}
     last_section: tuple[str, str] | None = None
+    col_plan = [(p.index, p.header, p.index in group_cols) for p in cols]
+    ditto: dict[str, bool] = {}  # is_ditto of each short text seen (a long list repeats its short values)
     for (row0, end, values), sec in zip(pending, sections, strict=True):
         if sec != last_section:
             previous = {}
             last_section = sec
-        for p in cols:
-            c = p.index
+        for c, header, grouped in col_plan:
             v = values.get(c)
-            if v is not None and isinstance(v, str) and len(v) <= 6 and is_ditto(v):
+            if v is None:
+                if grouped and c in previous:
+                    values[c] = previous[c]
+            elif isinstance(v, str) and len(v) <= 6:
+                mark = ditto.get(v)
+                if mark is None:
+                    mark = is_ditto(v)
+                    if len(ditto) < 100_000:
+                        ditto[v] = mark
+                if not mark:
+                    continue
                 if c in previous:
                     values[c] = previous[c]
                 else:
                     del values[c]
-                    out.warnings.append(ImportFinding.of(row0 + 1, p.header, "ditto-without-value"))
-            elif v is None and c in group_cols and c in previous:
-                values[c] = previous[c]
+                    out.warnings.append(ImportFinding.of(row0 + 1, header, "ditto-without-value"))
         previous = values  # not changed after this row
         cells = [Cell(header, target, values[c], label) for c, header, target, label in plan_cells if c in values]
         out.records.append(BodyRecord(row0 + 1, end + 1, cells, sec[0], sec[1]))

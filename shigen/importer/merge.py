@@ -202,14 +202,29 @@ def run_import(workspace: Workspace, paths: list[Path], *, by: str, sheet: str |
     # the cycle collector paused: reading builds millions of small acyclic objects (cells, records), and every full
     # collection their allocation triggers walks all of them (200,000 rows: tens of seconds)
     with no_gc():
-        with master_transaction(workspace.catalogue, write=not dry_run) as cat:  # locked from reading to saving
-            result = import_paths(paths, cat, by=by, sheet=sheet, genre=genre, district=district, mapping=mapping,
-                                  skip_bad=skip_bad)
-            result.dry_run = dry_run
-            if dry_run:
-                return result
-            if result.changed:
-                result.backup_path = save_catalogue(cat)
-        if report:
-            result.report_path = write_report(result, workspace.export_path(report_name()))
+        try:
+            with master_transaction(workspace.catalogue, write=not dry_run) as cat:  # locked from reading to saving
+                result = import_paths(paths, cat, by=by, sheet=sheet, genre=genre, district=district,
+                                      mapping=mapping, skip_bad=skip_bad)
+                result.dry_run = dry_run
+                if dry_run:
+                    return result
+                if result.changed:
+                    result.backup_path = save_catalogue(cat)
+            if report:
+                result.report_path = write_report(result, workspace.export_path(report_name()))
+        finally:
+            _age_objects()
     return result
+
+
+def _age_objects() -> None:
+    """Every object made while the collector was paused moved to its oldest generation, without a collection.
+
+    They were all still in the youngest: the first allocation after ``no_gc`` would walk every one of them (and the
+    middle generation's next collection again) — 0.2 s after a 20,000-row import, 1.8 s after 200,000. Garbage among
+    them is still found by the next full collection."""
+    import gc
+
+    gc.freeze()  # into the permanent generation …
+    gc.unfreeze()  # … and back into the oldest one

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import schema as S
 from ..errors import InputError, UsageError
-from ..model import Catalogue, Record, match_genre
+from ..model import Catalogue, Record, match_genre, town_index
 from . import columns as C
 from .layout import read_layout
 from .reading import SheetGrid, SourceFile, find_inputs, read_file
@@ -26,8 +26,9 @@ from .report import (
     ReadRow,
     SheetReport,
 )
-from .values import Context, is_placeholder, match_district, normalise
+from .values import Context, Normalised, district_from_address, is_placeholder, match_district, normalise
 
+_TAKEN: set[str] = set()  # stands for a Normalised.explicit already turned into its shared frozenset (never added to)
 GENERIC_SHEET_NAMES = {"sheet", "一覧", "リスト", "名簿", "台帳", "データ", "集計", "目次", "索引", "注意事項", "説明", "表紙"}
 
 
@@ -210,32 +211,44 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         bodies = layout.records
         layout.records = []
         bodies.reverse()
+        normalised: list[tuple[int, Normalised, frozenset[str]]] = []
         while bodies:
             body = bodies.pop()
             norm = normalise(body.cells, ctx, section_genre=body.section_genre,
-                             section_district=body.section_district)
-            values = norm.values
+                             section_district=body.section_district, district_later=True)
             if norm.unmatched_district:
                 added = _add_district(norm.unmatched_district, cat, result,
                                       f"{path.name}{':' + grid.name if grid.name else ''} {body.row}行目の列")
                 if added:
-                    values["district"] = added
+                    norm.values["district"] = added
+            explicit = frozenset(norm.explicit | {"source"})
+            norm.explicit = _TAKEN  # the row's own set let go: the shared frozenset below is kept instead
+            normalised.append((body.row, norm, explicit_sets.setdefault(explicit, explicit)))  # rows mostly share one
+        # the columns that need every row at once: districts from the addresses (the towns of the 地区 sheet,
+        # which the rows above only add districts without towns to) and the 郵便番号 the addresses determine
+        districts = town_index(cat.districts).districts_of(
+            n.values["address"] for _, n, _ in normalised if n.district_at >= 0)
+        _postal_suggestions([n.values for _, n, _ in normalised], cat.settings.municipality, postal_codes)
+        normalised.reverse()
+        while normalised:
+            row, norm, explicit = normalised.pop()
+            if norm.district_at >= 0:
+                district_from_address(norm, districts[norm.values["address"]])
+            values = norm.values
             listed_source = values.get("source", "")
-            values["source"] = _source_label(path, grid.name, body.row, source.is_csv)
+            values["source"] = _source_label(path, grid.name, row, source.is_csv)
             if not values.get("status"):
                 values["status"] = S.STATUS_ACTIVE
-            record = Record(values, dict(norm.extra), body.row)
+            record = Record(values, dict(norm.extra), row)
             suggestion = _postal_suggestion(values, cat.settings.municipality, postal_codes)
             if suggestion:
-                sr.warnings.append(ImportFinding.of(body.row, S.header("postal_code"), "postal-code-from-address",
+                sr.warnings.append(ImportFinding.of(row, S.header("postal_code"), "postal-code-from-address",
                                                     postal=f"{suggestion[:3]}-{suggestion[3:]}"))
-            explicit = frozenset(norm.explicit | {"source"})
-            explicit = explicit_sets.setdefault(explicit, explicit)  # rows of one sheet mostly share one
             rows.append(ReadRow(record, path, grid.name, norm.shigen_id, explicit, sr,
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed
-            sr.warnings.extend(ImportFinding(body.row, h, m, code, hint) for h, code, m, hint in norm.warnings)
+            sr.warnings.extend(ImportFinding(row, h, m, code, hint) for h, code, m, hint in norm.warnings)
         sr.warnings.sort(key=lambda w: w[0])
     if seen and not any_table:
         hidden = [s.sheet for s in report.sheets if s.status == SHEET_HIDDEN]
@@ -249,6 +262,26 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         hint += "このファイルを除いて続けるには --skip-bad を付けてください。"
         raise InputError("資源の一覧(見出し行のある表)がどのシートにもありません。", hint, path=path)
     return rows, seen
+
+
+def _postal_wanted(values: dict[str, str]) -> bool:
+    address = values.get("address", "")
+    return bool(address) and not values.get("postal_code") and not is_placeholder(address)
+
+
+def _postal_suggestions(rows: list[dict[str, str]], municipality: str, cache: dict[str, str]) -> None:
+    """:func:`_postal_suggestion` of many rows: the addresses not yet in ``cache`` put in place_key form in one pass."""
+    addresses = list(dict.fromkeys(v["address"] for v in rows if _postal_wanted(v) and v["address"] not in cache))
+    if not addresses:
+        return
+    from ..postal import place_keys, postal_data
+
+    data = postal_data()
+    if data is None:
+        cache.update(dict.fromkeys(addresses, ""))
+        return
+    for address, key in zip(addresses, place_keys(addresses), strict=True):
+        cache[address] = data.code_for_key(key, municipality)
 
 
 def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[str, str]) -> str:

@@ -103,8 +103,13 @@ _SHEET_DATA_END = b"</sheetData>"
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
 
 
+_XML_ANY = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")  # anything the steps below would change
+
+
 def _xml_text(text: str) -> str:
     """A string as the text of an inline-string cell, escaped the way Excel (and xlsxwriter) does."""
+    if _XML_ANY.search(text) is None:  # most cells: one scan instead of three
+        return text
     text = escape_x(text)  # the one rule (cells.py): also right for overlapping _x0041_x0042_
     if _CONTROL.search(text):
         text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
@@ -142,6 +147,7 @@ def _stream_rows(src: Path, dst: Path, streamed: dict[str, tuple[list[tuple[Any,
     """Copy the workbook ``src`` to ``dst``, writing each streamed sheet's rows (below its header row) into its XML."""
     import zipfile
 
+    from ..xlsx_patch import ZIP_LEVEL
     from .layout import column_letter
 
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -157,6 +163,8 @@ def _stream_rows(src: Path, dst: Path, streamed: dict[str, tuple[list[tuple[Any,
             head = _DIMENSION.sub(f'<dimension ref="A1:{letters[-1]}{len(rows) + 1}"/>'.encode(), data[:end], count=1)
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
+            # the rows deflated at the master's level (xlsx_patch.ZIP_LEVEL: 40 % of zlib's default time)
+            setattr(entry, "compress_level" if hasattr(entry, "compress_level") else "_compresslevel", ZIP_LEVEL)
             with zout.open(entry, "w", force_zip64=len(rows) > 100_000) as out:
                 out.write(head)
                 chunk: list[str] = []

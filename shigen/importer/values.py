@@ -76,6 +76,53 @@ _LABEL_RE = re.compile(
     rf"【\s*(?P<b>{_LABEL_ALT})\s*】[ \t\u3000]*|(?:(?<=^)|(?<=[\s、,。/／\n]))(?:[■●・◆◇□○〇]\s*)?(?P<c>{_LABEL_ALT})\s*[:：]\s*",
     re.MULTILINE,
 )
+_LABEL_LONGEST = max(len(x) for x in INLINE_LABELS)
+_LABEL_ENDINGS = tuple(INLINE_LABELS)
+
+
+def _label_matches(text: str) -> list[re.Match[str]]:
+    """``list(_LABEL_RE.finditer(text))``, without running the pattern over the whole of a long text.
+
+    Every match holds an anchor: a 【 where a bracketed label starts, or the colon after a label. A match starting
+    before the first anchor ``a`` at or after the previous match is anchored at ``a`` (its part before the colon is a
+    bullet, spaces and a label: no colon, no 【), and it starts at most a bullet, spaces and the longest label before
+    ``a``; so trying the pattern at those few positions, in order, finds what ``finditer`` finds (the look-behind sees
+    the text before each position). A colon not preceded by a label (spaces aside) cannot end a match."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        a = n
+        for ch in ("【", ":", "："):
+            i = text.find(ch, pos, a)
+            if i >= 0:
+                a = i
+        if a == n:
+            break
+        j = a
+        if text[a] != "【":
+            while j > pos and text[j - 1].isspace():
+                j -= 1
+            if not text.endswith(_LABEL_ENDINGS, max(pos, j - _LABEL_LONGEST), j):
+                pos = a + 1
+                continue
+            j -= _LABEL_LONGEST
+            while j > pos and text[j - 1].isspace():
+                j -= 1
+            j = max(pos, j - 1)
+        m = None
+        for start in range(j, a + 1):
+            m = _LABEL_RE.match(text, start)
+            if m is not None:
+                break
+        if m is None:
+            pos = a + 1
+            continue
+        out.append(m)
+        pos = m.end()
+    return out
+
+
 # fields whose cells are searched for labelled parts
 LABEL_SOURCES = frozenset({
     "operator", "area", "address", "content", "target", "fee", "days", "hours", "closed_days", "apply", "payment",
@@ -140,6 +187,8 @@ class Context:
     option_district: str = ""  # --district
     genre_column: bool = False  # the sheet has a genre column (a blank cell may be filled from the content)
     _genres: dict[str, str] = field(default_factory=dict)
+    _genre_decisions: dict[tuple[tuple[str, ...], bool], tuple[str, str, tuple[tuple[str, str, bool], ...], bool]] = \
+        field(default_factory=dict)
 
     def genre_of(self, label: str) -> str:
         """match_genre, remembered per label (a 20,000-row list repeats a handful of categories)."""
@@ -171,6 +220,9 @@ class Normalised:
     changed: int = 0  # values that normalisation changed
     unmatched_genre: str = ""
     unmatched_district: str = ""
+    # normalise(district_later=True): the district is to come from the address (the caller finds every row's at once
+    # with TownIndex.districts_of) and goes in ``values`` at this position (-1: not wanted)
+    district_at: int = -1
 
 
 def _warn(out: Normalised, header: str, code: str, /, **values: object) -> None:
@@ -263,7 +315,7 @@ def split_labelled(text: str, own: str) -> tuple[str, list[tuple[str, str]]]:
     """(text left for the cell's own field, [(field key, value), …]) for 「料金：…」「【定休日】…」 parts."""
     if not text or ("【" not in text and ":" not in text and "：" not in text):
         return text, []
-    matches = list(_LABEL_RE.finditer(text))
+    matches = _label_matches(text)
     if not matches:
         return text, []
     own_parts: list[str] = [text[: matches[0].start()]]
@@ -389,7 +441,12 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
     fax_none = False
     for key in TEXT_PHONE_KEYS:
         for cell in cells.get(key, []):
-            text = tidy_value(raw_text(cell.value))
+            value = cell.value
+            if value.__class__ is str and value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value):
+                # the usual cell, 0479-62-1111 (ASCII digits and hyphens): nothing to tidy, repair or leave over
+                numbers.append(_Number("" if key == C.COMBINED_PHONE_FAX else key, value, cell.header))
+                continue
+            text = tidy_value(raw_text(value))
             if not text or is_placeholder(text):
                 continue
             if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
@@ -497,6 +554,21 @@ def _digits_dash(text: str) -> str:
     return re.sub(r"[^\d\-]", "", fold_dashes(clean_text(text)))
 
 
+def district_from_address(out: Normalised, district: str) -> None:
+    """The district of ``normalise(…, district_later=True)`` put where :func:`normalise` would have put it (the
+    values keep their order)."""
+    at = out.district_at
+    if at < 0 or not district:
+        return
+    values = out.values
+    if at >= len(values):
+        values["district"] = district
+        return
+    items = list(values.items())
+    items.insert(at, ("district", district))
+    out.values = dict(items)
+
+
 # --- genre / district ------------------------------------------------------------------------
 @lru_cache(maxsize=4096)
 def _district_key(text: str) -> str:
@@ -591,6 +663,40 @@ def _joined_address(cells: list[Cell], out: Normalised) -> str:
 
 
 def _resolve_genre(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
+    """The genre of the row's genre cells: what :func:`_genre_decision` decides, put in the row (decided once per
+    distinct list of genre texts: a long list repeats a handful)."""
+    key = (tuple(genre_texts), bool(texts.get("category")))
+    decision = ctx._genre_decisions.get(key)
+    if decision is None:
+        decision = ctx._genre_decisions[key] = _genre_decision(genre_texts, ctx, bool(texts.get("category")))
+    genre, category, extras, unmatched = decision
+    out.values["genre"] = genre
+    out.explicit.add("genre")
+    if category:
+        out.values["category"] = category
+    for column, value, setdefault in extras:
+        if setdefault:
+            out.extra.setdefault(column, value)
+        else:
+            out.extra[column] = value
+    if unmatched:
+        out.unmatched_genre = genre
+        _warn(out, S.header("genre"), "genre-unmatched", value=genre)
+
+
+def _genre_decision(genre_texts: list[str], ctx: Context, has_category: bool
+                    ) -> tuple[str, str, tuple[tuple[str, str, bool], ...], bool]:
+    """(genre, category to set or '', extra columns (column, value, only if not set yet), unmatched?) of a row's
+    genre texts — :func:`_resolve_genre_of` run on an empty row, as a value."""
+    out = Normalised({})
+    _resolve_genre_of(genre_texts, ctx, out, {"category": "x"} if has_category else {})
+    extras = []
+    for column, value in out.extra.items():
+        extras.append((column, value, column == "元の分類"))
+    return out.values["genre"], out.values.get("category", ""), tuple(extras), bool(out.unmatched_genre)
+
+
+def _resolve_genre_of(genre_texts: list[str], ctx: Context, out: Normalised, texts: dict[str, str]) -> None:
     from ..model import genre_key, service_type_of
 
     header = S.header("genre")
@@ -771,6 +877,9 @@ def _by_kind(key: str, text: str, raw: str, raw_value: object
     return value, warning, int(value != raw.strip())
 
 
+# the fields whose cells are read as text in normalise (address, genre and phones have their own steps)
+_TEXT_TARGETS = frozenset(S.FIELD_BY_KEY) - {"id", "address", "genre"} - set(S.PHONE_KEYS)
+
 # the fields _by_kind changes (the others keep their tidied text)
 _BY_KIND_KEYS = frozenset(
     [f.key for f in S.FIELDS if f.kind in (S.Kind.DATE, S.Kind.POSTAL, S.Kind.EMAIL, S.Kind.URL)]
@@ -778,8 +887,12 @@ _BY_KIND_KEYS = frozenset(
 
 
 # --- the row -----------------------------------------------------------------------------------
-def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "") -> Normalised:
-    """One source row → catalogue values (see the module docstring for the steps)."""
+def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "",
+              district_later: bool = False) -> Normalised:
+    """One source row → catalogue values (see the module docstring for the steps).
+
+    With ``district_later`` a district derived from the address is left to the caller (``district_at`` says where;
+    :func:`district_from_address` fills it): a sheet's addresses are then matched to towns in one pass."""
     out = Normalised({})
     notes: list[str] = []
     by_target: dict[str, list[Cell]] = {}
@@ -814,7 +927,21 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
     raw_values: dict[str, object] = {}
     raw_strs: dict[str, str] = {}
     for target, group in by_target.items():
-        if target not in S.FIELD_BY_KEY or target in ("id", "address", "genre") or target in S.PHONE_KEYS:
+        if target not in _TEXT_TARGETS:
+            continue
+        if len(group) == 1:  # one column for the field (nearly always): as below, without the joining
+            cell = group[0]
+            value = cell.value
+            raw = value if value.__class__ is str else raw_text(value)
+            t = text_cache.get((raw, target))
+            if t is None:
+                t = _field_text(raw, target)
+            if t in PLACEHOLDER_MARKS:
+                _warn(out, cell.header, "placeholder-mark", value=t, detail="そのまま残しました。")
+            if t and t.strip() not in PLACEHOLDERS:
+                texts[target] = t
+                raw_values[target] = value
+                raw_strs[target] = raw
             continue
         parts = []
         first = ""
@@ -964,6 +1091,9 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         if district:
             out.values["district"] = district
             out.explicit.add("district")
+        elif district_later:
+            if out.values.get("address"):
+                out.district_at = len(out.values)
         else:  # derived from the address: filled for new records, never overwrites a master's district
             district = district_for_address(out.values.get("address", ""), ctx.districts)
             if district:
