@@ -555,3 +555,27 @@ def normalize_url(value: object) -> tuple[str, bool]:
     if re.match(r"^www\.", text):
         text = "https://" + text
     return text, bool(URL_RE.match(text)) and " " not in text
+
+
+def plain_phone_form(value: str) -> tuple[str, bool] | None:
+    """(national form, mobile?) of a cell already written as a plain number of 10–11 digits (0479-62-1111,
+    0479621111) that is valid: what :func:`normalize_phone` gives for it (valid, no note, no area code added),
+    without building a Phone (import's hot path: 20,000 rows, 1–2 numbers each). None otherwise: ask
+    :func:`normalize_phone`."""
+    if value.__class__ is not str or not _PLAIN_PHONE.fullmatch(value):
+        return None
+    digits = value.replace("-", "")
+    if len(digits) < 10:
+        return None
+    groups = _GROUPING.get((digits[:6], len(digits)), False)
+    if groups is False:  # a first number with these leading digits: the one rule (it remembers the grouping)
+        phone = normalize_phone(value)
+        return (phone.number, phone.mobile) if phone.valid else None
+    if groups is None:
+        return None
+    parts, i = [], 0
+    for g in groups:
+        parts.append(digits[i:i + g])
+        i += g
+    number = "-".join(parts)
+    return number, number.startswith(_MOBILE_PREFIX)

@@ -285,3 +285,31 @@ def test_plain_phone_fast_path_equals_the_general_steps(columns, labelled, area_
     finally:
         V._plain_phone_cells = plain_cells
     assert fast == general
+
+
+_PREFIXES = st.sampled_from(["0479", "03", "090", "080", "070", "0120", "050", "0463", "04796", "0000", "011", "06",
+                             "0570", "0800", "0990", "099", "0123", "01456"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PREFIXES, st.text(alphabet="0123456789", min_size=4, max_size=9), st.sampled_from(["", "-", "mixed"]))
+@example("0479", "621111", "-")
+@example("090", "12345678", "")
+@example("0479", "62111", "-")
+def test_plain_phone_form_equals_normalize_phone(prefix, rest, dashes):
+    """text.plain_phone_form is normalize_phone for a plain number (the same number, mobile flag; None exactly
+    when normalize_phone says invalid or needs more than the grouping), on first sight and remembered."""
+    from shigen import text as T
+
+    digits = prefix + rest
+    value = digits if dashes == "" else (
+        f"{digits[:len(prefix)]}-{digits[len(prefix):-4]}-{digits[-4:]}" if dashes == "-" else
+        f"{digits[:3]}-{digits[3:-4]}-{digits[-4:]}")
+    for _ in range(2):  # the first call fills the remembered grouping; the second reads it
+        form = T.plain_phone_form(value)
+        phone = normalize_phone(value)
+        if form is None:
+            assert not (phone.valid and T._PLAIN_PHONE.fullmatch(value) and len(digits) >= 10)
+        else:
+            assert phone.valid and not phone.note and not phone.area_code_added
+            assert form == (phone.number, phone.mobile)

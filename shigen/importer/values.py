@@ -38,6 +38,7 @@ from ..text import (
     normalize_postal,
     normalize_url,
     parse_date,
+    plain_phone_form,
     to_hiragana,
 )
 from . import columns as C
@@ -464,11 +465,14 @@ def _assign_plain_phones(plain: list[tuple[str, str, str]], area_code: str, out:
     formatted: list[tuple[str, str, bool, str]] = []
     changed = 0
     for key, text, header in plain:
-        phone = normalize_phone(text, area_code)
-        if not phone.valid or phone.area_code_added or phone.note:
-            return False
-        formatted.append((key, phone.number, phone.mobile, header))
-        if phone.number != text:
+        form = plain_phone_form(text)
+        if form is None:
+            phone = normalize_phone(text, area_code)
+            if not phone.valid or phone.area_code_added or phone.note:
+                return False
+            form = (phone.number, phone.mobile)
+        formatted.append((key, form[0], form[1], header))
+        if form[0] != text:
             changed += 1
     out.changed += changed
     _place_phones(formatted, {}, False, out, notes)
