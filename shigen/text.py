@@ -567,10 +567,11 @@ def plain_phone_form(value: str) -> tuple[str, bool] | None:
     digits = value.replace("-", "")
     if len(digits) < 10:
         return None
-    groups = _GROUPING.get((digits[:6], len(digits)), False)
-    if groups is False:  # a first number with these leading digits: the one rule (it remembers the grouping)
+    key = (digits[:6], len(digits))
+    if key not in _GROUPING:  # a first number with these leading digits: the one rule (it remembers the grouping)
         phone = normalize_phone(value)
         return (phone.number, phone.mobile) if phone.valid else None
+    groups = _GROUPING[key]
     if groups is None:
         return None
     parts, i = [], 0
