@@ -51,3 +51,37 @@ def test_streamed_sheets_hold_exactly_the_rows_of_the_result(tmp_path):
     assert wb["取込結果"]["D6"].alignment.wrap_text and not wb["取込結果"]["D2"].alignment.wrap_text
     assert wb["取込結果"].auto_filter.ref == "A1:G7" and wb["取込結果"].freeze_panes == "A2"
     assert wb["取込結果"].dimensions == "A1:G7"
+
+
+# --- the report's cell text: the quick checks give what the regexes gave (issue 18) ---------------------------------
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from shigen.importer import report_book as RB  # noqa: E402
+
+_REPORT_ALPHABET = "&<>\r\n\t _x0A9F\x00\x08\x0b\x1c\x1f\x85\xa0\u2028\ud800\ufffe\uffff\u3000\u200b\ue000あ料"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_REPORT_ALPHABET, max_size=30) | st.text(max_size=30))
+@example("a&b")
+@example("<")
+@example("x>")
+@example("料\x00")
+@example("a\rb")
+@example("_x0041_")
+@example("\ufffe")
+@example("a\n")
+@example(" a")
+@example("a\u3000")
+@example("a \n")
+def test_report_text_quick_checks_equal_the_regexes(text):
+    expected = text
+    if RB._XML_ANY.search(text) is not None:
+        expected = RB.escape_x(expected)
+        if RB._CONTROL.search(expected):
+            expected = RB._CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", expected)
+        if RB._XML_SPECIAL.search(expected):
+            expected = RB._XML_SPECIAL.sub(lambda m: RB._XML_ESCAPE[m.group()], expected)
+    assert RB._xml_text(text) == expected
+    assert RB._edge_space(text) == (RB._SPACE_AT_END.search(text) is not None)
