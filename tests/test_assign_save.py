@@ -232,6 +232,6 @@ def test_the_few_shared_strings_of_the_settings_sheet_are_those_lxml_reads(tmp_p
 
 def test_a_prefixed_shared_string_table_is_read_the_ordinary_way(tmp_path):
     body = (f'<x:sst xmlns:x="{_NS}"><x:si><x:t>ID</x:t></x:si><x:si><x:t>最後に振ったID</x:t></x:si></x:sst>'
-            .encode("utf-8"))
+            .encode())
     with zipfile.ZipFile(_sst_zip(tmp_path, body)) as z:
         assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", {1}) == {1: "最後に振ったID"}
