@@ -235,3 +235,24 @@ def test_a_prefixed_shared_string_table_is_read_the_ordinary_way(tmp_path):
             .encode())
     with zipfile.ZipFile(_sst_zip(tmp_path, body)) as z:
         assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", {1}) == {1: "最後に振ったID"}
+
+
+_SHOWN = st.lists(st.one_of(st.just(""), st.sampled_from(['a"b', "c\\d", "改行\n", "\t", "\x7f", "\u2028", "資源"]),
+                            st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)),
+                  min_size=0, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=_SHOWN)
+def test_the_hidden_sheets_json_is_what_the_json_encoder_writes(values):
+    """The fingerprint's JSON and the stored values are joined directly when nothing needs an escape (issue 18):
+    the very text ``JSON_TEXT.encode`` writes, so fingerprints made before and after agree."""
+    import json
+
+    from shigen import update_book as ub
+
+    assert ub.json_strings(values) == ub.JSON_TEXT.encode(values) == json.dumps(values, ensure_ascii=False)
+    shown = (values + [""] * len(ub.SHOWN_KEYS))[:len(ub.SHOWN_KEYS)]
+    expected = ub.JSON_TEXT.encode({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v})
+    assert ub.json_shown(shown) == expected
+    assert json.loads(ub.json_shown(shown)) == {k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v}
