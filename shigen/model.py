@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -412,12 +412,17 @@ class TownIndex:
         self.pattern = re.compile("|".join(alternatives)) if towns else None
         self._cache: dict[str, str] = {}
 
-    def districts_of(self, addresses: Iterable[str]) -> dict[str, str]:
-        """:meth:`district` of many addresses at once (their keys made in one pass: :func:`address_keys`)."""
-        distinct = [a for a in dict.fromkeys(addresses) if a]
+    def districts_of(self, addresses: Iterable[str], keys: Sequence[str] | None = None) -> dict[str, str]:
+        """:meth:`district` of many addresses at once (their keys made in one pass: :func:`address_keys`; or
+        ``keys``, the caller's ``address_keys(addresses)`` of distinct addresses)."""
+        if keys is not None:
+            pairs = [(a, k) for a, k in zip(addresses, keys, strict=True) if a]
+            distinct = [a for a, _ in pairs]
+        else:
+            distinct = [a for a in dict.fromkeys(addresses) if a]
         out = dict.fromkeys(distinct, "")
         if self.pattern is not None:
-            for a, key in zip(distinct, address_keys(distinct), strict=True):
+            for a, key in (pairs if keys is not None else zip(distinct, address_keys(distinct), strict=True)):
                 out[a] = self._district_of_key(key)
         out[""] = ""
         return out

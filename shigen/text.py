@@ -178,6 +178,21 @@ def name_key(name: str) -> str:
     return to_hiragana(text).lower()
 
 
+def name_keys(names: list[str]) -> list[str]:
+    """``[name_key(n) for n in names]``, each step run once over all of them joined (200,000 names).
+
+    No step reaches across the separator (a control character NFKC keeps, in no legal form and no run of
+    punctuation, uncased: :func:`address_keys` uses it the same way; checked in tests/test_text.py)."""
+    if not names:
+        return []
+    text = _nfkc_joined(names)
+    if text.count(_JOIN) != len(names) - 1:
+        return [name_key(n) for n in names]
+    text = _NOT_WORD.sub("", _LEGAL_RE.sub("", text))
+    keys = to_hiragana(text).lower().split(_JOIN)
+    return keys if len(keys) == len(names) else [name_key(n) for n in names]
+
+
 @lru_cache(maxsize=65536)
 def sort_key(kana: str, name: str) -> str:
     """五十音順 key: ふりがな in hiragana, else the name without legal forms."""
@@ -228,6 +243,14 @@ def address_key(address: str) -> str:
 _JOIN = "\x00"  # joins many addresses for one pass: not whitespace, unchanged by NFKC, matched by no step
 
 
+def _nfkc_joined(texts: list[str]) -> str:
+    """``unicodedata.normalize("NFKC", _JOIN.join(texts))``, normalising only the texts that are not NFKC already
+    (one text that is not — a full-width digit — sends the whole joined text down the slow path: ~0.4 s for
+    200,000 names)."""
+    normalize, is_normalized = unicodedata.normalize, unicodedata.is_normalized
+    return _JOIN.join([t if is_normalized("NFKC", t) else normalize("NFKC", t) for t in texts])
+
+
 def address_keys(addresses: list[str]) -> list[str]:
     """``[address_key(a) for a in addresses]``, each step run once over all of them joined (200,000 addresses).
 
@@ -236,7 +259,7 @@ def address_keys(addresses: list[str]) -> list[str]:
     """
     if not addresses:
         return []
-    text = _JOIN.join(addresses)
+    text = _nfkc_joined(addresses)  # (NFKC again in _address_steps: at once, the text being NFKC already)
     if text.count(_JOIN) != len(addresses) - 1:
         return [address_key(a) for a in addresses]
     keys = _address_steps(text).split(_JOIN)

@@ -240,3 +240,64 @@ def test_cells_read_as_text_by_one_rule_in_rows_and_columns(tmp_path):
     assert [columns.record(i) for i in range(len(columns))] == cat.records
     assert columns.keys == list(cat.records[0].values)
     assert all(type(v) is str for r in cat.records for v in r.values.values())
+
+
+@pytest.mark.parametrize(("chunk", "few"), [(4, 4096), (5, 4096), (6, 3), (7, 1), (64, 4096)])
+def test_cells_read_chunk_by_chunk_give_the_same_texts(tmp_path, monkeypatch, chunk, few):
+    """A column of few values read a chunk at a time (each cell's text looked up by the cell after the first
+    chunk) gives every cell the text of the one rule, also when later chunks bring new cells, spaces, dates,
+    numbers or TRUE (True == 1 as a key), and whichever way the look-up falls back."""
+    ws = make_workspace(tmp_path, [record(name="みどり配食")])
+    wb = openpyxl.load_workbook(ws.catalogue)
+    sheet = wb[S.SHEET_RESOURCES]
+    col = {c.value: i + 1 for i, c in enumerate(sheet[1])}
+    cells = ["民間"] * 9 + [" 民間", "NPO", "民間 ", "NPO", "社協", True, 1, 1.0, dt.date(2026, 4, 1), "民間", "",
+             "TRUE", "1", 2.5, "NPO", "民間", False, 0, "　社協　", "社協", dt.datetime(2026, 4, 1), "民間"]
+    for n, value in enumerate(cells):
+        sheet.cell(row=3 + n, column=col["ID"], value=f"R{9000 + n}")
+        sheet.cell(row=3 + n, column=col["名称"], value=f"資源{n}")
+        sheet.cell(row=3 + n, column=col["区分"], value=value)
+    wb.save(ws.catalogue)
+    monkeypatch.setattr(master, "_CHUNK", chunk)
+    monkeypatch.setattr(master, "_FEW", few)
+    _, columns = master.load_catalogue_columns(ws.catalogue)
+    from shigen.cells import cell_text
+
+    assert columns.values["category"][1:] == [cell_text(v) for v in cells]
+    assert columns.values["name"][1:] == [f"資源{n}" for n in range(len(cells))]
+
+
+def test_the_workbook_is_closed_before_the_resource_rows_are_read(tmp_path, monkeypatch):
+    """calamine's workbook holds the shared strings (a fifth of a large master's memory): it is closed once
+    資源一覧 and the settings sheets are taken from it, before the rows become Python objects."""
+    ws = make_workspace(tmp_path, [record(name="みどり配食"), record(name="さくら食堂")])
+    events: list[str] = []
+    opened = master._open_calamine
+
+    class Sheet:
+        def __init__(self, sheet):
+            self.sheet = sheet
+
+        def iter_rows(self):
+            events.append("rows")
+            return self.sheet.iter_rows()
+
+    class Book:
+        def __init__(self, wb):
+            self.wb = wb
+            self.sheet_names = wb.sheet_names
+
+        def get_sheet_by_name(self, name):
+            events.append(f"sheet {name}")
+            sheet = self.wb.get_sheet_by_name(name)
+            return Sheet(sheet) if name == S.SHEET_RESOURCES else sheet
+
+        def close(self):
+            events.append("close")
+            self.wb.close()
+
+    monkeypatch.setattr(master, "_open_calamine", lambda path: Book(opened(path)))
+    cat, columns = master.load_catalogue_columns(ws.catalogue)
+    assert events[0] == f"sheet {S.SHEET_RESOURCES}" and events[-2:] == ["close", "rows"]
+    assert [columns.values["name"][i] for i in range(len(columns))] == ["みどり配食", "さくら食堂"]
+    assert cat.settings is not None and cat.genres

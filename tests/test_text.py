@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shigen import text as T
 
@@ -159,6 +161,21 @@ def test_address_keys_of_many_equal_one_by_one():
     with_separator = [*addresses, "本町\x001-2"]
     assert T.address_keys(with_separator) == [T.address_key(a) for a in with_separator]
     assert T.address_keys([]) == []
+
+
+def test_name_keys_of_many_equal_one_by_one():
+    """The batch (one pass over all names joined) must not let pieces run into each other."""
+    names = ["株式会社みどり配食", "\u3099配食", "ｶ", "ﾞ", "(株)", "株式", "会社", "ΑΣ", "Σα", "İ", "  ", "", "・・", "ー",
+             "ﾐﾄﾞﾘ 配食(ＮＰＯ)", "特定非営利活動", "法人さくら", "NPO", "法人", "㈱あおば", "ひまわり\nサロン", "Straße"]
+    assert T.name_keys(names) == [T.name_key(n) for n in names]
+    with_separator = [*names, "みどり\x00配食"]
+    assert T.name_keys(with_separator) == [T.name_key(n) for n in with_separator]
+    assert T.name_keys([]) == []
+
+
+@given(st.lists(st.text(alphabet="株式会社(有)ＮＰＯ法人ｶﾞﾞ\u3099ΣσİAaｱあア ・ー-　社協配食ひ1１〇", max_size=8), max_size=12))
+def test_name_keys_of_random_names_equal_one_by_one(names):
+    assert T.name_keys(names) == [T.name_key(n) for n in names]
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -144,7 +144,7 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     places = [name for d in cat.districts for name in (d.name, d.short, *d.towns)]
     ids, names = ctx.column("id"), ctx.column("name")
     for pair in find_duplicates(None, ctx.phone_number, municipality=cat.settings.municipality, columns=compared,
-                                places=places):
+                                places=places, address_key_of=ctx.address_keys):
         first, second = audited[pair.first], audited[pair.second]
         file, sheet, row = ctx.where(first)
         place = sheet if sheet == S.SHEET_RESOURCES else " ".join(x for x in (file, sheet) if x)

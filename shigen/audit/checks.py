@@ -25,7 +25,16 @@ from ..model import Catalogue, Freshness, Genre, Record, TownIndex, due_date, fr
 if TYPE_CHECKING:
     from ..master import ResourceColumns
 from ..postal import PostalCheck, PostalData, postal_data
-from ..text import is_email, normalize_email, normalize_postal, normalize_url, parse_date, phone_digits, read_date
+from ..text import (
+    address_keys,
+    is_email,
+    normalize_email,
+    normalize_postal,
+    normalize_url,
+    parse_date,
+    phone_digits,
+    read_date,
+)
 from .findings import CODES, TEMPLATE_FIELDS, Finding, Severity, render
 
 # --- placeholders ----------------------------------------------------------------------
@@ -154,6 +163,7 @@ class Context:
     _columns: dict[str, Sequence[str]] = field(default_factory=dict)
     _due: dict[str, dt.date | None] = field(default_factory=dict)  # 最終確認日 text → due date
     _messages: dict[tuple[object, ...], tuple[str, str]] = field(default_factory=dict)
+    _address_keys: dict[str, str] = field(default_factory=dict)  # address → shigen.text.address_key
 
     @classmethod
     def build(cls, cat: Catalogue, as_of: dt.date, locate: Locator | None = None,
@@ -276,6 +286,15 @@ class Context:
         if not value or value in NONE_ANSWERS:
             return ""
         return self.phone_digits(value)
+
+    def address_keys(self, addresses: Sequence[str]) -> list[str]:
+        """:func:`shigen.text.address_keys` of ``addresses``, each distinct address's key made once per audit (the
+        district check and the duplicate search read the same addresses)."""
+        known = self._address_keys
+        todo = [a for a in dict.fromkeys(addresses) if a not in known]
+        if todo:
+            known.update(zip(todo, address_keys(todo), strict=True))
+        return list(map(known.__getitem__, addresses))
 
     def district_of_address(self, address: str) -> str:
         """:func:`shigen.model.district_for_address` (the catalogue's index, cached per address skeleton)."""
@@ -461,7 +480,8 @@ def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
     addresses, districts = ctx.column("address"), ctx.column("district")
     rows = [i for i, district in enumerate(districts) if district in names and addresses[i]
             and (not placeholders[i] or "address" not in placeholders[i])]  # a real address
-    located_of = ctx.towns.districts_of({addresses[i] for i in rows})
+    distinct = list({addresses[i] for i in rows})
+    located_of = ctx.towns.districts_of(distinct, ctx.address_keys(distinct))
     for i in rows:
         located = located_of[addresses[i]]
         if located and located != districts[i]:

@@ -40,7 +40,7 @@ from operator import add, attrgetter, itemgetter
 from rapidfuzz.distance import Indel
 
 from ..model import Record
-from ..text import address_keys, name_key
+from ..text import address_keys, name_key, name_keys
 
 SMALL_BLOCK = 12  # blocks up to this size are compared pair by pair
 LOOSE_LIMIT = 20_000  # name block: records without a 番地 are compared with every other up to this many pairs
@@ -79,10 +79,11 @@ class _Keys:
     number: str  # the first run of numbers in the address (番地), "" when it has none
 
 
-def _address_block_keys(addresses: Sequence[str], municipality: str) -> list[str]:
-    """:func:`shigen.text.address_key` of each address (one pass over them all) without a leading 都道府県 and
-    the catalogue's own 市町村名."""
-    keys = [_PREFECTURE.sub("", k) for k in address_keys(list(addresses))]
+def _address_block_keys(addresses: Sequence[str], municipality: str,
+                        address_key_of: Callable[[Sequence[str]], list[str]] | None = None) -> list[str]:
+    """:func:`shigen.text.address_key` of each address (one pass over them all: :func:`shigen.text.address_keys`,
+    or ``address_key_of`` when the caller has them) without a leading 都道府県 and the catalogue's own 市町村名."""
+    keys = [_PREFECTURE.sub("", k) for k in (address_key_of or address_keys)(list(addresses))]
     if municipality:
         muni = unicodedata.normalize("NFKC", municipality)
         n = len(muni)
@@ -94,7 +95,8 @@ DUPLICATE_FIELDS = ("name", "phone", "mobile", "address", "genre", "district")  
 
 
 def _all_keys(records: Sequence[Record] | None, phone_of: Callable[[str], str], municipality: str,
-              columns: Sequence[Sequence[str]] | None = None) -> list[_Keys]:
+              columns: Sequence[Sequence[str]] | None = None,
+              address_key_of: Callable[[Sequence[str]], list[str]] | None = None) -> list[_Keys]:
     """The comparison keys of every record, each part worked out once per distinct value (names, numbers and
     addresses repeat) and the addresses normalised in one pass (:func:`shigen.text.address_keys`)."""
     # one pass over the records' dicts (200,000 dicts spread over memory: each pass costs), then columns
@@ -105,12 +107,13 @@ def _all_keys(records: Sequence[Record] | None, phone_of: Callable[[str], str], 
     if not columns or not columns[0]:
         return []
     raw_names, phone_texts, mobile_texts, addresses, genres, districts = columns
-    name_of = {raw: name_key(raw) for raw in set(raw_names)}
+    distinct_names = list(set(raw_names))
+    name_of = dict(zip(distinct_names, name_keys(distinct_names), strict=True))  # shigen.text.name_key, one pass
     names = list(map(name_of.__getitem__, raw_names))
     digits_of = {n: tuple(_DIGITS.findall(n)) if not n.isalpha() else () for n in set(names)}
     number_of = {t: phone_of(t) for t in {*phone_texts, *mobile_texts}}
     distinct = list({a for a in addresses if a})
-    akey_of = dict(zip(distinct, _address_block_keys(distinct, municipality), strict=True))
+    akey_of = dict(zip(distinct, _address_block_keys(distinct, municipality, address_key_of), strict=True))
     akey_of[""] = ""
     run_of = {}
     for akey in akey_of.values():
@@ -385,17 +388,19 @@ _LEADING_TOWN = re.compile(r"^(?:.{1,6}?[市町村区])?(\D{2,6}?)(?:\d|$)")
 
 def find_duplicates(records: Sequence[Record] | None, phone_of: Callable[[str], str], *,
                     municipality: str = "", columns: Sequence[Sequence[str]] | None = None,
-                    places: Iterable[str] = ()) -> list[DuplicatePair]:
+                    places: Iterable[str] = (),
+                    address_key_of: Callable[[Sequence[str]], list[str]] | None = None) -> list[DuplicatePair]:
     """Pairs of likely duplicates among ``records`` (indices into it), each pair once, in record order.
 
     ``places`` are place names (districts, towns) that may tell two groups apart inside their names.
+    ``address_key_of(addresses)``, when given, is :func:`shigen.text.address_keys` (the audit keeps them).
 
     ``phone_of(text)`` returns the normalised number of a phone cell, or '' when it is not a valid number.
     ``columns``, when given, are the records' values of :data:`DUPLICATE_FIELDS` ('' when absent), one
     sequence per field in that order (the audit has them already; ``records`` may then be None); otherwise
     they are read from ``records``.
     """
-    keys = _all_keys(records, phone_of, municipality, columns)
+    keys = _all_keys(records, phone_of, municipality, columns, address_key_of)
     by_phone: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     by_address: dict[str, list[int]] = defaultdict(list)
