@@ -216,17 +216,24 @@ def _sst_zip(tmp_path, body):
 
 @settings(max_examples=60, deadline=None)
 @given(items=st.lists(_SI, max_size=20), picks=st.sets(st.integers(0, 25), min_size=1, max_size=6),
-       odd=st.sampled_from(["", "<!-- <si><t>x</t></si> -->", "<![CDATA[x]]>", "<?pi <si>?>"]))
-def test_the_few_shared_strings_of_the_settings_sheet_are_those_lxml_reads(tmp_path_factory, items, picks, odd):
-    """設定's keys are looked up by counting ``<si>`` by their bytes (issue 18): the same strings as parsing the
-    whole table, and tables a byte count could miscount (comment, CDATA, processing instruction) still agree."""
+       odd=st.sampled_from(["", "<!-- <si><t>x</t></si> -->", "<![CDATA[x]]>", "<?pi <si>?>"]),
+       chunk=st.sampled_from([1, 2, 3, 4, 7, 16, 61, 1 << 20]))
+def test_the_few_shared_strings_of_the_settings_sheet_are_those_lxml_reads(tmp_path_factory, items, picks, odd, chunk):
+    """設定's keys are looked up by counting ``<si>`` by their bytes, piece by piece (issue 18): the same strings as
+    parsing the whole table, whatever the pieces' size, and tables a byte count could miscount (comment, CDATA,
+    processing instruction) still agree."""
     tmp_path = tmp_path_factory.mktemp("sst")
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     body = (head + f'<sst xmlns="{_NS}" count="{len(items)}">' + "".join(items[:1]) + odd + "".join(items[1:])
             + "</sst>").encode("utf-8")
     with zipfile.ZipFile(_sst_zip(tmp_path, body)) as z:
         want = xlsx_patch.load_shared_strings(z, "xl/sharedStrings.xml", picks)
-        assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", picks) == want
+        sizes = xlsx_patch._SST_HEAD, xlsx_patch._SST_CHUNK
+        xlsx_patch._SST_HEAD, xlsx_patch._SST_CHUNK = 160, chunk  # the declaration and <sst …>, then tiny pieces
+        try:
+            assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", picks) == want
+        finally:
+            xlsx_patch._SST_HEAD, xlsx_patch._SST_CHUNK = sizes
         assert set(want) == {i for i in picks if i < len(items)}
 
 
