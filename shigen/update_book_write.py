@@ -27,7 +27,6 @@ from .update_book import (
     FORMAT_VERSION,
     GROUP_MARK,
     HEADER_ROWS,
-    JSON_TEXT,
     LABEL_CONSENT,
     LABEL_CURRENT,
     LABEL_DATE,
@@ -49,11 +48,11 @@ from .update_book import (
     SHEET_META,
     SHEET_META_RECORDS,
     SHEET_PRINT,
-    SHOWN_KEYS,
     Column,
     _fingerprint,
     doubt_comment,
     doubtful_fields,
+    json_shown,
     layout,
     shown_values,
 )
@@ -384,9 +383,8 @@ def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, re
     recs = wb.add_worksheet(SHEET_META_RECORDS)
     for c, h in enumerate(("id", "fingerprint", "row", "values")):
         recs.write_string(0, c, h)
-    dumps = JSON_TEXT.encode
     for i, r in enumerate(records, start=1):
         shown = shown_values(r)
         write_cells(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
-                              (3, dumps({k: v for k, v in zip(SHOWN_KEYS, shown, strict=True) if v}), None)])
+                              (3, json_shown(shown), None)])
     recs.very_hidden()

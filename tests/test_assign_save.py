@@ -189,3 +189,77 @@ def test_a_written_book_is_freed_without_the_cycle_collector(tmp_path):
         if enabled:
             gc.enable()
     assert (tmp_path / "book.xlsx").stat().st_size > 0
+
+
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6)
+
+
+def _esc(t):
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_SI = st.one_of(
+    _TEXT.map(lambda t: f"<si><t>{_esc(t)}</t></si>"),
+    _TEXT.map(lambda t: f'<si><t xml:space="preserve"> {_esc(t)} </t><rPh sb="0" eb="1"><t>ふり</t></rPh></si>'),
+    st.lists(_TEXT, min_size=1, max_size=3).map(
+        lambda ts: "<si>" + "".join(f'<r><rPr><sz val="11"/></rPr><t>{_esc(t)}</t></r>' for t in ts) + "</si>"),
+    st.sampled_from(["<si/>", "<si />", "<si><t/></si>", "<si>\n<t>改行 &lt;si&gt; &amp;</t>\n</si >"]))
+
+
+def _sst_zip(tmp_path, body):
+    path = tmp_path / "sst.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", body)
+    return path
+
+
+@settings(max_examples=60, deadline=None)
+@given(items=st.lists(_SI, max_size=20), picks=st.sets(st.integers(0, 25), min_size=1, max_size=6),
+       odd=st.sampled_from(["", "<!-- <si><t>x</t></si> -->", "<![CDATA[x]]>", "<?pi <si>?>"]),
+       chunk=st.sampled_from([1, 2, 3, 4, 7, 16, 61, 1 << 20]))
+def test_the_few_shared_strings_of_the_settings_sheet_are_those_lxml_reads(tmp_path_factory, items, picks, odd, chunk):
+    """設定's keys are looked up by counting ``<si>`` by their bytes, piece by piece (issue 18): the same strings as
+    parsing the whole table, whatever the pieces' size, and tables a byte count could miscount (comment, CDATA,
+    processing instruction) still agree."""
+    tmp_path = tmp_path_factory.mktemp("sst")
+    head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    body = (head + f'<sst xmlns="{_NS}" count="{len(items)}">' + "".join(items[:1]) + odd + "".join(items[1:])
+            + "</sst>").encode("utf-8")
+    with zipfile.ZipFile(_sst_zip(tmp_path, body)) as z:
+        want = xlsx_patch.load_shared_strings(z, "xl/sharedStrings.xml", picks)
+        sizes = xlsx_patch._SST_HEAD, xlsx_patch._SST_CHUNK
+        xlsx_patch._SST_HEAD, xlsx_patch._SST_CHUNK = 160, chunk  # the declaration and <sst …>, then tiny pieces
+        try:
+            assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", picks) == want
+        finally:
+            xlsx_patch._SST_HEAD, xlsx_patch._SST_CHUNK = sizes
+        assert set(want) == {i for i in picks if i < len(items)}
+
+
+def test_a_prefixed_shared_string_table_is_read_the_ordinary_way(tmp_path):
+    body = (f'<x:sst xmlns:x="{_NS}"><x:si><x:t>ID</x:t></x:si><x:si><x:t>最後に振ったID</x:t></x:si></x:sst>'
+            .encode())
+    with zipfile.ZipFile(_sst_zip(tmp_path, body)) as z:
+        assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", {1}) == {1: "最後に振ったID"}
+
+
+_SHOWN = st.lists(st.one_of(st.just(""), st.sampled_from(['a"b', "c\\d", "改行\n", "\t", "\x7f", "\u2028", "資源"]),
+                            st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)),
+                  min_size=0, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=_SHOWN)
+def test_the_hidden_sheets_json_is_what_the_json_encoder_writes(values):
+    """The fingerprint's JSON and the stored values are joined directly when nothing needs an escape (issue 18):
+    the very text ``JSON_TEXT.encode`` writes, so fingerprints made before and after agree."""
+    import json
+
+    from shigen import update_book as ub
+
+    assert ub.json_strings(values) == ub.JSON_TEXT.encode(values) == json.dumps(values, ensure_ascii=False)
+    shown = (values + [""] * len(ub.SHOWN_KEYS))[:len(ub.SHOWN_KEYS)]
+    expected = ub.JSON_TEXT.encode({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v})
+    assert ub.json_shown(shown) == expected
+    assert json.loads(ub.json_shown(shown)) == {k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v}
