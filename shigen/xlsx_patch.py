@@ -206,6 +206,18 @@ def _shared_strings_part(zin: zipfile.ZipFile) -> str | None:
     return None
 
 
+def _si_text(si: Any, t_tag: str, r_tag: str) -> str:
+    """The text of one shared string (``<si>``): its ``<t>``, or its rich-text runs' ``<t>`` joined (phonetic
+    ``<rPh>`` runs are not text)."""
+    parts = []
+    for child in si:
+        if child.tag == t_tag:
+            parts.append(child.text or "")
+        elif child.tag == r_tag:
+            parts.extend(t.text or "" for t in child.iter(t_tag))
+    return "".join(parts)
+
+
 def load_shared_strings(zin: zipfile.ZipFile, part: str | None, wanted: set[int] | None) -> dict[int, str]:
     """The shared strings with the given indices (all when ``wanted`` is None), phonetic runs left out."""
     from lxml import etree
@@ -220,13 +232,7 @@ def load_shared_strings(zin: zipfile.ZipFile, part: str | None, wanted: set[int]
         for _, si in etree.iterparse(fh, events=("end",), tag=si_tag):
             i += 1
             if wanted is None or i in wanted:
-                parts = []
-                for child in si:
-                    if child.tag == t_tag:
-                        parts.append(child.text or "")
-                    elif child.tag == r_tag:
-                        parts.extend(t.text or "" for t in child.iter(t_tag))
-                out[i] = "".join(parts)
+                out[i] = _si_text(si, t_tag, r_tag)
             si.clear()
             parent = si.getparent()
             while si.getprevious() is not None and parent is not None:
@@ -906,13 +912,7 @@ def _few_shared_strings(data: bytes, i0: int, wanted: set[int], skip: int) -> di
                 si = etree.fromstring(b'<sst xmlns="' + NS_MAIN.encode() + b'">' + data[m.start():end] + b"</sst>")[0]
             except etree.XMLSyntaxError:
                 return None
-            parts = []
-            for child in si:
-                if child.tag == t_tag:
-                    parts.append(child.text or "")
-                elif child.tag == r_tag:
-                    parts.extend(t.text or "" for t in child.iter(t_tag))
-            out[i] = "".join(parts)
+            out[i] = _si_text(si, t_tag, r_tag)
         if i >= top:
             break
     return out

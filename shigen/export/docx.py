@@ -406,19 +406,20 @@ def skeleton_parts(meta: Meta) -> Iterator[tuple[str, bytes]]:
         for name in zin.namelist():
             data = zin.read(name)
             if name == HEADER_PART:
-                data = _fill(data, (_t(LABEL_MARK), _t(label)), (_t(STAMP_MARK), _t(stamp)))
+                data = fill_marks(data, SKELETON, (_t(LABEL_MARK), _t(label)), (_t(STAMP_MARK), _t(stamp)))
             elif name == CORE_PART:  # (text as lxml writes it: & < > escaped)
-                data = _fill(data, (f">{TITLE_MARK}<", f">{escape(clean_cell(meta.title))}<"),
+                data = fill_marks(data, SKELETON, (f">{TITLE_MARK}<", f">{escape(clean_cell(meta.title))}<"),
                              (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(meta)))}<"))
             yield name, data
 
 
-def _fill(data: bytes, *marks: tuple[str, str]) -> bytes:
-    """``data`` with each mark (found exactly once, in order) replaced by its text."""
+def fill_marks(data: bytes, skeleton: Path, *marks: tuple[str, str]) -> bytes:
+    """``data`` (a part of the shipped ``skeleton``) with each mark (found exactly once, in order) replaced by its
+    text. Shared by the booklet and the letters (``shigen.letters.docx``)."""
     out, rest = [], data.decode("utf-8")
     for mark, text in marks:
         if rest.count(mark) != 1:  # pragma: no cover - the skeleton file is not the one write_skeleton makes
-            raise RuntimeError(f"{SKELETON.name}: {mark} not found once")
+            raise RuntimeError(f"{skeleton.name}: {mark} not found once")
         before, rest = rest.split(mark)
         out += [before, text]
     return "".join([*out, rest]).encode("utf-8")

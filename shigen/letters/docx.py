@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..export.docx import ACCENT, _fonts, _p, _run, _t, escape
+from ..export.docx import ACCENT, _fonts, _p, _run, _t, escape, fill_marks
 from ..export.files import clean_cell
 from ..model import Record
 from .content import (
@@ -369,21 +369,12 @@ def skeleton_parts(s: Sender, resend: bool) -> Iterator[tuple[str, bytes]]:
         for name in zin.namelist():
             data = zin.read(name)
             if name == FOOTER_PART:
-                data = _fill(data, (_t(FOOTER_LEFT_MARK), _t(left)), (_t(FOOTER_RIGHT_MARK), _t(right)))
+                data = fill_marks(data, SKELETON, (_t(FOOTER_LEFT_MARK), _t(left)), (_t(FOOTER_RIGHT_MARK), _t(right)))
             elif name == CORE_PART:  # (text as lxml writes it: & < > escaped)
-                data = _fill(data, (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(s)))}<"))
+                data = fill_marks(data, SKELETON, (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(s)))}<"))
             yield name, data
 
 
-def _fill(data: bytes, *marks: tuple[str, str]) -> bytes:
-    """``data`` with each mark (found exactly once, in order) replaced by its text."""
-    out, rest = [], data.decode("utf-8")
-    for mark, text in marks:
-        if rest.count(mark) != 1:  # pragma: no cover - the skeleton file is not the one write_skeleton makes
-            raise RuntimeError(f"{SKELETON.name}: {mark} not found once")
-        before, rest = rest.split(mark)
-        out += [before, text]
-    return "".join([*out, rest]).encode("utf-8")
 
 
 def letter_parts(providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
