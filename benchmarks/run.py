@@ -445,6 +445,10 @@ def verdicts(results: list[Measure], help_m: Measure, pass_m: Measure) -> list[t
     return rows
 
 
+SPEED_CODE = "sum(range(3 * 10**7))"
+SPEED: list[Measure] = []  # the same pure-Python loop at the start and at the end of the run
+
+
 def write_report(results: list[Measure], help_m: Measure, pass_m: Measure, present: dict[str, bool],
                  sizes: list[int], runs: dict[int, int], path: Path) -> None:
     lines = ["# shigen ベンチマーク結果", "",
@@ -452,6 +456,9 @@ def write_report(results: list[Measure], help_m: Measure, pass_m: Measure, prese
              "複数回の中央値を示します。台帳は `benchmarks/generate.py` が作る架空のデータ(5% に誤りを仕込んだもの)です。",
              "", "## 実行環境", "", "| 項目 | 値 |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
+    if SPEED:  # a virtual machine's speed drifts (±20 % seen on a quiet 2-core VM): compare runs by this figure
+        lines.append(f"| 速さの目安(`python -c \"{SPEED_CODE}\"`、始め / 終わり) | "
+                     + " / ".join(f"{_fmt_s(m.median)} s" for m in SPEED) + " |")
     lines += ["", f"件数: {', '.join(f'{s:,}' for s in sizes)}(回数: "
               + "、".join(f"{s:,} 件 {runs[s]} 回" for s in sizes) + ")", ""]
     missing = [c for c in COMMANDS if not present.get(c)]
@@ -544,12 +551,14 @@ def main(argv: list[str] | None = None) -> int:
     help_runs = 3 if args.quick else 10
     pass_m = measure(Measure(None, "python -c pass"), lambda: [PY, "-c", "pass"], help_runs)
     help_m = measure(Measure(None, "shigen --help"), lambda: [*shigen_cmd(), "--help"], help_runs)
+    SPEED.append(measure(Measure(None, "速さの目安"), lambda: [PY, "-c", SPEED_CODE], 3))
 
     results: list[Measure] = []
     for size in sizes:
         for shape in shapes:
             results += bench_size(size, runs[size], commands, present, not args.no_baselines, args.timeout, shape)
             write_report(results, help_m, pass_m, present, sizes, runs, args.output)  # partial results survive a crash
+    SPEED.append(measure(Measure(None, "速さの目安(終わり)"), lambda: [PY, "-c", SPEED_CODE], 3))
     write_report(results, help_m, pass_m, present, sizes, runs, args.output)
     print(f"\n書き出しました: {args.output}")
     return 0
