@@ -47,6 +47,7 @@ _KE = str.maketrans({"ヶ": "ケ", "ヵ": "ケ", "が": "ケ", "ガ": "ケ", "�
 _AZA = re.compile(r"大字|(?<![\u4e00-\u9fff])字")
 _SPACES = re.compile(r"\s+")
 _PREFECTURE = re.compile(r"^(東京都|北海道|京都府|大阪府|.{2,3}県)")
+_DIGIT_RUNS = re.compile(r"\d+")
 
 
 def _numeral(m: re.Match[str]) -> str:
@@ -92,6 +93,8 @@ class PostalData:
         self._own: dict[str, tuple[str, str] | None] = {}
         self._cities: dict[str, list[tuple[str, str]]] | None = None  # city key → [(prefecture, city)]
         self._digit_cities: tuple[str, ...] | None = None  # city keys holding a digit
+        self._digit_city_skeletons: tuple[str, ...] | None = None  # the same with each run of digits as 「0」
+        self._splits: dict[tuple[str, str], tuple[tuple[str, str] | None, str]] = {}  # split_key's answers
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
         self._city_lengths: dict[str, tuple[int, ...]] = {}  # first two characters of a city key → its lengths
         self._all_towns = False  # every city's towns read (one pass)
@@ -176,13 +179,35 @@ class PostalData:
         m = _PREFECTURE.match(key)
         return key.startswith(self._digit_cities) or (m is not None and key[m.end():].startswith(self._digit_cities))
 
+    def may_name_city_with_digits(self, skeleton: str) -> bool:
+        """:meth:`names_city_with_digits` for every address whose key has this skeleton (each run of digits as
+        one 「0」), when the skeleton's first four characters hold no digit: False means none of them names such a
+        city. (A key that begins with a city's key has a skeleton that begins with the city key's skeleton.)"""
+        if self._digit_city_skeletons is None:
+            self.names_city_with_digits("")
+            self._digit_city_skeletons = tuple(dict.fromkeys(_DIGIT_RUNS.sub("0", k) for k in self._digit_cities or ()))
+        if not self._digit_city_skeletons:
+            return False
+        m = _PREFECTURE.match(skeleton)
+        return skeleton.startswith(self._digit_city_skeletons) or (
+            m is not None and skeleton[m.end():].startswith(self._digit_city_skeletons))
+
     def split_address(self, address: str, municipality: str = "") -> tuple[tuple[str, str] | None, str]:
         """((prefecture, city), rest) of an address, in :func:`place_key` form. Without a city in the address,
         the catalogue's own 自治体名 (when it is a real city) and the whole address as the rest."""
         return self.split_key(place_key(address), municipality)
 
     def split_key(self, key: str, municipality: str = "") -> tuple[tuple[str, str] | None, str]:
-        """:meth:`split_address` of an address already in :func:`place_key` form."""
+        """:meth:`split_address` of an address already in :func:`place_key` form (kept per key: an audit asks
+        for the same address skeletons again and again)."""
+        found = self._splits.get((key, municipality))
+        if found is None:
+            found = self._split_key(key, municipality)
+            if len(self._splits) < 50_000:
+                self._splits[(key, municipality)] = found
+        return found
+
+    def _split_key(self, key: str, municipality: str) -> tuple[tuple[str, str] | None, str]:
         prefecture = ""
         m = _PREFECTURE.match(key)
         if m:

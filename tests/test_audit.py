@@ -517,3 +517,58 @@ def test_duplicates_by_plain_loops_equal_the_vectorised_search(planted, monkeypa
     monkeypatch.setattr(D, "PLAIN_BLOCK", 0)
     vectorised = D.find_duplicates(records, phone_of)
     assert plain == vectorised and len(plain) > 10
+
+
+_ADDRESS_PIECES = ("1", "23", "０", "１２", "٣", "𝟙", "①", "²", "一", "二十", "三", "〇", "百五", "千", "万", "丁目", "番地", "番",
+                   "号", "地割", "条", "線", "の", "之", "ノ", "-", "－", "ー", "―", " ", "\u3000", "町", "本町", "市", "三条市",
+                   "県", "新潟県", "大字", "字", "ケ", "ヶ", "が", "北", "ビル", "(", "）")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_ADDRESS_PIECES), max_size=12).map("".join))
+def test_an_address_key_read_as_a_skeleton_is_the_key_of_the_address_skeleton(address):
+    """Context.skeletons / place_skeletons and the district check's per-skeleton look-up rely on this: no step of
+    place_key or address_key reads a digit's value or the length of a run of digits, so with every run of digits
+    as one 「0」 before and after, the key of the address's skeleton is the skeleton of its key."""
+    import re
+
+    from shigen.postal import place_key
+    from shigen.text import address_key
+
+    def skeleton(text: str) -> str:
+        return re.sub(r"\d+", "0", text)
+
+    for key in (place_key, address_key):
+        assert skeleton(key(skeleton(address))) == skeleton(key(address)), key
+    ctx = Context.build(Catalogue(path=None), AS_OF)  # type: ignore[arg-type]
+    assert ctx.skeletons([address, "本町12-3"]) == {address: skeleton(address), "本町12-3": "本町0-0"}
+    assert ctx.place_skeletons([address]) == {address: skeleton(place_key(address))}
+
+
+def test_the_district_check_by_skeleton_finds_what_district_for_address_finds(tmp_path):
+    """check_district_mismatch looks each address skeleton up once: its findings are those of
+    model.district_for_address asked record by record (kanji numerals, full-width digits and 丁目 included)."""
+    from shigen.model import District, district_for_address
+
+    districts = [District("中央地区", towns=("本町", "本町北", "栄町", "三本松")), District("北地区", towns=("北山", "山田")),
+                 District("南地区", towns=("港町", "町田"))]
+    rng = random.Random(8)
+    towns = [t for d in districts for t in d.towns]
+    records = []
+    for n in range(300):
+        town, other = rng.choice(towns), rng.choice(towns)
+        address = rng.choice((f"みどり市{town}{rng.randrange(1, 40)}-{rng.randrange(1, 9)}",
+                              f"{town}{rng.choice('一二三四五')}丁目{rng.randrange(1, 30)}番地 {other}ビル",
+                              f"{rng.randrange(1, 9)}{town}", f"{town}１２３", f"{other}{rng.randrange(100)}{town}"))
+        records.append(Record({"id": f"S{n:05d}", "name": "資源", "address": address,
+                               "district": rng.choice([d.name for d in districts])}))
+    cat = Catalogue(path=None, records=records, districts=districts)  # type: ignore[arg-type]
+    got = {f.index: f.detail if hasattr(f, "detail") else f.message for f in audit_catalogue(cat, as_of=AS_OF).findings
+           if f.code == "district-mismatch"}
+    want = {}
+    for i, r in enumerate(records):
+        located = district_for_address(r["address"], districts)
+        if located and located != r["district"]:
+            want[i] = located
+    assert set(got) == set(want) and len(want) > 50
+    assert all(want[i] in got[i] for i in want)
