@@ -12,7 +12,7 @@ from builders import load, make_workspace, record
 from shigen import master
 from shigen import schema as S
 from shigen.create import init_workspace
-from shigen.errors import MasterBusyError, UsageError, WriteError
+from shigen.errors import InputError, MasterBusyError, UsageError, WriteError
 from shigen.master import load_catalogue, save_catalogue
 from shigen.workspace import Workspace
 
@@ -298,6 +298,48 @@ def test_the_workbook_is_closed_before_the_resource_rows_are_read(tmp_path, monk
 
     monkeypatch.setattr(master, "_open_calamine", lambda path: Book(opened(path)))
     cat, columns = master.load_catalogue_columns(ws.catalogue)
-    assert events[0] == f"sheet {S.SHEET_RESOURCES}" and events[-2:] == ["close", "rows"]
+    # the settings sheets first (this thread), then 資源一覧 (calamine's thread), then close, then the rows
+    assert events[-3:] == [f"sheet {S.SHEET_RESOURCES}", "close", "rows"]
+    assert f"sheet {S.SHEET_SETTINGS}" in events[:-3] and f"sheet {S.SHEET_RESOURCES}" not in events[:-3]
     assert [columns.values["name"][i] for i in range(len(columns))] == ["みどり配食", "さくら食堂"]
     assert cat.settings is not None and cat.genres
+
+
+def test_the_resources_sheet_parses_in_a_thread_while_the_callbacks_run(tmp_path, monkeypatch):
+    """load_catalogue_columns runs while_opening and while_reading (with the settings read) on the calling thread
+    while calamine works in another; the master read is the same, and an error of either side is raised here."""
+    import threading
+
+    ws = make_workspace(tmp_path, [record(name="みどり配食"), record(name="さくら食堂")])
+    plain_cat, plain = master.load_catalogue_columns(ws.catalogue)
+    seen: list[object] = []
+    cat, columns = master.load_catalogue_columns(
+        ws.catalogue, while_opening=lambda: seen.append(threading.current_thread()),
+        while_reading=lambda c: seen.append([g.name for g in c.genres]))
+    assert seen == [threading.current_thread(), [g.name for g in plain_cat.genres]] and seen[1]
+    assert columns == plain and cat.settings == plain_cat.settings and cat.districts == plain_cat.districts
+
+    def fail(_cat):
+        raise RuntimeError("warm-up failed")
+
+    with pytest.raises(RuntimeError, match="warm-up failed"):
+        master.load_catalogue_columns(ws.catalogue, while_reading=fail)
+    opened = master._open_calamine
+
+    class Book:  # the sheet's parse fails in calamine's thread
+        def __init__(self, wb):
+            self.wb, self.sheet_names = wb, wb.sheet_names
+
+        def get_sheet_by_name(self, name):
+            if name == S.SHEET_RESOURCES:
+                assert threading.current_thread() is not threading.main_thread()
+                raise ValueError("broken sheet")
+            return self.wb.get_sheet_by_name(name)
+
+    monkeypatch.setattr(master, "_open_calamine", lambda path: Book(opened(path)))
+    with pytest.raises(ValueError, match="broken sheet"):
+        master.load_catalogue_columns(ws.catalogue)
+    monkeypatch.undo()
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputError, match="台帳ファイルを読めません"):
+        master.load_catalogue_columns(tmp_path / "broken.xlsx")

