@@ -572,3 +572,63 @@ def test_the_district_check_by_skeleton_finds_what_district_for_address_finds(tm
             want[i] = located
     assert set(got) == set(want) and len(want) > 50
     assert all(want[i] in got[i] for i in want)
+
+
+def _freshness_mix(tmp_path, n: int = 120):
+    """A master of ``n`` records: stale, due-soon, never confirmed, closed, with a placeholder or a bad date, and a
+    few errors (an invalid phone), over the four districts."""
+    rng = random.Random(3)
+    days = ["2025-05-01", "2026-04-01", "", "2026-09-01", "要確認", "R5.13.1", "令和7年1月10日", "2027-03-31"]
+    rows = []
+    for i in range(n):
+        over: dict[str, object] = {"last_confirmed": rng.choice(days)}
+        if i % 17 == 0:
+            over["phone"] = "0479-00-000"
+        if i % 23 == 0:
+            over["status"] = S.STATUS_CLOSED
+        rows.append(clean(i, **over))
+    return make_workspace(tmp_path, rows)
+
+
+@pytest.mark.parametrize("top", [0, 1, 3, 8, 20, 500])
+def test_findings_not_made_yet_are_counted_and_shown_as_the_findings_made(tmp_path, top):
+    """The freshness findings are a pending group until every finding is read: the counts, the first ``top``
+    findings and --fail-on computed without making them equal those of the findings made; making them gives
+    the report order of every finding made at once (check_freshness)."""
+    from shigen.audit import run_audit
+    from shigen.audit.checks import check_freshness
+
+    ws = _freshness_mix(tmp_path)
+    lazy = run_audit(ws.catalogue, as_of=AS_OF).result
+    assert lazy.pending and sum(len(g.indices) for g in lazy.pending) > 40
+    counts = (lazy.total, lazy.by_code, lazy.by_severity, lazy.records_with_findings,
+              [lazy.severity_label(c.code) for c in CATALOGUE], [lazy.fails(s) for s in ("error", "warning", "info")])
+    shown = lazy.top(top)
+    assert lazy.pending  # still not made
+    made = lazy.findings  # made now, in report order
+    assert not lazy.pending
+    assert shown == made[:top]
+    assert counts == (len(made), lazy.by_code, lazy.by_severity, lazy.records_with_findings,
+                      [lazy.severity_label(c.code) for c in CATALOGUE], [lazy.fails(s) for s in ("error", "warning", "info")])
+    assert Counter(made_f.code for made_f in made) == {k: v for k, v in lazy.by_code.items() if v}
+    # the same findings as the freshness check yields one by one, in the same places
+    cat = load(ws)
+    eager = [f for f in audit_catalogue(cat, as_of=AS_OF).findings]
+    assert [f.to_dict() for f in made] == [f.to_dict() for f in eager]
+    ctx = Context.build(cat, AS_OF)
+    assert sorted((f.index, f.code) for f in check_freshness(ctx)) == sorted(
+        (f.index, f.code) for f in made if f.code in ("stale", "due-soon", "never-confirmed"))
+
+
+def test_warnings_come_first_when_there_are_too_few_errors(tmp_path):
+    """top(n) takes from a pending group only what can be among the first n (the group of warnings is skipped
+    while n errors are made; not when fewer)."""
+    from shigen.audit import run_audit
+
+    ws = _freshness_mix(tmp_path, 60)
+    result = run_audit(ws.catalogue, as_of=AS_OF).result
+    errors = result.by_severity["error"]
+    assert 0 < errors < 30
+    first = result.top(errors + 5)
+    assert [f.severity for f in first[:errors]] == ["error"] * errors and first[errors].severity == "warning"
+    assert first == result.findings[:errors + 5]

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Settings, town_index
-from .checks import CHECKS, Context, Locator, source_locator
-from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, Severity
+from .checks import CHECKS, Context, Locator, check_freshness, freshness_findings, source_locator
+from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, FindingGroup, Severity
 
 if TYPE_CHECKING:
     from ..master import ResourceColumns
@@ -157,7 +157,10 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     from .settings_checks import SETTINGS_CHECKS
 
     ctx = Context.build(cat, as_of, locate, columns)
-    findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) for f in check(ctx)]
+    # every check's findings made now but the freshness rule's (100,000 of a large master): counted now, made
+    # only when every finding is read (JSON, Excel); the screen shows their number and the first few
+    findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) if check is not check_freshness
+                               for f in check(ctx)]
     is_open = [not closed for closed in ctx.closed]
     audited = list(compress(range(len(is_open)), is_open))
     freshness: Counter[Freshness] = Counter(compress(ctx.states, is_open))
@@ -189,8 +192,15 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
 
     district_rank = {d.name: i for i, d in enumerate(cat.districts)}
     severity_rank = {s.value: SEVERITY_RANK[s] for s in Severity}  # by the text: no Severity(...) per finding
-    findings.sort(key=lambda f: (severity_rank[f.severity], district_rank.get(f.district, len(district_rank)),
-                                 f.district, f.file, f.sheet, f.row or 0, f.index or 0, CODE_ORDER[f.code], f.field))
+    unknown = len(district_rank)
+
+    def order(f: Finding) -> tuple[object, ...]:
+        return (severity_rank[f.severity], district_rank.get(f.district, unknown), f.district, f.file, f.sheet,
+                f.row or 0, f.index or 0, CODE_ORDER[f.code], f.field)
+
+    findings.sort(key=order)
+    pending = [_group(ctx, code, key, indices, make, district_rank)
+               for code, key, indices, make in freshness_findings(ctx)]
     total = len(audited)
     completeness = [
         FieldCompleteness(fld.header, filled[fld.key] - placeholders[fld.key], total)
@@ -206,7 +216,26 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
         freshness={FRESHNESS_LABELS[state]: freshness.get(state, 0) for state in Freshness},
         completeness=completeness,
         postal=postal_summary(ctx.postal),
+        pending=pending,
+        order=order,
     )
+
+
+def _group(ctx: Context, code: str, key: str, indices: list[int], make: Callable[[int], Finding],
+           district_rank: dict[str, int]) -> FindingGroup:
+    """A pending group of ``code`` findings on field ``key`` of records ``indices``: each one's place in the
+    order of _audit's sort, worked out from the record (the finding's district, file, sheet, row and index)."""
+    severity = CODES[code].severity
+    head = SEVERITY_RANK[severity]
+    tail = (CODE_ORDER[code], S.header(key) if key else "")
+    districts, unknown = ctx.column("district"), len(district_rank)
+
+    def place(i: int) -> tuple[object, ...]:
+        file, sheet, row = ctx.where(i)
+        district = districts[i]
+        return (head, district_rank.get(district, unknown), district, file, sheet, row or 0, i, *tail)
+
+    return FindingGroup(code, severity.value, indices, make, place)
 
 
 def postal_summary(data: PostalData | None) -> str:

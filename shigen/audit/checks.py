@@ -238,7 +238,10 @@ class Context:
 
     def due(self, index: int) -> dt.date | None:
         """model.due_date of record ``index`` (once per distinct 最終確認日)."""
-        value = self.column("last_confirmed")[index]
+        return self.due_of(self.column("last_confirmed")[index])
+
+    def due_of(self, value: str) -> dt.date | None:
+        """model.due_date of a record whose 最終確認日 is ``value`` (once per distinct value)."""
         if value not in self._due:
             self._due[value] = due_date(Record({"last_confirmed": value}), self.cycle_months)
         return self._due[value]
@@ -602,30 +605,56 @@ def record_freshness(record: Record, ctx: Context) -> Freshness:
 
 
 def check_freshness(ctx: Context) -> Iterator[Finding]:
+    """確認期限切れ, 確認日なし and まもなく確認期限, in record order (:func:`freshness_findings`, made)."""
+    made = [(i, make) for _, _, indices, make in freshness_findings(ctx) for i in indices]
+    made.sort(key=itemgetter(0))
+    for i, make in made:
+        yield make(i)
+
+
+def freshness_findings(ctx: Context) -> list[tuple[str, str, list[int], Callable[[int], Finding]]]:
+    """The findings of the freshness rule, not made: (code, field, the records' indices in order, the function
+    that makes the finding of one record) for stale, never-confirmed and due-soon. Which records get which is
+    worked out once per distinct 最終確認日 (a value that is no date or is a placeholder is reported as
+    invalid-date / placeholder instead); the 100,000 findings of a large master are made only when written."""
     states, closed, placeholders = ctx.states, ctx.closed, ctx.placeholders
     confirmed = ctx.column("last_confirmed")
-    problems: dict[str, str] = {}
-    for i in [i for i, state in enumerate(states) if state is not Freshness.FRESH]:
-        if closed[i]:
+    code_of: dict[str, str | None] = {}
+    for value, state in zip(confirmed, states, strict=True):
+        if value in code_of or state is Freshness.FRESH:
             continue
-        value = confirmed[i]
-        if value:
-            problem = problems.get(value)
-            if problem is None:
-                problem = problems[value] = _date_problem(value, ctx.as_of)
-            if problem or "last_confirmed" in placeholders[i]:
-                continue  # reported as placeholder / invalid-date
-        state = states[i]
-        if state is Freshness.NEVER:
-            yield ctx.finding("never-confirmed", i, "last_confirmed", value)
-            continue
+        if value and _date_problem(value, ctx.as_of):
+            code_of[value] = None  # reported as invalid-date
+        elif state is Freshness.NEVER:
+            code_of[value] = "never-confirmed"
+        elif state is Freshness.STALE:
+            code_of[value] = "stale"
+        else:
+            code_of[value] = "due-soon" if ctx.due_of(value) is not None else None
+    indices: dict[str, list[int]] = {"stale": [], "never-confirmed": [], "due-soon": []}
+    get = code_of.get
+    for i, value in enumerate(confirmed):
+        code = get(value)
+        if code is not None and not closed[i] and not (placeholders[i] and "last_confirmed" in placeholders[i]):
+            indices[code].append(i)
+
+    def stale(i: int) -> Finding:
         due = ctx.due(i)
-        if state is Freshness.STALE:
-            yield ctx.finding("stale", i, "last_confirmed", value, cycle=ctx.cycle_months,
-                              due=due.isoformat() if due else "")
-        elif due is not None:
-            yield ctx.finding("due-soon", i, "last_confirmed", value, due=due.isoformat(),
-                              days=(due - ctx.as_of).days)
+        return ctx.finding("stale", i, "last_confirmed", confirmed[i], cycle=ctx.cycle_months,
+                           due=due.isoformat() if due else "")
+
+    def never(i: int) -> Finding:
+        return ctx.finding("never-confirmed", i, "last_confirmed", confirmed[i])
+
+    def due_soon(i: int) -> Finding:
+        due = ctx.due(i)
+        assert due is not None
+        return ctx.finding("due-soon", i, "last_confirmed", confirmed[i], due=due.isoformat(),
+                           days=(due - ctx.as_of).days)
+
+    return [("stale", "last_confirmed", indices["stale"], stale),
+            ("never-confirmed", "last_confirmed", indices["never-confirmed"], never),
+            ("due-soon", "last_confirmed", indices["due-soon"], due_soon)]
 
 
 def check_publication(ctx: Context) -> Iterator[Finding]:

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import heapq
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,17 @@ from .. import schema as S
 from ..model import Catalogue, Freshness, Record
 from ..text import to_wareki
 from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, SEVERITY_FILLS, display_width
-from .findings import CATALOGUE, CODES, ROW_HEADERS, SEVERITIES, SEVERITY_LABEL, SEVERITY_RANK, Finding, Severity
+from .findings import (
+    CATALOGUE,
+    CODES,
+    ROW_HEADERS,
+    SEVERITIES,
+    SEVERITY_LABEL,
+    SEVERITY_RANK,
+    Finding,
+    FindingGroup,
+    Severity,
+)
 
 MAX_COMMENTS = 5_000  # cell comments in the catalogue copy; beyond this, cells are only coloured
 MAX_COPY_ROWS = 50_000  # records in the catalogue copy (指摘一覧 always lists every finding)
@@ -51,53 +63,97 @@ class FieldCompleteness:
 
 @dataclass
 class AuditResult:
+    """``findings`` is every finding in report order. Groups of findings not made yet (``pending``) are made —
+    and put in their places of ``order`` — when ``findings`` is first read; the counts, :meth:`top` and
+    :meth:`fails` do not need them made."""
+
     as_of: dt.date
     cycle_months: int
     source: str  # the master or the files that were audited
     records: int  # records read
     audited: int  # records checked for freshness and required fields (all but 廃止)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # (a property: see below the class)
     freshness: dict[str, int] = field(default_factory=dict)  # Freshness label → count
     completeness: list[FieldCompleteness] = field(default_factory=list)
     postal: str = ""  # the postal data used (its date), or how to install it
+    pending: list[FindingGroup] = field(default_factory=list, repr=False, compare=False)
+    order: Callable[[Finding], Any] | None = field(default=None, repr=False, compare=False)  # sort key of findings
+
+    def _made(self) -> list[Finding]:
+        return self.__dict__["_findings"]  # type: ignore[no-any-return]
+
+    def _pending(self) -> list[FindingGroup]:
+        return [g for g in self.__dict__.get("pending", ()) if g.indices]
+
+    @property
+    def total(self) -> int:
+        """The number of findings (without making the pending ones)."""
+        return len(self._made()) + sum(len(g.indices) for g in self._pending())
+
+    def top(self, n: int) -> list[Finding]:
+        """The first ``n`` findings of :attr:`findings`, making only those of the pending groups that are among
+        them (the groups' keys are those of their findings, so the order is the same)."""
+        made, groups = self._made(), self._pending()
+        if not groups or n <= 0:
+            return made[:n]
+        assert self.order is not None  # pending groups come with the order that places them
+        order = self.order
+        first = made[:n]
+        limit = SEVERITY_RANK[Severity(first[-1].severity)] if len(first) == n else None
+        for g in groups:
+            if limit is not None and SEVERITY_RANK[Severity(g.severity)] > limit:
+                continue  # a group of a lower severity than the n-th finding made: none of it comes first
+            first.extend(map(g.make, heapq.nsmallest(n, g.indices, key=g.key)))
+        first.sort(key=order)
+        return first[:n]
 
     @property
     def by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity for f in self.findings)
+        counts = Counter(f.severity for f in self._made())
+        for g in self._pending():
+            counts[g.severity] += len(g.indices)
         return {s.value: counts.get(s.value, 0) for s in SEVERITIES}
 
     @property
     def by_code(self) -> dict[str, int]:
-        counts = Counter(f.code for f in self.findings)
+        counts = Counter(f.code for f in self._made())
+        for g in self._pending():
+            counts[g.code] += len(g.indices)
         return {c.code: counts.get(c.code, 0) for c in CATALOGUE}
 
     def severity_label(self, code: str) -> str:
         """The severities the findings of ``code`` carry (「エラー・警告」), else the code's own."""
         present = {severity for c, severity in self._code_severities() if c == code}
+        present.update(g.severity for g in self._pending() if g.code == code)
         if not present:
             return SEVERITY_LABEL[CODES[code].severity]
         return "・".join(SEVERITY_LABEL[s] for s in SEVERITIES if s.value in present)
 
     def _code_severities(self) -> set[tuple[str, str]]:
-        """The distinct (code, severity) of the findings: one pass over them, kept while they are unchanged
+        """The distinct (code, severity) of the findings made: one pass over them, kept while they are unchanged
         (the summary asks for every code's severities; 200,000 findings × 18 codes was seconds)."""
-        key = (id(self.findings), len(self.findings))
+        made = self._made()
+        key = (id(made), len(made))
         cached = self.__dict__.get("_code_severities_cache")
         if cached is None or cached[0] != key:
-            cached = (key, {(f.code, f.severity) for f in self.findings})
+            cached = (key, {(f.code, f.severity) for f in made})
             self.__dict__["_code_severities_cache"] = cached
         return cached[1]
 
     @property
     def records_with_findings(self) -> int:
-        return len({f.index for f in self.findings if f.index is not None})  # None: a finding about 設定
+        indices = {f.index for f in self._made() if f.index is not None}  # None: a finding about 設定
+        for g in self._pending():
+            indices.update(g.indices)
+        return len(indices)
 
     def fails(self, fail_on: str) -> bool:
         """True when a finding at or above ``fail_on`` (error / warning / info) exists; never for 'never'."""
         if fail_on == "never":
             return False
         limit = SEVERITY_RANK[Severity(fail_on)]
-        return any(SEVERITY_RANK[Severity(f.severity)] <= limit for f in self.findings)
+        return (any(SEVERITY_RANK[Severity(f.severity)] <= limit for f in self._made())
+                or any(SEVERITY_RANK[Severity(g.severity)] <= limit for g in self._pending()))
 
     def to_rows(self) -> list[tuple[object, ...]]:
         return [f.to_row() for f in self.findings]
@@ -118,6 +174,29 @@ class AuditResult:
             },
             "findings": [f.to_dict() for f in self.findings],
         }
+
+
+def _findings(self: AuditResult) -> list[Finding]:
+    """Every finding, in report order (the pending groups made and put in their places on first reading)."""
+    made: list[Finding] = self.__dict__["_findings"]
+    groups = self._pending()
+    if groups:
+        assert self.order is not None
+        made.extend(f for g in groups for f in map(g.make, g.indices))
+        made.sort(key=self.order)  # stable: the findings made keep their order among equal keys, as before
+        self.pending = []
+    return made
+
+
+def _set_findings(self: AuditResult, value: list[Finding]) -> None:
+    self.__dict__["_findings"] = value
+    self.__dict__["pending"] = []
+
+
+# ``findings`` is a property so that reading it makes the pending groups; the dataclass's __init__, __eq__ and
+# __repr__ go through it like any attribute (set after the class: a property in the class body would be taken
+# for the field's default).
+AuditResult.findings = property(_findings, _set_findings)  # type: ignore[assignment]
 
 
 FRESHNESS_LABELS = {

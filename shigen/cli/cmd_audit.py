@@ -137,14 +137,15 @@ def _render(result: AuditResult, *, top: int) -> None:
     if incomplete:
         show(table("項目ごとの記入率(100% でない項目)", ["項目", "記入あり", "記入率"], incomplete,
                    justify={"記入あり": "right", "記入率": "right"}))
-    if top and result.findings:
+    total = result.total  # (the findings not made yet are counted, not made: result.top makes the few shown)
+    if top and total:
         rows = [(SEVERITY_LABEL[Severity(f.severity)],
                  " ".join(x for x in (f.record_id, f.name) if x) + (f"\n({f.sheet or f.file} {f.row}行目)" if f.row else ""),
                  f.field, f.message)
-                for f in result.findings[:top]]
-        rest = len(result.findings) - len(rows)
+                for f in result.top(top)]
+        rest = total - len(rows)
         caption = f"ほか {rest:,} 件。すべての指摘は --format xlsx で Excel に書き出せます。" if rest > 0 else None
         show(table(f"主な指摘(重要度・地区の順に {len(rows)} 件)", ["重要度", "資源", "項目", "内容"], rows,
                    caption=caption))
-    elif not result.findings:
+    elif not total:
         say("指摘はありません。", style="green")
