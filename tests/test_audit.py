@@ -613,7 +613,7 @@ def test_findings_not_made_yet_are_counted_and_shown_as_the_findings_made(tmp_pa
     assert Counter(made_f.code for made_f in made) == {k: v for k, v in lazy.by_code.items() if v}
     # the same findings as the freshness check yields one by one, in the same places
     cat = load(ws)
-    eager = [f for f in audit_catalogue(cat, as_of=AS_OF).findings]
+    eager = audit_catalogue(cat, as_of=AS_OF).findings
     assert [f.to_dict() for f in made] == [f.to_dict() for f in eager]
     ctx = Context.build(cat, AS_OF)
     assert sorted((f.index, f.code) for f in check_freshness(ctx)) == sorted(

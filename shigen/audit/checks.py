@@ -445,13 +445,12 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
     distinct = list(dict.fromkeys(wholes))
     key_of = dict(zip(distinct, place_keys(distinct), strict=True))  # shigen.postal.place_key, in one pass
     checked: dict[tuple[str, str, bool], PostalCheck] = {}
-    for i, value, digits, address, skeleton in asks:
-        places = data.places(digits)
-        if not places:
+    for i, value, digits, address, ask in asks:
+        if not data.places(digits):
             yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
             continue
-        if skeleton is not None:
-            asked = skeleton
+        if ask is not None:
+            asked = ask
         else:  # the rule for one address, as written
             whole = key_of[address]
             asked = whole
