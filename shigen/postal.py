@@ -95,6 +95,7 @@ class PostalData:
         self._digit_cities: tuple[str, ...] | None = None  # city keys holding a digit
         self._digit_city_skeletons: tuple[str, ...] | None = None  # the same with each run of digits as 「0」
         self._splits: dict[tuple[str, str], tuple[tuple[str, str] | None, str]] = {}  # split_key's answers
+        self._town_keys: dict[str, tuple[tuple[str, tuple[str, str]], ...]] = {}  # code → (town key, city) of its places
         self._city_towns: dict[tuple[str, str], list[tuple[str, str, bool]]] = {}
         self._city_lengths: dict[str, tuple[int, ...]] = {}  # first two characters of a city key → its lengths
         self._all_towns = False  # every city's towns read (one pass)
@@ -315,6 +316,23 @@ class PostalData:
                 return code
         return None
 
+    def fits(self, code: str, whole: str, municipality: str = "") -> bool:
+        """Whether an existing code belongs to an address in :func:`place_key` form (:func:`check_address`'s
+        rule). A city-level code (「以下に掲載がない場合」) only needs the city to agree; an address that names no
+        city is compared by town only."""
+        towns = self._town_keys.get(code)
+        if towns is None:
+            towns = self._town_keys[code] = tuple((place_key(p.town), (p.prefecture, p.city)) for p in self.places(code))
+        city, rest = self.split_key(whole, municipality)
+        for town, place in towns:
+            if town and whole.startswith(town):
+                return True  # 朝日町寺附1-2: a town whose name begins like a city's
+            if city is not None and place != city:
+                continue
+            if not town or not rest or town in rest:
+                return True
+        return False
+
     def close(self) -> None:
         self._conn.close()
 
@@ -345,17 +363,8 @@ def check_key(data: PostalData, code: str, whole: str, municipality: str = "", h
     places = data.places(code)
     if not places:
         return PostalCheck("unknown")
-    if not has_address:
+    if not has_address or data.fits(code, whole, municipality):
         return PostalCheck("ok", places)
-    city, rest = data.split_key(whole, municipality)
-    for p in places:
-        town = place_key(p.town)
-        if town and whole.startswith(town):
-            return PostalCheck("ok", places)  # 朝日町寺附1-2: a town whose name begins like a city's
-        if city is not None and (p.prefecture, p.city) != city:
-            continue
-        if not town or not rest or town in rest:
-            return PostalCheck("ok", places)
     return PostalCheck("mismatch", places)
 
 

@@ -540,9 +540,10 @@ def test_an_address_key_read_as_a_skeleton_is_the_key_of_the_address_skeleton(ad
 
     for key in (place_key, address_key):
         assert skeleton(key(skeleton(address))) == skeleton(key(address)), key
-    ctx = Context.build(Catalogue(path=None), AS_OF)  # type: ignore[arg-type]
-    assert ctx.skeletons([address, "本町12-3"]) == {address: skeleton(address), "本町12-3": "本町0-0"}
-    assert ctx.place_skeletons([address]) == {address: skeleton(place_key(address))}
+    records = [Record({"id": "S1", "address": address}), Record({"id": "S2", "address": "本町12-3"})]
+    ctx = Context.build(Catalogue(path=None, records=records), AS_OF)  # type: ignore[arg-type]
+    assert ctx.address_skeletons() == [skeleton(address), "本町0-0"]
+    assert ctx.place_skeletons([skeleton(address)])[skeleton(address)] == skeleton(place_key(address))
 
 
 def test_the_district_check_by_skeleton_finds_what_district_for_address_finds(tmp_path):

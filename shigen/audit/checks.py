@@ -165,7 +165,7 @@ class Context:
     _due: dict[str, dt.date | None] = field(default_factory=dict)  # 最終確認日 text → due date
     _messages: dict[tuple[object, ...], tuple[str, str]] = field(default_factory=dict)
     _address_keys: dict[str, str] = field(default_factory=dict)  # address → shigen.text.address_key
-    _skeletons: dict[str, str] = field(default_factory=dict)  # address → its runs of digits as 「0」
+    _skeletons: list[str] | None = None  # each record's address with its runs of digits as 「0」
     _place_skeletons: dict[str, str] = field(default_factory=dict)  # skeleton → place_key's skeleton
 
     @classmethod
@@ -302,33 +302,31 @@ class Context:
             known.update(zip(todo, address_keys(todo), strict=True))
         return list(map(known.__getitem__, addresses))
 
-    def skeletons(self, addresses: Sequence[str]) -> dict[str, str]:
-        """Each address → its skeleton: every run of digits as one 「0」 (「柿形町0-0」 for every 番地 of 柿形町;
-        200,000 addresses have about 1,350), made in one regex pass over them all and kept for the audit.
+    def address_skeletons(self) -> list[str]:
+        """The skeleton of every record's 住所 (in record order): each run of digits as one 「0」 (「柿形町0-0」 for
+        every 番地 of 柿形町; 200,000 addresses have about 1,350), made in one regex pass over the column.
 
         The keys of the address rules read digits only as digits (never their value or how many):
         ``skeleton(key(address)) == skeleton(key(skeleton(address)))`` for :func:`shigen.postal.place_key` and
-        :func:`shigen.text.address_key` (tests/test_audit.py), so a check that reads the key's skeleton only
-        needs the key of each address skeleton."""
-        known = self._skeletons
-        todo = [a for a in dict.fromkeys(addresses) if a not in known]
-        if todo:
-            done = _DIGITS_RUN.sub("0", _JOIN.join(todo)).split(_JOIN)  # the separator is no digit: kept as is
-            if len(done) != len(todo):  # a cell holding the separator (a CSV may): one by one
-                done = [_DIGITS_RUN.sub("0", a) for a in todo]
-            known.update(zip(todo, done, strict=True))
-        return {a: known[a] for a in addresses}
+        :func:`shigen.text.address_key` (tests/test_audit.py), so a check that reads the key's skeleton needs
+        the key of each distinct address skeleton only."""
+        if self._skeletons is None:
+            addresses = self.column("address")
+            done = _DIGITS_RUN.sub("0", _JOIN.join(addresses)).split(_JOIN)  # the separator is no digit: kept
+            if len(done) != len(addresses):  # a cell holding the separator (a CSV may): one by one
+                done = [_DIGITS_RUN.sub("0", a) for a in addresses]
+            self._skeletons = done
+        return self._skeletons
 
-    def place_skeletons(self, addresses: Sequence[str]) -> dict[str, str]:
-        """Each address → the skeleton of its :func:`shigen.postal.place_key` (once per address skeleton)."""
+    def place_skeletons(self, skeletons: Iterable[str]) -> dict[str, str]:
+        """Each address skeleton → the skeleton of its :func:`shigen.postal.place_key` (once per skeleton)."""
         from ..postal import place_keys
 
-        skeleton_of = self.skeletons(addresses)
         known = self._place_skeletons
-        todo = [s for s in dict.fromkeys(skeleton_of.values()) if s not in known]
+        todo = [s for s in set(skeletons) if s not in known]
         if todo:
             known.update(zip(todo, (_DIGITS_RUN.sub("0", k) for k in place_keys(todo)), strict=True))
-        return {a: known[s] for a, s in skeleton_of.items()}
+        return known
 
     def district_of_address(self, address: str) -> str:
         """:func:`shigen.model.district_for_address` (the catalogue's index, cached per address skeleton)."""
@@ -389,64 +387,50 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
     data = ctx.postal
     if data is None:
         return
-    from ..postal import check_key, place_key, place_keys
+    from ..postal import place_key, place_keys
 
     municipality = ctx.cat.settings.municipality
     codes, addresses, placeholders = ctx.column("postal_code"), ctx.column("address"), ctx.placeholders
-    shaped: dict[str, str] = {}  # value → 7 digits, '' when not a well-formed code
-    todo: list[tuple[int, str, str, str]] = []  # (index, cell, digits, address)
-    for i, value in enumerate(codes):
-        if not value:
-            continue
-        digits = shaped.get(value)
-        if digits is None:
+    digits_of: dict[str, str] = {}  # cell → 7 digits, '' when not a well-formed code
+    for value in set(codes):
+        if value:
             text, ok = (value, True) if _POSTAL_FAST.fullmatch(value) else normalize_postal(value)
-            digits = shaped[value] = text.replace("-", "") if ok else ""
-        if not digits or (placeholders[i] and "postal_code" in placeholders[i]):
-            continue
-        address = addresses[i]
-        if placeholders[i] and "address" in placeholders[i]:
-            address = ""
-        todo.append((i, value, digits, address))
+            digits_of[value] = text.replace("-", "") if ok else ""
+    places_of = {d: data.places(d) for d in set(digits_of.values()) if d}
     # The check reads an address only through its city and town names. When the address names no city whose
     # name holds a digit (3条市) and none of the code's town names holds one, addresses that differ only in their
     # numbers (番地) get the same answer: each run of digits is then asked as one 「0」 (「本町0-0」 for every
     # 番地 of 本町), once. (The first four characters, where a prefecture is read, must hold no digit either.)
-    # That skeleton of the key is made from the skeleton of the address (Context.place_skeletons: the same, as
-    # no step of place_key reads a digit's value or a run's length), once per skeleton; the whole key only
-    # for the addresses the skeleton cannot answer for.
-    skeleton_of = ctx.place_skeletons([a for _, _, _, a in todo if a])
-    towns_plain: dict[str, bool] = {}
-    plain_skeleton: dict[str, bool] = {}  # skeleton → it may stand for its addresses
+    # That skeleton of the key is the skeleton of the key of the address's skeleton (Context.place_skeletons),
+    # made once per skeleton; the whole key is made only for the addresses the skeleton cannot answer for.
+    plain = {d: not any(_DIGIT.search(place_key(p.town)) for p in places) for d, places in places_of.items()}
+    skeletons = ctx.address_skeletons()
+    place_skeleton = ctx.place_skeletons(skeletons)
+    fits = {s: (_DIGIT.search(k, 0, 4) is None and not data.may_name_city_with_digits(k)
+                and not data.names_city_with_digits(k)) for s, k in place_skeleton.items()}
     asks: list[tuple[int, str, str, str, str | None]] = []  # (index, cell, digits, address, asked; None: whole)
     wholes: list[str] = []
-    for i, value, digits, address in todo:
-        places = data.places(digits)
-        if not places:
-            asks.append((i, value, digits, address, ""))
+    for i, value in enumerate(codes):
+        if not value:
             continue
-        plain = towns_plain.get(digits)
-        if plain is None:
-            plain = towns_plain[digits] = not any(_DIGIT.search(place_key(p.town)) for p in places)
-        if not address:
-            asks.append((i, value, digits, address, ""))  # (the skeleton of '' is '')
+        digits = digits_of[value]
+        marks = placeholders[i]
+        if not digits or (marks and "postal_code" in marks):
             continue
-        skeleton = skeleton_of[address]
-        fits = plain_skeleton.get(skeleton)
-        if fits is None:
-            fits = plain_skeleton[skeleton] = (_DIGIT.search(skeleton, 0, 4) is None
-                                               and not data.may_name_city_with_digits(skeleton)
-                                               and not data.names_city_with_digits(skeleton))
-        if plain and fits:
-            asks.append((i, value, digits, address, skeleton))
+        address = "" if marks and "address" in marks else addresses[i]
+        if not address or digits not in places_of or not places_of[digits]:
+            asks.append((i, value, digits, address, ""))  # (unknown, or no address: the skeleton of '' is '')
+        elif plain[digits] and fits[skeletons[i]]:
+            asks.append((i, value, digits, address, place_skeleton[skeletons[i]]))
         else:
             asks.append((i, value, digits, address, None))
             wholes.append(address)
     distinct = list(dict.fromkeys(wholes))
     key_of = dict(zip(distinct, place_keys(distinct), strict=True))  # shigen.postal.place_key, in one pass
-    checked: dict[tuple[str, str, bool], PostalCheck] = {}
+    checked: dict[tuple[str, str, bool], bool] = {}  # (digits, asked, has an address) → the town fits
     for i, value, digits, address, ask in asks:
-        if not data.places(digits):
+        places = places_of.get(digits)
+        if not places:
             yield ctx.finding("postal-unknown", i, "postal_code", value, detail=data.date_label)
             continue
         if ask is not None:
@@ -454,17 +438,17 @@ def check_postal_places(ctx: Context) -> Iterator[Finding]:
         else:  # the rule for one address, as written
             whole = key_of[address]
             asked = whole
-            if towns_plain[digits] and _DIGIT.search(whole, 0, 4) is None and not data.names_city_with_digits(whole):
+            if plain[digits] and _DIGIT.search(whole, 0, 4) is None and not data.names_city_with_digits(whole):
                 asked = _DIGITS_RUN.sub("0", whole)
                 if data.names_city_with_digits(asked):  # (a city named with a 0 would begin it now)
                     asked = whole
         key = (digits, asked, bool(address))
-        result = checked.get(key)
-        if result is None:
-            result = checked[key] = check_key(data, digits, asked, municipality, bool(address))
-        if result.status == "mismatch":
-            yield ctx.finding("postal-mismatch", i, "postal_code", value, detail=result.towns_text,
-                              address=address)
+        found = checked.get(key)
+        if found is None:
+            found = checked[key] = not address or data.fits(digits, asked, municipality)
+        if not found:
+            yield ctx.finding("postal-mismatch", i, "postal_code", value,
+                              detail=PostalCheck("mismatch", places).towns_text, address=address)
 
 
 def _date_problem(value: str, as_of: dt.date) -> str:
@@ -542,17 +526,17 @@ def check_district_mismatch(ctx: Context) -> Iterator[Finding]:
     addresses, districts = ctx.column("address"), ctx.column("district")
     rows = [i for i, district in enumerate(districts) if district in names and addresses[i]
             and (not placeholders[i] or "address" not in placeholders[i])]  # a real address
-    distinct = list({addresses[i] for i in rows})
     if ctx.towns.without_digits:
         # the index reads an address's key with each run of digits as one 「0」: the same for the address's
-        # skeleton (Context.skeletons), so each skeleton is looked up once (1,350 for 200,000 addresses)
-        skeleton_of = ctx.skeletons(distinct)
-        district_of = {s: ctx.towns.district(s) for s in set(skeleton_of.values())}
-        located_of = {a: district_of[skeleton_of[a]] for a in distinct}
+        # skeleton (Context.address_skeletons), so each distinct skeleton is looked up once
+        skeletons = ctx.address_skeletons()
+        district_of = {s: ctx.towns.district(s) for s in set(skeletons)}
+        located_at = [district_of[skeletons[i]] for i in rows]
     else:
+        distinct = list({addresses[i] for i in rows})
         located_of = ctx.towns.districts_of(distinct, ctx.address_keys(distinct))
-    for i in rows:
-        located = located_of[addresses[i]]
+        located_at = [located_of[addresses[i]] for i in rows]
+    for i, located in zip(rows, located_at, strict=True):
         if located and located != districts[i]:
             yield ctx.finding("district-mismatch", i, "district", addresses[i], detail=located)
 
