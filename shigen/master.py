@@ -321,7 +321,10 @@ class ResourceColumns:
         return list(map(Record, dicts, extras, self.rows))
 
 
-_CHUNK = 8192  # rows taken from calamine at a time: the Python rows of one chunk are dropped after it is transposed
+_CHUNK = 8192  # rows of the first chunk taken from calamine: how each column is read is decided on them
+_STEP = 256  # rows of every later chunk: the Python rows of one chunk are dropped after it is transposed, and a
+# small chunk's cells are still in the processor's cache when they are transposed and cleaned (200,000 records:
+# 3.7 → 2.7 s with later chunks of 256 rows instead of 8,192)
 _DEDUPE_BELOW = 0.5  # a column whose first chunk has fewer distinct values than this share is deduplicated as read
 _FEW = 4096  # a deduplicated column of at most this many distinct cells: each cell's text looked up by the cell
 
@@ -352,7 +355,9 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
     cleaned: dict[int, tuple[dict[str, str], dict[str, str]]] = {}  # column of few values → (cell → text, seen)
     row_numbers: list[int] = []
     excel_row = 2
-    while chunk := list(islice(rows_iter, _CHUNK)):
+    size = _CHUNK
+    while chunk := list(islice(rows_iter, size)):
+        size = _STEP
         if set(map(len, chunk)) != {width}:  # calamine's rows are as wide as the sheet; pad or cut if not
             chunk = [(list(r) + [""] * width)[:width] for r in chunk]
         numbers: Sequence[int] = range(excel_row, excel_row + len(chunk))

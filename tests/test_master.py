@@ -242,8 +242,9 @@ def test_cells_read_as_text_by_one_rule_in_rows_and_columns(tmp_path):
     assert all(type(v) is str for r in cat.records for v in r.values.values())
 
 
-@pytest.mark.parametrize(("chunk", "few"), [(4, 4096), (5, 4096), (6, 3), (7, 1), (64, 4096)])
-def test_cells_read_chunk_by_chunk_give_the_same_texts(tmp_path, monkeypatch, chunk, few):
+@pytest.mark.parametrize(("chunk", "step", "few"), [(4, 4, 4096), (5, 5, 4096), (6, 6, 3), (7, 7, 1), (64, 64, 4096),
+                                                    (8, 3, 4096), (4, 1, 4096), (6, 2, 3)])
+def test_cells_read_chunk_by_chunk_give_the_same_texts(tmp_path, monkeypatch, chunk, step, few):
     """A column of few values read a chunk at a time (each cell's text looked up by the cell after the first
     chunk) gives every cell the text of the one rule, also when later chunks bring new cells, spaces, dates,
     numbers or TRUE (True == 1 as a key), and whichever way the look-up falls back."""
@@ -259,6 +260,7 @@ def test_cells_read_chunk_by_chunk_give_the_same_texts(tmp_path, monkeypatch, ch
         sheet.cell(row=3 + n, column=col["区分"], value=value)
     wb.save(ws.catalogue)
     monkeypatch.setattr(master, "_CHUNK", chunk)
+    monkeypatch.setattr(master, "_STEP", step)
     monkeypatch.setattr(master, "_FEW", few)
     _, columns = master.load_catalogue_columns(ws.catalogue)
     from shigen.cells import cell_text
