@@ -633,3 +633,45 @@ def test_warnings_come_first_when_there_are_too_few_errors(tmp_path):
     first = result.top(errors + 5)
     assert [f.severity for f in first[:errors]] == ["error"] * errors and first[errors].severity == "warning"
     assert first == result.findings[:errors + 5]
+
+
+def test_missing_fields_found_column_by_column_are_those_of_the_record_by_record_rule():
+    """check_missing_fields reads each required key's column once: its findings (and their order) are those of
+    asking every open record for each key its (ジャンル, 有償・無償) requires, 連絡先 and 料金 included."""
+    from shigen.audit.checks import CONTACT_LABEL, CORE_REQUIRED, NONE_ANSWERS, check_missing_fields
+    from shigen.model import Genre
+
+    rng = random.Random(11)
+    genres = [Genre("配食・弁当", 1, ("name", "genre", "contact", "content", "days")),
+              Genre("サロン・交流の場", 2, ("name", "area", "contact", "area")), Genre("移動販売")]
+    records = []
+    for n in range(400):
+        values = {k: rng.choice(["", "x", "y"]) for k in ("name", "area", "content", "days", "fee")}
+        values.update({k: rng.choice(["", "", "なし", "0479-62-1111"]) for k in S.CONTACT_KEYS})
+        values.update(id=f"S{n:05d}", genre=rng.choice([g.name for g in genres] + ["不明なジャンル", ""]),
+                      paid=rng.choice(["", "有償", "一部有償", "無償"]),
+                      status=rng.choice([S.STATUS_ACTIVE, S.STATUS_CLOSED, ""]))
+        records.append(Record(values))
+    cat = Catalogue(path=None, records=records, genres=genres)  # type: ignore[arg-type]
+    ctx = Context.build(cat, AS_OF)
+    got = [(f.index, f.field, f.message, f.severity) for f in check_missing_fields(ctx)]
+    want = []
+    by_name = {g.name: g for g in genres}
+    for i, r in enumerate(records):
+        if r["status"] == S.STATUS_CLOSED:
+            continue
+        keys = (by_name.get(r["genre"]) or Genre("")).required
+        if r["paid"] in ("有償", "一部有償") and "fee" not in keys:
+            keys = (*keys, "fee")
+        for key in keys:
+            if key == "contact":
+                if not any(r[k] and r[k] not in NONE_ANSWERS for k in S.CONTACT_KEYS):
+                    f = ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL, severity="error")
+                    want.append((i, f.field, f.message, f.severity))
+            elif not r[key]:
+                label = f"料金({r['paid']}のため必須)" if key == "fee" and r["paid"] in ("有償", "一部有償") else S.header(key)
+                f = ctx.finding("missing-field", i, key, "", field_label=label,
+                                severity="error" if key in CORE_REQUIRED else "warning")
+                want.append((i, f.field, f.message, f.severity))
+    assert got == want and len(want) > 100
+    assert any(field == S.header("area") for _, field, _, _ in want)  # the genre naming 対応エリア twice

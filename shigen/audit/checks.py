@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from operator import itemgetter, methodcaller
+from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import and_, itemgetter, methodcaller, not_, or_
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,13 +72,17 @@ def _find_placeholders(record: Record) -> tuple[str, ...]:
 
 def _placeholder_rows(columns: Iterable[Sequence[str]]) -> set[int]:
     """Indices of the records :func:`_find_placeholders` looks into, worked out column by column: those with a
-    value (of any column given) that is a whole placeholder or holds a marker. Each column is asked once per
-    distinct value, and a column whose values hold no marker at all is passed over in one regex pass."""
+    value (of any column given) that is a whole placeholder or holds a marker. A column is passed over in two
+    C-level passes when it holds neither (most columns); otherwise each distinct value is asked once."""
     rows: set[int] = set()
     for column in columns:
+        whole = not _PLACEHOLDER_VALUES.isdisjoint(column)
+        anywhere = PLACEHOLDER_ANYWHERE.search(_SEP.join(column)) is not None  # (no marker holds the separator)
+        if not (whole or anywhere):
+            continue
         distinct = set(column)
         hits = _PLACEHOLDER_VALUES & distinct
-        if PLACEHOLDER_ANYWHERE.search(_SEP.join(distinct)) is not None:
+        if anywhere:
             hits |= {v for v in distinct if PLACEHOLDER_ANYWHERE.search(v) is not None}
         if hits:
             rows.update(i for i, v in enumerate(column) if v in hits)
@@ -193,7 +198,9 @@ class Context:
         ctx.postal = postal_data()
         ctx.placeholders = [()] * ctx.n
         keys = ctx.sheet_keys if ctx.sheet_keys is not None else list(dict.fromkeys(k for r in cat.records for k in r.values))
-        for i in sorted(_placeholder_rows(ctx.column(k) for k in keys)):
+        # (the fields never checked for placeholders cannot make a record's placeholder keys non-empty)
+        checked = [k for k in keys if k not in NOT_CHECKED_FOR_PLACEHOLDERS]
+        for i in sorted(_placeholder_rows(ctx.column(k) for k in checked)):
             ctx.placeholders[i] = _placeholder_keys(ctx.values(i))
         ctx.closed = [v == S.STATUS_CLOSED for v in ctx.column("status")]
         # freshness depends on 最終確認日 only: worked out once per distinct date text
@@ -559,27 +566,49 @@ CORE_REQUIRED = frozenset({"name", "genre", "contact", "content"})
 
 
 def check_missing_fields(ctx: Context) -> Iterator[Finding]:
-    required: dict[tuple[str, str], tuple[str, ...]] = {}  # (ジャンル, 有償・無償) → required_keys
-    columns, closed = ctx.columns(), ctx.closed
-    contact_columns = [columns[k] for k in S.CONTACT_KEYS]
-    for i, group in enumerate(zip(columns["genre"], columns["paid"], strict=True)):
-        if closed[i]:
+    """Required fields left empty (ジャンル's 必須項目, a contact, 料金 when 有償), in record order and each record's
+    keys in order. The required keys are worked out once per (ジャンル, 有償・無償); each key's empty cells are
+    found in C-level passes over its column, and only those records are asked whether their group requires it."""
+    columns, closed, n = ctx.columns(), ctx.closed, ctx.n
+    group_of = list(zip(columns["genre"], columns["paid"], strict=True))
+    required = {group: _required_for(group[0], group[1], ctx) for group in set(group_of)}
+    keys = dict.fromkeys(k for group_keys in required.values() for k in group_keys)
+    found: list[tuple[int, int, Finding]] = []  # (record, place of the key among its required keys, finding)
+    for key in keys:
+        if key == "contact":
+            reachable = None  # per record: a phone, mobile or mail that is not なし
+            for col in (columns[k] for k in S.CONTACT_KEYS):
+                nones = NONE_ANSWERS.intersection(col)
+                has: Iterable[bool] = map(bool, col) if not nones else map(
+                    and_, map(bool, col), map(not_, map(nones.__contains__, col)))
+                reachable = list(has) if reachable is None else list(map(or_, reachable, has))
+            empty = list(compress(range(n), map(not_, reachable or [False] * n)))
+        elif key in S.FIELD_BY_KEY:
+            empty = list(compress(range(n), map(not_, columns[key])))
+        else:
             continue
-        keys = required.get(group)
-        if keys is None:
-            keys = required[group] = _required_for(group[0], group[1], ctx)
-        for key in keys:
+        places_of = {group: [p for p, k in enumerate(group_keys) if k == key] for group, group_keys in required.items()}
+        for i in empty:
+            if closed[i]:
+                continue
+            group = group_of[i]
+            places = places_of[group]
+            if not places:
+                continue
             if key == "contact":
-                if not any(col[i] and col[i] not in NONE_ANSWERS for col in contact_columns):
-                    yield ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL,
-                                      severity=Severity.ERROR.value)
-            elif key in S.FIELD_BY_KEY and not columns[key][i]:
+                f = ctx.finding("missing-field", i, "phone", "", field_label=CONTACT_LABEL, severity=Severity.ERROR.value)
+            else:
                 label = S.header(key)
                 paid = group[1]
                 if key == "fee" and paid in ("有償", "一部有償"):
                     label = f"料金({paid}のため必須)"
                 severity = Severity.ERROR if key in CORE_REQUIRED else Severity.WARNING
-                yield ctx.finding("missing-field", i, key, "", field_label=label, severity=severity.value)
+                f = ctx.finding("missing-field", i, key, "", field_label=label, severity=severity.value)
+            found.append((i, places[0], f))
+            found.extend((i, p, replace(f)) for p in places[1:])  # (a key the sheet names twice: twice, as ever)
+    found.sort(key=lambda x: (x[0], x[1]))
+    for _, _, f in found:
+        yield f
 
 
 def record_freshness(record: Record, ctx: Context) -> Freshness:
