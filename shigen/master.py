@@ -146,10 +146,10 @@ def load_catalogue_columns(path: Path, *, while_opening: Callable[[], object] | 
     """:func:`load_catalogue` for a command that only reads the records: the catalogue without its records
     (``records`` is empty; settings, districts, genres… are read) and 資源一覧 as columns (no dict per record).
 
-    calamine opens the workbook and parses 資源一覧 in a background thread (it lets go of the GIL: 4–5 s of a
-    200,000-record master). Meanwhile this thread runs ``while_opening()`` (work that needs nothing of the master:
-    imports) and, once the settings sheets are read, ``while_reading(cat)`` (work that needs only the settings).
-    What they return is ignored; what they raise is raised here. The same master is read either way."""
+    While calamine opens the workbook and parses 資源一覧 (it lets go of the GIL: 4–5 s of a 200,000-record
+    master), a background thread runs ``while_opening()`` (work that needs nothing of the master: imports) and,
+    once the settings sheets are read, ``while_reading(cat)`` (work that needs only the settings). What they
+    return is ignored; what they raise is raised here. The same master is read either way."""
     return _load(path, while_opening, while_reading)
 
 
@@ -191,70 +191,52 @@ def _check_ids(ids: Sequence[str], rows: Sequence[int], path: Path) -> None:
             path=path, sheet=S.SHEET_RESOURCES)
 
 
-class _Parse:
-    """calamine's work on the master in a background thread: open the workbook (``opened`` is set), then — when
-    :meth:`parse` names the sheet — parse that sheet (``parsed`` is set). The calling thread reads the small
-    sheets in between (one workbook, never used by both threads at once). An error is kept and raised in the
-    calling thread (:meth:`result`), so a broken master gives the same one message as before."""
+class _Helper:
+    """Runs ``while_opening()`` and then ``while_reading(cat)`` in a background thread while this thread has
+    calamine open the workbook and parse 資源一覧 (calamine lets go of the GIL; the workbook's memory stays with
+    this thread, whose freed memory the later Python objects reuse). What the callbacks raise is raised here
+    (:meth:`finish`), after the thread ended."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, while_opening: Callable[[], object] | None,
+                 while_reading: Callable[[Catalogue], object] | None) -> None:
         import threading
 
-        self.path = path
-        self.workbook: Any = None
-        self.sheet: Any = None
+        self._opening, self._reading = while_opening, while_reading
+        self._cat: Catalogue | None = None
+        self._ready = threading.Event()
         self.error: BaseException | None = None
-        self.opened = threading.Event()
-        self._go = threading.Event()
-        self._name: str | None = None
-        self._thread = threading.Thread(target=self._run, name="shigen-calamine", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="shigen-prepare", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
-            self.workbook = _open_calamine(self.path)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread
-            self.error = exc
-        finally:
-            self.opened.set()
-        if self.workbook is None:
-            return
-        self._go.wait()
-        if self._name is None:
-            return
-        try:
-            self.sheet = self.workbook.get_sheet_by_name(self._name)
+            if self._opening is not None:
+                self._opening()
+            self._ready.wait()
+            if self._reading is not None and self._cat is not None:
+                self._reading(self._cat)
         except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread
             self.error = exc
 
-    def open(self) -> Any:
-        """The workbook (waits for it); raises what opening it raised."""
-        self.opened.wait()
-        if self.error is not None:
-            raise self.error
-        return self.workbook
+    def reading(self, cat: Catalogue) -> None:
+        """The settings are read: ``while_reading(cat)`` may start (once ``while_opening`` is done)."""
+        self._cat = cat
+        self._ready.set()
 
-    def parse(self, name: str | None) -> None:
-        """Parse sheet ``name`` now (None: nothing more; the thread ends). Only the first call counts."""
-        if not self._go.is_set():
-            self._name = name
-            self._go.set()
-
-    def result(self) -> Any:
-        """The parsed sheet (waits for it); raises what parsing it raised."""
+    def finish(self, *, failed: bool = False) -> None:
+        """Wait for the thread; raise what a callback raised (not when this thread failed already)."""
+        self._ready.set()  # (when the read failed before the settings: the thread ends without while_reading)
         self._thread.join()
-        if self.error is not None:
+        if self.error is not None and not failed:
             raise self.error
-        return self.sheet
 
 
 def _load_catalogue(path: Path, while_opening: Callable[[], object] | None = None,
                     while_reading: Callable[[Catalogue], object] | None = None) -> tuple[Catalogue, ResourceColumns]:
-    job = _Parse(path)
+    helper = _Helper(while_opening, while_reading) if while_opening or while_reading else None
+    failed = True
     try:
-        if while_opening is not None:
-            while_opening()
-        wb = job.open()
+        wb = _open_calamine(path)
         if S.SHEET_RESOURCES not in wb.sheet_names:
             raise InputError(
                 f"シート『{S.SHEET_RESOURCES}』がありません。",
@@ -268,12 +250,13 @@ def _load_catalogue(path: Path, while_opening: Callable[[], object] | None = Non
         cat.settings, cat.last_id = _read_settings(wb)
         cat.assignments = _read_assignments(wb)
         cat.inquiries = read_inquiries(wb)
-        job.parse(S.SHEET_RESOURCES)
-        if while_reading is not None:
-            while_reading(cat)
+        if helper is not None:
+            helper.reading(cat)
+        sheet = wb.get_sheet_by_name(S.SHEET_RESOURCES)
+        failed = False
     finally:
-        job.parse(None)  # (no effect once the sheet was named) the thread never waits for a call that will not come
-    sheet = job.result()
+        if helper is not None:
+            helper.finish(failed=failed)
     # The sheet holds its own cells: calamine's shared strings (a fifth of a 200,000-record master's memory) are
     # let go before the rows become Python objects, which then reuse that memory (peak of a messy 200,000-record
     # audit 1.15 → 0.94 GB while reading)
@@ -281,7 +264,6 @@ def _load_catalogue(path: Path, while_opening: Callable[[], object] | None = Non
     if close is not None:
         close()
     del wb
-    job.workbook = None
     columns = _read_resources(sheet, path)
     cat.extra_columns = list(columns.extra_columns)
     cat.last_row = columns.rows[-1] if columns.rows else 0
