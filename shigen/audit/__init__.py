@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Catalogue, Freshness, Settings, town_index
-from .checks import CHECKS, Context, Locator, check_freshness, freshness_findings, source_locator
+from .checks import CHECKS, PENDING, Context, Locator, source_locator
 from .findings import CATALOGUE, CODE_ORDER, CODES, SEVERITY_RANK, Finding, FindingGroup, Severity
 
 if TYPE_CHECKING:
@@ -157,9 +157,10 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
     from .settings_checks import SETTINGS_CHECKS
 
     ctx = Context.build(cat, as_of, locate, columns)
-    # every check's findings made now but the freshness rule's (100,000 of a large master): counted now, made
-    # only when every finding is read (JSON, Excel); the screen shows their number and the first few
-    findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) if check is not check_freshness
+    # every check's findings made now but those of checks.PENDING (freshness, publication: 140,000 of a large
+    # master): counted now, made only when every finding is read (JSON, Excel); the screen shows their number
+    # and the first few
+    findings: list[Finding] = [f for check in (*CHECKS, *SETTINGS_CHECKS) if check not in PENDING
                                for f in check(ctx)]
     is_open = [not closed for closed in ctx.closed]
     audited = list(compress(range(len(is_open)), is_open))
@@ -200,7 +201,7 @@ def _audit(cat: Catalogue, as_of: dt.date, locate: Locator | None, source: str |
 
     findings.sort(key=order)
     pending = [_group(ctx, code, key, indices, make, district_rank)
-               for code, key, indices, make in freshness_findings(ctx)]
+               for check in CHECKS if check in PENDING for code, key, indices, make in PENDING[check](ctx)]
     total = len(audited)
     completeness = [
         FieldCompleteness(fld.header, filled[fld.key] - placeholders[fld.key], total)
