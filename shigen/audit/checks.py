@@ -76,11 +76,19 @@ def _placeholder_rows(columns: Iterable[Sequence[str]]) -> set[int]:
     C-level passes when it holds neither (most columns); otherwise each distinct value is asked once."""
     rows: set[int] = set()
     for column in columns:
-        whole = not _PLACEHOLDER_VALUES.isdisjoint(column)
-        anywhere = PLACEHOLDER_ANYWHERE.search(_SEP.join(column)) is not None  # (no marker holds the separator)
+        head = column[:1024]
+        distinct: set[str] | None = None
+        if len(set(head)) * 4 < len(head):  # few distinct values (区分, 地区…): asked about those
+            distinct = set(column)
+            values: Iterable[str] = distinct
+        else:
+            values = column
+        whole = not _PLACEHOLDER_VALUES.isdisjoint(values)
+        anywhere = PLACEHOLDER_ANYWHERE.search(_SEP.join(values)) is not None  # (no marker holds the separator)
         if not (whole or anywhere):
             continue
-        distinct = set(column)
+        if distinct is None:
+            distinct = set(column)
         hits = _PLACEHOLDER_VALUES & distinct
         if anywhere:
             hits |= {v for v in distinct if PLACEHOLDER_ANYWHERE.search(v) is not None}

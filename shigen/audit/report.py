@@ -80,7 +80,8 @@ class AuditResult:
     order: Callable[[Finding], Any] | None = field(default=None, repr=False, compare=False)  # sort key of findings
 
     def _made(self) -> list[Finding]:
-        return self.__dict__["_findings"]  # type: ignore[no-any-return]
+        made: list[Finding] = self.__dict__["_findings"]
+        return made
 
     def _pending(self) -> list[FindingGroup]:
         return [g for g in self.__dict__.get("pending", ()) if g.indices]
@@ -196,7 +197,7 @@ def _set_findings(self: AuditResult, value: list[Finding]) -> None:
 # ``findings`` is a property so that reading it makes the pending groups; the dataclass's __init__, __eq__ and
 # __repr__ go through it like any attribute (set after the class: a property in the class body would be taken
 # for the field's default).
-AuditResult.findings = property(_findings, _set_findings)  # type: ignore[assignment]
+setattr(AuditResult, "findings", property(_findings, _set_findings))  # noqa: B010 - (not a plain attribute)
 
 
 FRESHNESS_LABELS = {
