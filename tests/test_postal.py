@@ -157,3 +157,33 @@ def test_the_audits_postal_findings_are_check_address_record_by_record(data, row
             want.add((i, f"postal-{status}"))
     assert got == want
     assert any(code == "postal-mismatch" for _, code in got) and len(got) < len(records)
+
+
+def test_addresses_in_cities_named_with_numbers_are_checked_one_by_one(data, rows):
+    """The audit answers most addresses from their skeleton (番地 as 「0」); an address that may begin with a city
+    whose key holds a digit (三条市 → 3条市, 四日市市 …), or whose code's towns hold digits, is checked as written:
+    the findings are still those of check_address for every record."""
+    import datetime as dt
+
+    from shigen.audit import audit_catalogue
+    from shigen.model import Catalogue, Record, Settings
+
+    _, per_town = rows
+    digit_places = [(min(codes), pref, city, town) for (pref, city, town), codes in sorted(per_town.items())
+                    if any(c.isdigit() for c in place_key(city)) or any(c.isdigit() for c in place_key(town))]
+    rng = random.Random(21)
+    picked = rng.sample(digit_places, 60)
+    records = []
+    for n, (code, pref, city, town) in enumerate(picked):
+        other = picked[(n + 7) % len(picked)]
+        for address in (f"{pref}{city}{town}{rng.randrange(1, 40)}-{rng.randrange(1, 9)}", f"{city}{town}１２",
+                        f"{city}{other[3]}{rng.randrange(1, 9)}", f"{town}{rng.randrange(1, 9)}丁目"):
+            records.append(Record({"id": f"S{len(records):05d}", "name": "資源", "postal_code": code,
+                                   "address": address}))
+    assert any(data.names_city_with_digits(place_key(r["address"])) for r in records)
+    result = audit_catalogue(Catalogue(path=None, records=records, settings=Settings({})),  # type: ignore[arg-type]
+                             as_of=dt.date(2027, 4, 1))
+    got = {(f.index, f.code) for f in result.findings if f.code.startswith("postal-")}
+    want = {(i, f"postal-{s}") for i, r in enumerate(records)
+            if (s := check_address(data, r["postal_code"], r["address"]).status) != "ok"}
+    assert got == want and any(code == "postal-mismatch" for _, code in want)
