@@ -308,6 +308,7 @@ _STEP = 256  # rows of every later chunk: the Python rows of one chunk are dropp
 # small chunk's cells are still in the processor's cache when they are transposed and cleaned (200,000 records:
 # 3.7 → 2.7 s with later chunks of 256 rows instead of 8,192)
 _DEDUPE_BELOW = 0.5  # a column whose first chunk has fewer distinct values than this share is deduplicated as read
+_KNOWN = 16384  # texts of dates and numbers kept per column from chunk to chunk (beyond: worked out per chunk)
 _FEW = 4096  # a deduplicated column of at most this many distinct cells: each cell's text looked up by the cell
 
 
@@ -335,6 +336,7 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
     texts = {i for i, _ in mapping}  # field columns: their cells become text here (extra columns keep the value)
     seen: dict[int, dict[str, str] | None] = {}  # column → its distinct texts (None: not deduplicated)
     cleaned: dict[int, tuple[dict[str, str], dict[str, str]]] = {}  # column of few values → (cell → text, seen)
+    mixed: dict[int, dict[Any, str]] = {}  # column that held a date or a number → its texts of such cells so far
     row_numbers: list[int] = []
     excel_row = 2
     size = _CHUNK
@@ -374,10 +376,14 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
                             raw[i].extend(list(map(text_of.__getitem__, values)))
                             continue
                         del cleaned[i]
-                try:
-                    values = list(map(str.strip, values))  # every cell text (most columns): stripped in C
-                except TypeError:  # a date or a number among them
-                    values = _column_text(values)
+                if i in mixed:  # (a column that held a date or a number: its texts of those cells kept)
+                    values = _column_text(values, mixed[i])
+                else:
+                    try:
+                        values = list(map(str.strip, values))  # every cell text (most columns): stripped in C
+                    except TypeError:  # a date or a number among them
+                        mixed[i] = {}
+                        values = _column_text(values, mixed[i])
                 if i not in seen:
                     seen[i] = {} if len(set(values)) < _DEDUPE_BELOW * len(values) else None
                 same = seen[i]
@@ -415,13 +421,16 @@ def _read_resources(sheet: Any, path: Path) -> ResourceColumns:
     return ResourceColumns(list(fields), fields, row_numbers, [h for _, h in extras], extra)
 
 
-def _column_text(column: Sequence[Any]) -> list[str]:
+def _column_text(column: Sequence[Any], known: dict[Any, str] | None = None) -> list[str]:
     """The text of each cell of a column (:func:`_read_resources`' rule) that holds dates or numbers: worked out
-    once per distinct value (dates repeat: 最終確認日, 更新日)."""
+    once per distinct value (dates repeat: 最終確認日, 更新日), and — with ``known``, kept by the caller from chunk
+    to chunk — once per column."""
     if bool in set(map(type, column)):  # True == 1 as a dict key, and their texts differ: one by one
         return [v.strip() if type(v) is str else cell_text(v) for v in column]
     # equal keys give equal texts (1 and 1.0 → '1'; a date never equals a datetime or a text)
-    text_of = {v: v.strip() if type(v) is str else cell_text(v) for v in set(column)}
+    text_of = {} if known is None or len(known) > _KNOWN else known  # (a column of dates, not of 200,000 numbers)
+    for v in set(column).difference(text_of):
+        text_of[v] = v.strip() if type(v) is str else cell_text(v)
     return list(map(text_of.__getitem__, column))
 
 
