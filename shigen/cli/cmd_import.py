@@ -47,11 +47,14 @@ def import_command(
     """
     from ..errors import EXIT_FINDINGS, EXIT_OK
     from ..importer import run_import
-    from .render import done, say, show, table, warn
+    from .render import console, done, err_console, say, show, table, warn
 
     st = state(ctx)
+    # while the first file is read in a thread: rich's table and consoles, for the summary printed at the end
+    printing: list[Callable[[], object]] = [lambda: table(None, ["-"], []), console, err_console] \
+        if output_format == "table" else []
     result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
-                        district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run)
+                        district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run, warm_up=printing)
     if save_mapping is not None:
         from ..importer.columns import write_mapping
 
