@@ -1267,14 +1267,25 @@ def _write_append_part(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfil
     with zin.open(info) as fh:
         last = _scan_last_row(fh)
     shared_cells.check_append_room(sheet, last, len(rows), path)
-    width = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
-                default=0)
+    width = _filled_width(rows)
     with zin.open(info) as fh:
         stream = SheetStream(fh)
         with zout.open(_clone(info), "w", force_zip64=True) as member, BackgroundWriter(member) as out:
             out.write(_dimension(stream.head, max(last, 1) + len(rows), width))
             _append_rows(stream, out, rows, last)
             out.write(stream.tail)
+
+
+def _filled_width(rows: list[tuple[Any, ...]]) -> int:
+    """The last column any row fills (1-based; 0 for none). A row no longer than the width found so far cannot
+    widen it and is not looked at (履歴's 200,000 rows of an import are all as long as the first)."""
+    width = 0
+    for row in rows:
+        for c in range(len(row), width, -1):
+            if row[c - 1] not in ("", None):
+                width = c
+                break
+    return width
 
 
 def _table_parts(zin: zipfile.ZipFile, sheet_part: str) -> set[str]:

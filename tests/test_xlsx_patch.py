@@ -540,3 +540,11 @@ def test_a_disk_error_while_the_thread_deflates_the_sheet_leaves_the_master_unto
     assert "shigen-deflate" in threads
     assert ws.catalogue.read_bytes() == before
     assert [p.name for p in ws.catalogue.parent.iterdir() if p.name.startswith(".catalogue")] == []
+
+
+@given(st.lists(st.lists(st.sampled_from(["", None, "a", 0, 1.5]), max_size=9).map(tuple), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_filled_width_is_the_last_filled_column_of_any_row(rows):
+    expected = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
+                   default=0)
+    assert xlsx_patch._filled_width(rows) == expected

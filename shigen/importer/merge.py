@@ -129,7 +129,8 @@ def apply_import(read: ReadResult, cat: Catalogue, *, by: str) -> ImportResult:
                 outcome = Outcome(row, UPDATED if changes else UNCHANGED, master.id, how, changes, reason=note)
         else:
             next_number += 1
-            values = {k: v for k, v in rec.values.items() if v}
+            # the values without empty ones (a row read has none, nearly always: then copied whole, in C)
+            values = dict(rec.values) if all(rec.values.values()) else {k: v for k, v in rec.values.items() if v}
             if row.listed_source and row.listed_source != source:
                 values["notes"] = "\n".join(x for x in (values.get("notes"), f"元の出典: {row.listed_source}") if x)
             values["id"] = format_id(next_number)
