@@ -46,11 +46,14 @@ def test_the_warm_up_stops_once_the_first_file_is_read_and_is_waited_for(tmp_pat
 def test_a_failing_warm_up_step_changes_nothing(tmp_path, monkeypatch):
     """A step that fails only leaves its cache empty: the import reads, matches and saves the same records."""
     src = genre_sheets_xlsx(tmp_path)
+    monkeypatch.setattr(merge, "WARM_UP_FROM", 0)  # the small fixture warmed up like a big list
     results = []
+    called = []
     for broken in (False, True):
         ws = make_workspace(tmp_path / f"ws{broken}", [], settings={S.SETTING_AREA_CODE: "0479"})
         if broken:
             def boom() -> None:
+                called.append(1)
                 raise RuntimeError("warm-up failed")
             monkeypatch.setattr(merge, "_warm_up_steps", lambda cat, writing: [boom])
         result = run_import(ws, [src], by="テスト")
@@ -58,6 +61,16 @@ def test_a_failing_warm_up_step_changes_nothing(tmp_path, monkeypatch):
                          json.dumps(result.to_dict(), ensure_ascii=False, default=str).count("new")))
         assert not _warm_threads()
     assert results[0] == results[1] and results[0][0]
+    assert called == [1]
+
+
+def test_a_small_first_file_is_read_without_a_warm_up(tmp_path, monkeypatch):
+    """Parsed before a step would be done (a 1,500-row list in ~0.03 s): the command would only wait for it."""
+    asked = []
+    monkeypatch.setattr(merge, "_warm_up_steps", lambda cat, writing: asked.append(1) or [lambda: asked.append(2)])
+    ws = make_workspace(tmp_path / "ws", [], settings={S.SETTING_AREA_CODE: "0479"})
+    run_import(ws, [genre_sheets_xlsx(tmp_path)], by="テスト")
+    assert 2 not in asked and load(ws).records
 
 
 def test_no_warm_up_thread_is_left_when_the_command_fails_before_reading(tmp_path):
