@@ -114,7 +114,8 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
     title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{to_wareki(plan.as_of)}時点、{plan.created} 作成、"
              f"最多÷最少 = {ratio}" + ("、期限の近い資源のみ" if plan.only_due else "") + ")")
-    xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,))
+    xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,),
+                   at_once=True)
     by_id = cat.by_id()
     owner = plan.owner_of()
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),
@@ -122,11 +123,11 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     rec_rows = [(rid, by_id[rid].name, by_id[rid].get("genre"), by_id[rid].get("district"), by_id[rid].get("area"),
                  by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
                 for s in plan.shares for rid in s.record_ids]
-    xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14])
+    xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14], at_once=True)
     notes = [("continuity", plan.continuity, plan.kept)] if plan.continuity else []  # kept or not, and why
     notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
     if notes:
-        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8])
+        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8], at_once=True)
     atomic_close(wb, tmp, path, packer)
 
 

@@ -50,12 +50,10 @@ from .update_book import (
     SHEET_META_RECORDS,
     SHEET_PRINT,
     Column,
-    _fingerprint,
     doubt_comment,
     doubtful_fields,
-    json_shown,
+    hidden_texts,
     layout,
-    shown_values,
 )
 from .xlsx_style import FONT_NAME, wrapped_lines, xw_a4, xw_header_format
 from .xlsx_write import Packing, emit_row
@@ -389,7 +387,6 @@ def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, re
     for c, h in enumerate(("id", "fingerprint", "row", "values")):
         recs.write_string(0, c, h)
     for i, r in enumerate(records, start=1):
-        shown = shown_values(r)
-        emit_row(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
-                              (3, json_shown(shown), None)])
+        digest, values = hidden_texts(r)
+        emit_row(recs, i, [(0, r.id, None), (1, digest, None), (2, row_of.get(r.id, 0), None), (3, values, None)])
     recs.very_hidden()

@@ -15,6 +15,7 @@ from test_assign import mixed_records
 
 from shigen import xlsx_patch
 from shigen.assign_run import run_assign
+from shigen.model import Record
 
 AS_OF = dt.date(2027, 4, 1)
 
@@ -263,3 +264,5 @@ def test_the_hidden_sheets_json_is_what_the_json_encoder_writes(values):
     expected = ub.JSON_TEXT.encode({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v})
     assert ub.json_shown(shown) == expected
     assert json.loads(ub.json_shown(shown)) == {k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v}
+    record = Record({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v} | {"memo": "内部のメモ"})
+    assert ub.hidden_texts(record) == (ub.fingerprint(record.values), expected)
