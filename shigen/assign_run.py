@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,24 +163,69 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     from .master import clean_dead_temp_files, master_transaction, save_catalogue
     from .model import now_text
 
-    with master_transaction(ws.catalogue, write=not dry_run) as cat:
-        created = now_text()
-        plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created,
-                                fresh=fresh)
-        replaced = any(a.year == year for a in cat.assignments)
-        if dry_run or not plan.total:
-            return AssignResult(plan, None, replaced)
-        folder = plan_folder(ws, year)
-        _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
-        master_time = mtime_text(cat.path)
-        if folder.is_dir():
-            clean_dead_temp_files(folder)  # books of a run killed half way
-        written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
-        confirmed = {name for name, path in written.books.items() if _book_ok(path)}
-        cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)
-        cat.records_untouched = True  # planning and writing books never change a record
-        save_catalogue(cat)
+    # what the books and the save need, imported while python-calamine parses the master (issue 18)
+    preloading = None if dry_run else Background(_import_what_follows_the_load)
+    try:
+        with master_transaction(ws.catalogue, write=not dry_run) as cat:
+            if preloading is not None:
+                preloading.result()  # an error of the thread is this command's error
+            created = now_text()
+            plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due,
+                                    created=created, fresh=fresh)
+            replaced = any(a.year == year for a in cat.assignments)
+            if dry_run or not plan.total:
+                return AssignResult(plan, None, replaced)
+            folder = plan_folder(ws, year)
+            _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
+            master_time = mtime_text(cat.path)
+            if folder.is_dir():
+                clean_dead_temp_files(folder)  # books of a run killed half way
+            written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
+            confirmed = {name for name, path in written.books.items() if _book_ok(path)}
+            cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)
+            cat.records_untouched = True  # planning and writing books never change a record
+            save_catalogue(cat)
+    finally:
+        if preloading is not None:
+            preloading.join()  # never left running, also when the load failed (its error is the one reported)
     return AssignResult(plan, written, replaced)
+
+
+def _import_what_follows_the_load() -> None:
+    """xlsxwriter and the fast classes (the books), audit's value checks and phonenumbers (doubtful_fields), the
+    save's xlsx_patch and lxml: ~0.1 s of imports that cost no wall time in a thread while python-calamine,
+    which lets go of the GIL, parses the master."""
+    import lxml.etree  # noqa: F401
+    import phonenumbers  # noqa: F401
+
+    from . import xlsx_patch, xlsx_write  # noqa: F401
+    from .audit import checks  # noqa: F401
+
+    xlsx_write.preload()
+
+
+class Background:
+    """``fn`` run in one background thread; :meth:`result` waits for it and raises its error in the caller."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self._error: BaseException | None = None
+        self._fn = fn
+        self._thread = threading.Thread(target=self._run, name="shigen-preload", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._fn()
+        except BaseException as exc:  # handed to the main thread by result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _book_ok(path: Path) -> bool:

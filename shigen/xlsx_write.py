@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -52,10 +53,23 @@ def _plain(text: str) -> bool:
 
 
 def _classes() -> tuple[type, type]:
-    """(Workbook subclass, Worksheet subclass), built on first use so that importing this module stays cheap."""
+    """(Workbook subclass, Worksheet subclass), built on first use so that importing this module stays cheap
+    (once, also when :func:`preload` runs in another thread)."""
     global _CLASSES
-    if _CLASSES is not None:
-        return _CLASSES
+    if _CLASSES is None:
+        with _CLASSES_LOCK:
+            if _CLASSES is None:
+                _CLASSES = _build_classes()
+    return _CLASSES
+
+
+def preload() -> None:
+    """Import xlsxwriter and build the fast classes now: ``shigen assign`` does it in a thread while the master
+    is parsed (issue 18)."""
+    _classes()
+
+
+def _build_classes() -> tuple[type, type]:
     from xlsxwriter.packager import Packager
     from xlsxwriter.sharedstrings import SharedStrings
     from xlsxwriter.utility import xl_col_to_name
@@ -406,11 +420,11 @@ def _classes() -> tuple[type, type]:
                 write_package(self.filename, self.shigen_parts, self.allow_zip64)
                 self.shigen_parts = None
 
-    _CLASSES = (FastWorkbook, FastWorksheet)
-    return _CLASSES
+    return FastWorkbook, FastWorksheet
 
 
 _CLASSES: tuple[type, type] | None = None
+_CLASSES_LOCK = threading.Lock()
 _DATE_SERIALS: dict[tuple[bool, bool], dict[dt.datetime, float]] = {}
 
 
