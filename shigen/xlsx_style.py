@@ -176,10 +176,18 @@ def xw_table_sheet(workbook: XlsxWorkbook, name: str, header: Sequence[str], row
 
     put_row = emit_row if at_once else write_cells
 
+    text_format = [body_right if c in right else body for c in range(len(header))]
+    wrap_at = [w - 1 for w in widths]
     for r, row in enumerate(rows, start=top + 1):
         lines = 1
         cells: list[tuple[int, object, object]] = []  # written in one call per row
         for c, value in enumerate(row):
+            if type(value) is str and c < len(text_format):  # the common case, as the general one below does it
+                if value:
+                    cells.append((c, value, text_format[c]))
+                    if c < len(wrap_at) and len(value) * 2 > wrap_at[c]:
+                        lines = max(lines, wrapped_lines(value, wrap_at[c]))
+                continue
             if value is None or value == "":
                 continue
             if isinstance(value, bool):

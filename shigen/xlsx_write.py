@@ -52,6 +52,19 @@ def _plain(text: str) -> bool:
     return "_x" not in text or _NEEDS_ESCAPE.search(text) is None
 
 
+_SST_CHUNK = 256  # shared strings looked at together by _all_plain
+
+
+def _all_plain(texts: list[str]) -> bool:
+    """``all(map(_plain, texts))`` with a few C-level passes over the texts joined by line breaks (a line break is
+    plain and holds no ``&`` ``<`` ``>``, control character or hex digit, so nothing is found across two texts)."""
+    joined = "\n".join(texts)
+    return (all(texts) and "&" not in joined and "<" not in joined and ">" not in joined
+            and list(map(str.strip, texts)) == texts  # no leading / trailing whitespace (strip's is the regex's \s)
+            and _CONTROL.search(joined) is None
+            and ("_x" not in joined or _NEEDS_ESCAPE.search(joined) is None))
+
+
 def _classes() -> tuple[type, type]:
     """(Workbook subclass, Worksheet subclass), built on first use so that importing this module stays cheap
     (once, also when :func:`preload` runs in another thread)."""
@@ -357,15 +370,21 @@ def _build_classes() -> tuple[type, type]:
         def _write_sst_strings(self) -> None:
             write = self.fh.write
             slow = self._write_si
-            parts = []
-            for string in self.string_table.string_array:
-                if _plain(string):
-                    parts.append(f"<si><t>{string}</t></si>")
-                else:
-                    write("".join(parts))
-                    parts = []
-                    slow(string)
-            write("".join(parts))
+            strings = self.string_table.string_array
+            for start in range(0, len(strings), _SST_CHUNK):
+                chunk = strings[start:start + _SST_CHUNK]
+                if _all_plain(chunk):  # the common case: one join for the whole chunk
+                    write("<si><t>" + "</t></si><si><t>".join(chunk) + "</t></si>")
+                    continue
+                parts = []
+                for string in chunk:
+                    if _plain(string):
+                        parts.append(f"<si><t>{string}</t></si>")
+                    else:
+                        write("".join(parts))
+                        parts = []
+                        slow(string)
+                write("".join(parts))
 
     class FastPackager(Packager):
         def _write_shared_strings_file(self) -> None:

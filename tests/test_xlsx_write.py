@@ -294,3 +294,12 @@ def test_plain_text_is_what_the_regex_says(text):
     regex = bool(text) and xlsx_write._PLAIN.match(text) is not None and (
         "_x" not in text or xlsx_write._NEEDS_ESCAPE.search(text) is None)
     assert xlsx_write._plain(text) == regex
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
+                          st.sampled_from(TRICKY[:-3] + ["あ", "x", "_x00", "41_", "\u3000", "a\nb", "_x0041_"])),
+                max_size=6))
+def test_texts_are_all_plain_exactly_when_each_one_is(texts):
+    """The shared strings are looked at a chunk at a time (``_all_plain``): the same answer as one at a time."""
+    assert xlsx_write._all_plain(texts) == all(map(xlsx_write._plain, texts))
