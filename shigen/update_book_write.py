@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
-from .assign import METHOD_DISTRICT, NO_DISTRICT, AssignmentPlan, Share
-from .model import Catalogue, Record, is_city_wide
+from .assign import METHOD_DISTRICT, NO_DISTRICT, AssignmentPlan, Share, is_city_wide
+from .model import Catalogue, Record
 from .update_book import (
     CONFIRM_METHODS,
     DATE_KEYS,
