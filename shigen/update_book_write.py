@@ -137,16 +137,18 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     row_of: dict[str, int] = {}
     cur_fmt, id_fmt, cur_date_fmt = f["cur"], f["id"], f["cur_date"]
     cur_col = {key: c for c, key in cur_cols}
+    cur_spec = [(c, key, key in DATE_KEYS) for c, key in cur_cols]
     for label, recs in groups:
         ws.merge_range(row, 0, row, last_col, f"{GROUP_MARK} {label}({len(recs)} 件)", f["group"])
         row += 1
         for r in recs:
             get = r.values.get
-            cells: list[tuple[int, Any, Any]] = [(0, r.id, id_fmt)]
-            cells.extend((c, day, cur_date_fmt) if key in DATE_KEYS and (day := _day(v)) is not None  # a date cell,
-                         else (c, v, cur_fmt)  # shown 2026/06/01 (issue 13); empty values are left out
-                         for c, key in cur_cols if (v := get(key)))
-            doubtful = doubts.get(r.id)
+            rid = get("id", "")
+            cells: list[tuple[int, Any, Any]] = [(0, rid, id_fmt)]
+            cells.extend((c, day, cur_date_fmt) if is_date and (day := _day(v)) is not None  # a date cell, shown
+                         else (c, v, cur_fmt)  # 2026/06/01 (issue 13); empty values are left out
+                         for c, key, is_date in cur_spec if (v := get(key)))
+            doubtful = doubts.get(rid)
             if doubtful:  # placeholders / invalid values: pointed out in colour, as text, with a comment
                 by_col = {c: (c, v, fmt) for c, v, fmt in cells}
                 for key, message in doubtful.items():
@@ -157,7 +159,7 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
                         by_col[new_col[key]] = (new_col[key], None, f["in_doubt"])  # a blank answer cell, marked
                 cells = [by_col[c] for c in sorted(by_col)]
             emit_row(ws, row, cells)
-            row_of[r.id] = row + 1
+            row_of[rid] = row + 1
             row += 1
     last_row = max(row - 1, first_data)
     _validations(ws, cols, first_data, last_row)
@@ -333,25 +335,30 @@ def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record
     row = 1
     last = len(head) - 1
     print_fmt, doubt_fmt, date_fmt = f["print"], f["print_doubt"], f["print_date"]
+    doubts = doubts or {}
+    keys = [(c, k, k in DATE_KEYS, widths[c] - 1) for c, k in enumerate(PRINT_KEYS, start=1)]
     for label, recs in groups:
         ws.merge_range(row, 0, row, last, f"{GROUP_MARK} {label}({len(recs)} 件)", f["print_group"])
         row += 1
         for r in recs:
-            values = r.values
-            cells: list[tuple[int, Any, Any]] = [(0, r.id, print_fmt)]
+            get = r.values.get
+            rid = get("id", "")
+            cells: list[tuple[int, Any, Any]] = [(0, rid, print_fmt)]
             lines = 2  # room to write by hand
-            doubtful = (doubts or {}).get(r.id, {})
-            for c, k in enumerate(PRINT_KEYS, start=1):
-                v = values.get(k, "")
-                if k in doubtful:  # on paper too, in words (a black-and-white printer drops the colour)
-                    v = f"{v}【{DOUBT_NOTE}】"
+            doubtful = doubts.get(rid)
+            for c, k, is_date, room in keys:
+                v = get(k, "")
+                if doubtful is not None and k in doubtful:  # on paper too, in words (a black-and-white printer
+                    v = f"{v}【{DOUBT_NOTE}】"                 # drops the colour)
                     cells.append((c, v, doubt_fmt))
                     lines = max(lines, _lines(v, widths[c]))
-                elif v and k in DATE_KEYS and (day := _day(v)) is not None:
+                elif not v:
+                    continue
+                elif is_date and (day := _day(v)) is not None:
                     cells.append((c, day, date_fmt))
-                elif v:
+                else:
                     cells.append((c, v, print_fmt))
-                    if len(v) > widths[c] - 1 or "\n" in v:  # else at most 2 lines (2 units a character at most)
+                    if len(v) > room or "\n" in v:  # else at most 2 lines (2 units a character at most)
                         lines = max(lines, _lines(v, widths[c]))
             emit_row(ws, row, cells)
             ws.set_row(row, 12.5 * min(lines, 8) + 3)

@@ -187,15 +187,14 @@ def _build_classes() -> tuple[type, type]:
             append = parts.append
             counted = 0
             for col, value, fmt in cells:
-                s = styles.get(fmt) if fmt is not None else None
+                s = styles.get(fmt)  # never None for a format seen before (None itself is never a key)
                 if s is None:
                     s = self._shigen_style(fmt, row, col)
                 kind = type(value)
                 if kind is str and len(value) <= 16383:
                     i = index_of.get(value)
-                    if i is None:
-                        i = index_of[value] = sst.unique_count
-                        sst.unique_count += 1
+                    if i is None:  # a new shared string (xlsxwriter keeps unique_count == len(string_table))
+                        i = index_of[value] = len(index_of)
                     counted += 1
                     append(f'<c r="{names[col]}{r}"{s} t="s"><v>{i}</v></c>')
                 elif kind is int or kind is float:
@@ -208,8 +207,10 @@ def _build_classes() -> tuple[type, type]:
                 elif value is None and fmt is not None:
                     append(f'<c r="{names[col]}{r}"{s}/>')
                 else:  # anything else (very long text, a date without a format …): the whole row the stored way
+                    sst.unique_count = len(index_of)
                     self.write_cells(row, cells)
                     return
+            sst.unique_count = len(index_of)
             sst.count += counted
             fused[row] = (cells[0][0], cells[-1][0], "".join(parts))
 
