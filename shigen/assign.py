@@ -441,8 +441,9 @@ def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
         owned: dict[str, list[_Unit]] = defaultdict(list)  # each owner's units, in the order of ``units``
         for u in units:  # (one step changes nothing until a move, after which the next step starts)
             owned[u.owner].append(u)
+        lightest = sorted(names, key=lambda n: (loads[n], index[n]))  # loads change only by a move, which ends the step
         for hi in sorted(names, key=lambda n: (-loads[n], index[n])):
-            for lo in sorted(names, key=lambda n: (loads[n], index[n])):
+            for lo in lightest:
                 if lo == hi:
                     continue
                 if loads[hi] <= BALANCE_LIMIT * loads[lo] or loads[hi] - loads[lo] < 2:
