@@ -12,13 +12,14 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import schema as S
 from . import update_book_write
 from .assign import AssignmentPlan
 from .cyclegc import collector_per_batch
-from .model import Catalogue
+from .model import Catalogue, Record
 from .update_book import OLD_FOLDER, RESERVED_NAMES, SUMMARY_NAME, book_path, doubtful_fields, plan_folder
 from .workspace import Workspace, safe_filename
 from .xlsx_style import xw_table_sheet
@@ -121,15 +122,25 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     owner = plan.owner_of()
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),
                   S.header("last_confirmed"), "担当者"]
-    rec_rows = [(rid, by_id[rid].name, by_id[rid].get("genre"), by_id[rid].get("district"), by_id[rid].get("area"),
-                 by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
-                for s in plan.shares for rid in s.record_ids]
+    rec_rows = []
+    for s in plan.shares:
+        for rid in s.record_ids:
+            get = by_id[rid].values.get
+            rec_rows.append((rid, get("name", ""), get("genre", ""), get("district", ""), get("area", ""),
+                             _confirmed_cell(get("last_confirmed", "")), owner[rid]))
     xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14], at_once=True)
     notes = [("continuity", plan.continuity, plan.kept)] if plan.continuity else []  # kept or not, and why
     notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
     if notes:
         xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8], at_once=True)
     atomic_close(wb, tmp, path, packer)
+
+
+@lru_cache(maxsize=8192)
+def _confirmed_cell(text: str) -> dt.date | str:
+    """担当一覧's 最終確認日: a date cell when the text reads as a date (Record.date), else the text as it is —
+    worked out once per distinct text."""
+    return Record({"last_confirmed": text}).date("last_confirmed") or text
 
 
 # --- the whole `shigen assign` ------------------------------------------------------------
