@@ -404,6 +404,13 @@ def _build_classes() -> tuple[type, type]:
         def _get_packager(self) -> Any:
             return FastPackager()
 
+        def _prepare_sst_string_data(self) -> None:
+            # xlsxwriter sorts the strings by index; every path (its own too) gives a new string the next index as
+            # it enters the dict, so the dict's order is already that order
+            table = self.str_table
+            table.string_array = list(table.string_table)
+            table.string_table = {}
+
         def _store_workbook(self) -> None:
             # xlsxwriter 3.3's _store_workbook up to the zip, then the parts deflated at ZIP_LEVEL (xlsxwriter's
             # own: zlib's default level 6, ~3 times the time for files ~15 % smaller), perhaps in another thread
