@@ -18,7 +18,13 @@ the byte comparison test fails first if a new version changes them.
 The package itself is zipped by :func:`write_package` (deflate level :data:`ZIP_LEVEL`), in line or — through
 :func:`packing` — by one background thread while the caller builds the next workbook (issue 18).
 
-Why this file is over 400 lines: the cell path, the packaging and the packing thread all lean on the same
+Where things are: text that needs no escaping (``_plain``, ``_all_plain``); the xlsxwriter subclasses, built on
+first use (``_build_classes``: ``FastWorksheet`` — ``write_cells`` / ``emit_row`` take the cells, ``_write_rows``
+writes them at close —, ``FastSharedStrings``, ``FastWorkbook._store_workbook``); the public helpers
+(``write_cells``, ``emit_row``, ``new_workbook``); the zip and its thread (``write_package``, ``Packing``,
+``atomic_close``).
+
+Why this file is over 600 lines: the cell paths, the packaging and the packing thread all lean on the same
 xlsxwriter internals; kept in one file, a new xlsxwriter version is checked against one place.
 """
 
