@@ -24,7 +24,7 @@ writes them at close —, ``FastSharedStrings``, ``FastWorkbook._store_workbook`
 (``write_cells``, ``emit_row``, ``new_workbook``); the zip and its thread (``write_package``, ``Packing``,
 ``atomic_close``).
 
-Why this file is over 600 lines: the cell paths, the packaging and the packing thread all lean on the same
+Why this file is long (over 600 lines): the cell paths, the packaging and the packing thread all lean on the same
 xlsxwriter internals; kept in one file, a new xlsxwriter version is checked against one place.
 """
 
