@@ -35,6 +35,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -95,11 +96,17 @@ LAST_CPU: list[float] = [0.0]  # user + system seconds of the last child run_onc
 
 def run_once(cmd: list[str], *, cwd: Path | None = None, timeout: float = 1800,
              env: dict[str, str] | None = None) -> tuple[float, int | None, int, str]:
-    """(seconds, peak RSS bytes or None, exit code, last stderr line) of one subprocess (CPU time: LAST_CPU[0])."""
+    """(seconds, peak RSS bytes or None, exit code, last stderr line) of one subprocess (CPU time: LAST_CPU[0]).
+
+    On POSIX the command is started by ``launch.py`` (see there: a small launcher, so that the command's peak memory is
+    its own, not run.py's); on Windows it is started directly and only timed."""
     # stderr goes to a file, not a pipe: a chatty command must never block on a full pipe
     with tempfile.TemporaryFile() as errfile:
-        elapsed, peak, rc = _wait(subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errfile, env=env),
-                                  time.perf_counter(), timeout)
+        if hasattr(os, "wait4"):
+            elapsed, peak, rc = _launched(cmd, cwd, env, errfile, timeout)
+        else:
+            elapsed, peak, rc = _timed(subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errfile,
+                                                        env=env), time.perf_counter(), timeout)
         errfile.seek(0)
         err = errfile.read()[-4000:].decode("utf-8", "replace")
     if rc == -9:
@@ -108,31 +115,31 @@ def run_once(cmd: list[str], *, cwd: Path | None = None, timeout: float = 1800,
     return elapsed, peak, rc, last
 
 
-def _wait(proc: subprocess.Popen, start: float, timeout: float) -> tuple[float, int | None, int]:  # type: ignore[type-arg]
-    """Wait for the child: (seconds, peak RSS bytes or None, exit code; -9 when killed at the timeout)."""
-    if not hasattr(os, "wait4"):  # Windows: no resource module, no wait4 — time only
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            return time.perf_counter() - start, None, -9
-        return time.perf_counter() - start, None, proc.returncode
-    deadline = start + timeout
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            elapsed = time.perf_counter() - start
-            rc = os.waitstatus_to_exitcode(status)
-            proc.returncode = rc
-            LAST_CPU[0] = usage.ru_utime + usage.ru_stime
-            return elapsed, _maxrss_bytes(usage.ru_maxrss), rc
-        if time.perf_counter() > deadline:
-            proc.kill()
-            _, _, usage = os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            return time.perf_counter() - start, _maxrss_bytes(usage.ru_maxrss), -9
-        time.sleep(0.005)
+def _launched(cmd: list[str], cwd: Path | None, env: dict[str, str] | None, errfile: Any,
+              timeout: float) -> tuple[float, int | None, int]:
+    """Run ``cmd`` under launch.py: (wall seconds of the command alone, its peak RSS bytes, exit code)."""
+    fd, name = tempfile.mkstemp(suffix=".txt")
+    os.close(fd)
+    result = Path(name)
+    try:
+        subprocess.run([PY, "-S", "-I", str(HERE / "launch.py"), str(result), str(timeout), *cmd], cwd=cwd,
+                       stdout=subprocess.DEVNULL, stderr=errfile, env=env, check=True)
+        elapsed, cpu, maxrss, rc = result.read_text(encoding="ascii").split()
+    finally:
+        result.unlink(missing_ok=True)
+    LAST_CPU[0] = float(cpu)
+    return float(elapsed), _maxrss_bytes(int(maxrss)), int(rc)
+
+
+def _timed(proc: subprocess.Popen, start: float, timeout: float) -> tuple[float, int | None, int]:  # type: ignore[type-arg]
+    """Windows: wait for the child, time only (no resource module, no wait4); -9 when killed at the timeout."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return time.perf_counter() - start, None, -9
+    return time.perf_counter() - start, None, proc.returncode
 
 
 def shigen_cmd() -> list[str]:

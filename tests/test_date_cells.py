@@ -76,9 +76,9 @@ def test_import_report_as_of_is_a_date_cell(tmp_path, cli):
     result = cli("-w", tmp_path / "ws", "import", src, "--by", "テスト")
     assert result.exit_code == 0, result.stderr
     (report,) = (tmp_path / "ws" / "exports").glob("取込報告_*.xlsx")
-    summary = openpyxl.load_workbook(report)["概要"]
-    head = [c.value for c in summary[1]]
-    cell = summary.cell(2, head.index("基準日(題名の日付)") + 1)
+    reading = openpyxl.load_workbook(report)["シートの読み方"]
+    head = [c.value for c in reading[1]]
+    cell = reading.cell(2, head.index("題名の基準日") + 1)
     assert _is_date_cell(cell, dt.date(2026, 4, 1))
 
 

@@ -87,13 +87,14 @@ def test_report_workbook_lists_sheets_columns_and_problems(cli, ws, tmp_path):
     assert "報告書" in result.stdout
     report = next(ws.exports.glob("取込報告_*.xlsx"))
     wb = openpyxl.load_workbook(report)
-    assert wb.sheetnames == ["概要", "取込結果", "列の対応", "飛ばした行と警告"]
+    assert wb.sheetnames == ["概要", "取込結果", "シートの読み方", "列の対応", "飛ばした行と警告"]
     summary = list(wb["概要"].values)
     assert summary[0][:3] == ("ファイル", "シート", "状態")
     by_sheet = {row[1]: row for row in summary[1:]}
     assert by_sheet["作業用"][2].startswith("非表示")  # hidden sheets are reported, not imported
     assert by_sheet["目次"][2].startswith("見出し行なし")
-    assert by_sheet["配食"][5] == 3  # records
+    head = summary[0]
+    assert by_sheet["配食"][head.index("資源")] == 3  # records
     outcomes = list(wb["取込結果"].values)[1:]
     assert len(outcomes) == 5 and {row[1] for row in outcomes} == {"新規"}
     columns = list(wb["列の対応"].values)[1:]
@@ -102,6 +103,17 @@ def test_report_workbook_lists_sheets_columns_and_problems(cli, ws, tmp_path):
     assert "電話番号の形" in evidence["連絡先/電話"]  # the value evidence is named
     problems = list(wb["飛ばした行と警告"].values)[1:]
     assert any(row[3] == "飛ばした行" and row[4] == "合計・件数の行" for row in problems)
+    # how each sheet was read has its own sheet, one row per sheet as in 概要; the skipped rows' count and reasons agree
+    reading = list(wb["シートの読み方"].values)
+    by_read = {row[1]: row for row in reading[1:]}
+    assert set(by_read) == set(by_sheet)
+    rhead = reading[0]
+    skipped = [row for row in problems if row[1] == "配食" and row[3] == "飛ばした行"]
+    assert by_sheet["配食"][head.index("飛ばした行")] == len(skipped) > 0
+    assert "合計・件数の行" in by_read["配食"][rhead.index("飛ばした行の内訳")]
+    assert by_read["配食"][rhead.index("見出し行")]  # the header row(s) found
+    # 概要 stays narrow enough to print legibly on one A4 landscape width
+    assert len(head) <= 11
 
 
 def test_unmapped_column_is_kept_for_staff_and_reported(cli, ws, tmp_path):

@@ -34,7 +34,7 @@ def test_streamed_sheets_hold_exactly_the_rows_of_the_result(tmp_path):
     result = _result(tmp_path)
     path = write_report(result, tmp_path / "取込報告.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["概要", "取込結果", "列の対応", "飛ばした行と警告"]
+    assert wb.sheetnames == ["概要", "取込結果", "シートの読み方", "列の対応", "飛ばした行と警告"]
     got = [tuple("" if v is None else v for v in row) for row in wb["取込結果"].iter_rows(min_row=2, values_only=True)]
     want = [o.to_row() for o in result.outcomes]
     assert [g[:4] for g in got] == [w[:4] for w in want[:3]] + [("一覧.xlsx:一覧:5", "新規", "S00004", "制御_x0001_文字"),

@@ -245,24 +245,37 @@ class ImportResult:
         }
 
     # --- rows for the terminal and the Excel report --------------------------------------------
-    SUMMARY_HEADERS = ("ファイル", "シート", "状態", "見出し行", "読んだ行", "資源", "新規", "更新", "変更なし", "要確認",
-                       "飛ばした行", "正規化した値", "警告", "ジャンル(シート名)", "地区(シート名)", "基準日(題名の日付)",
-                       "見出しより上の行", "文字コード")
+    # 概要: what came of each file and sheet, in few enough columns to print legibly on one A4 landscape width
+    SUMMARY_HEADERS = ("ファイル", "シート", "状態", "読んだ行", "資源", "新規", "更新", "変更なし", "要確認", "飛ばした行",
+                       "警告")
 
     def summary_rows(self) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         for f in self.read.files:
             if f.error:
-                rows.append((f.path.name, "", f"読めず: {f.error}", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", "", ""))
+                rows.append((f.path.name, "", f"読めず: {f.error}", 0, 0, 0, 0, 0, 0, 0, 0))
+                continue
+            for s in f.sheets:
+                rows.append((s.file, s.sheet or "(CSV)", s.status, s.rows_read, s.records, s.outcomes.get(NEW, 0),
+                             s.outcomes.get(UPDATED, 0), s.outcomes.get(UNCHANGED, 0), s.outcomes.get(AMBIGUOUS, 0),
+                             len(s.skipped), len(s.warnings)))
+        return rows
+
+    # シートの読み方: how each sheet was read (header rows, the lines above them, what the sheet's name and title gave)
+    READING_HEADERS = ("ファイル", "シート", "見出し行", "見出しより上の行", "ジャンル(シート名)", "地区(シート名)",
+                       "題名の基準日", "飛ばした行の内訳", "正規化した値", "文字コード")
+
+    def reading_rows(self) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for f in self.read.files:
+            if f.error:
+                rows.append((f.path.name, "", "", "", "", "", "", "", 0, ""))
                 continue
             for s in f.sheets:
                 skipped = "、".join(f"{k} {v}" for k, v in s.skipped_by_reason().items())
-                rows.append((s.file, s.sheet or "(CSV)", s.status, "・".join(map(str, s.header_rows)), s.rows_read,
-                             s.records, s.outcomes.get(NEW, 0), s.outcomes.get(UPDATED, 0),
-                             s.outcomes.get(UNCHANGED, 0), s.outcomes.get(AMBIGUOUS, 0), skipped or 0,
-                             s.normalised, len(s.warnings), s.genre_from_sheet, s.district_from_sheet,
-                             _iso_date(s.as_of),
-                             "\n".join(s.above), f.encoding))
+                rows.append((s.file, s.sheet or "(CSV)", "・".join(map(str, s.header_rows)), "\n".join(s.above),
+                             s.genre_from_sheet, s.district_from_sheet, _iso_date(s.as_of), skipped, s.normalised,
+                             f.encoding))
         return rows
 
     COLUMN_HEADERS = ("ファイル", "シート", "列", "元の見出し", "取り込み先", "根拠", "次点")

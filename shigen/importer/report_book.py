@@ -1,4 +1,5 @@
-"""The import report workbook (取込報告_….xlsx): 概要, 取込結果, 列の対応, 飛ばした行と警告 — A4 landscape.
+"""The import report workbook (取込報告_….xlsx): 概要, 取込結果, シートの読み方, 列の対応, 飛ばした行と警告 — A4
+landscape.
 
 xlsxwriter writes the workbook's styles, widths, print settings and 概要; the rows of the long sheets (one per record
 read: 200,000 in a prefecture's list) are then streamed into their sheet XML.
@@ -20,11 +21,15 @@ from .report import OUTCOME_HEADERS, ImportResult
 STREAMED_SHEETS = ("取込結果", "列の対応", "飛ばした行と警告")
 # long texts wrapped in narrower columns, so that the sheet prints legibly on A4 landscape: sheet → (columns, width)
 WRAPPED_COLUMNS = {"飛ばした行と警告": ({5, 7}, 40)}
+# one row per sheet read, many short columns: widths from the first 6 characters of each header, every cell wrapped
+NARROW_SHEETS = ("概要", "シートの読み方")
 EXCEL_CELL_MAX = 32_767  # characters in one cell
+LINE_HEIGHT = 16  # points per line of a wrapped 11-point cell (游ゴシック needs 14.25; CJK fallback fonts up to 16)
+ROW_PADDING = 3  # points above and below a wrapped cell's lines
 
 
 def write_report(result: ImportResult, path: Path) -> Path:
-    """The import report workbook: 概要 / 取込結果 / 列の対応 / 飛ばした行と警告, A4 landscape, header repeated on
+    """The import report workbook: 概要 / 取込結果 / シートの読み方 / 列の対応 / 飛ばした行と警告, A4 landscape, header repeated on
     every printed page. xlsxwriter writes the workbook (styles, widths, print settings, 概要); the rows of the other
     sheets are then streamed into their XML (:func:`_stream_rows`)."""
     import os
@@ -36,6 +41,7 @@ def write_report(result: ImportResult, path: Path) -> Path:
     sheets: list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]] = [
         ("概要", ImportResult.SUMMARY_HEADERS, result.summary_rows()),
         ("取込結果", OUTCOME_HEADERS, [o.to_row() for o in result.outcomes]),
+        ("シートの読み方", ImportResult.READING_HEADERS, result.reading_rows()),
         ("列の対応", ImportResult.COLUMN_HEADERS, result.column_rows()),
         ("飛ばした行と警告", ImportResult.PROBLEM_HEADERS, result.problem_rows()),
     ]
@@ -54,13 +60,15 @@ def write_report(result: ImportResult, path: Path) -> Path:
         date = wb.add_format({"font_name": FONT_NAME, "valign": "top", "align": "left", "num_format": "yyyy/mm/dd"})
         for index, (title, headers, rows) in enumerate(sheets, start=1):
             ws = wb.add_worksheet(title)
-            narrow = title == "概要"  # many columns: narrower, wrapped, so that it prints legibly on A4
-            widths = fit_widths([h[:6] for h in headers] if narrow else headers, rows, maximum=22 if narrow else 60)
+            narrow = title in NARROW_SHEETS
+            widths = fit_widths([h[:6] for h in headers] if narrow else headers, rows, maximum=30 if narrow else 60)
             wrapped, wrapped_width = WRAPPED_COLUMNS.get(title, (set(), 0))
             widths = [min(w, wrapped_width) if c in wrapped else w for c, w in enumerate(widths)]
             for c, w in enumerate(widths):
                 ws.set_column(c, c, w)
             ws.write_row(0, 0, headers, head)
+            if narrow:  # wrapped cells: a row as tall as its longest cell's lines (Excel does not grow it on open)
+                _set_heights(ws, [headers, *rows], widths)
             if title in STREAMED_SHEETS:
                 streamed[f"xl/worksheets/sheet{index}.xml"] = (rows, {c: widths[c] for c in wrapped})
             else:
@@ -93,6 +101,14 @@ def write_report(result: ImportResult, path: Path) -> Path:
             if t.exists():
                 t.unlink()
     return path
+
+
+def _set_heights(ws: Any, rows: list[tuple[Any, ...]], widths: list[int]) -> None:
+    for r, row in enumerate(rows):
+        lines = max((wrapped_lines(v, widths[c] - 1) for c, v in enumerate(row) if isinstance(v, str) and v),
+                    default=1)
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * lines + ROW_PADDING)
 
 
 _XML_SPECIAL = re.compile(r"[&<>]")
@@ -148,7 +164,7 @@ def _row_xml(r: int, row: tuple[Any, ...], letters: list[str], body: int, wrap: 
             cells.append(f'<c r="{ref}" s="{body}"><v>{value}</v></c>')
         else:
             cells.append(f'<c r="{ref}" s="{body}" t="inlineStr"><is><t>{_xml_text(str(value))}</t></is></c>')
-    height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+    height = f' ht="{LINE_HEIGHT * lines + ROW_PADDING}" customHeight="1"' if lines > 1 else ""
     return f'<row r="{r}"{height}>{"".join(cells)}</row>'
 
 
