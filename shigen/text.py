@@ -200,9 +200,9 @@ def _to_hiragana_long(text: str) -> str:
         return to_hiragana(text)
     import numpy as np
 
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
     codes[(codes >= ord("ァ")) & (codes <= ord("ヶ"))] -= 0x60  # the range of _TO_HIRAGANA
-    return codes.tobytes().decode("utf-32-le")
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=65536)

@@ -112,6 +112,8 @@ def _rows(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 @example(_rows(*[("みどり配食", f"本町1-2-3{'ビル' * k}") for k in range(5)], ("みどり配食", "栄町4-4")), True)
 # two without a 番地 among six: 2 × 6 = LOOSE_LIMIT pairs, still every pair
 @example(_rows(("さくらサロン", ""), ("さくらサロン", ""), *[("さくらサロン", f"港町{k}-1") for k in range(4)]), True)
+# near-identical names in two larger groups: those with a 番地 meet the first few without one
+@example(_rows(("みどりの配食", "本町1-2-3"), ("みどりの配食", "栄町4-4"), *[("みどり配食", "")] * 4), True)
 def test_the_vectorised_search_finds_the_plain_searchs_pairs(rows, small):
     """numpy (blocks as runs of sorted keys, every pair of small blocks and groups at once, the sure non-pairs
     dropped before the reasons) gives exactly the pairs of the plain loops, also through large blocks."""
@@ -170,14 +172,20 @@ def test_hash_collisions_fall_back_to_numbering(monkeypatch):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="千葉県東京都みどり野市本町北区村12-３丁目番\n ", max_size=14), max_size=12))
+@given(st.lists(st.text(alphabet="千葉県東京都みどり野市本町北区村12-３丁目番\n ١²\x00", max_size=14), max_size=12))
 def test_joined_address_passes_equal_one_by_one(addresses):
-    """The passes over all address keys joined (block keys, first runs of numbers, towns) are the per-key rules."""
+    """The passes over all address keys joined (block keys, first runs of numbers, digits and end characters,
+    towns) are the per-key rules."""
     from shigen.audit import duplicates as D
 
     keys = D._address_block_keys(addresses, "みどり野市")
     assert keys == [D._address_block_keys([a], "みどり野市")[0] for a in addresses]
-    assert D._first_number_runs(keys) == [m.group() if m else "" for m in map(D._NUMBER_RUN.search, keys)]
+    runs = [m.group() if m else "" for m in map(D._NUMBER_RUN.search, keys)]
+    assert D._first_number_runs(keys) == runs
+    numbered, first, last = D._address_codes(keys)
+    assert numbered.tolist() == [bool(r) for r in runs]
+    assert first.tolist() == [ord(k[0]) if k else 0 for k in keys]
+    assert last.tolist() == [ord(k[-1]) if k else 0 for k in keys]
     assert D._digit_runs(keys) == [" ".join(D._DIGITS.findall(k)) for k in keys]
     towns = {name_key(m.group(1)) for m in map(D._LEADING_TOWN.match, filter(None, keys)) if m}
     assert D.place_keys((), keys) == frozenset(t for t in towns if len(t) >= 2)

@@ -96,7 +96,8 @@ class _Columns:
     phone: Sequence[int]  # a number per distinct normalised phone number, 0 when none (numpy: _hashed)
     mobile: Sequence[int]  # … of the mobile number (the same numbering)
     address: list[str]  # the address key, without the 都道府県 and the catalogue's own 市町村名
-    number: list[str]  # the first run of numbers in the address key (番地), '' when it has none
+    number: list[str] | _FirstRuns  # the first run of numbers in the address key (番地), '' when it has none
+    address_text: str | None  # the address keys joined by _JOIN (None when one holds it)
     genre: list[int]  # a number per distinct genre, 0 for ''
     district: list[int]  # a number per distinct district, 0 for ''
 
@@ -105,6 +106,13 @@ def _address_block_keys(addresses: Sequence[str], municipality: str,
                         address_key_of: Callable[[Sequence[str]], list[str]] | None = None) -> list[str]:
     """:func:`shigen.text.address_key` of each address (one pass over them all: :func:`shigen.text.address_keys`,
     or ``address_key_of`` when the caller has them) without a leading 都道府県 and the catalogue's own 市町村名."""
+    return _address_block_keys_text(addresses, municipality, address_key_of)[0]
+
+
+def _address_block_keys_text(addresses: Sequence[str], municipality: str,
+                             address_key_of: Callable[[Sequence[str]], list[str]] | None = None,
+                             ) -> tuple[list[str], str | None]:
+    """:func:`_address_block_keys`, and the keys joined by _JOIN (None when a key holds it)."""
     keys = (address_key_of or address_keys)(list(addresses))
     muni = unicodedata.normalize("NFKC", municipality) if municipality else ""
     text = _JOIN.join(keys)
@@ -115,14 +123,15 @@ def _address_block_keys(addresses: Sequence[str], municipality: str,
         pattern = rf"{_J}(?:東京都|北海道|京都府|大阪府|[^{_J}\n]{{2,3}}県)?"
         if muni:
             pattern += f"(?:{re.escape(muni)})?"
-        out = re.sub(pattern, _JOIN, _JOIN + text).split(_JOIN)[1:]
+        joined = re.sub(pattern, _JOIN, _JOIN + text)[1:]
+        out = joined.split(_JOIN)
         if len(out) == len(keys):
-            return out
+            return out, joined
     keys = [_PREFECTURE.sub("", k) for k in keys]
     if muni:
         n = len(muni)
         keys = [k[n:] if k.startswith(muni) else k for k in keys]
-    return keys
+    return keys, None
 
 
 def _first_number_runs(keys: list[str]) -> list[str]:
@@ -195,11 +204,28 @@ def _columns(records: Sequence[Record] | None, phone_of: Callable[[str], str], m
         number_of = _ids(numbers)
         phone = list(map(number_of.__getitem__, map(position_of_text.__getitem__, phone_texts)))
         mobile = list(map(number_of.__getitem__, map(position_of_text.__getitem__, mobile_texts)))
-    address = _address_block_keys(raw_addresses, municipality, address_key_of) if raw_addresses else []
+    address, text = _address_block_keys_text(raw_addresses, municipality, address_key_of) if raw_addresses else ([], "")
     return _Columns(
         name=list(map(rank_of.__getitem__, map(position.__getitem__, raw_names))), names=names,
-        digits=_ids(_digit_runs(names)), phone=phone, mobile=mobile,
-        address=address, number=_first_number_runs(address), genre=_ids(genres), district=_ids(districts))
+        digits=_ids(_digit_runs(names)), phone=phone, mobile=mobile, address=address,
+        number=_FirstRuns(address) if vector else _first_number_runs(address), address_text=text,
+        genre=_ids(genres), district=_ids(districts))
+
+
+class _FirstRuns:
+    """The first run of numbers (番地) of each address key, worked out when asked: the vectorised search reads
+    which addresses have one from their characters (:func:`_address_codes`) and the runs of only a few."""
+    __slots__ = ("keys",)
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, i: int) -> str:
+        m = _NUMBER_RUN.search(self.keys[i])
+        return m.group() if m else ""
 
 
 def _similarity(a: str, b: str) -> float:
@@ -389,7 +415,7 @@ def _name_bits(names: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
     once; None when a name holds the separator."""
     import numpy as np
 
-    codes = np.frombuffer(_JOIN.join(names).encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(_JOIN.join(names).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     ends = np.flatnonzero(codes == 0)
     if len(ends) != len(names) - 1:
         return None
@@ -458,6 +484,7 @@ def _plain_candidates(c: _Columns) -> list[tuple[int, int]]:
     by_phone: dict[int, list[int]] = defaultdict(list)
     by_name: dict[int, list[int]] = defaultdict(list)
     by_address: dict[str, list[int]] = defaultdict(list)
+    assert isinstance(c.number, list)  # (worked out for every record in the plain search)
     for i, (phone, mobile, name, address, number) in enumerate(zip(c.phone, c.mobile, c.name, c.address, c.number,
                                                                     strict=True)):
         if phone:
@@ -537,11 +564,7 @@ def _cross(first: np.ndarray, first_start: np.ndarray, first_count: np.ndarray,
            second: np.ndarray, second_start: np.ndarray, second_count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of ``first[first_start[h]:first_start[h] + first_count[h]]`` and the same slice of ``second``,
     for every h."""
-    import numpy as np
-
-    total = first_count * second_count  # the k-th pair of h is (k // second_count[h], k % second_count[h])
-    h = np.repeat(np.arange(len(total)), total)
-    k = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+    h, k = _expand(second_start * 0, first_count * second_count)  # the k-th pair of h: (k // second_count[h], …)
     return first[first_start[h] + k // second_count[h]], second[second_start[h] + k % second_count[h]]
 
 
@@ -563,79 +586,57 @@ class _Vectors:
     def of(cls, c: _Columns) -> _Vectors:
         import numpy as np
 
-        n = len(c.name)
         phone, mobile = np.asarray(c.phone, dtype=np.int64), np.array(c.mobile, dtype=np.int64)
         mobile[mobile == phone] = 0
-        return cls(np.array(c.name, dtype=np.int64), phone, mobile, _hashed(c.address),
-                   np.fromiter(map(bool, c.number), dtype=bool, count=n),
+        numbered, first, last = _address_codes(c.address, c.address_text)
+        return cls(np.array(c.name, dtype=np.int64), phone, mobile, _hashed(c.address), numbered,
                    np.array(c.genre, dtype=np.int64), np.array(c.district, dtype=np.int64),
-                   np.array(c.digits, dtype=np.int64), *_end_codes(c.address))
+                   np.array(c.digits, dtype=np.int64), first, last)
 
 
-def _end_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The code of the first and of the last character of each text (0 for an empty one), read from all texts
-    joined and encoded at once."""
+def _address_codes(texts: list[str], joined: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether each text has a digit (``\\d``: a decimal character, so a 番地), and the codes of its first and
+    last characters (0 for an empty text): read from all texts joined (``joined`` when given) and encoded at once."""
     import numpy as np
 
-    codes = np.frombuffer((_JOIN.join(texts) + _JOIN).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    text = _JOIN.join(texts) if joined is None else joined
+    codes = np.frombuffer((text + _JOIN).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     ends = np.flatnonzero(codes == 0)
     if len(ends) != len(texts):  # a text with the separator in it
-        return (np.array([ord(t[0]) if t else 0 for t in texts], dtype=np.int64),
+        return (np.array([any(ch.isdecimal() for ch in t) for t in texts], dtype=bool),
+                np.array([ord(t[0]) if t else 0 for t in texts], dtype=np.int64),
                 np.array([ord(t[-1]) if t else 0 for t in texts], dtype=np.int64))
     starts = np.r_[0, ends[:-1] + 1]
-    return codes[starts], np.where(ends > starts, codes[ends - 1], 0)  # codes[start] is the separator when empty
+    present = np.flatnonzero(np.bincount(codes))
+    decimal = np.zeros(int(present[-1]) + 1, dtype=bool)
+    decimal[present] = [chr(code).isdecimal() for code in present.tolist()]  # what \d of re matches
+    text_of = np.cumsum(codes == 0) - (codes == 0)  # the text each code belongs to
+    numbered = np.bincount(text_of[decimal[codes]], minlength=len(texts)) > 0
+    return numbered, codes[starts], np.where(ends > starts, codes[ends - 1], 0)  # codes[start]: 0 when empty
+
+
+def _expand(start: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every h, every position of ``start[h]:start[h] + count[h]``: (h, position) as two arrays."""
+    import numpy as np
+
+    h = np.repeat(np.arange(len(count)), count)
+    return h, start[h] + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
 
 
 def _vector_candidates(c: _Columns, v: _Vectors) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_plain_candidates` with numpy: every candidate pair (i < j, sorted) as two arrays. Blocks are runs
-    of the records sorted by a key; large phone/address blocks and large groups of near-identical names (few)
-    take the plain functions."""
+    of the records sorted by a key; large phone/address blocks (few) take the plain function."""
     import numpy as np
 
     n = len(c.name)
     idx = np.arange(n, dtype=np.int64)
     found: list[tuple[np.ndarray, np.ndarray]] = []
     large: set[tuple[int, int]] = set()
-
-    # blocks of equal names (_name_block_pairs): all pairs of a small block; in a large one the records with the
-    # same 番地 (all pairs of a small group, neighbours in a large one), and those without one with every
-    # other record of the block (or, when that makes too many, neighbours)
     m = len(c.names)
     count = np.bincount(v.name, minlength=m)
     start = np.r_[0, np.cumsum(count)[:-1]]
     by_name = np.argsort(v.name, kind="stable")  # the records of name rank r: by_name[start[r]:start[r] + count[r]]
     ranks = v.name[by_name]
-    size = count[ranks]
-    named = ranks != 0
-    found.extend(_window(ranks, by_name, np.where(named & (size <= SMALL_BLOCK), SMALL_BLOCK - 1, 0)))
-    big = named & (size > SMALL_BLOCK)
-    number = np.zeros(n, dtype=np.int64)
-    number[big] = _hashed([c.number[r] for r in by_name[big].tolist()])
-    street = big & v.numbered[by_name]
-    run, recs, run_size = _runs((ranks[street], number[street]), by_name[street])
-    found.extend(_window(run, recs, np.where(run_size <= SMALL_BLOCK, SMALL_BLOCK - 1, WINDOW)))
-    loose = big & ~v.numbered[by_name]
-    loose_count = np.bincount(ranks[loose], minlength=m)
-    loose_start = np.r_[0, np.cumsum(loose_count)[:-1]]
-    with_loose = np.flatnonzero(loose_count)
-    every = loose_count[with_loose] * count[with_loose] <= LOOSE_LIMIT
-    r = with_loose[every]
-    i, j = _cross(by_name[loose], loose_start[r], loose_count[r], by_name, start[r], count[r])
-    differ = i != j
-    found.append((np.minimum(i, j)[differ], np.maximum(i, j)[differ]))
-    neighbours = np.zeros(m, dtype=bool)
-    neighbours[with_loose[~every]] = True
-    found.extend(_window(ranks, by_name, np.where(neighbours[ranks], WINDOW, 0)))
-
-    # blocks of one phone number or one address (with a 番地): all pairs of a small one, large ones (few) plainly
-    has_phone, has_mobile = v.phone != 0, v.mobile != 0
-    for key, rec in ((np.r_[v.phone[has_phone], v.mobile[has_mobile]], np.r_[idx[has_phone], idx[has_mobile]]),
-                     (v.address[v.numbered], idx[v.numbered])):
-        run, recs, run_size = _runs((key,), rec)
-        found.extend(_window(run, recs, np.where(run_size <= SMALL_BLOCK, SMALL_BLOCK - 1, 0)))
-        heads = np.flatnonzero((run_size > SMALL_BLOCK) & np.r_[True, run[1:] != run[:-1]])
-        for head, members in zip(heads.tolist(), run_size[heads].tolist(), strict=True):
-            large.update(_block_pairs(recs[head:head + members].tolist(), c, similar_only=True))
 
     # near-identical names: neighbours among the distinct name keys, sorted forward and reversed;
     # each offset of the window is one vectorised rapidfuzz call (cpdist compares element by element)
@@ -653,12 +654,72 @@ def _vector_candidates(c: _Columns, v: _Vectors) -> tuple[np.ndarray, np.ndarray
     hits = _unique(np.concatenate([a * m + b for a, b in zip(hit_a, hit_b, strict=True)] or [idx[:0]]))
     ha, hb = hits // m, hits % m
     small = count[ha] * count[hb] <= SMALL_HIT
-    for a, b in zip(ha[~small].tolist(), hb[~small].tolist(), strict=True):
-        large.update(_hit_pairs(by_name[start[a]:start[a] + count[a]].tolist(),
-                                by_name[start[b]:start[b] + count[b]].tolist(), c))
-    ha, hb = ha[small], hb[small]
-    i, j = _cross(by_name, start[ha], count[ha], by_name, start[hb], count[hb])
+    i, j = _cross(by_name, start[ha[small]], count[ha[small]], by_name, start[hb[small]], count[hb[small]])
+    found.append((np.minimum(i, j), np.maximum(i, j)))  # every pair of two small groups
+    ha, hb = ha[~small], hb[~small]
+
+    # the 番地 of the records of large name blocks and of large groups of near-identical names: the records of
+    # those names sorted by (name, 番地, record), those without a 番地 first
+    need = np.zeros(m, dtype=bool)
+    need[(count > SMALL_BLOCK) & (np.arange(m) != 0)] = True
+    need[ha] = need[hb] = True
+    chosen = need[ranks]
+    recs = by_name[chosen]
+    hashed = _hashed(_first_number_runs([c.address[r] for r in recs.tolist()]))
+    distinct = _unique(hashed)
+    number = np.zeros(n, dtype=np.int64)  # a number per first run of numbers, 0 for none
+    number[recs] = np.where(hashed != 0, np.searchsorted(distinct, hashed) + 1, 0)
+    sort = np.lexsort((recs, number[recs], ranks[chosen]))
+    street, street_rank, street_number = recs[sort], ranks[chosen][sort], number[recs][sort]
+    seg = np.r_[0, np.cumsum(np.bincount(street_rank, minlength=m))[:-1]]  # name r: street[seg[r]:seg[r] + count[r]]
+    loose = np.bincount(street_rank[street_number == 0], minlength=m)  # … the first loose[r] without a 番地
+
+    # blocks of equal names (_name_block_pairs): all pairs of a small block; in a large one the records with the
+    # same 番地 (all pairs of a small group, neighbours in a large one), and those without one with every
+    # other record of the block (or, when that makes too many, neighbours)
+    size = count[ranks]
+    named = ranks != 0
+    found.extend(_window(ranks, by_name, np.where(named & (size <= SMALL_BLOCK), SMALL_BLOCK - 1, 0)))
+    big = np.flatnonzero((count > SMALL_BLOCK) & (np.arange(m) != 0))
+    _, at = _expand(seg[big] + loose[big], count[big] - loose[big])
+    run, members, run_size = _runs((street_rank[at], street_number[at]), street[at])
+    found.extend(_window(run, members, np.where(run_size <= SMALL_BLOCK, SMALL_BLOCK - 1, WINDOW)))
+    with_loose = big[loose[big] > 0]
+    every = loose[with_loose] * count[with_loose] <= LOOSE_LIMIT
+    r = with_loose[every]
+    i, j = _cross(street, seg[r], loose[r], by_name, start[r], count[r])
+    differ = i != j
+    found.append((np.minimum(i, j)[differ], np.maximum(i, j)[differ]))
+    neighbours = np.zeros(m, dtype=bool)
+    neighbours[with_loose[~every]] = True
+    found.extend(_window(ranks, by_name, np.where(neighbours[ranks], WINDOW, 0)))
+
+    # large groups of near-identical names (_hit_pairs): each record of the first without a 番地 with the first
+    # few of the second; each with one with the first few of the second at its 番地 and the first few without
+    few = SMALL_BLOCK
+    i, j = _cross(street, seg[ha], loose[ha], by_name, start[hb], np.minimum(count[hb], few))
     found.append((np.minimum(i, j), np.maximum(i, j)))
+    i, j = _cross(street, seg[ha] + loose[ha], count[ha] - loose[ha], street, seg[hb], np.minimum(loose[hb], few))
+    found.append((np.minimum(i, j), np.maximum(i, j)))
+    h, at = _expand(seg[ha] + loose[ha], count[ha] - loose[ha])
+    width = int(street_number.max(initial=0)) + 1
+    keys = street_rank * width + street_number  # ascending along street
+    wanted = hb[h] * width + street_number[at]
+    first = np.searchsorted(keys, wanted, side="left")
+    last = np.searchsorted(keys, wanted, side="right")
+    i, j = _cross(street[at], np.arange(len(at)), np.ones(len(at), dtype=np.int64), street, first,
+                  np.minimum(last - first, few))
+    found.append((np.minimum(i, j), np.maximum(i, j)))
+
+    # blocks of one phone number or one address (with a 番地): all pairs of a small one, large ones (few) plainly
+    has_phone, has_mobile = v.phone != 0, v.mobile != 0
+    for key, rec in ((np.r_[v.phone[has_phone], v.mobile[has_mobile]], np.r_[idx[has_phone], idx[has_mobile]]),
+                     (v.address[v.numbered], idx[v.numbered])):
+        run, members, run_size = _runs((key,), rec)
+        found.extend(_window(run, members, np.where(run_size <= SMALL_BLOCK, SMALL_BLOCK - 1, 0)))
+        heads = np.flatnonzero((run_size > SMALL_BLOCK) & np.r_[True, run[1:] != run[:-1]])
+        for head, size_ in zip(heads.tolist(), run_size[heads].tolist(), strict=True):
+            large.update(_block_pairs(members[head:head + size_].tolist(), c, similar_only=True))
 
     if large:
         pairs = np.array(sorted(large), dtype=np.int64)
@@ -700,12 +761,12 @@ def _vector_filter(c: _Columns, v: _Vectors, i: np.ndarray, j: np.ndarray) -> tu
 _LEADING_TOWN = re.compile(r"^(?:.{1,6}?[市町村区])?(\D{2,6}?)(?:\d|$)")
 
 
-def place_keys(places: Iterable[str], addresses: Sequence[str] = ()) -> frozenset[str]:
+def place_keys(places: Iterable[str], addresses: Sequence[str] = (), joined: str | None = None) -> frozenset[str]:
     """Place names as name keys: ``places`` (the 地区 sheet's districts and towns) and the town part of every
-    address key (「本町」 of 「本町3-5-2」)."""
+    address key (「本町」 of 「本町3-5-2」; ``joined``, when given, is the keys joined by _JOIN)."""
     out = {name_key(p) for p in places if p}
     towns: Iterable[str]
-    text = _JOIN.join(addresses)
+    text = _JOIN.join(addresses) if joined is None else joined
     if "\n" not in text and text.count(_JOIN) == len(addresses) - 1:  # one pass over them all joined
         towns = re.findall(rf"(?<![^{_J}])(?:[^{_J}\n]{{1,6}}?[市町村区])?([^\d{_J}]{{2,6}}?)(?:\d|(?={_J})|\Z)",
                            text)
@@ -734,7 +795,7 @@ def find_duplicates(records: Sequence[Record] | None, phone_of: Callable[[str], 
     if len(c.name) < 2:
         return []
     places = list(places)
-    known = cache(lambda: place_keys(places, c.address))  # worked out when a pair first needs it
+    known = cache(lambda: place_keys(places, c.address, c.address_text))  # worked out when a pair first needs it
     candidates: Iterable[tuple[int, int]]
     if not vector:
         candidates = _plain_candidates(c)
