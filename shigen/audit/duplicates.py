@@ -23,15 +23,18 @@ or one the other plus a leading 市名 or a trailing 建物名, count as the sam
 different genres (unless the names are equal), or for the name reasons two different districts or
 different numbers in the names (第1/第2, 1号店/2号店).
 
-How it runs: every compared value becomes a number per record (:class:`_Columns`: the rank of its name key,
-ids of its numbers, address key, genre, district), worked out once per distinct value. A small catalogue
-(:data:`PLAIN_RECORDS`) is searched with plain loops (:func:`_plain_candidates`: no numpy to import). A large one
-with numpy over all records at once (:func:`_vector_candidates`): blocks are runs of the records sorted by a key,
-the pairs of every small block and of every two small groups of near-identical names are made for all of them
-at once, and what surely has no reason (other genres, other street addresses, neither a shared number nor the
-same numbers in the names) is dropped before the reasons (:func:`_reasons`) are decided pair by pair. Large
-blocks and large groups take the same plain functions in both. tests/test_audit_duplicates.py checks that both
-give the same pairs, and that they find every pair a search of all pairs finds within the blocks.
+How it runs: no object per record. Every compared value becomes a column (:class:`_Columns`: the rank of the
+name key, ids of the phone numbers, genre and district, the address key), each key worked out once per
+distinct value or in one regex pass over all values joined. A small catalogue (:data:`PLAIN_RECORDS`) is
+searched with plain loops (:func:`_plain_candidates`: no numpy to import). A large one with numpy over all
+records at once (:func:`_vector_candidates`): a block is a run of the records sorted by its key, the pairs of
+every small block and every pair between two groups of near-identical names are made for all of them at once,
+the near-name pass scores (cpdist) only the neighbours that a cheap bound leaves (:func:`_near_vector`: 2–6 %),
+and what surely has no reason (other genres, other street addresses, neither a shared number nor the same
+numbers in the names) is dropped (:func:`_vector_filter`) before the reasons (:func:`_reasons`) are decided
+for the few pairs left. Only large phone/address blocks (a 社協's number) take the plain function in both.
+tests/test_audit_duplicates.py checks that both searches give the same pairs, also through large blocks, and
+that they find every pair that a comparison of all pairs finds within the blocks.
 
 Why this file is long: blocking, narrowing large blocks and the sorted-neighbourhood pass are one near-linear
 search (twice: plain and vectorised); splitting it would scatter the cost reasoning.
@@ -387,7 +390,8 @@ def _name_block_pairs(members: Sequence[int], c: _Columns) -> Iterable[tuple[int
 def _hit_pairs(first: Sequence[int], second: Sequence[int], c: _Columns) -> Iterator[tuple[int, int]]:
     """Pairs between the groups of two near-identical names: every pair of two small groups; between larger
     ones each record of ``first`` with the first few of ``second`` at the same 番地 and the first few without
-    one (or, without a 番地 itself, the first few of ``second``) — a common name used all over a prefecture."""
+    one (or, without a 番地 itself, the first few of ``second``) — a common name used all over a prefecture.
+    (The plain search; :func:`_vector_candidates` makes the same pairs with numpy.)"""
     if len(first) * len(second) <= SMALL_HIT:
         pairs: Iterable[tuple[int, int]] = [(i, j) for i in first for j in second]
     else:
@@ -643,8 +647,8 @@ def _vector_candidates(c: _Columns, v: _Vectors) -> tuple[np.ndarray, np.ndarray
     shape = _name_bits(c.names)
     hit_a: list[np.ndarray] = []
     hit_b: list[np.ndarray] = []
-    for order in _near_orders(c):
-        texts = list(map(c.names.__getitem__, order))
+    for backwards, order in enumerate(_near_orders(c)):
+        texts = list(map(c.names.__getitem__, order)) if backwards else c.names[1:]  # forward: ranks 1, 2…
         rank = np.array(order, dtype=np.int64)
         lengths, bits = (shape[0][rank], shape[1][rank]) if shape is not None else (None, None)
         for offset in range(1, min(WINDOW, len(order) - 1) + 1):
