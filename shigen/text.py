@@ -185,7 +185,9 @@ def name_keys(names: list[str]) -> list[str]:
     punctuation, uncased: :func:`address_keys` uses it the same way; checked in tests/test_text.py)."""
     if not names:
         return []
-    text = _nfkc_joined(names)
+    text = _JOIN.join(names)
+    if not unicodedata.is_normalized("NFKC", text):  # (a quick scan: then each name is NFKC already)
+        text = _nfkc_joined(names)
     if text.count(_JOIN) != len(names) - 1:
         return [name_key(n) for n in names]
     text = _NOT_WORD.sub("", _LEGAL_RE.sub("", text))
@@ -271,7 +273,9 @@ def address_keys(addresses: list[str]) -> list[str]:
     """
     if not addresses:
         return []
-    text = _nfkc_joined(addresses)  # (NFKC again in _address_steps: at once, the text being NFKC already)
+    text = _JOIN.join(addresses)
+    if not unicodedata.is_normalized("NFKC", text):  # (a quick scan: then each address is NFKC already)
+        text = _nfkc_joined(addresses)  # (NFKC again in _address_steps: at once, the text being NFKC already)
     if text.count(_JOIN) != len(addresses) - 1:
         return [address_key(a) for a in addresses]
     keys = _address_steps(text).split(_JOIN)
