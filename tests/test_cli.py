@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import typer
 from builders import make_workspace, record
 
@@ -127,3 +130,46 @@ def test_init_with_a_missing_settings_file_says_the_settings_source_is_missing(c
     assert result.exit_code == 3 and "設定の写し元を読めません" in result.stderr
     result = cli("init", "--settings", tmp_path)
     assert result.exit_code == 2 and "フォルダー" in result.stderr
+
+
+# --- the console entry point ends the process without tearing the interpreter down (issue 18) ----------------------
+def _shigen(*args: str, cwd):
+    env = {k: v for k, v in os.environ.items() if k != "SHIGEN_NORMAL_EXIT"}
+    return subprocess.run([sys.executable, "-m", "shigen", *args], capture_output=True, text=True, cwd=cwd, env=env,
+                          timeout=120)
+
+
+def test_a_real_process_writes_everything_and_keeps_its_exit_codes(tmp_path):
+    src = tmp_path / "一覧.csv"
+    rows = ["名称,電話番号,住所,最終確認日"] + [f"みどり配食{i},0479-62-{1000 + i},みどり野市本町{i}-2,2020/4/1"
+                                      for i in range(300)]
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert _shigen("--workspace", str(ws), "init", cwd=tmp_path).returncode == 0
+    done = _shigen("--workspace", str(ws), "import", str(src), "--by", "テスト", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    audit = _shigen("--workspace", str(ws), "audit", "--as-of", "2026-12-01", "--format", "json", cwd=tmp_path)
+    assert audit.returncode == 1  # findings: 1, as before
+    found = json.loads(audit.stdout)  # the whole JSON arrived (well over a pipe's 64 KB), nothing cut at the exit
+    assert len(audit.stdout) > 65_536 and len(found["findings"]) >= 300
+    wrong = _shigen("--workspace", str(ws), "audit", "--format", "なにか", cwd=tmp_path)
+    assert wrong.returncode == 2 and "--format" in wrong.stderr
+    book = openpyxl.load_workbook(ws / "workbooks" / "catalogue.xlsx", read_only=True)
+    assert book["資源一覧"].max_row == 301  # the saved master is complete
+
+
+def test_the_entry_point_skips_the_interpreters_teardown_unless_asked(tmp_path):
+    code = ("import atexit, sys; atexit.register(lambda: print('終了処理', file=sys.stderr)); "
+            "sys.argv = ['shigen', '--version']; from shigen.cli import main; main()")
+    fast = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert fast.returncode == 0 and fast.stdout.startswith("shigen ") and "終了処理" not in fast.stderr
+    normal = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "SHIGEN_NORMAL_EXIT": "1"})
+    assert normal.returncode == 0 and normal.stdout.startswith("shigen ") and "終了処理" in normal.stderr
+
+
+def test_exit_codes_of_systemexit_are_pythons_own(capsys):
+    from shigen.cli.app import _exit_code
+
+    assert _exit_code(None) == 0 and _exit_code(0) == 0 and _exit_code(3) == 3
+    assert _exit_code("説明") == 1 and "説明" in capsys.readouterr().err

@@ -463,3 +463,88 @@ def test_text_xml_fast_check_matches_the_regex(text):
         if xlsx_patch._NEEDS_ESC.search(expected):
             expected = xlsx_patch._esc(expected)
     assert xlsx_patch._text_xml(text) == expected
+
+
+class _Sink:
+    """A zip member stand-in: records what the thread wrote, fails on the piece ``fail_at`` (0-based)."""
+
+    def __init__(self, fail_at: int | None = None):
+        import threading
+
+        self.pieces: list[bytes] = []
+        self.threads: set[str] = set()
+        self.fail_at = fail_at
+        self.main = threading.current_thread().name
+
+    def write(self, data: bytes) -> int:
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        if self.fail_at is not None and len(self.pieces) == self.fail_at:
+            raise OSError(28, "No space left on device")
+        self.pieces.append(data)
+        return len(data)
+
+
+def test_background_writer_writes_every_piece_in_order_in_another_thread():
+    sink = _Sink()
+    with xlsx_patch.BackgroundWriter(sink, depth=2) as out:
+        for i in range(500):
+            out.write(b"%d," % i)
+    assert b"".join(sink.pieces) == b"".join(b"%d," % i for i in range(500))
+    assert sink.threads and sink.main not in sink.threads  # written by the thread, not by the caller
+
+
+def test_background_writer_raises_the_sinks_error_in_the_caller_and_stops():
+    sink = _Sink(fail_at=3)
+    out = xlsx_patch.BackgroundWriter(sink, depth=2)
+    with pytest.raises(OSError, match="No space"):
+        for i in range(10_000):  # a later write (or close) raises what the thread met
+            out.write(b"x%d" % i)
+        out.close()
+    with pytest.raises(OSError):
+        out.close()
+    assert not out._thread.is_alive()
+    assert len(sink.pieces) == 3  # nothing written after the error
+
+
+def test_background_writer_lets_the_callers_own_error_through_and_stops_the_thread():
+    sink = _Sink()
+    with pytest.raises(ValueError, match="caller"), xlsx_patch.BackgroundWriter(sink) as out:
+        out.write(b"a")
+        raise ValueError("caller")
+    assert not out._thread.is_alive() and sink.pieces == [b"a"]
+
+
+def test_a_disk_error_while_the_thread_deflates_the_sheet_leaves_the_master_untouched(tmp_path, monkeypatch):
+    """An OSError in the deflate thread (disk full) is the save's error, as it was in the caller's thread: one
+    WriteError, the master unchanged, no temp file left."""
+    ws = make_workspace(tmp_path, [record()])
+    before = ws.catalogue.read_bytes()
+    cat = load(ws)
+    cat.set_value(cat.records[0], "fee", "無料", command="test", by="テスト")
+    real = zipfile._ZipWriteFile.write
+    threads = set()
+
+    def full(self, data):
+        import threading
+
+        if b"<sheetData>" in bytes(data):
+            threads.add(threading.current_thread().name)
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "write", full)
+    with pytest.raises(WriteError):
+        save_catalogue(cat)
+    assert "shigen-deflate" in threads
+    assert ws.catalogue.read_bytes() == before
+    assert [p.name for p in ws.catalogue.parent.iterdir() if p.name.startswith(".catalogue")] == []
+
+
+@given(st.lists(st.lists(st.sampled_from(["", None, "a", 0, 1.5]), max_size=9).map(tuple), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_filled_width_is_the_last_filled_column_of_any_row(rows):
+    expected = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
+                   default=0)
+    assert xlsx_patch._filled_width(rows) == expected

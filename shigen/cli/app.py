@@ -408,8 +408,37 @@ def parse_as_of(text: str | None) -> dt.date | None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (``shigen``, ``python -m shigen``).
+
+    Once the command has returned, the process ends with :func:`os._exit` after flushing the log and both streams,
+    instead of tearing the interpreter down: every write of a command is complete before it returns (files replaced
+    atomically, threads joined, the master's lock released), and freeing every record, cell and finding one by one
+    took 0.1–0.2 s at 20,000 records and about a second at 200,000. Under a profiler or a coverage tracer, or with
+    ``SHIGEN_NORMAL_EXIT=1``, the interpreter exits the ordinary way (their results are written at exit)."""
+    try:
+        app()
+        code = 0
+    except SystemExit as stop:
+        code = _exit_code(stop.code)
+    if sys.gettrace() is not None or sys.getprofile() is not None or os.environ.get("SHIGEN_NORMAL_EXIT") == "1":
+        sys.exit(code)
+    logging.shutdown()
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`shigen audit | head`): nothing more to show
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    """The exit status Python itself gives ``SystemExit(code)``: None → 0, an int as it is, anything else shown → 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 # --- option values: one spelling per meaning, every command ------------------------------------------

@@ -5,6 +5,7 @@ master."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import schema as S
@@ -91,11 +92,13 @@ def _sheet_district(name: str, cat: Catalogue) -> str:
 
 
 def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, genre: str | None = None,
-               district: str | None = None, mapping: Path | None = None, skip_bad: bool = False) -> ReadResult:
+               district: str | None = None, mapping: Path | None = None, skip_bad: bool = False,
+               read: Callable[[Path], SourceFile] = read_file) -> ReadResult:
     """Read and normalise every resource in ``paths`` (files or folders). Writes nothing.
 
     A file that cannot be read, or in which no sheet holds a resource table, raises InputError
-    naming it — unless ``skip_bad``, in which case it is recorded in the result and skipped.
+    naming it — unless ``skip_bad``, in which case it is recorded in the result and skipped. ``read`` reads one
+    file (:func:`.reading.read_file`; ``run_import`` passes one that stops its warm-up thread once the first file is read).
     """
     option_genre = ""
     if genre:
@@ -122,7 +125,7 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
     for path in files:
         report = FileReport(path)
         try:
-            source = read_file(path)
+            source = read(path)
             report.kind, report.encoding = source.kind, source.encoding
             rows, seen = _read_source(source, report, cat, sheet=sheet, option_genre=option_genre,
                                       option_district=option_district, mapping=mp, result=result)

@@ -173,7 +173,7 @@ def _stream_rows(src: Path, dst: Path, streamed: dict[str, tuple[list[tuple[Any,
     """Copy the workbook ``src`` to ``dst``, writing each streamed sheet's rows (below its header row) into its XML."""
     import zipfile
 
-    from ..xlsx_patch import ZIP_LEVEL
+    from ..xlsx_patch import ZIP_LEVEL, BackgroundWriter
     from .layout import column_letter
 
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -191,7 +191,8 @@ def _stream_rows(src: Path, dst: Path, streamed: dict[str, tuple[list[tuple[Any,
             entry.compress_type = zipfile.ZIP_DEFLATED
             # the rows deflated at the master's level (xlsx_patch.ZIP_LEVEL: 40 % of zlib's default time)
             setattr(entry, "compress_level" if hasattr(entry, "compress_level") else "_compresslevel", ZIP_LEVEL)
-            with zout.open(entry, "w", force_zip64=len(rows) > 100_000) as out:
+            with zout.open(entry, "w", force_zip64=len(rows) > 100_000) as member, \
+                    BackgroundWriter(member) as out:  # deflated in a thread while the next rows are built
                 out.write(head)
                 chunk: list[str] = []
                 for r, row in enumerate(rows, start=2):
