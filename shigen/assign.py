@@ -35,6 +35,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import schema as S
 from .errors import UsageError
@@ -46,9 +47,11 @@ from .model import (
     Record,
     district_for_address,
     freshness,
-    is_city_wide,
     now_text,
     ordered,
+)
+from .model import (
+    is_city_wide as _is_city_wide,
 )
 
 METHOD_DISTRICT = "district"
@@ -259,6 +262,13 @@ def latest_plan(assignments: Iterable[Assignment], year: str) -> dict[str, str]:
 
 
 # --- planning -----------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def is_city_wide(area: str) -> bool:
+    """:func:`shigen.model.is_city_wide`, remembered per area text: the plan asks it twice per record and the book
+    grouping once more, and a catalogue has few distinct 対象地域 (issue 18)."""
+    return _is_city_wide(area)
+
+
 def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date | None = None,
                      only_due: bool = False, created: str | None = None, fresh: bool = False) -> AssignmentPlan:
     """Split the records to confirm among the active coordinators (see the module docstring)."""
@@ -431,8 +441,9 @@ def _rebalance(units: list[_Unit], loads: dict[str, int], index: dict[str, int],
         owned: dict[str, list[_Unit]] = defaultdict(list)  # each owner's units, in the order of ``units``
         for u in units:  # (one step changes nothing until a move, after which the next step starts)
             owned[u.owner].append(u)
+        lightest = sorted(names, key=lambda n: (loads[n], index[n]))  # loads change only by a move, which ends the step
         for hi in sorted(names, key=lambda n: (-loads[n], index[n])):
-            for lo in sorted(names, key=lambda n: (loads[n], index[n])):
+            for lo in lightest:
                 if lo == hi:
                     continue
                 if loads[hi] <= BALANCE_LIMIT * loads[lo] or loads[hi] - loads[lo] < 2:

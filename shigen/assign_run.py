@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import schema as S
 from . import update_book_write
 from .assign import AssignmentPlan
 from .cyclegc import collector_per_batch
-from .model import Catalogue
+from .model import Catalogue, Record
 from .update_book import OLD_FOLDER, RESERVED_NAMES, SUMMARY_NAME, book_path, doubtful_fields, plan_folder
 from .workspace import Workspace, safe_filename
 from .xlsx_style import xw_table_sheet
@@ -114,20 +116,31 @@ def write_summary(path: Path, cat: Catalogue, plan: AssignmentPlan, books: dict[
     ratio = "—" if plan.ratio is None else f"{plan.ratio:.2f}"
     title = (f"{plan.year}年度 更新作業の担当一覧({plan.method_label}、{to_wareki(plan.as_of)}時点、{plan.created} 作成、"
              f"最多÷最少 = {ratio}" + ("、期限の近い資源のみ" if plan.only_due else "") + ")")
-    xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,))
+    xw_table_sheet(wb, "担当者別", header, rows, widths=[14, 8, 40, 30, 8, 8, 12, 18], title=title, right=(5,),
+                   at_once=True)
     by_id = cat.by_id()
     owner = plan.owner_of()
     rec_header = ["ID", S.header("name"), S.header("genre"), S.header("district"), S.header("area"),
                   S.header("last_confirmed"), "担当者"]
-    rec_rows = [(rid, by_id[rid].name, by_id[rid].get("genre"), by_id[rid].get("district"), by_id[rid].get("area"),
-                 by_id[rid].date("last_confirmed") or by_id[rid].get("last_confirmed"), owner[rid])
-                for s in plan.shares for rid in s.record_ids]
-    xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14])
+    rec_rows = []
+    for s in plan.shares:
+        for rid in s.record_ids:
+            get = by_id[rid].values.get
+            rec_rows.append((rid, get("name", ""), get("genre", ""), get("district", ""), get("area", ""),
+                             _confirmed_cell(get("last_confirmed", "")), owner[rid]))
+    xw_table_sheet(wb, "資源別", rec_header, rec_rows, widths=[8, 30, 18, 10, 18, 12, 14], at_once=True)
     notes = [("continuity", plan.continuity, plan.kept)] if plan.continuity else []  # kept or not, and why
     notes += [(n.code, n.message, len(n.record_ids)) for n in plan.notes]
     if notes:
-        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8])
+        xw_table_sheet(wb, "お知らせ", ["種類", "内容", "件数"], notes, widths=[18, 90, 8], at_once=True)
     atomic_close(wb, tmp, path, packer)
+
+
+@lru_cache(maxsize=8192)
+def _confirmed_cell(text: str) -> dt.date | str:
+    """担当一覧's 最終確認日: a date cell when the text reads as a date (Record.date), else the text as it is —
+    worked out once per distinct text."""
+    return Record({"last_confirmed": text}).date("last_confirmed") or text
 
 
 # --- the whole `shigen assign` ------------------------------------------------------------
@@ -161,24 +174,72 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     from .master import clean_dead_temp_files, master_transaction, save_catalogue
     from .model import now_text
 
-    with master_transaction(ws.catalogue, write=not dry_run) as cat:
-        created = now_text()
-        plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due, created=created,
-                                fresh=fresh)
-        replaced = any(a.year == year for a in cat.assignments)
-        if dry_run or not plan.total:
-            return AssignResult(plan, None, replaced)
-        folder = plan_folder(ws, year)
-        _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
-        master_time = mtime_text(cat.path)
-        if folder.is_dir():
-            clean_dead_temp_files(folder)  # books of a run killed half way
-        written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
-        confirmed = {name for name, path in written.books.items() if _book_ok(path)}
-        cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)
-        cat.records_untouched = True  # planning and writing books never change a record
-        save_catalogue(cat)
+    # what the books and the save need, imported while python-calamine parses the master (issue 18)
+    preloading = None if dry_run else Background(_import_what_follows_the_load)
+    try:
+        with master_transaction(ws.catalogue, write=not dry_run) as cat:
+            if preloading is not None:
+                preloading.result()  # an error of the thread is this command's error
+            created = now_text()
+            plan = plan_assignments(cat, method=method, year=year, as_of=as_of, only_due=only_due,
+                                    created=created, fresh=fresh)
+            replaced = any(a.year == year for a in cat.assignments)
+            if dry_run or not plan.total:
+                return AssignResult(plan, None, replaced)
+            folder = plan_folder(ws, year)
+            _refuse_open_files(cat.path, [folder / SUMMARY_NAME, *book_targets(plan, folder).values()])
+            master_time = mtime_text(cat.path)
+            if folder.is_dir():
+                clean_dead_temp_files(folder)  # books of a run killed half way
+            written = write_plan(cat, plan, folder, issued_at=created, master_time=master_time)
+            confirmed = {name for name, path in written.books.items() if _book_ok(path)}
+            cat.new_assignments.extend(a for a in plan.assignments() if a.coordinator in confirmed)
+            cat.records_untouched = True  # planning and writing books never change a record
+            save_catalogue(cat)
+    finally:
+        if preloading is not None:
+            preloading.join()  # never left running, also when the load failed (its error is the one reported)
     return AssignResult(plan, written, replaced)
+
+
+def _import_what_follows_the_load() -> None:
+    """xlsxwriter and the fast classes (the books), audit's value checks and phonenumbers (doubtful_fields), the
+    save's xlsx_patch and lxml, and SudachiPy's dictionary (the plan's 五十音順 of names without ふりがな): ~0.15 s
+    (more when the dictionary is not in the page cache) that cost no wall time in a thread while python-calamine,
+    which lets go of the GIL, parses the master. The dictionary is loaded even when every record has its ふりがな
+    (not known before the master is read): ~0.06 s of the other core and ~45 MB."""
+    import lxml.etree  # noqa: F401
+    import phonenumbers  # noqa: F401
+
+    from . import reading, xlsx_patch, xlsx_write  # noqa: F401
+    from .audit import checks  # noqa: F401
+
+    xlsx_write.preload()
+    reading.available()  # loads the tokenizer once (None when SudachiPy is missing)
+
+
+class Background:
+    """``fn`` run in one background thread; :meth:`result` waits for it and raises its error in the caller."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self._error: BaseException | None = None
+        self._fn = fn
+        self._thread = threading.Thread(target=self._run, name="shigen-preload", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._fn()
+        except BaseException as exc:  # handed to the main thread by result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _book_ok(path: Path) -> bool:

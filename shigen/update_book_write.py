@@ -1,7 +1,8 @@
 """Writing the update workbooks of `shigen assign` (one per coordinator) and 担当一覧.xlsx, with xlsxwriter.
 
 The format (sheets, columns, answers, hidden metadata) is :mod:`shigen.update_book`; the cells are written through
-:mod:`shigen.xlsx_write`'s fast path (the same bytes as plain xlsxwriter, in about half the time).
+:mod:`shigen.xlsx_write`'s fast path: the rows of 確認シート, 印刷用 and the hidden records sheet with ``emit_row``
+(their XML made at once), everything else as xlsxwriter stores it.
 
 Why this file is about 400 lines: the four sheets of a book (記入のしかた with its Japanese instructions,
 確認シート with its formats and drop-downs, 印刷用, the hidden metadata) are one piece of layout; splitting it
@@ -17,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
-from .assign import METHOD_DISTRICT, NO_DISTRICT, AssignmentPlan, Share
-from .model import Catalogue, Record, is_city_wide
+from .assign import METHOD_DISTRICT, NO_DISTRICT, AssignmentPlan, Share, is_city_wide
+from .model import Catalogue, Record
 from .update_book import (
     CONFIRM_METHODS,
     DATE_KEYS,
@@ -49,15 +50,13 @@ from .update_book import (
     SHEET_META_RECORDS,
     SHEET_PRINT,
     Column,
-    _fingerprint,
     doubt_comment,
     doubtful_fields,
-    json_shown,
+    hidden_texts,
     layout,
-    shown_values,
 )
 from .xlsx_style import FONT_NAME, wrapped_lines, xw_a4, xw_header_format
-from .xlsx_write import Packing, write_cells
+from .xlsx_write import Packing, emit_row
 from .xlsx_write import atomic_close as _atomic_close
 from .xlsx_write import new_workbook as _workbook
 from .xlsx_write import tmp_path as _tmp
@@ -136,25 +135,31 @@ def write_update_book(path: Path, cat: Catalogue, plan: AssignmentPlan, share: S
     row = HEADER_ROWS
     first_data = row
     row_of: dict[str, int] = {}
-    write_string = ws.write_string
     cur_fmt, id_fmt, cur_date_fmt = f["cur"], f["id"], f["cur_date"]
+    cur_col = {key: c for c, key in cur_cols}
+    cur_spec = [(c, key, key in DATE_KEYS) for c, key in cur_cols]
     for label, recs in groups:
         ws.merge_range(row, 0, row, last_col, f"{GROUP_MARK} {label}({len(recs)} 件)", f["group"])
         row += 1
         for r in recs:
             get = r.values.get
-            cells: list[tuple[int, Any, Any]] = [(0, r.id, id_fmt)]
-            cells.extend((c, day, cur_date_fmt) if key in DATE_KEYS and (day := _day(v)) is not None  # a date cell,
-                         else (c, v, cur_fmt)  # shown 2026/06/01 (issue 13); empty values are left out
-                         for c, key in cur_cols if (v := get(key)))
-            write_cells(ws, row, cells)
-            for key, message in doubts.get(r.id, {}).items():  # placeholders / invalid values: point them out
-                c = cur_cols[[k for _, k in cur_cols].index(key)][0]
-                write_string(row, c, r.values.get(key, ""), f["cur_doubt"])
-                ws.write_comment(row, c, doubt_comment(message), {"x_scale": 2, "y_scale": 1.6})
-                if key in new_col:
-                    ws.write_blank(row, new_col[key], None, f["in_doubt"])
-            row_of[r.id] = row + 1
+            rid = get("id", "")
+            cells: list[tuple[int, Any, Any]] = [(0, rid, id_fmt)]
+            cells.extend((c, day, cur_date_fmt) if is_date and (day := _day(v)) is not None  # a date cell, shown
+                         else (c, v, cur_fmt)  # 2026/06/01 (issue 13); empty values are left out
+                         for c, key, is_date in cur_spec if (v := get(key)))
+            doubtful = doubts.get(rid)
+            if doubtful:  # placeholders / invalid values: pointed out in colour, as text, with a comment
+                by_col = {c: (c, v, fmt) for c, v, fmt in cells}
+                for key, message in doubtful.items():
+                    c = cur_col[key]
+                    by_col[c] = (c, get(key, ""), f["cur_doubt"])
+                    ws.write_comment(row, c, doubt_comment(message), {"x_scale": 2, "y_scale": 1.6})
+                    if key in new_col:
+                        by_col[new_col[key]] = (new_col[key], None, f["in_doubt"])  # a blank answer cell, marked
+                cells = [by_col[c] for c in sorted(by_col)]
+            emit_row(ws, row, cells)
+            row_of[rid] = row + 1
             row += 1
     last_row = max(row - 1, first_data)
     _validations(ws, cols, first_data, last_row)
@@ -330,27 +335,32 @@ def _print_sheet(wb: Any, f: dict[str, Any], groups: list[tuple[str, list[Record
     row = 1
     last = len(head) - 1
     print_fmt, doubt_fmt, date_fmt = f["print"], f["print_doubt"], f["print_date"]
+    doubts = doubts or {}
+    keys = [(c, k, k in DATE_KEYS, widths[c] - 1) for c, k in enumerate(PRINT_KEYS, start=1)]
     for label, recs in groups:
         ws.merge_range(row, 0, row, last, f"{GROUP_MARK} {label}({len(recs)} 件)", f["print_group"])
         row += 1
         for r in recs:
-            values = r.values
-            cells: list[tuple[int, Any, Any]] = [(0, r.id, print_fmt)]
+            get = r.values.get
+            rid = get("id", "")
+            cells: list[tuple[int, Any, Any]] = [(0, rid, print_fmt)]
             lines = 2  # room to write by hand
-            doubtful = (doubts or {}).get(r.id, {})
-            for c, k in enumerate(PRINT_KEYS, start=1):
-                v = values.get(k, "")
-                if k in doubtful:  # on paper too, in words (a black-and-white printer drops the colour)
-                    v = f"{v}【{DOUBT_NOTE}】"
+            doubtful = doubts.get(rid)
+            for c, k, is_date, room in keys:
+                v = get(k, "")
+                if doubtful is not None and k in doubtful:  # on paper too, in words (a black-and-white printer
+                    v = f"{v}【{DOUBT_NOTE}】"                 # drops the colour)
                     cells.append((c, v, doubt_fmt))
                     lines = max(lines, _lines(v, widths[c]))
-                elif v and k in DATE_KEYS and (day := _day(v)) is not None:
+                elif not v:
+                    continue
+                elif is_date and (day := _day(v)) is not None:
                     cells.append((c, day, date_fmt))
-                elif v:
+                else:
                     cells.append((c, v, print_fmt))
-                    if len(v) > widths[c] - 1 or "\n" in v:  # else at most 2 lines (2 units a character at most)
+                    if len(v) > room or "\n" in v:  # else at most 2 lines (2 units a character at most)
                         lines = max(lines, _lines(v, widths[c]))
-            write_cells(ws, row, cells)
+            emit_row(ws, row, cells)
             ws.set_row(row, 12.5 * min(lines, 8) + 3)
             row += 1
     ws.freeze_panes(1, 0)
@@ -384,7 +394,6 @@ def _meta_sheets(wb: Any, cat: Catalogue, plan: AssignmentPlan, share: Share, re
     for c, h in enumerate(("id", "fingerprint", "row", "values")):
         recs.write_string(0, c, h)
     for i, r in enumerate(records, start=1):
-        shown = shown_values(r)
-        write_cells(recs, i, [(0, r.id, None), (1, _fingerprint(shown), None), (2, row_of.get(r.id, 0), None),
-                              (3, json_shown(shown), None)])
+        digest, values = hidden_texts(r)
+        emit_row(recs, i, [(0, r.id, None), (1, digest, None), (2, row_of.get(r.id, 0), None), (3, values, None)])
     recs.very_hidden()

@@ -3,9 +3,14 @@
 :func:`new_workbook` gives an ``xlsxwriter.Workbook`` whose sheets take a shorter path for the cells shigen writes
 by the hundred thousand (text, numbers and dates with a format; blanks): the same XML, written with fewer Python
 calls. Everything else (formats, merges, comments, validations, print setup, protection) is xlsxwriter's own code,
-and any cell or sheet outside the fast path falls back to it. The files are byte for byte what plain xlsxwriter
-writes (``tests/test_xlsx_write.py`` compares every part of the package); the gain is about half of the time
-``Workbook.close()`` takes for a sheet of text cells (benchmarks/NOTES.md, section "refresh").
+and any cell or sheet outside the fast path falls back to it. Two ways to hand over a row's cells:
+
+- :func:`write_cells` stores them as xlsxwriter does and writes them at close: the file is byte for byte what
+  plain xlsxwriter writes (``tests/test_xlsx_write.py`` compares every part of the package);
+- :func:`emit_row` makes the row's ``<c>`` elements at once and keeps the text until close (one pass instead of
+  two: the update books' rows, ~0.6 s of 3 at 20,000 records). Formats are then numbered by first use, so
+  styles.xml lists them in another order; the tests compare the cells with each style spelled out
+  (``tests/xlsx_canon.py``).
 
 Relies on xlsxwriter internals (``Worksheet._write_rows``, ``table``, ``str_table``; written against 3.3):
 the byte comparison test fails first if a new version changes them.
@@ -13,7 +18,13 @@ the byte comparison test fails first if a new version changes them.
 The package itself is zipped by :func:`write_package` (deflate level :data:`ZIP_LEVEL`), in line or — through
 :func:`packing` — by one background thread while the caller builds the next workbook (issue 18).
 
-Why this file is over 400 lines: the cell path, the packaging and the packing thread all lean on the same
+Where things are: text that needs no escaping (``_plain``, ``_all_plain``); the xlsxwriter subclasses, built on
+first use (``_build_classes``: ``FastWorksheet`` — ``write_cells`` / ``emit_row`` take the cells, ``_write_rows``
+writes them at close —, ``FastSharedStrings``, ``FastWorkbook._store_workbook``); the public helpers
+(``write_cells``, ``emit_row``, ``new_workbook``); the zip and its thread (``write_package``, ``Packing``,
+``atomic_close``).
+
+Why this file is long (over 600 lines): the cell paths, the packaging and the packing thread all lean on the same
 xlsxwriter internals; kept in one file, a new xlsxwriter version is checked against one place.
 """
 
@@ -23,6 +34,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +44,51 @@ _PLAIN = re.compile(r"(?!\s)[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*(?<!\s)\Z")
 _NEEDS_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
 def _plain(text: str) -> bool:
-    """True when ``text`` goes into the XML exactly as it is (xlsxwriter would neither escape nor mark it)."""
-    return (bool(text) and _PLAIN.match(text) is not None
-            and ("_x" not in text or _NEEDS_ESCAPE.search(text) is None))
+    """True when ``text`` goes into the XML exactly as it is (xlsxwriter would neither escape nor mark it):
+    :data:`_PLAIN` without its regex in the common case (``str.isprintable`` rules out every control character
+    and U+FFFE / U+FFFF; ``str.isspace`` is the regex's ``\\s``). ``tests/test_xlsx_write.py`` checks both agree."""
+    if not text or "&" in text or "<" in text or ">" in text or text[0].isspace() or text[-1].isspace():
+        return False
+    if not text.isprintable() and _CONTROL.search(text) is not None:  # e.g. a line break or a tab: allowed
+        return False
+    return "_x" not in text or _NEEDS_ESCAPE.search(text) is None
+
+
+_SST_CHUNK = 256  # shared strings looked at together by _all_plain
+
+
+def _all_plain(texts: list[str]) -> bool:
+    """``all(map(_plain, texts))`` with a few C-level passes over the texts joined by line breaks (a line break is
+    plain and holds no ``&`` ``<`` ``>``, control character or hex digit, so nothing is found across two texts)."""
+    joined = "\n".join(texts)
+    return (all(texts) and "&" not in joined and "<" not in joined and ">" not in joined
+            and list(map(str.strip, texts)) == texts  # no leading / trailing whitespace (strip's is the regex's \s)
+            and _CONTROL.search(joined) is None
+            and ("_x" not in joined or _NEEDS_ESCAPE.search(joined) is None))
 
 
 def _classes() -> tuple[type, type]:
-    """(Workbook subclass, Worksheet subclass), built on first use so that importing this module stays cheap."""
+    """(Workbook subclass, Worksheet subclass), built on first use so that importing this module stays cheap
+    (once, also when :func:`preload` runs in another thread)."""
     global _CLASSES
-    if _CLASSES is not None:
-        return _CLASSES
+    if _CLASSES is None:
+        with _CLASSES_LOCK:
+            if _CLASSES is None:
+                _CLASSES = _build_classes()
+    return _CLASSES
+
+
+def preload() -> None:
+    """Import xlsxwriter and build the fast classes now: ``shigen assign`` does it in a thread while the master
+    is parsed (issue 18)."""
+    _classes()
+
+
+def _build_classes() -> tuple[type, type]:
     from xlsxwriter.packager import Packager
     from xlsxwriter.sharedstrings import SharedStrings
     from xlsxwriter.utility import xl_col_to_name
@@ -121,10 +167,93 @@ def _classes() -> tuple[type, type]:
                 else:
                     write_cells_slowly(self, row, [(col, value, fmt)])
 
+        def emit_row(self, row: int, cells: list[tuple[int, Any, Any]]) -> None:
+            """One row's cells, as :meth:`write_cells` takes them, turned into their ``<c>`` elements at once and kept
+            as text until close: one pass over the cells instead of two (store a tuple now, write it at close).
+
+            Values: text, ``int`` / ``float``, ``datetime`` (with a format) and ``None`` (a blank cell with its
+            format). A cell without a format takes the row's or the column's format as it is when this is called:
+            formats of rows and columns go first (:meth:`set_row` / :meth:`set_column` refuse one afterwards).
+            Formats are numbered by first use here (plain xlsxwriter numbers them at close), so styles.xml lists
+            the same styles in another order; the cells, their values and their look are the same."""
+            fused: dict[int, tuple[int, int, str]] | None = self.__dict__.get("_shigen_rows")
+            if fused is None:  # row → (first column, last column, its <c> elements)
+                fused = self.__dict__["_shigen_rows"] = {}
+            if (not cells or self.constant_memory or row in self.table or row in fused
+                    or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0])):
+                self.write_cells(row, cells)  # the stored path handles (or refuses) all of these
+                return
+            names = col_names if cells[-1][0] < len(col_names) else [col_name(c) for c in range(cells[-1][0] + 1)]
+            styles: dict[Any, str] = self.__dict__.setdefault("_shigen_styles", {})  # format → ' s="xf index"'
+            sst = self.str_table
+            index_of = sst.string_table
+            dates = _DATE_SERIALS.setdefault((self.date_1904, self.remove_timezone), {})
+            r = str(row + 1)
+            parts: list[str] = []
+            append = parts.append
+            counted = 0
+            for col, value, fmt in cells:
+                s = styles.get(fmt)  # never None for a format seen before (None itself is never a key)
+                if s is None:
+                    s = self._shigen_style(fmt, row, col)
+                kind = type(value)
+                if kind is str and len(value) <= 16383:
+                    i = index_of.get(value)
+                    if i is None:  # a new shared string (xlsxwriter keeps unique_count == len(string_table))
+                        i = index_of[value] = len(index_of)
+                    counted += 1
+                    append(f'<c r="{names[col]}{r}"{s} t="s"><v>{i}</v></c>')
+                elif kind is int or kind is float:
+                    append(f'<c r="{names[col]}{r}"{s}><v>{value:.16G}</v></c>')
+                elif kind is dt.datetime and fmt is not None and value.tzinfo is None:
+                    number = dates.get(value)
+                    if number is None:
+                        number = dates[value] = self._convert_date_time(value)
+                    append(f'<c r="{names[col]}{r}"{s}><v>{number:.16G}</v></c>')
+                elif value is None and fmt is not None:
+                    append(f'<c r="{names[col]}{r}"{s}/>')
+                else:  # anything else (very long text, a date without a format …): the whole row the stored way
+                    sst.unique_count = len(index_of)
+                    self.write_cells(row, cells)
+                    return
+            sst.unique_count = len(index_of)
+            sst.count += counted
+            fused[row] = (cells[0][0], cells[-1][0], "".join(parts))
+
+        def _shigen_style(self, fmt: Any, row: int, col: int) -> str:
+            """The s attribute of a cell: its format, else the row's, else the column's (as _write_cell does)."""
+            if fmt is not None:
+                s = self._shigen_styles[fmt] = f' s="{fmt._get_xf_index()}"'
+                return s
+            info = self.row_info.get(row)
+            if info is not None and info.row_format:
+                return f' s="{info.row_format._get_xf_index()}"'
+            column = self.col_info.get(col)
+            if column is not None and column.column_format is not None:
+                return f' s="{column.column_format._get_xf_index()}"'
+            return ""
+
+        def set_row(self, *args: Any, **kwargs: Any) -> Any:
+            if self.__dict__.get("_shigen_rows") and (len(args) > 2 and args[2] is not None or kwargs.get("cell_format")):
+                raise ValueError("a row's format must be set before any row is written with emit_row")
+            return super().set_row(*args, **kwargs)
+
+        def set_column(self, *args: Any, **kwargs: Any) -> Any:
+            if self.__dict__.get("_shigen_rows") and (len(args) > 3 and args[3] is not None
+                                                      or kwargs.get("cell_format")):
+                raise ValueError("a column's format must be set before any row is written with emit_row")
+            return super().set_column(*args, **kwargs)
+
         def _calculate_spans(self) -> None:
             # the smallest and largest column with data or a comment in each block of 16 rows
             lo: dict[int, int] = {}
             hi: dict[int, int] = {}
+            for row_num, (a, b, _) in self.__dict__.get("_shigen_rows", {}).items():
+                block = row_num // 16
+                if block not in lo or a < lo[block]:
+                    lo[block] = a
+                if block not in hi or b > hi[block]:
+                    hi[block] = b
             for source in (self.table, self.comments):
                 for row_num, cells in source.items():
                     if not cells:
@@ -146,10 +275,14 @@ def _classes() -> tuple[type, type]:
             plain = self.excel_version != 2010  # rows without xlsxwriter's x14ac attribute
             write = self.fh.write
             default, original = self.default_row_height, self.original_row_height
+            fused = self.__dict__.get("_shigen_rows", {})
             for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
                 cells = table.get(row_num)
                 info = row_info.get(row_num)
-                if cells:
+                emitted = fused.get(row_num)
+                if emitted is not None and cells:
+                    raise ValueError(f"row {row_num + 1} was written both with emit_row and cell by cell")
+                if cells or emitted is not None:
                     if plain and (info is None or not (info.row_format or info.hidden or info.level
                                                        or info.collapsed)):
                         # xlsxwriter's _write_row for a row with at most a height: r, spans, ht, customHeight
@@ -161,7 +294,10 @@ def _classes() -> tuple[type, type]:
                         write(tag + ">")
                     else:
                         self._write_row(row_num, spans.get(row_num // 16), info)
-                    self._write_row_cells(row_num, cells, info)
+                    if emitted is not None:
+                        write(emitted[2] + "</row>")
+                    else:
+                        self._write_row_cells(row_num, cells, info)
                 elif info is not None or row_num in comments:
                     self._write_empty_row(row_num, spans.get(row_num // 16), info)
 
@@ -241,15 +377,21 @@ def _classes() -> tuple[type, type]:
         def _write_sst_strings(self) -> None:
             write = self.fh.write
             slow = self._write_si
-            parts = []
-            for string in self.string_table.string_array:
-                if _plain(string):
-                    parts.append(f"<si><t>{string}</t></si>")
-                else:
-                    write("".join(parts))
-                    parts = []
-                    slow(string)
-            write("".join(parts))
+            strings = self.string_table.string_array
+            for start in range(0, len(strings), _SST_CHUNK):
+                chunk = strings[start:start + _SST_CHUNK]
+                if _all_plain(chunk):  # the common case: one join for the whole chunk
+                    write("<si><t>" + "</t></si><si><t>".join(chunk) + "</t></si>")
+                    continue
+                parts = []
+                for string in chunk:
+                    if _plain(string):
+                        parts.append(f"<si><t>{string}</t></si>")
+                    else:
+                        write("".join(parts))
+                        parts = []
+                        slow(string)
+                write("".join(parts))
 
     class FastPackager(Packager):
         def _write_shared_strings_file(self) -> None:
@@ -267,6 +409,13 @@ def _classes() -> tuple[type, type]:
 
         def _get_packager(self) -> Any:
             return FastPackager()
+
+        def _prepare_sst_string_data(self) -> None:
+            # xlsxwriter sorts the strings by index; every path (its own too) gives a new string the next index as
+            # it enters the dict, so the dict's order is already that order
+            table = self.str_table
+            table.string_array = list(table.string_table)
+            table.string_table = {}
 
         def _store_workbook(self) -> None:
             # xlsxwriter 3.3's _store_workbook up to the zip, then the parts deflated at ZIP_LEVEL (xlsxwriter's
@@ -304,18 +453,20 @@ def _classes() -> tuple[type, type]:
                 write_package(self.filename, self.shigen_parts, self.allow_zip64)
                 self.shigen_parts = None
 
-    _CLASSES = (FastWorkbook, FastWorksheet)
-    return _CLASSES
+    return FastWorkbook, FastWorksheet
 
 
 _CLASSES: tuple[type, type] | None = None
+_CLASSES_LOCK = threading.Lock()
 _DATE_SERIALS: dict[tuple[bool, bool], dict[dt.datetime, float]] = {}
 
 
 def write_cells_slowly(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
     """What ``FastWorksheet.write_cells`` does, through xlsxwriter's public methods (any worksheet)."""
     for col, value, fmt in cells:
-        if isinstance(value, str):
+        if value is None:
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, str):
             ws.write_string(row, col, value, fmt)
         elif isinstance(value, dt.datetime):
             ws.write_datetime(row, col, value, fmt)
@@ -327,6 +478,17 @@ def write_cells(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
     """Write one row's (column, value, format) cells, in column order; the fast path on a workbook from
     :func:`new_workbook`, plain xlsxwriter calls otherwise."""
     fast = getattr(ws, "write_cells", None)
+    if fast is not None:
+        fast(row, cells)
+    else:
+        write_cells_slowly(ws, row, cells)
+
+
+def emit_row(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
+    """Like :func:`write_cells` (``None`` is a blank cell with its format), but on a workbook from
+    :func:`new_workbook` the row's XML is made at once (``FastWorksheet.emit_row``: formats numbered by first
+    use, so the styles part is not byte for byte plain xlsxwriter's); plain xlsxwriter calls otherwise."""
+    fast = getattr(ws, "emit_row", None)
     if fast is not None:
         fast(row, cells)
     else:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import zipfile
 
+import pytest
 from builders import load, make_workspace
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,7 @@ from test_assign import mixed_records
 
 from shigen import xlsx_patch
 from shigen.assign_run import run_assign
+from shigen.model import Record
 
 AS_OF = dt.date(2027, 4, 1)
 
@@ -263,3 +265,40 @@ def test_the_hidden_sheets_json_is_what_the_json_encoder_writes(values):
     expected = ub.JSON_TEXT.encode({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v})
     assert ub.json_shown(shown) == expected
     assert json.loads(ub.json_shown(shown)) == {k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v}
+    record = Record({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v} | {"memo": "内部のメモ"})
+    assert ub.hidden_texts(record) == (ub.fingerprint(record.values), expected)
+
+
+def test_the_imports_made_while_the_master_is_read_run_in_a_thread_whose_error_stops_assign(tmp_path, monkeypatch):
+    """assign imports what follows the load in a thread while calamine parses the master (issue 18): that thread
+    did run, is gone when assign returns, and an error in it stops assign before anything is written."""
+    import threading
+
+    from shigen import assign_run
+
+    ws = make_workspace(tmp_path, mixed_records(24))
+    ran_in = []
+    real = assign_run._import_what_follows_the_load
+
+    def recorded():
+        ran_in.append(threading.current_thread().name)
+        real()
+
+    monkeypatch.setattr(assign_run, "_import_what_follows_the_load", recorded)
+    run_assign(ws, method="district", year="2027", as_of=AS_OF)
+    assert ran_in == ["shigen-preload"]
+    assert not any(t.name == "shigen-preload" for t in threading.enumerate())
+    assert len(load(ws).assignments) == 24
+
+    ws2 = make_workspace(tmp_path / "two", mixed_records(24))
+    master_before = ws2.catalogue.read_bytes()
+
+    def broken():
+        raise ImportError("no module named xlsxwriter")
+
+    monkeypatch.setattr(assign_run, "_import_what_follows_the_load", broken)
+    with pytest.raises(ImportError, match="xlsxwriter"):
+        run_assign(ws2, method="district", year="2027", as_of=AS_OF)
+    assert ws2.catalogue.read_bytes() == master_before
+    assert not list((ws2.root / "exports").rglob("*.xlsx"))
+    assert not any(t.name == "shigen-preload" for t in threading.enumerate())

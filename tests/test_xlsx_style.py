@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shigen.xlsx_style import display_width, text_width, wrapped_lines
+from shigen.xlsx_style import display_width, text_width, wrapped_lines, xw_table_sheet
 
 # text as it comes in catalogues: ASCII, kana (full and half width), kanji, JIS symbols, and anything else
 _ALPHABET = st.one_of(
@@ -83,3 +83,32 @@ def test_full_width_characters_count_double() -> None:
     assert wrapped_lines("ｱ" * 20, 20) == 1
     assert wrapped_lines("", 10) == 1
     assert wrapped_lines("\n\n", 10) == 3
+
+
+class _Text(str):
+    """A str that is not exactly a str: xw_table_sheet writes it through its general path."""
+
+
+@settings(max_examples=25, deadline=None)
+@given(rows=st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["", "短い", "a\nb\nc", "x" * 60, " 空白 ", "A&B",
+                                                                        "とても長い名前の社会資源サービスセンター第二支所"]),
+                                        st.text(max_size=40)), max_size=7), max_size=12),
+       widths=st.one_of(st.none(), st.lists(st.integers(4, 30), min_size=5, max_size=5)), at_once=st.booleans())
+def test_table_sheets_text_cells_take_a_short_path_with_the_same_result(tmp_path_factory, rows, widths, at_once):
+    """Exact ``str`` values go through xw_table_sheet's short path (issue 18); a str subclass through the general
+    one: the files are byte for byte the same."""
+    import zipfile
+
+    from shigen import xlsx_write
+
+    tmp = tmp_path_factory.mktemp("table")
+    parts = []
+    for kind in (str, _Text):
+        path = tmp / f"{kind.__name__}.xlsx"
+        wb = xlsx_write.new_workbook(path)
+        xw_table_sheet(wb, "表", ["a", "b", "c", "d", "e"], [[v if v is None else kind(v) for v in row] for row in rows],
+                       widths=widths, title="題", right=(1,), at_once=at_once)
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert parts[0] == parts[1]

@@ -1,4 +1,5 @@
-"""shigen.xlsx_write: the fast cell path writes exactly what plain xlsxwriter writes (issue 18)."""
+"""shigen.xlsx_write: the fast cell paths write what plain xlsxwriter writes (issue 18): byte for byte, or — rows
+made at once by emit_row — the same cells and look with the styles numbered in another order."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import datetime as dt
 import re
 import zipfile
 
+import pytest
 from builders import load, make_workspace, record
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_assign import mixed_records
+from xlsx_canon import canonical_parts
 
 from shigen import xlsx_write
 from shigen.assign import plan_assignments
 from shigen.assign_run import write_plan
+from shigen.update_book_read import read_update_book
 
 AS_OF = dt.date(2027, 4, 1)
 _DATES = re.compile(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>")
@@ -36,7 +40,27 @@ def _both(monkeypatch, write):
     return out
 
 
-def test_update_books_and_summary_are_the_same_bytes_as_plain_xlsxwriter(tmp_path, monkeypatch):
+def _canonical_both(monkeypatch, write):
+    """``write(folder)`` with the fast path and with plain xlsxwriter: {file name: canonical parts} for each."""
+    out = []
+    for fast, folder in ((True, "fast"), (False, "plain")):
+        monkeypatch.setattr(xlsx_write, "FAST", fast)
+        out.append({p.name: canonical_parts(p) for p in write(folder)})
+    return out
+
+
+def _string_cells(path):
+    """(the shared-string table's count, the number of shared-string cells in the sheets)."""
+    with zipfile.ZipFile(path) as z:
+        sst = z.read("xl/sharedStrings.xml").decode()
+        cells = sum(z.read(n).decode().count(' t="s"><v>') for n in z.namelist() if n.startswith("xl/worksheets/"))
+    return int(re.search(r' count="(\d+)"', sst).group(1)), cells
+
+
+def test_update_books_and_summary_show_what_plain_xlsxwriter_writes(tmp_path, monkeypatch):
+    """Books: the rows of 確認シート, 印刷用 and the hidden sheet are made at once (``emit_row``), which numbers the
+    formats in another order: every part is the same once styles and shared strings are un-numbered (xlsx_canon),
+    and every cell reads back the same. The rest of each book is byte for byte plain xlsxwriter's."""
     tricky = [
         record(name="  前後に空白 ", phone="要確認", fax="0479-62-111", email="a@@b", memo="x"),
         record(name="A&B <株> \"引用\" _x0041_ と制御\x07文字", fee="月額 1,000円\n送料 300円", postal_code="1234"),
@@ -51,7 +75,7 @@ def test_update_books_and_summary_are_the_same_bytes_as_plain_xlsxwriter(tmp_pat
         written = write_plan(cat, plan, tmp_path / folder, issued_at="2027-04-01 09:00:00", master_time="t")
         return [written.summary, *written.books.values()]
 
-    fast, plain = _both(monkeypatch, write)
+    fast, plain = _canonical_both(monkeypatch, write)
     assert fast.keys() == plain.keys() and len(fast) == 5
     for name in fast:
         assert fast[name].keys() == plain[name].keys(), name
@@ -59,6 +83,17 @@ def test_update_books_and_summary_are_the_same_bytes_as_plain_xlsxwriter(tmp_pat
             assert fast[name][part] == plain[name][part], (name, part)
     comments = [p for parts in fast.values() for p in parts if p.startswith("xl/comments")]
     assert comments  # the placeholders' comments were part of the comparison
+    books = sorted((tmp_path / "fast").glob("*.xlsx"))
+    for path in books:
+        if path.name != "担当一覧.xlsx":
+            plain_book = read_update_book(tmp_path / "plain" / path.name)
+            fast_book = read_update_book(path)
+            assert (fast_book.meta, fast_book.issued, fast_book.rows) == (plain_book.meta, plain_book.issued,
+                                                                          plain_book.rows)
+        count, cells = _string_cells(path)
+        assert count == cells, path.name  # each shared-string cell counted once
+    # the coloured placeholder cells (確認シート is sheet2) were compared with their look resolved
+    assert any('FFF8CBAD' in parts.get("xl/worksheets/sheet2.xml", "") for parts in fast.values())
 
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
@@ -161,3 +196,110 @@ def test_write_string_keeps_xlsxwriters_other_forms(tmp_path, monkeypatch):
 
     fast, plain = _both(monkeypatch, write)
     assert fast == plain
+
+
+def test_canonical_parts_ignore_only_the_numbering_of_styles(tmp_path):
+    """The comparison above is not blind: the same cells, their formats numbered in another order (``emit_row``
+    numbers them as rows are made, plain xlsxwriter at close) compare equal although styles.xml differs; one
+    format property or one value changed does not."""
+    def book(name, fast, colour="#FFF2CC", value="値"):
+        path = tmp_path / f"{name}.xlsx"
+        wb = xlsx_write.new_workbook(path, fast=fast)
+        a, b = wb.add_format({"bold": True, "bg_color": colour}), wb.add_format({"italic": True})
+        ws = wb.add_worksheet("表")
+        xlsx_write.emit_row(ws, 5, [(0, value + "b", b)])  # made first: b is numbered first on the fast path
+        xlsx_write.emit_row(ws, 0, [(0, value + "a", a), (2, 3, b)])
+        wb.close()
+        return path
+
+    fast, plain = book("fast", True), book("plain", False)
+    with zipfile.ZipFile(fast) as x, zipfile.ZipFile(plain) as y:
+        assert x.read("xl/styles.xml") != y.read("xl/styles.xml")
+        assert x.read("xl/worksheets/sheet1.xml") != y.read("xl/worksheets/sheet1.xml")
+    assert canonical_parts(fast) == canonical_parts(plain)
+    assert "FFFFF2CC" in canonical_parts(fast)["xl/worksheets/sheet1.xml"]  # the style is spelled out in the cell
+    assert canonical_parts(book("colour", True, colour="#FFF2CD")) != canonical_parts(plain)
+    assert canonical_parts(book("value", True, value="他")) != canonical_parts(plain)
+
+
+_ROW_CELL = st.one_of(_TEXT, st.integers(-10**6, 10**6), st.floats(-1e9, 1e9, allow_nan=False), st.none(),
+                      st.dates(dt.date(1990, 1, 1), dt.date(2090, 1, 1)).map(lambda d: dt.datetime(d.year, d.month,
+                                                                                                    d.day)),
+                      st.sampled_from(TRICKY))
+
+
+@settings(max_examples=40, deadline=None)
+@example(rows=[{3: None, 5: "a"}, {2: "b", 40: 1.5}], formats=["none", "fill"] * 4, heights={1: 18},
+         column_format=True, merged=True)
+@given(rows=st.lists(st.dictionaries(st.integers(0, 70), _ROW_CELL, max_size=6), max_size=8),
+       formats=st.lists(st.sampled_from(["bold", "date", "none", "fill"]), min_size=8, max_size=8),
+       heights=st.dictionaries(st.integers(0, 10), st.sampled_from([12, 18, 30]), max_size=3),
+       column_format=st.booleans(), merged=st.booleans())
+def test_rows_made_at_once_show_what_plain_xlsxwriter_writes(tmp_path_factory, rows, formats, heights,
+                                                             column_format, merged):
+    """``emit_row``: any text, number, date or blank cells, with or without a cell / row / column format, beside
+    rows written the stored way, comments and merges — the same cells and look as plain xlsxwriter's."""
+    tmp = tmp_path_factory.mktemp("emit")
+    out = []
+    for fast in (True, False):
+        path = tmp / f"{fast}.xlsx"
+        wb = xlsx_write.new_workbook(path, fast=fast)
+        fmt = {"bold": wb.add_format({"bold": True}), "date": wb.add_format({"num_format": "yyyy/mm/dd"}),
+               "fill": wb.add_format({"bg_color": "#FCE4D6", "border": 2}), "none": None}
+        ws = wb.add_worksheet("表")
+        if column_format:
+            ws.set_column(2, 40, 12, wb.add_format({"italic": True}))
+        for r, h in heights.items():
+            ws.set_row(r, h, fmt["bold"] if r % 2 else None)
+        for r, cells in enumerate(rows):
+            items = []
+            for c, v in sorted(cells.items()):
+                f = fmt["date"] if isinstance(v, dt.datetime) else fmt[formats[(r + c) % 8]]
+                if v is None and f is None:
+                    continue  # a blank without a format is no cell
+                items.append((c, v, f))
+            xlsx_write.emit_row(ws, r, items)
+            if r == 1:
+                ws.write_comment(r, 7, "コメント")
+        if merged:
+            ws.merge_range(len(rows) + 1, 0, len(rows) + 1, 3, "見出し", fmt["bold"])
+        ws.write_string(len(rows) + 3, 1, "  末尾 ")
+        ws.set_row(len(rows) + 3, 40)  # a height (no format) may still be set after rows were made
+        wb.close()
+        out.append(canonical_parts(path))
+    assert out[0] == out[1]
+
+
+def test_emit_row_refuses_what_would_change_rows_already_made(tmp_path):
+    wb = xlsx_write.new_workbook(tmp_path / "x.xlsx")
+    ws = wb.add_worksheet()
+    bold = wb.add_format({"bold": True})
+    xlsx_write.emit_row(ws, 0, [(0, "a", None)])
+    with pytest.raises(ValueError, match="column's format"):
+        ws.set_column(0, 0, 10, bold)
+    with pytest.raises(ValueError, match="row's format"):
+        ws.set_row(3, 20, bold)
+    ws.set_column(0, 0, 10)  # widths and heights are fine
+    ws.write_string(0, 1, "the same row, cell by cell")
+    with pytest.raises(ValueError, match="row 1 was written both"):
+        wb.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20),
+                 st.lists(st.sampled_from(TRICKY[:-3] + ["あ", "x", " ", "\n", "&", "_x00", "41_", "\u3000"]),
+                          max_size=5).map("".join)))
+def test_plain_text_is_what_the_regex_says(text):
+    """``_plain`` without its regex in the common case agrees with the regex it replaces."""
+    regex = bool(text) and xlsx_write._PLAIN.match(text) is not None and (
+        "_x" not in text or xlsx_write._NEEDS_ESCAPE.search(text) is None)
+    assert xlsx_write._plain(text) == regex
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
+                          st.sampled_from(TRICKY[:-3] + ["あ", "x", "_x00", "41_", "\u3000", "a\nb", "_x0041_"])),
+                max_size=6))
+def test_texts_are_all_plain_exactly_when_each_one_is(texts):
+    """The shared strings are looked at a chunk at a time (``_all_plain``): the same answer as one at a time."""
+    assert xlsx_write._all_plain(texts) == all(map(xlsx_write._plain, texts))
