@@ -367,14 +367,14 @@ def test_duplicates_in_a_large_block_are_found_without_comparing_all_pairs(monke
     records = [_rec(name=n, phone="0479-62-0294", genre="ボランティア") for n in names]
     records.append(_rec(name=names[123] + "!", phone="0479-62-0294", genre="ボランティア"))
     calls = 0
-    original = D.reasons_for
+    original = D._reasons
 
-    def counting(a, b, places=frozenset()):  # type: ignore[no-untyped-def]
+    def counting(c, i, j, places):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
-        return original(a, b, places)
+        return original(c, i, j, places)
 
-    monkeypatch.setattr(D, "reasons_for", counting)
+    monkeypatch.setattr(D, "_reasons", counting)
     pairs = find_duplicates(records, _phone_of)
     assert [(p.first, p.second) for p in pairs if REASON_NAME in p.reasons] == [(123, len(records) - 1)]
     assert calls < 5 * len(records)  # a window and the similar names, not 80,000 pairs
