@@ -80,8 +80,12 @@ def test_xlsx_report_content(cli, tmp_path):
     sheet = wb["指摘一覧"]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:O{len(lib.findings) + 1}"
+    head = [c.value for c in sheet[1]]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [r[2] for r in rows] == [f.code for f in lib.findings]
+    assert [r[head.index("コード")] for r in rows] == [f.code for f in lib.findings]
+    # what a coordinator reads comes first and is what prints (legible on A4 landscape); the technical columns follow
+    assert head[:3] == ["重要度", "指摘", "ID"] and head[-4:] == ["関連", "コード", "ファイル", "シート"]
+    assert sheet.print_area == f"'指摘一覧'!$A$1:$K${len(lib.findings) + 1}" and head[10] == "対処"
     assert [r[0] for r in rows] == ["エラー", "エラー", "警告", "警告", "警告", "情報"]  # sorted by severity
     assert sheet["A2"].fill.fgColor.rgb.endswith(SEVERITY_FILLS["error"])
 

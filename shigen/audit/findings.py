@@ -28,8 +28,8 @@ from ..findings import (
 CATALOGUE = AUDIT_CODES  # the codes audit reports (its summary lists each of them)
 
 __all__ = [
-    "CATALOGUE", "CODES", "CODE_ORDER", "FINDING_KEYS", "ROW_HEADERS", "SETTINGS_CODES", "SEVERITIES", "SEVERITY_LABEL",
-    "SEVERITY_RANK", "TEMPLATE_FIELDS", "Code", "Finding", "FindingGroup", "Severity", "render",
+    "CATALOGUE", "CODES", "CODE_ORDER", "FINDING_KEYS", "PRINTED_COLUMNS", "ROW_HEADERS", "SETTINGS_CODES", "SEVERITIES",
+    "SEVERITY_LABEL", "SEVERITY_RANK", "TEMPLATE_FIELDS", "Code", "Finding", "FindingGroup", "Severity", "render",
 ]
 
 
@@ -62,14 +62,17 @@ class Finding:
 
     def to_row(self) -> tuple[object, ...]:
         return (
-            SEVERITY_LABEL[Severity(self.severity)], self.title, self.code, self.record_id, self.name, self.genre,
-            self.district, self.file, self.sheet, self.row if self.row is not None else "", self.field, self.value,
-            self.message, self.hint, self.related,
+            SEVERITY_LABEL[Severity(self.severity)], self.title, self.record_id, self.name, self.genre, self.district,
+            self.row if self.row is not None else "", self.field, self.value, self.message, self.hint,
+            self.related, self.code, self.file, self.sheet,
         )
 
 
-ROW_HEADERS = ("重要度", "指摘", "コード", "ID", "名称", "ジャンル", "地区", "ファイル", "シート", "行", "項目",
-               "現在の値", "内容", "対処", "関連")
+# the columns of 指摘一覧: what a coordinator reads and prints first (PRINTED_COLUMNS of them fit A4 landscape), then
+# the technical ones (the duplicate's partner, the finding's code, the file and sheet), kept for filtering and tools
+ROW_HEADERS = ("重要度", "指摘", "ID", "名称", "ジャンル", "地区", "行", "項目", "現在の値", "内容", "対処",
+               "関連", "コード", "ファイル", "シート")
+PRINTED_COLUMNS = ROW_HEADERS.index("対処") + 1
 FINDING_KEYS = tuple(f.name for f in fields(Finding) if f.name != "index")
 
 

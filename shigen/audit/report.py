@@ -32,6 +32,7 @@ from ..xlsx_style import FONT_NAME, HEADER_FILL, HEADER_FONT_COLOR, SEVERITY_FIL
 from .findings import (
     CATALOGUE,
     CODES,
+    PRINTED_COLUMNS,
     ROW_HEADERS,
     SEVERITIES,
     SEVERITY_LABEL,
@@ -397,7 +398,7 @@ def _write_summary(ws: Any, result: AuditResult, cat: Catalogue, fmt: _Formats, 
     _a4(ws, landscape=False)
 
 
-FINDING_WIDTHS = (8, 16, 18, 9, 26, 16, 10, 18, 12, 6, 14, 22, 48, 48, 22)
+FINDING_WIDTHS = (8, 16, 9, 24, 14, 10, 6, 14, 20, 36, 36, 22, 18, 18, 12)  # ROW_HEADERS' order
 _WRAP_COLUMNS = {ROW_HEADERS.index("内容"), ROW_HEADERS.index("対処")}
 
 
@@ -408,6 +409,7 @@ def _write_findings(ws: Any, result: AuditResult, fmt: _Formats) -> None:
     ws.autofilter(0, 0, max(len(result.findings), 1), len(ROW_HEADERS) - 1)
     ws.repeat_rows(0)
     _a4(ws, landscape=True)
+    ws.print_area(0, 0, max(len(result.findings), 1), PRINTED_COLUMNS - 1)  # 重要度 … 対処: legible on A4 landscape
     ws.set_row(0, 20)
     for c, h in enumerate(ROW_HEADERS):
         ws.write_string(0, c, h, fmt.header)
