@@ -402,27 +402,29 @@ def skeleton_parts(meta: Meta) -> Iterator[tuple[str, bytes]]:
     """(part name, content) of the shipped skeleton with this booklet's texts: the same as :func:`build_skeleton`
     with them, without python-docx (its import and template: ~0.07 s of each run)."""
     label, stamp = header_texts(meta)
-    with zipfile.ZipFile(SKELETON) as zin:
+    return filled_parts(SKELETON, {
+        HEADER_PART: [(_t(LABEL_MARK), _t(label)), (_t(STAMP_MARK), _t(stamp))],
+        CORE_PART: [(f">{TITLE_MARK}<", f">{escape(clean_cell(meta.title))}<"),  # (text as lxml writes it)
+                    (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(meta)))}<")],
+    })
+
+
+def filled_parts(skeleton: Path, marks: dict[str, list[tuple[str, str]]]) -> Iterator[tuple[str, bytes]]:
+    """(part name, content) of every part of the shipped ``skeleton``, the parts named in ``marks`` with each of
+    their marks (found exactly once, in order) replaced by its text. Shared by the booklet and the letters
+    (``shigen.letters.docx``)."""
+    with zipfile.ZipFile(skeleton) as zin:
         for name in zin.namelist():
             data = zin.read(name)
-            if name == HEADER_PART:
-                data = fill_marks(data, SKELETON, (_t(LABEL_MARK), _t(label)), (_t(STAMP_MARK), _t(stamp)))
-            elif name == CORE_PART:  # (text as lxml writes it: & < > escaped)
-                data = fill_marks(data, SKELETON, (f">{TITLE_MARK}<", f">{escape(clean_cell(meta.title))}<"),
-                             (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(meta)))}<"))
+            if name in marks:
+                out, rest = [], data.decode("utf-8")
+                for mark, text in marks[name]:
+                    if rest.count(mark) != 1:  # pragma: no cover - the file is not the one write_skeleton makes
+                        raise RuntimeError(f"{skeleton.name}: {mark} not found once")
+                    before, rest = rest.split(mark)
+                    out += [before, text]
+                data = "".join([*out, rest]).encode("utf-8")
             yield name, data
-
-
-def fill_marks(data: bytes, skeleton: Path, *marks: tuple[str, str]) -> bytes:
-    """``data`` (a part of the shipped ``skeleton``) with each mark (found exactly once, in order) replaced by its
-    text. Shared by the booklet and the letters (``shigen.letters.docx``)."""
-    out, rest = [], data.decode("utf-8")
-    for mark, text in marks:
-        if rest.count(mark) != 1:  # pragma: no cover - the skeleton file is not the one write_skeleton makes
-            raise RuntimeError(f"{skeleton.name}: {mark} not found once")
-        before, rest = rest.split(mark)
-        out += [before, text]
-    return "".join([*out, rest]).encode("utf-8")
 
 
 def write_docx(path: Path, cat: Catalogue, sel: Selection, meta: Meta) -> None:

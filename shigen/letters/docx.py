@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..export.docx import ACCENT, _fonts, _p, _run, _t, escape, fill_marks
+from ..export.docx import ACCENT, _fonts, _p, _run, _t, escape, filled_parts
 from ..export.files import clean_cell
 from ..model import Record
 from .content import (
@@ -365,16 +365,10 @@ def skeleton_parts(s: Sender, resend: bool) -> Iterator[tuple[str, bytes]]:
     """(part name, content) of the shipped skeleton with this sender's footer and author: the same as
     :func:`build_skeleton` with them, without python-docx (its import and template: ~0.1 s of each run)."""
     left, right = footer_texts(s, resend)
-    with zipfile.ZipFile(SKELETON) as zin:
-        for name in zin.namelist():
-            data = zin.read(name)
-            if name == FOOTER_PART:
-                data = fill_marks(data, SKELETON, (_t(FOOTER_LEFT_MARK), _t(left)), (_t(FOOTER_RIGHT_MARK), _t(right)))
-            elif name == CORE_PART:  # (text as lxml writes it: & < > escaped)
-                data = fill_marks(data, SKELETON, (f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(s)))}<"))
-            yield name, data
-
-
+    return filled_parts(SKELETON, {
+        FOOTER_PART: [(_t(FOOTER_LEFT_MARK), _t(left)), (_t(FOOTER_RIGHT_MARK), _t(right))],
+        CORE_PART: [(f">{AUTHOR_MARK}<", f">{escape(clean_cell(author_of(s)))}<")],  # (text as lxml writes it)
+    })
 
 
 def letter_parts(providers: list[Provider], s: Sender, values_of: dict[str, dict[str, str]],
