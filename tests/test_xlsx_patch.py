@@ -550,9 +550,11 @@ def test_filled_width_is_the_last_filled_column_of_any_row(rows):
     assert xlsx_patch._filled_width(rows) == expected
 
 
-def _resources_writer(tmp_path):
-    """A ResourcesWriter prepared on a real master's 資源一覧 (as write_patched prepares it)."""
-    ws = make_workspace(tmp_path, [record()])
+@pytest.fixture(scope="module")
+def resources_writer(tmp_path_factory):
+    """A ResourcesWriter prepared on a real master's 資源一覧 (as write_patched prepares it), and its shared strings.
+    One for all the examples: the templates it keeps are then also used again by later rows."""
+    ws = make_workspace(tmp_path_factory.mktemp("writer"), [record()])
     cat = load(ws)
     cat.extra_columns.append("民生委員メモ")  # a column of the user's the catalogue adds
     with zipfile.ZipFile(ws.catalogue) as zin:
@@ -580,13 +582,13 @@ _ROW_TEXTS = st.sampled_from(["", "みどり配食", "2026-04-01", "2027/3/31", 
           ({"name": "B&C", "last_confirmed": "2026-04-01", "fee": "無料"}, {})])
 @example([({"name": "{0}", "consent_date": "2026-04-01"}, {}), ({"name": "", "consent_date": "2026-04-01"}, {})])
 @example([({"kana": "ab"}, {})])
-def test_new_row_templates_write_what_the_cell_by_cell_path_writes(tmp_path_factory, rows):
+def test_new_row_templates_write_what_the_cell_by_cell_path_writes(resources_writer, rows):
     """_new_row's per-shape templates (issue 18) give the same bytes as _new_row_general for the same record:
     empty values, escaping, _xHHHH_, control characters, braces, dates (each distinct date once), extra columns,
     one shape used by several rows."""
     from shigen.model import Record
 
-    writer, sst = _resources_writer(tmp_path_factory.mktemp("w"))
+    writer, sst = resources_writer
     for r, (values, extra) in enumerate(rows, start=2):
         fast, slow = Record(dict(values), dict(extra)), Record(dict(values), dict(extra))
         assert writer._new_row(r, fast, sst) == writer._new_row_general(r, slow, sst)
