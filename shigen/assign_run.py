@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import schema as S
 from . import update_book_write
@@ -64,7 +65,7 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
     master_time = master_time if master_time is not None else mtime_text(cat.path)
     # audit's value checks once for every record handed out (a Context per book cost more than the checks)
     doubts = doubtful_fields(cat, (by_id[r] for s in plan.shares if s.coordinator in targets for r in s.record_ids),
-                             plan.as_of)
+                             plan.as_of, columns=_columns_of(cat))
     # each book is zipped and written by one thread while the next is built (zlib lets go of the GIL); every
     # file is on disk when the block ends, before anyone confirms the books (a thread, no process: issue 11)
     with packing() as packer, collector_per_batch() as book_done:  # cycles collected once per book
@@ -76,6 +77,18 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
                 book_done()
         write_summary(summary, cat, plan, targets, packer=packer)
     return WrittenBooks(folder, summary, targets, moved)
+
+
+def _columns_of(cat: Catalogue) -> Any:
+    """The columns ``cat``'s records were read from (``master_transaction(keep_columns=True)``), or None when
+    there are none or they no longer match the records one for one (then the checks read the records)."""
+    columns = cat.read_columns
+    if columns is None or len(columns) != len(cat.records):
+        return None
+    ids = columns.values.get("id")
+    if ids is None or any(map(str.__ne__, ids, (r.id for r in cat.records))):
+        return None
+    return columns
 
 
 def mtime_text(path: Path) -> str:
@@ -177,7 +190,7 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     # what the books and the save need, imported while python-calamine parses the master (issue 18)
     preloading = None if dry_run else Background(_import_what_follows_the_load)
     try:
-        with master_transaction(ws.catalogue, write=not dry_run) as cat:
+        with master_transaction(ws.catalogue, write=not dry_run, keep_columns=not dry_run) as cat:
             if preloading is not None:
                 preloading.result()  # an error of the thread is this command's error
             created = now_text()

@@ -129,14 +129,18 @@ def _get(row: list[Any], idx: int | None) -> str:
     return cell_text(row[idx])
 
 
-def load_catalogue(path: Path) -> Catalogue:
+def load_catalogue(path: Path, *, keep_columns: bool = False) -> Catalogue:
     """Read the master workbook into a Catalogue (fast: python-calamine).
 
     The catalogue remembers the file it was read from (size, time, hash): a later save refuses to replace a
-    master that changed meanwhile. Refuses a master whose ID column is gone or that holds one ID twice."""
+    master that changed meanwhile. Refuses a master whose ID column is gone or that holds one ID twice.
+    ``keep_columns``: ``cat.read_columns`` is the :class:`ResourceColumns` the records were made from (their
+    values until a record is changed; a few MB per 20,000 records, so only for the command that asked)."""
     cat, columns = _load(path)
     with no_gc():
         cat.records = columns.records()
+    if keep_columns:
+        cat.read_columns = columns
     return cat
 
 
@@ -839,15 +843,16 @@ def master_lock(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def master_transaction(path: Path, *, write: bool = True) -> Iterator[Catalogue]:
+def master_transaction(path: Path, *, write: bool = True, keep_columns: bool = False) -> Iterator[Catalogue]:
     """One command's whole use of the master: lock, read, (change, save) — the lock is held throughout.
 
-    With ``write=False`` (dry runs) the master is only read and no lock is taken."""
+    With ``write=False`` (dry runs) the master is only read and no lock is taken. ``keep_columns``: see
+    :func:`load_catalogue`."""
     if not write:
-        yield load_catalogue(path)
+        yield load_catalogue(path, keep_columns=keep_columns)
         return
     with master_lock(path):
-        yield load_catalogue(path)
+        yield load_catalogue(path, keep_columns=keep_columns)
 
 
 def _verify_unchanged(cat: Catalogue, path: Path) -> None:

@@ -24,9 +24,10 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import schema as S
 from .model import Catalogue, Record
@@ -165,11 +166,16 @@ def hidden_texts(record: Record) -> tuple[str, str]:
 DOUBT_NOTE = "要確認のまま"
 
 
-def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | None = None) -> dict[str, dict[str, str]]:
+def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | None = None, *,
+                    columns: Any = None) -> dict[str, dict[str, str]]:
     """Record ID → {field key: audit's message} for each editable field that holds a placeholder (要確認, ？, 未定,
     - …) or an invalid phone, FAX, mail, URL, postal code, date or choice: audit's own value checks, run on
     ``records`` only. The update workbook colours these cells; collect does not let 「変更なし」 over them move
-    最終確認日 (docs/assign-collect.md)."""
+    最終確認日 (docs/assign-collect.md).
+
+    ``columns``: the :class:`shigen.master.ResourceColumns` every record of ``cat`` was made from, unchanged
+    since (``cat.read_columns``): the checks then read those columns — all the master's records, the answer kept
+    for ``records`` — instead of gathering every record's dict (issue 18). Same answer, keys in the same order."""
     from .audit.checks import (
         Context,
         check_choices,
@@ -185,8 +191,15 @@ def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | 
     if not records:
         return {}
     # no districts: the value checks never look at them, and the town index is the costly part of a Context
-    sub = Catalogue(path=cat.path, records=records, genres=cat.genres, settings=cat.settings)
-    ctx = Context.build(sub, as_of or dt.date.today())
+    if columns is not None:
+        sub = Catalogue(path=cat.path, genres=cat.genres, settings=cat.settings)
+        ctx = Context.build(sub, as_of or dt.date.today(), columns=columns)
+        ids: Sequence[str] = columns.values.get("id") or [""] * len(columns)
+        wanted: set[str] | None = {r.id for r in records}
+    else:
+        sub = Catalogue(path=cat.path, records=records, genres=cat.genres, settings=cat.settings)
+        ctx = Context.build(sub, as_of or dt.date.today())
+        ids, wanted = [r.id for r in records], None
     key_of = {S.header(k): k for k in EDIT_KEYS}
     out: dict[str, dict[str, str]] = {}
     for check in (check_placeholders, check_phones, check_email, check_url, check_postal_code, check_dates,
@@ -194,7 +207,9 @@ def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | 
         for f in check(ctx):
             key = key_of.get(f.field)
             if key and f.index is not None:
-                out.setdefault(records[f.index].id, {}).setdefault(key, f.message)
+                rid = ids[f.index]
+                if wanted is None or rid in wanted:
+                    out.setdefault(rid, {}).setdefault(key, f.message)
     return out
 
 
