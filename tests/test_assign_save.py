@@ -246,7 +246,7 @@ def test_a_prefixed_shared_string_table_is_read_the_ordinary_way(tmp_path):
         assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", {1}) == {1: "最後に振ったID"}
 
 
-_SHOWN = st.lists(st.one_of(st.just(""), st.sampled_from(['a"b', "c\\d", "改行\n", "\t", "\x7f", "\u2028", "資源"]),
+_SHOWN = st.lists(st.one_of(st.just(""), st.sampled_from(['a"b', "c\\d", "改行\n", "\t", "\x7f", "\u2028", "\u3000全角の空白", "資源"]),
                             st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)),
                   min_size=0, max_size=30)
 
