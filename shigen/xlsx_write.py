@@ -98,6 +98,7 @@ def _build_classes() -> tuple[type, type]:
         CellDatetimeTuple,
         CellNumberTuple,
         CellStringTuple,
+        RowInfo,
         Worksheet,
     )
 
@@ -234,6 +235,16 @@ def _build_classes() -> tuple[type, type]:
             return ""
 
         def set_row(self, *args: Any, **kwargs: Any) -> Any:
+            if len(args) == 2 and not kwargs:  # (row, height): what set_row_pixels stores, without its option checks
+                row, height = args
+                if type(row) is int and (type(height) is float or type(height) is int) and height > 0:
+                    pixels = int(height * 4.0 / 3.0 + 0.5)
+                    if pixels > 0:
+                        if self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
+                            return -1
+                        self.row_info[row] = RowInfo(pixels, None, False, 0, False)
+                        self.row_sizes[row] = [pixels, False]
+                        return 0
             if self.__dict__.get("_shigen_rows") and (len(args) > 2 and args[2] is not None or kwargs.get("cell_format")):
                 raise ValueError("a row's format must be set before any row is written with emit_row")
             return super().set_row(*args, **kwargs)
