@@ -67,7 +67,9 @@ def _all_plain(texts: list[str]) -> bool:
     joined = "\n".join(texts)
     return (all(texts) and "&" not in joined and "<" not in joined and ">" not in joined
             and list(map(str.strip, texts)) == texts  # no leading / trailing whitespace (strip's is the regex's \s)
-            and _CONTROL.search(joined) is None
+            # no control character nor U+FFFE / U+FFFF: a printable text has none (isprintable is one C pass that
+            # stops at the first other character — a line break, U+3000 —, the regex looks at those texts)
+            and ("".join(texts).isprintable() or _CONTROL.search(joined) is None)
             and ("_x" not in joined or _NEEDS_ESCAPE.search(joined) is None))
 
 
