@@ -194,33 +194,33 @@ def _build_classes() -> tuple[type, type]:
             r = str(row + 1)
             parts: list[str] = []
             append = parts.append
-            counted = 0
+            index = index_of.setdefault  # a new shared string takes the next index (unique_count == len(table))
+            others = 0  # cells that are not text (every other cell counts once in the shared-string count)
             for col, value, fmt in cells:
                 s = styles.get(fmt)  # never None for a format seen before (None itself is never a key)
                 if s is None:
                     s = self._shigen_style(fmt, row, col)
                 kind = type(value)
                 if kind is str and len(value) <= 16383:
-                    i = index_of.get(value)
-                    if i is None:  # a new shared string (xlsxwriter keeps unique_count == len(string_table))
-                        i = index_of[value] = len(index_of)
-                    counted += 1
-                    append(f'<c r="{names[col]}{r}"{s} t="s"><v>{i}</v></c>')
+                    append(f'<c r="{names[col]}{r}"{s} t="s"><v>{index(value, len(index_of))}</v></c>')
                 elif kind is int or kind is float:
+                    others += 1
                     append(f'<c r="{names[col]}{r}"{s}><v>{value:.16G}</v></c>')
                 elif kind is dt.datetime and fmt is not None and value.tzinfo is None:
+                    others += 1
                     number = dates.get(value)
                     if number is None:
                         number = dates[value] = self._convert_date_time(value)
                     append(f'<c r="{names[col]}{r}"{s}><v>{number:.16G}</v></c>')
                 elif value is None and fmt is not None:
+                    others += 1
                     append(f'<c r="{names[col]}{r}"{s}/>')
                 else:  # anything else (very long text, a date without a format …): the whole row the stored way
                     sst.unique_count = len(index_of)
                     self.write_cells(row, cells)
                     return
             sst.unique_count = len(index_of)
-            sst.count += counted
+            sst.count += len(cells) - others
             fused[row] = (cells[0][0], cells[-1][0], "".join(parts))
 
         def _shigen_style(self, fmt: Any, row: int, col: int) -> str:
