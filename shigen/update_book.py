@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,7 @@ def json_shown(shown: list[str]) -> str:
 
 _KEY_PREFIXES = [f'"{k}": "' for k in SHOWN_KEYS]  # json_shown's pairs up to the value
 _NO_VALUES = [""] * len(SHOWN_KEYS)
+_SHOWN_OF = itemgetter(*SHOWN_KEYS)  # (there are many SHOWN_KEYS: the getter returns a tuple)
 _PAIR_STARTS = ['", ' + key for key in _KEY_PREFIXES]  # hidden_texts' pieces before each value
 _SEPARATOR_QUOTES = 2 * (len(SHOWN_KEYS) - 1)  # the quotes of hidden_texts' '", "' separators
 _JSON_ESCAPED_BUT_QUOTE = re.compile(r'[\\\x00-\x1f]')
@@ -158,18 +160,26 @@ _JSON_ESCAPED_BUT_QUOTE = re.compile(r'[\\\x00-\x1f]')
 def hidden_texts(record: Record) -> tuple[str, str]:
     """(:func:`fingerprint`, :func:`json_shown`) of a record — the hidden sheet's two texts — with one look for
     escapes instead of two (the same texts: ``test_the_hidden_sheets_json_is_what_the_json_encoder_writes``)."""
-    shown = list(map(record.values.get, SHOWN_KEYS, _NO_VALUES))
+    values = record.values
+    try:
+        shown: Sequence[str] = _SHOWN_OF(values)  # a record read from the master has every column: one C call
+    except KeyError:
+        shown = list(map(values.get, SHOWN_KEYS, _NO_VALUES))
     inner = '", "'.join(shown)  # the fingerprint's JSON list without its brackets, when nothing needs an escape:
     # no quote but the separators' (counted in C), no backslash, no control character (a printable text has
     # none; one that is not — U+3000, a line break — is looked at by the regex)
     if (inner.count('"') != _SEPARATOR_QUOTES or "\\" in inner
             or not inner.isprintable() and _JSON_ESCAPED_BUT_QUOTE.search(inner) is not None):
-        return _fingerprint(shown), json_shown(shown)
-    digest = hashlib.sha256(('["' + inner + '"]').encode("utf-8")).hexdigest()[:20]
+        return _fingerprint(list(shown)), json_shown(list(shown))
+    digest_of = hashlib.sha256(b'["')  # the fingerprint's JSON list, fed in three pieces (no copy of the text)
+    digest_of.update(inner.encode("utf-8"))
+    digest_of.update(b'"]')
+    digest = digest_of.hexdigest()[:20]
     if not any(shown):
         return digest, "{}"
     # ', "key": "' and the value for each non-empty value, in one join (the first pair without its ', ')
-    return digest, "{" + "".join(chain.from_iterable(zip(compress(_PAIR_STARTS, shown), filter(None, shown))))[3:] + '"}'
+    pairs = zip(compress(_PAIR_STARTS, shown), filter(None, shown), strict=True)
+    return digest, "{" + "".join(chain.from_iterable(pairs))[3:] + '"}'
 
 
 # --- cells still holding a placeholder or an invalid value ----------------------------------------

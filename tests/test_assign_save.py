@@ -267,6 +267,8 @@ def test_the_hidden_sheets_json_is_what_the_json_encoder_writes(values):
     assert json.loads(ub.json_shown(shown)) == {k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v}
     record = Record({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v} | {"memo": "内部のメモ"})
     assert ub.hidden_texts(record) == (ub.fingerprint(record.values), expected)
+    every = Record(dict(zip(ub.SHOWN_KEYS, shown, strict=True)))  # every key present, empty ones too (as read)
+    assert ub.hidden_texts(every) == (ub.fingerprint(every.values), expected)
 
 
 def test_the_imports_made_while_the_master_is_read_run_in_a_thread_whose_error_stops_assign(tmp_path, monkeypatch):
