@@ -6,11 +6,12 @@ file each book goes to, earlier versions moved aside, 担当一覧.xlsx, and the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -176,8 +177,12 @@ class AssignResult:
 
 
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
-               dry_run: bool = False, fresh: bool = False) -> AssignResult:
+               dry_run: bool = False, fresh: bool = False,
+               warm_up: Sequence[Callable[[], object]] = ()) -> AssignResult:
     """Plan, write the workbooks, then record the plan in the master's 担当履歴 (one safe save).
+
+    ``warm_up``: more one-time steps (the CLI's printing: rich's table and consoles) for the thread that imports
+    what follows the load while the master is parsed; a step that fails is left for its real use to redo.
 
     One transaction: the master stays locked from reading to saving. The books are written first; 担当履歴
     records only the books confirmed written (each one exists and reopens), so a run that dies half way never
@@ -188,7 +193,7 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     from .model import now_text
 
     # what the books and the save need, imported while python-calamine parses the master (issue 18)
-    preloading = None if dry_run else Background(_import_what_follows_the_load)
+    preloading = None if dry_run else Background(lambda: _preload(warm_up))
     try:
         with master_transaction(ws.catalogue, write=not dry_run, keep_columns=not dry_run) as cat:
             if preloading is not None:
@@ -213,6 +218,14 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
         if preloading is not None:
             preloading.join()  # never left running, also when the load failed (its error is the one reported)
     return AssignResult(plan, written, replaced)
+
+
+def _preload(warm_up: Sequence[Callable[[], object]]) -> None:
+    """The thread's work: :func:`_import_what_follows_the_load`, then the caller's ``warm_up`` steps."""
+    _import_what_follows_the_load()
+    for step in warm_up:
+        with contextlib.suppress(Exception):  # (done again, with its real error, where it is needed)
+            step()
 
 
 def _import_what_follows_the_load() -> None:

@@ -50,3 +50,24 @@ def test_columns_are_kept_only_when_asked_and_used_only_while_they_match_the_rec
     cat = load_catalogue(ws.catalogue, keep_columns=True)
     cat.records[0], cat.records[1] = cat.records[1], cat.records[0]
     assert assign_run._columns_of(cat) is None
+
+
+def test_the_printing_warm_up_runs_in_the_preload_thread_and_a_failing_step_changes_nothing(tmp_path):
+    """The CLI's printing steps (rich's table and consoles) run in the thread that imports while the master is
+    parsed; a step that fails is ignored (its real use redoes it) and assign writes its books as ever."""
+    import threading
+
+    from shigen.assign_run import run_assign
+
+    ws = _workspace(tmp_path)
+    ran_in: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("no terminal")
+
+    result = run_assign(ws, method="district", year="2027", as_of=AS_OF,
+                        warm_up=[lambda: ran_in.append(threading.current_thread().name), broken,
+                                 lambda: ran_in.append("after")])
+    assert ran_in == ["shigen-preload", "after"]
+    assert result.written is not None and all(p.exists() for p in result.written.books.values())
+    assert len(load_catalogue(ws.catalogue).assignments) == len(load_catalogue(ws.catalogue).records)
