@@ -180,7 +180,7 @@ def _build_classes() -> tuple[type, type]:
             Formats are numbered by first use here (plain xlsxwriter numbers them at close), so styles.xml lists
             the same styles in another order; the cells, their values and their look are the same."""
             fused: dict[int, tuple[int, int, str]] | None = self.__dict__.get("_shigen_rows")
-            if fused is None:  # row → (first column, last column, its <c> elements)
+            if fused is None:  # row → (first column, last column, its <c> elements and </row>)
                 fused = self.__dict__["_shigen_rows"] = {}
             if (not cells or self.constant_memory or row in self.table or row in fused
                     or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0])):
@@ -221,6 +221,7 @@ def _build_classes() -> tuple[type, type]:
                     return
             sst.unique_count = len(index_of)
             sst.count += len(cells) - others
+            append("</row>")  # (the row's end kept with its cells: no copy of the text at close)
             fused[row] = (cells[0][0], cells[-1][0], "".join(parts))
 
         def _shigen_style(self, fmt: Any, row: int, col: int) -> str:
@@ -308,7 +309,7 @@ def _build_classes() -> tuple[type, type]:
                     else:
                         self._write_row(row_num, spans.get(row_num // 16), info)
                     if emitted is not None:
-                        write(emitted[2] + "</row>")
+                        write(emitted[2])
                     else:
                         self._write_row_cells(row_num, cells, info)
                 elif info is not None or row_num in comments:
