@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import shutil
-import threading
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from . import schema as S
 from . import update_book_write
 from .assign import AssignmentPlan
+from .background import Background
 from .cyclegc import collector_per_batch
 from .model import Catalogue, Record
 from .update_book import OLD_FOLDER, RESERVED_NAMES, SUMMARY_NAME, book_path, doubtful_fields, plan_folder
@@ -193,7 +193,7 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     from .model import now_text
 
     # what the books and the save need, imported while python-calamine parses the master (issue 18)
-    preloading = None if dry_run else Background(lambda: _preload(warm_up))
+    preloading = None if dry_run else Background(lambda: _preload(warm_up), name="shigen-preload")
     try:
         with master_transaction(ws.catalogue, write=not dry_run, keep_columns=not dry_run) as cat:
             if preloading is not None:
@@ -242,30 +242,6 @@ def _import_what_follows_the_load() -> None:
 
     xlsx_write.preload()
     reading.available()  # loads the tokenizer once (None when SudachiPy is missing)
-
-
-class Background:
-    """``fn`` run in one background thread; :meth:`result` waits for it and raises its error in the caller."""
-
-    def __init__(self, fn: Callable[[], None]) -> None:
-        self._error: BaseException | None = None
-        self._fn = fn
-        self._thread = threading.Thread(target=self._run, name="shigen-preload", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._fn()
-        except BaseException as exc:  # handed to the main thread by result()
-            self._error = exc
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def result(self) -> None:
-        self.join()
-        if self._error is not None:
-            raise self._error
 
 
 def _book_ok(path: Path) -> bool:
