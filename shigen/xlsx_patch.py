@@ -66,13 +66,14 @@ class BackgroundWriter:
 
     def __init__(self, sink: IO[bytes], depth: int = 3) -> None:
         import queue
-        import threading
+
+        from .background import Background
 
         self._sink = sink
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="shigen-deflate", daemon=True)
-        self._thread.start()
+        self._closed = False
+        self._thread = Background(self._run, name="shigen-deflate")
 
     def _run(self) -> None:
         while True:
@@ -92,7 +93,8 @@ class BackgroundWriter:
         return len(data)
 
     def close(self) -> None:
-        if self._thread.is_alive():
+        if not self._closed:
+            self._closed = True
             self._queue.put(None)
             self._thread.join()
         if self._error is not None:
