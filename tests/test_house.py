@@ -40,3 +40,21 @@ def test_the_core_never_imports_the_terminal_libraries() -> None:
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{p.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in ("rich", "typer")]
     assert offenders == []
+
+
+def test_every_second_thread_is_a_background() -> None:
+    """One thread class (shigen/background.py: joined before the command returns, its error raised in the waiting
+    thread); no module starts a thread, a pool or a process of its own."""
+    offenders = []
+    for p in SHIGEN.rglob("*.py"):
+        if p.name == "background.py":
+            continue
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in (
+                    "Thread", "ThreadPoolExecutor", "ProcessPoolExecutor", "Process", "Popen", "start_new_thread"):
+                offenders.append(f"{p.relative_to(ROOT)}:{node.lineno} {node.attr}")
+            if isinstance(node, ast.ImportFrom) and node.module in ("threading", "concurrent.futures",
+                                                                      "multiprocessing", "_thread"):
+                offenders += [f"{p.relative_to(ROOT)}:{node.lineno} {a.name}" for a in node.names
+                              if a.name in ("Thread", "ThreadPoolExecutor", "ProcessPoolExecutor", "Process")]
+    assert offenders == []
