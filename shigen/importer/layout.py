@@ -365,6 +365,8 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     n = len(rows)
     col_index = [p.index for p in cols]
     has_merges = bool(merges.h_top)
+    ascending = col_index == sorted(col_index)
+    one_name = len(name_cols) == 1
     while r < n:
         end = span.get(r, r)
         row0 = r
@@ -410,9 +412,10 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
             continue
         texts = {c: v.strip().replace("\u3000", " ") if v.__class__ is str else _quick_text(v)  # _quick_text inline
                  for c, v in own.items()}
-        ordered = [texts[c] for c in sorted(texts)]
+        # (a row's cells are read in column order: sorted already when the plan's columns are)
+        ordered = list(texts.values()) if ascending else [texts[c] for c in sorted(texts)]
         first = ordered[0]
-        name_text = next((texts[c] for c in name_cols if c in texts), "")
+        name_text = texts.get(name_cols[0], "") if one_name else next((texts[c] for c in name_cols if c in texts), "")
         if sum(1 for c, t in texts.items() if t == header_texts.get(c)) >= max(2, len(texts) // 2):
             out.skipped.append((excel_row, SKIP_REPEAT_HEADER, " ".join(ordered)[:80]))
             continue

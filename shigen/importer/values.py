@@ -222,7 +222,8 @@ class Normalised:
     unmatched_genre: str = ""
     unmatched_district: str = ""
     # normalise(district_later=True): the district is to come from the address (the caller finds every row's at once
-    # with TownIndex.districts_of) and goes in ``values`` at this position (-1: not wanted)
+    # with TownIndex.districts_of) and goes in ``values`` at this position (-1: not wanted), where an empty
+    # "district" holds its place until district_from_address fills it or takes it out
     district_at: int = -1
 
 
@@ -610,16 +611,13 @@ def _digits_dash(text: str) -> str:
 def district_from_address(out: Normalised, district: str) -> None:
     """The district of ``normalise(…, district_later=True)`` put where :func:`normalise` would have put it (the
     values keep their order)."""
-    at = out.district_at
-    if at < 0 or not district:
+    if out.district_at < 0:
         return
-    values = out.values
-    if at >= len(values):
-        values["district"] = district
-        return
-    items = list(values.items())
-    items.insert(at, ("district", district))
-    out.values = dict(items)
+    if district:
+        out.values["district"] = district  # in the place normalise_row kept for it
+    else:
+        del out.values["district"]
+    out.district_at = -1  # placed
 
 
 # --- genre / district ------------------------------------------------------------------------
@@ -674,6 +672,8 @@ def _plain_label(name: str) -> str:
 def join_address(pieces: list[tuple[str, str]]) -> str:
     """Address parts (text, header) joined once: 「東京都中央区」+「東京都中央区京橋2-6-7」 is the second alone,
     「北海道札幌市中央区」+「中央区南一条…」 does not repeat 中央区, a building name (方書) is set off by a space."""
+    if len(pieces) == 1:  # one part (nearly always): the loop below gives it stripped
+        return pieces[0][0].strip()
     out = ""
     for text, header in pieces:
         t = text.strip()
@@ -695,11 +695,11 @@ def join_address(pieces: list[tuple[str, str]]) -> str:
 
 def _joined_address(cells: list[tuple[str, object, str]], out: Normalised) -> str:
     """The address of a row's address cells ((target, raw value, header): 住所, 所在地_町字, 都道府県名 …)."""
-    prefixes = [c for c in cells if c[0] == C.ADDRESS_PREFIX]
-    rest = [c for c in cells if c[0] != C.ADDRESS_PREFIX]
+    if len(cells) > 1:  # the prefixes (都道府県名 / 市区町村名) first
+        cells = [c for c in cells if c[0] == C.ADDRESS_PREFIX] + [c for c in cells if c[0] != C.ADDRESS_PREFIX]
     pieces = []
     marks = []
-    for _, value, header in prefixes + rest:
+    for _, value, header in cells:
         t = tidy_value(raw_text(value))
         if t in PLACEHOLDER_MARKS:
             marks.append((t, header))
@@ -834,7 +834,7 @@ def _damage_warnings(out: Normalised) -> None:
             continue
         if "\ufffd" in v:
             _warn(out, S.header(key), "damaged-text", value=v[:40])
-        elif key in ("address", "name") and _MID_QUESTION.search(v):
+        elif key in ("address", "name") and ("?" in v or "？" in v) and _MID_QUESTION.search(v):
             _warn(out, S.header(key), "lost-character", value=v[:40])
 
 
@@ -1259,8 +1259,9 @@ def normalise_row(plan: RowPlan, row: dict[int, object], ctx: Context, *, sectio
             out.values["district"] = district
             out.explicit.add("district")
         elif district_later:
-            if out.values.get("address"):
+            if out.values.get("address"):  # its place kept: district_from_address fills it or takes it out
                 out.district_at = len(out.values)
+                out.values["district"] = ""
         else:  # derived from the address: filled for new records, never overwrites a master's district
             district = district_for_address(out.values.get("address", ""), ctx.districts)
             if district:
