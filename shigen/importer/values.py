@@ -210,7 +210,7 @@ class Cell:
         return self.label or self.header
 
 
-@dataclass
+@dataclass(slots=True)
 class Normalised:
     values: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)  # foreign IDs → extra columns
