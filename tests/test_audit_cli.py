@@ -88,6 +88,9 @@ def test_xlsx_report_content(cli, tmp_path):
     assert sheet.print_area == f"'指摘一覧'!$A$1:$K${len(lib.findings) + 1}" and head[10] == "対処"
     assert [r[0] for r in rows] == ["エラー", "エラー", "警告", "警告", "警告", "情報"]  # sorted by severity
     assert sheet["A2"].fill.fgColor.rgb.endswith(SEVERITY_FILLS["error"])
+    row_col = head.index("行") + 1  # a number centred, not right-aligned against 項目 when printed
+    numbers = [c for c in sheet.iter_cols(min_col=row_col, max_col=row_col, min_row=2) for c in c if c.value]
+    assert numbers and all(isinstance(c.value, int) and c.alignment.horizontal == "center" for c in numbers)
 
     copy = wb[S.SHEET_RESOURCES]
     headers = [c.value for c in copy[1]]

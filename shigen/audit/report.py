@@ -221,6 +221,7 @@ class _Formats:
         self.title = wb.add_format({**base, "bold": True, "font_size": 14})
         self.section = wb.add_format({**base, "bold": True, "font_size": 11, "bottom": 1})
         self.number = wb.add_format({**base, "num_format": "#,##0"})
+        self.centered = wb.add_format({**base, "align": "center"})  # 行: a right-aligned number abuts 項目 when printed
         self.percent = wb.add_format({**base, "num_format": "0.0\"%\""})
         self.note = wb.add_format({**base, "italic": True, "font_color": "#595959", "text_wrap": True})
         self.severity = {s.value: wb.add_format({**base, "bg_color": "#" + SEVERITY_FILLS[s.value]}) for s in SEVERITIES}
@@ -423,7 +424,7 @@ def _write_findings(ws: Any, result: AuditResult, fmt: _Formats) -> None:
             elif c == value_col and f.field in DATE_HEADERS and (day := _as_datetime(value)) is not None:
                 ws.write_datetime(r, c, day, fmt.date)
             elif isinstance(value, int):
-                ws.write_number(r, c, value)
+                ws.write_number(r, c, value, fmt.centered)
             elif value != "":
                 ws.write_string(r, c, str(value), fmt.wrap if c in _WRAP_COLUMNS else fmt.base)
 

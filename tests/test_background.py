@@ -1,0 +1,46 @@
+"""shigen.background: the one way a command runs work in a second thread."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from shigen.background import Background
+
+
+def test_runs_at_once_and_result_waits() -> None:
+    started, release = threading.Event(), threading.Event()
+    done: list[int] = []
+
+    def work() -> None:
+        started.set()
+        release.wait(10)
+        done.append(1)
+
+    bg = Background(work, name="shigen-test")
+    assert started.wait(10)  # started without being asked
+    assert bg.error is None and not done  # still running: nothing to report yet
+    assert any(t.name == "shigen-test" and t.daemon for t in threading.enumerate())
+    release.set()
+    bg.result()
+    assert done == [1]
+    assert not any(t.name == "shigen-test" for t in threading.enumerate())  # joined
+
+
+@pytest.mark.parametrize("exc", [ValueError("壊れた値"), OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_the_error_is_raised_in_the_waiting_thread(exc: BaseException) -> None:
+    def work() -> None:
+        raise exc
+
+    bg = Background(work)
+    with pytest.raises(type(exc)) as caught:
+        bg.result()
+    assert caught.value is exc  # the very exception, so the CLI turns it into its usual message
+    assert bg.error is exc
+
+
+def test_join_does_not_raise() -> None:
+    bg = Background(lambda: 1 / 0)
+    bg.join()  # a caller failing already waits without a second error
+    assert isinstance(bg.error, ZeroDivisionError)
