@@ -443,16 +443,17 @@ def _plain_phone_cells(cells: list[tuple[str, object, str]]) -> list[tuple[str, 
     ``cells`` are the row's phone cells (key, raw value, header) in :data:`TEXT_PHONE_KEYS` order. Such a cell has
     nothing for the general steps to do: it is no placeholder or mark, the repairs (+81, brackets, a lost leading 0)
     do not apply, it is no 「なし」 or 「同上」, and the number is the whole text."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     for key, value, header in cells:
-        if key == C.COMBINED_PHONE_FAX or value.__class__ is not str:
+        if key == C.COMBINED_PHONE_FAX or type(value) is not str:
             return None
-        if not (value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value)):  # type: ignore[attr-defined]
-            value = tidy_value(value)  # type: ignore[arg-type]
-            if not (value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value)):
+        text = value
+        if not (text.isascii() and _ONE_PLAIN_NUMBER.fullmatch(text)):
+            text = tidy_value(text)
+            if not (text.isascii() and _ONE_PLAIN_NUMBER.fullmatch(text)):
                 return None
-        found.append((key, value, header))
-    return found or None  # type: ignore[return-value]
+        found.append((key, text, header))
+    return found or None
 
 
 def _assign_plain_phones(plain: list[tuple[str, str, str]], area_code: str, out: Normalised,
@@ -490,9 +491,9 @@ def _assign_phones(cells: list[tuple[str, object, str]], labelled: list[tuple[st
     fax_same = False
     fax_none = False
     for key, value, header in cells:
-        if value.__class__ is str and value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value):  # type: ignore
+        if type(value) is str and value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value):
             # the usual cell, 0479-62-1111 (ASCII digits and hyphens): nothing to tidy, repair or leave over
-            numbers.append(_Number("" if key == C.COMBINED_PHONE_FAX else key, value, header))  # type: ignore
+            numbers.append(_Number("" if key == C.COMBINED_PHONE_FAX else key, value, header))
             continue
         text = tidy_value(raw_text(value))
         if not text or is_placeholder(text):
@@ -1088,7 +1089,7 @@ def normalise_row(plan: RowPlan, row: dict[int, object], ctx: Context, *, sectio
         if len(group) == 1:  # one column for the field (nearly always): as below, without the joining
             _, k, header, _ = group[0]
             value = row[k]
-            raw = value if value.__class__ is str else raw_text(value)  # type: ignore[assignment]
+            raw = value if type(value) is str else raw_text(value)
             t = text_cache.get((raw, target))  # the remembered text, without a call (most cells of a long list)
             if t is None:
                 t = _field_text(raw, target)
