@@ -1134,11 +1134,8 @@ def normalise_row(plan: RowPlan, row: dict[int, object], ctx: Context, *, sectio
 
     # labelled parts inside cells
     labelled_phones: list[tuple[str, str, str]] = []
-    split_cache = _split_labelled_cached.cache
     for target in [t for t in texts if t in LABEL_SOURCES]:
-        text = texts[target]
-        split = split_cache.get((text, target))  # the remembered parts, without a call (a repeated text)
-        own, moved = split if split is not None else _split_labelled_cached(text, target)
+        own, moved = _split_labelled_cached(texts[target], target)
         if not moved:
             continue
         texts[target] = own
