@@ -6,18 +6,20 @@ file each book goes to, earlier versions moved aside, 担当一覧.xlsx, and the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
-import threading
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import schema as S
 from . import update_book_write
 from .assign import AssignmentPlan
+from .background import Background
 from .cyclegc import collector_per_batch
 from .model import Catalogue, Record
 from .update_book import OLD_FOLDER, RESERVED_NAMES, SUMMARY_NAME, book_path, doubtful_fields, plan_folder
@@ -64,7 +66,7 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
     master_time = master_time if master_time is not None else mtime_text(cat.path)
     # audit's value checks once for every record handed out (a Context per book cost more than the checks)
     doubts = doubtful_fields(cat, (by_id[r] for s in plan.shares if s.coordinator in targets for r in s.record_ids),
-                             plan.as_of)
+                             plan.as_of, columns=_columns_of(cat))
     # each book is zipped and written by one thread while the next is built (zlib lets go of the GIL); every
     # file is on disk when the block ends, before anyone confirms the books (a thread, no process: issue 11)
     with packing() as packer, collector_per_batch() as book_done:  # cycles collected once per book
@@ -76,6 +78,18 @@ def write_plan(cat: Catalogue, plan: AssignmentPlan, folder: Path, *, issued_at:
                 book_done()
         write_summary(summary, cat, plan, targets, packer=packer)
     return WrittenBooks(folder, summary, targets, moved)
+
+
+def _columns_of(cat: Catalogue) -> Any:
+    """The columns ``cat``'s records were read from (``master_transaction(keep_columns=True)``), or None when
+    there are none or they no longer match the records one for one (then the checks read the records)."""
+    columns = cat.read_columns
+    if columns is None or len(columns) != len(cat.records):
+        return None
+    ids = columns.values.get("id")
+    if ids is None or any(map(str.__ne__, ids, (r.id for r in cat.records))):
+        return None
+    return columns
 
 
 def mtime_text(path: Path) -> str:
@@ -163,8 +177,12 @@ class AssignResult:
 
 
 def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None = None, only_due: bool = False,
-               dry_run: bool = False, fresh: bool = False) -> AssignResult:
+               dry_run: bool = False, fresh: bool = False,
+               warm_up: Sequence[Callable[[], object]] = ()) -> AssignResult:
     """Plan, write the workbooks, then record the plan in the master's 担当履歴 (one safe save).
+
+    ``warm_up``: more one-time steps (the CLI's printing: rich's table and consoles) for the thread that imports
+    what follows the load while the master is parsed; a step that fails is left for its real use to redo.
 
     One transaction: the master stays locked from reading to saving. The books are written first; 担当履歴
     records only the books confirmed written (each one exists and reopens), so a run that dies half way never
@@ -175,9 +193,9 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     from .model import now_text
 
     # what the books and the save need, imported while python-calamine parses the master (issue 18)
-    preloading = None if dry_run else Background(_import_what_follows_the_load)
+    preloading = None if dry_run else Background(lambda: _preload(warm_up), name="shigen-preload")
     try:
-        with master_transaction(ws.catalogue, write=not dry_run) as cat:
+        with master_transaction(ws.catalogue, write=not dry_run, keep_columns=not dry_run) as cat:
             if preloading is not None:
                 preloading.result()  # an error of the thread is this command's error
             created = now_text()
@@ -202,6 +220,14 @@ def run_assign(ws: Workspace, *, method: str, year: str, as_of: dt.date | None =
     return AssignResult(plan, written, replaced)
 
 
+def _preload(warm_up: Sequence[Callable[[], object]]) -> None:
+    """The thread's work: :func:`_import_what_follows_the_load`, then the caller's ``warm_up`` steps."""
+    _import_what_follows_the_load()
+    for step in warm_up:
+        with contextlib.suppress(Exception):  # (done again, with its real error, where it is needed)
+            step()
+
+
 def _import_what_follows_the_load() -> None:
     """xlsxwriter and the fast classes (the books), audit's value checks and phonenumbers (doubtful_fields), the
     save's xlsx_patch and lxml, and SudachiPy's dictionary (the plan's 五十音順 of names without ふりがな): ~0.15 s
@@ -216,30 +242,6 @@ def _import_what_follows_the_load() -> None:
 
     xlsx_write.preload()
     reading.available()  # loads the tokenizer once (None when SudachiPy is missing)
-
-
-class Background:
-    """``fn`` run in one background thread; :meth:`result` waits for it and raises its error in the caller."""
-
-    def __init__(self, fn: Callable[[], None]) -> None:
-        self._error: BaseException | None = None
-        self._fn = fn
-        self._thread = threading.Thread(target=self._run, name="shigen-preload", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._fn()
-        except BaseException as exc:  # handed to the main thread by result()
-            self._error = exc
-
-    def join(self) -> None:
-        self._thread.join()
-
-    def result(self) -> None:
-        self.join()
-        if self._error is not None:
-            raise self._error
 
 
 def _book_ok(path: Path) -> bool:

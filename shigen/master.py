@@ -129,14 +129,18 @@ def _get(row: list[Any], idx: int | None) -> str:
     return cell_text(row[idx])
 
 
-def load_catalogue(path: Path) -> Catalogue:
+def load_catalogue(path: Path, *, keep_columns: bool = False) -> Catalogue:
     """Read the master workbook into a Catalogue (fast: python-calamine).
 
     The catalogue remembers the file it was read from (size, time, hash): a later save refuses to replace a
-    master that changed meanwhile. Refuses a master whose ID column is gone or that holds one ID twice."""
+    master that changed meanwhile. Refuses a master whose ID column is gone or that holds one ID twice.
+    ``keep_columns``: ``cat.read_columns`` is the :class:`ResourceColumns` the records were made from (their
+    values until a record is changed; a few MB per 20,000 records, so only for the command that asked)."""
     cat, columns = _load(path)
     with no_gc():
         cat.records = columns.records()
+    if keep_columns:
+        cat.read_columns = columns
     return cat
 
 
@@ -192,31 +196,28 @@ def _check_ids(ids: Sequence[str], rows: Sequence[int], path: Path) -> None:
 
 
 class _Helper:
-    """Runs ``while_opening()`` and then ``while_reading(cat)`` in a background thread while this thread has
-    calamine open the workbook and parse 資源一覧 (calamine lets go of the GIL; the workbook's memory stays with
-    this thread, whose freed memory the later Python objects reuse). What the callbacks raise is raised here
-    (:meth:`finish`), after the thread ended."""
+    """Runs ``while_opening()`` and then ``while_reading(cat)`` in a :class:`~shigen.background.Background` thread
+    while this thread has calamine open the workbook and parse 資源一覧 (calamine lets go of the GIL; the workbook's
+    memory stays with this thread, whose freed memory the later Python objects reuse). What the callbacks raise is
+    raised here (:meth:`finish`), after the thread ended."""
 
     def __init__(self, while_opening: Callable[[], object] | None,
                  while_reading: Callable[[Catalogue], object] | None) -> None:
         import threading
 
+        from .background import Background
+
         self._opening, self._reading = while_opening, while_reading
         self._cat: Catalogue | None = None
         self._ready = threading.Event()
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="shigen-prepare", daemon=True)
-        self._thread.start()
+        self._thread = Background(self._run, name="shigen-prepare")
 
     def _run(self) -> None:
-        try:
-            if self._opening is not None:
-                self._opening()
-            self._ready.wait()
-            if self._reading is not None and self._cat is not None:
-                self._reading(self._cat)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread
-            self.error = exc
+        if self._opening is not None:
+            self._opening()
+        self._ready.wait()
+        if self._reading is not None and self._cat is not None:
+            self._reading(self._cat)
 
     def reading(self, cat: Catalogue) -> None:
         """The settings are read: ``while_reading(cat)`` may start (once ``while_opening`` is done)."""
@@ -226,9 +227,10 @@ class _Helper:
     def finish(self, *, failed: bool = False) -> None:
         """Wait for the thread; raise what a callback raised (not when this thread failed already)."""
         self._ready.set()  # (when the read failed before the settings: the thread ends without while_reading)
-        self._thread.join()
-        if self.error is not None and not failed:
-            raise self.error
+        if failed:
+            self._thread.join()
+        else:
+            self._thread.result()
 
 
 def _load_catalogue(path: Path, while_opening: Callable[[], object] | None = None,
@@ -839,15 +841,16 @@ def master_lock(path: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def master_transaction(path: Path, *, write: bool = True) -> Iterator[Catalogue]:
+def master_transaction(path: Path, *, write: bool = True, keep_columns: bool = False) -> Iterator[Catalogue]:
     """One command's whole use of the master: lock, read, (change, save) — the lock is held throughout.
 
-    With ``write=False`` (dry runs) the master is only read and no lock is taken."""
+    With ``write=False`` (dry runs) the master is only read and no lock is taken. ``keep_columns``: see
+    :func:`load_catalogue`."""
     if not write:
-        yield load_catalogue(path)
+        yield load_catalogue(path, keep_columns=keep_columns)
         return
     with master_lock(path):
-        yield load_catalogue(path)
+        yield load_catalogue(path, keep_columns=keep_columns)
 
 
 def _verify_unchanged(cat: Catalogue, path: Path) -> None:

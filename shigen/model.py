@@ -213,6 +213,9 @@ class Catalogue:
     read_as: object = None  # master.Fingerprint of the file this was read from (a save refuses if it changed)
     inquiries: list[Inquiry] = field(default_factory=list)  # the sheet 照会, in order
     new_inquiries: list[Inquiry] = field(default_factory=list)  # appended by the next save
+    # master.ResourceColumns the records were made from, kept only when the loading command asked for them
+    # (master_transaction(keep_columns=True): assign's value checks read them instead of every record's dict)
+    read_columns: Any = field(default=None, repr=False, compare=False)
 
     # --- lookups ---------------------------------------------------------------
     def by_id(self) -> dict[str, Record]:

@@ -24,9 +24,12 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress
+from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 from . import schema as S
 from .model import Catalogue, Record
@@ -148,28 +151,51 @@ def json_shown(shown: list[str]) -> str:
 
 _KEY_PREFIXES = [f'"{k}": "' for k in SHOWN_KEYS]  # json_shown's pairs up to the value
 _NO_VALUES = [""] * len(SHOWN_KEYS)
+_SHOWN_OF = itemgetter(*SHOWN_KEYS)  # (there are many SHOWN_KEYS: the getter returns a tuple)
+_PAIR_STARTS = ['", ' + key for key in _KEY_PREFIXES]  # hidden_texts' pieces before each value
+_SEPARATOR_QUOTES = 2 * (len(SHOWN_KEYS) - 1)  # the quotes of hidden_texts' '", "' separators
+_JSON_ESCAPED_BUT_QUOTE = re.compile(r'[\\\x00-\x1f]')
 
 
 def hidden_texts(record: Record) -> tuple[str, str]:
     """(:func:`fingerprint`, :func:`json_shown`) of a record — the hidden sheet's two texts — with one look for
     escapes instead of two (the same texts: ``test_the_hidden_sheets_json_is_what_the_json_encoder_writes``)."""
-    shown = list(map(record.values.get, SHOWN_KEYS, _NO_VALUES))
-    if _JSON_ESCAPED.search("".join(shown)) is not None:
-        return _fingerprint(shown), json_shown(shown)
-    digest = hashlib.sha256(('["' + '", "'.join(shown) + '"]').encode("utf-8")).hexdigest()[:20]
-    pairs = [key + v for key, v in zip(_KEY_PREFIXES, shown, strict=True) if v]
-    return digest, ('{' + '", '.join(pairs) + '"}' if pairs else "{}")
+    values = record.values
+    try:
+        shown: Sequence[str] = _SHOWN_OF(values)  # a record read from the master has every column: one C call
+    except KeyError:
+        shown = list(map(values.get, SHOWN_KEYS, _NO_VALUES))
+    inner = '", "'.join(shown)  # the fingerprint's JSON list without its brackets, when nothing needs an escape:
+    # no quote but the separators' (counted in C), no backslash, no control character (a printable text has
+    # none; one that is not — U+3000, a line break — is looked at by the regex)
+    if (inner.count('"') != _SEPARATOR_QUOTES or "\\" in inner
+            or not inner.isprintable() and _JSON_ESCAPED_BUT_QUOTE.search(inner) is not None):
+        return _fingerprint(list(shown)), json_shown(list(shown))
+    digest_of = hashlib.sha256(b'["')  # the fingerprint's JSON list, fed in three pieces (no copy of the text)
+    digest_of.update(inner.encode("utf-8"))
+    digest_of.update(b'"]')
+    digest = digest_of.hexdigest()[:20]
+    if not any(shown):
+        return digest, "{}"
+    # ', "key": "' and the value for each non-empty value, in one join (the first pair without its ', ')
+    pairs = zip(compress(_PAIR_STARTS, shown), filter(None, shown), strict=True)
+    return digest, "{" + "".join(chain.from_iterable(pairs))[3:] + '"}'
 
 
 # --- cells still holding a placeholder or an invalid value ----------------------------------------
 DOUBT_NOTE = "要確認のまま"
 
 
-def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | None = None) -> dict[str, dict[str, str]]:
+def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | None = None, *,
+                    columns: Any = None) -> dict[str, dict[str, str]]:
     """Record ID → {field key: audit's message} for each editable field that holds a placeholder (要確認, ？, 未定,
     - …) or an invalid phone, FAX, mail, URL, postal code, date or choice: audit's own value checks, run on
     ``records`` only. The update workbook colours these cells; collect does not let 「変更なし」 over them move
-    最終確認日 (docs/assign-collect.md)."""
+    最終確認日 (docs/assign-collect.md).
+
+    ``columns``: the :class:`shigen.master.ResourceColumns` every record of ``cat`` was made from, unchanged
+    since (``cat.read_columns``): the checks then read those columns — all the master's records, the answer kept
+    for ``records`` — instead of gathering every record's dict (issue 18). Same answer, keys in the same order."""
     from .audit.checks import (
         Context,
         check_choices,
@@ -185,8 +211,15 @@ def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | 
     if not records:
         return {}
     # no districts: the value checks never look at them, and the town index is the costly part of a Context
-    sub = Catalogue(path=cat.path, records=records, genres=cat.genres, settings=cat.settings)
-    ctx = Context.build(sub, as_of or dt.date.today())
+    if columns is not None:
+        sub = Catalogue(path=cat.path, genres=cat.genres, settings=cat.settings)
+        ctx = Context.build(sub, as_of or dt.date.today(), columns=columns)
+        ids: Sequence[str] = columns.values.get("id") or [""] * len(columns)
+        wanted: set[str] | None = {r.id for r in records}
+    else:
+        sub = Catalogue(path=cat.path, records=records, genres=cat.genres, settings=cat.settings)
+        ctx = Context.build(sub, as_of or dt.date.today())
+        ids, wanted = [r.id for r in records], None
     key_of = {S.header(k): k for k in EDIT_KEYS}
     out: dict[str, dict[str, str]] = {}
     for check in (check_placeholders, check_phones, check_email, check_url, check_postal_code, check_dates,
@@ -194,7 +227,9 @@ def doubtful_fields(cat: Catalogue, records: Iterable[Record], as_of: dt.date | 
         for f in check(ctx):
             key = key_of.get(f.field)
             if key and f.index is not None:
-                out.setdefault(records[f.index].id, {}).setdefault(key, f.message)
+                rid = ids[f.index]
+                if wanted is None or rid in wanted:
+                    out.setdefault(rid, {}).setdefault(key, f.message)
     return out
 
 

@@ -58,7 +58,11 @@ def wrapped_lines(text: str, width: float) -> int:
     distinct (text, width): writers ask for every cell, and list columns repeat their values.
     """
     per_line = max(1.0, width)
-    return sum(max(1, math.ceil(text_width(line) / per_line)) for line in (text or "").split("\n"))
+    if not text:
+        return 1
+    if "\n" not in text:  # (most texts: one line, without the generator)
+        return max(1, math.ceil(text_width(text) / per_line))
+    return sum(max(1, math.ceil(text_width(line) / per_line)) for line in text.split("\n"))
 
 
 def fit_widths(header: Sequence[str], rows: Iterable[Sequence[object]], *, minimum: int = 6, maximum: int = 50,

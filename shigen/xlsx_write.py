@@ -67,7 +67,9 @@ def _all_plain(texts: list[str]) -> bool:
     joined = "\n".join(texts)
     return (all(texts) and "&" not in joined and "<" not in joined and ">" not in joined
             and list(map(str.strip, texts)) == texts  # no leading / trailing whitespace (strip's is the regex's \s)
-            and _CONTROL.search(joined) is None
+            # no control character nor U+FFFE / U+FFFF: a printable text has none (isprintable is one C pass that
+            # stops at the first other character — a line break, U+3000 —, the regex looks at those texts)
+            and ("".join(texts).isprintable() or _CONTROL.search(joined) is None)
             and ("_x" not in joined or _NEEDS_ESCAPE.search(joined) is None))
 
 
@@ -98,6 +100,7 @@ def _build_classes() -> tuple[type, type]:
         CellDatetimeTuple,
         CellNumberTuple,
         CellStringTuple,
+        RowInfo,
         Worksheet,
     )
 
@@ -177,7 +180,7 @@ def _build_classes() -> tuple[type, type]:
             Formats are numbered by first use here (plain xlsxwriter numbers them at close), so styles.xml lists
             the same styles in another order; the cells, their values and their look are the same."""
             fused: dict[int, tuple[int, int, str]] | None = self.__dict__.get("_shigen_rows")
-            if fused is None:  # row → (first column, last column, its <c> elements)
+            if fused is None:  # row → (first column, last column, its <c> elements and </row>)
                 fused = self.__dict__["_shigen_rows"] = {}
             if (not cells or self.constant_memory or row in self.table or row in fused
                     or self._check_dimensions(row, cells[0][0]) or self._check_dimensions(row, cells[-1][0])):
@@ -191,33 +194,34 @@ def _build_classes() -> tuple[type, type]:
             r = str(row + 1)
             parts: list[str] = []
             append = parts.append
-            counted = 0
+            index = index_of.setdefault  # a new shared string takes the next index (unique_count == len(table))
+            others = 0  # cells that are not text (every other cell counts once in the shared-string count)
             for col, value, fmt in cells:
                 s = styles.get(fmt)  # never None for a format seen before (None itself is never a key)
                 if s is None:
                     s = self._shigen_style(fmt, row, col)
                 kind = type(value)
                 if kind is str and len(value) <= 16383:
-                    i = index_of.get(value)
-                    if i is None:  # a new shared string (xlsxwriter keeps unique_count == len(string_table))
-                        i = index_of[value] = len(index_of)
-                    counted += 1
-                    append(f'<c r="{names[col]}{r}"{s} t="s"><v>{i}</v></c>')
+                    append(f'<c r="{names[col]}{r}"{s} t="s"><v>{index(value, len(index_of))}</v></c>')
                 elif kind is int or kind is float:
+                    others += 1
                     append(f'<c r="{names[col]}{r}"{s}><v>{value:.16G}</v></c>')
                 elif kind is dt.datetime and fmt is not None and value.tzinfo is None:
+                    others += 1
                     number = dates.get(value)
                     if number is None:
                         number = dates[value] = self._convert_date_time(value)
                     append(f'<c r="{names[col]}{r}"{s}><v>{number:.16G}</v></c>')
                 elif value is None and fmt is not None:
+                    others += 1
                     append(f'<c r="{names[col]}{r}"{s}/>')
                 else:  # anything else (very long text, a date without a format …): the whole row the stored way
                     sst.unique_count = len(index_of)
                     self.write_cells(row, cells)
                     return
             sst.unique_count = len(index_of)
-            sst.count += counted
+            sst.count += len(cells) - others
+            append("</row>")  # (the row's end kept with its cells: no copy of the text at close)
             fused[row] = (cells[0][0], cells[-1][0], "".join(parts))
 
         def _shigen_style(self, fmt: Any, row: int, col: int) -> str:
@@ -234,6 +238,16 @@ def _build_classes() -> tuple[type, type]:
             return ""
 
         def set_row(self, *args: Any, **kwargs: Any) -> Any:
+            if len(args) == 2 and not kwargs:  # (row, height): what set_row_pixels stores, without its option checks
+                row, height = args
+                if type(row) is int and (type(height) is float or type(height) is int) and height > 0:
+                    pixels = int(height * 4.0 / 3.0 + 0.5)
+                    if pixels > 0:
+                        if self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0):
+                            return -1
+                        self.row_info[row] = RowInfo(pixels, None, False, 0, False)
+                        self.row_sizes[row] = [pixels, False]
+                        return 0
             if self.__dict__.get("_shigen_rows") and (len(args) > 2 and args[2] is not None or kwargs.get("cell_format")):
                 raise ValueError("a row's format must be set before any row is written with emit_row")
             return super().set_row(*args, **kwargs)
@@ -295,7 +309,7 @@ def _build_classes() -> tuple[type, type]:
                     else:
                         self._write_row(row_num, spans.get(row_num // 16), info)
                     if emitted is not None:
-                        write(emitted[2] + "</row>")
+                        write(emitted[2])
                     else:
                         self._write_row_cells(row_num, cells, info)
                 elif info is not None or row_num in comments:

@@ -246,7 +246,7 @@ def test_a_prefixed_shared_string_table_is_read_the_ordinary_way(tmp_path):
         assert xlsx_patch.some_shared_strings(z, "xl/sharedStrings.xml", {1}) == {1: "最後に振ったID"}
 
 
-_SHOWN = st.lists(st.one_of(st.just(""), st.sampled_from(['a"b', "c\\d", "改行\n", "\t", "\x7f", "\u2028", "資源"]),
+_SHOWN = st.lists(st.one_of(st.just(""), st.sampled_from(['a"b', "c\\d", "改行\n", "\t", "\x7f", "\u2028", "\u3000全角の空白", "資源"]),
                             st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)),
                   min_size=0, max_size=30)
 
@@ -267,6 +267,8 @@ def test_the_hidden_sheets_json_is_what_the_json_encoder_writes(values):
     assert json.loads(ub.json_shown(shown)) == {k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v}
     record = Record({k: v for k, v in zip(ub.SHOWN_KEYS, shown, strict=True) if v} | {"memo": "内部のメモ"})
     assert ub.hidden_texts(record) == (ub.fingerprint(record.values), expected)
+    every = Record(dict(zip(ub.SHOWN_KEYS, shown, strict=True)))  # every key present, empty ones too (as read)
+    assert ub.hidden_texts(every) == (ub.fingerprint(every.values), expected)
 
 
 def test_the_imports_made_while_the_master_is_read_run_in_a_thread_whose_error_stops_assign(tmp_path, monkeypatch):
