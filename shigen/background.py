@@ -40,6 +40,10 @@ class Background:
         """What ``fn`` raised, once it has ended (``None`` while it runs or when it succeeded)."""
         return None if self._thread.is_alive() else self._error
 
+    def is_alive(self) -> bool:
+        """``fn`` is still running."""
+        return self._thread.is_alive()
+
     def join(self) -> None:
         """Wait for ``fn`` to end, without raising what it raised (a caller that is failing already)."""
         self._thread.join()

@@ -66,13 +66,14 @@ class BackgroundWriter:
 
     def __init__(self, sink: IO[bytes], depth: int = 3) -> None:
         import queue
-        import threading
+
+        from .background import Background
 
         self._sink = sink
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="shigen-deflate", daemon=True)
-        self._thread.start()
+        self._closed = False
+        self._thread = Background(self._run, name="shigen-deflate")
 
     def _run(self) -> None:
         while True:
@@ -92,7 +93,8 @@ class BackgroundWriter:
         return len(data)
 
     def close(self) -> None:
-        if self._thread.is_alive():
+        if not self._closed:
+            self._closed = True
             self._queue.put(None)
             self._thread.join()
         if self._error is not None:
@@ -542,6 +544,22 @@ def _same(old: Any, new: Any, date1904: bool = False) -> bool:
 
 
 # --- the sheets -----------------------------------------------------------------------------
+class _RowShape:
+    """The fixed XML of a new row with one set of fields (:meth:`ResourcesWriter._row_shape`): ``parts`` with the row
+    number at every 4th place from 1 and ``take(values)`` at every 4th from 3 (a date replaced by its cell after the
+    number first: ``dates`` = (position, column, key, letters)), then ``end``."""
+
+    __slots__ = ("dates", "end", "numbers", "parts", "take")
+
+    def __init__(self, parts: list[str], take: Any, dates: tuple[tuple[int, int, str, str], ...], end: str) -> None:
+        self.parts = parts
+        self.take = take
+        self.dates = dates
+        self.end = end
+        n = len(parts) // 4
+        self.numbers = lambda rs: [rs] * n
+
+
 class ResourcesWriter:
     def __init__(self, cat: Any, styles: Styles, date1904: bool = False) -> None:
         self.cat = cat
@@ -550,6 +568,7 @@ class ResourcesWriter:
         self.placed: dict[int, Any] = {}  # Excel row → record (cells.place_records), set before write()
         self._new_cell_pieces: dict[str, tuple[int, str, str | None]] | None = None
         self._new_dates: dict[tuple[int, str], str] = {}  # (column, ISO date) → its cell after the reference
+        self._row_shapes: dict[tuple[str, ...], _RowShape | None] = {}  # filled keys of a new row → its template
 
     def prepare(self, stream: SheetStream) -> None:
         """Reads row 1 (the header) and works out the columns."""
@@ -752,12 +771,93 @@ class ResourcesWriter:
         out.write(b"</sheetData>")
 
     def _new_row(self, r: int, record: Any, sst: dict[int, str]) -> bytes:
-        """A record below the last row: what ``_record_cells`` writes with no cell there yet (the text cells of
-        the table's columns built from per-column pieces, the rest through ``_record_cells``)."""
+        """A record below the last row: what ``_record_cells`` writes with no cell there yet.
+
+        Rows with the same fields (the keys of their values, in order, none empty) share one list of the row's fixed
+        XML (:class:`_RowShape`) into which the row number and the values are put by slice assignment, and one
+        ``join``; whether any value needs escaping is one scan of them all. Rows with extra columns or an empty value,
+        and a text needing escaping or too long, go cell by cell (:meth:`_new_row_general`): the XML is the same
+        byte for byte (tests/test_xlsx_patch.py)."""
+        values = record.values
+        if record.extra:
+            return self._new_row_general(r, record, sst)
+        keys = tuple(values)
+        shapes = self._row_shapes
+        if keys in shapes:
+            shape = shapes[keys]
+        elif len(shapes) < 4096:  # a few dozen in a list of 200,000
+            shape = shapes[keys] = self._row_shape(keys)
+        else:
+            shape = None
+        if shape is None:
+            return self._new_row_general(r, record, sst)
+        texts = shape.take(values)
+        try:
+            joined = "".join(texts)
+        except TypeError:  # a value that is not a text
+            return self._new_row_general(r, record, sst)
+        if "" in texts or len(joined) > 32767 or "&" in joined or "<" in joined or ">" in joined or "\r" in joined \
+                or "_x" in joined or not (joined.isprintable() or joined.replace("\n", " ").isprintable()):
+            return self._new_row_general(r, record, sst)  # an empty value, escaping, a text too long: cell by cell
+        rs = str(r)
+        if shape.dates:
+            texts = list(texts)
+            for i, c, key, head in shape.dates:
+                texts[i] = self._date_tail(c, key, texts[i], head, rs)
+        parts = shape.parts.copy()
+        parts[1::4] = shape.numbers(rs)
+        parts[3::4] = texts
+        record.row = r
+        return ('<row r="' + rs + "".join(parts) + shape.end).encode("utf-8")  # parts[0] begins with '">'
+
+    def _row_shape(self, keys: tuple[str, ...]) -> _RowShape | None:
+        """The fixed XML of a new row whose fields are ``keys`` (None when none is a column of the table)."""
+        import operator
+
         pieces = self._new_cell_pieces
         if pieces is None:
             pieces = self._new_cell_pieces = self._cell_pieces()
-        dates = self._new_dates
+        cols = sorted((pieces[k][0], k) for k in keys if k in pieces)
+        if not cols:
+            return None
+        # per cell [before the row number, row number, after it, value]: '<c r="B', 12, '" s="3" …<t …>', text
+        # (the text's '</t></is></c>' begins the next cell's first part); a date's value is its cell after the number
+        parts: list[str] = []
+        dates: list[tuple[int, int, str, str]] = []
+        close = '">'
+        for i, (c, key) in enumerate(cols):
+            _, head, mid = pieces[key]
+            if mid is None:
+                parts += [close + '<c r="' + head, "", "", ""]
+                dates.append((i, c, key, head))
+                close = ""
+            else:
+                parts += [close + head, "", mid, ""]
+                close = "</t></is></c>"
+        names = [k for _, k in cols]
+        take = operator.itemgetter(*names) if len(names) > 1 else (lambda v, k=names[0]: (v[k],))
+        return _RowShape(parts, take, tuple(dates), close + "</row>")
+
+    def _date_tail(self, c: int, key: str, text: str, head: str, rs: str) -> str:
+        """A new row's date cell after '<c r="B12' (once per distinct date and column)."""
+        tail = self._new_dates.get((c, text))
+        if tail is None:
+            value = excel_value(key, text, self.date1904)
+            style = self.col_styles.get(c)
+            if isinstance(value, dt.date):
+                xml = cell_xml(f"{head}{rs}", value, style, self._date_style(style, c), self.date1904)
+            else:
+                xml = cell_xml(f"{head}{rs}", value, style)
+            tail = xml[6 + len(head) + len(rs):]  # after '<c r="B12'
+            if len(self._new_dates) < 10000:
+                self._new_dates[(c, text)] = tail
+        return tail
+
+    def _new_row_general(self, r: int, record: Any, sst: dict[int, str]) -> bytes:
+        """:meth:`_new_row` cell by cell (the text cells of the table's columns built from per-column pieces)."""
+        pieces = self._new_cell_pieces
+        if pieces is None:
+            pieces = self._new_cell_pieces = self._cell_pieces()
         cells: list[tuple[int, str]] = []
         rs = str(r)
         for key, text in record.values.items():
@@ -768,18 +868,7 @@ class ResourcesWriter:
                 continue
             c, head, mid = piece
             if mid is None:  # a date column: the cell after its reference, once per distinct date
-                tail = dates.get((c, text))
-                if tail is None:
-                    value = excel_value(key, text, self.date1904)
-                    style = self.col_styles.get(c)
-                    if isinstance(value, dt.date):
-                        xml = cell_xml(f"{head}{rs}", value, style, self._date_style(style, c), self.date1904)
-                    else:
-                        xml = cell_xml(f"{head}{rs}", value, style)
-                    tail = xml[6 + len(head) + len(rs):]  # after '<c r="B12'
-                    if len(dates) < 10000:
-                        dates[(c, text)] = tail
-                cells.append((c, f'<c r="{head}{rs}{tail}'))
+                cells.append((c, f'<c r="{head}{rs}{self._date_tail(c, key, text, head, rs)}'))
                 continue
             if len(text) > 32767:
                 raise Fallback("text longer than a cell holds")  # refused earlier by master._check_limits
@@ -855,9 +944,55 @@ _CELL_HEADS = [f'<c r="{x}' for x in _LETTERS]
 _PLAIN_TAILS: dict[tuple[int, str], str] = {}  # (column, short text) → its cell after the row number
 
 
+_PLAIN_SHAPES: dict[tuple[bool, ...], tuple[list[str], Any, str] | None] = {}  # filled columns → fixed XML
+
+
+def _plain_shape(filled: tuple[bool, ...]) -> tuple[list[str], Any, str] | None:
+    """The fixed XML of an appended row of texts whose filled columns are ``filled`` (as _RowShape: parts with the
+    row number at every 4th place from 1 and the values at every 4th from 3, the take, the end)."""
+    import operator
+
+    cols = [c for c, f in enumerate(filled, start=1) if f]
+    if not cols or len(filled) >= 65:
+        return None
+    parts: list[str] = []
+    close = '">'
+    for c in cols:
+        parts += [close + _CELL_HEADS[c], "", '" t="inlineStr"><is><t xml:space="preserve">', ""]
+        close = "</t></is></c>"
+    take = operator.itemgetter(*(c - 1 for c in cols)) if len(cols) > 1 else (lambda row, i=cols[0] - 1: (row[i],))
+    return parts, take, close + "</row>"
+
+
 def _plain_row_xml(r: int, row: tuple[Any, ...]) -> str:
-    """One appended row without styles: what ``cell_xml`` writes for each non-empty value (a text cell without
-    anything to escape written directly: the 20,000 履歴 rows of a first import are nearly all text)."""
+    """One appended row without styles: what ``cell_xml`` writes for each non-empty value.
+
+    A row of texts with nothing to escape (the 20,000 履歴 rows of a first import) fills the fixed XML of its
+    filled columns (:func:`_plain_shape`) in one ``join``; any other goes cell by cell (:func:`_plain_row_cells`)."""
+    try:
+        joined = "".join(row)
+    except TypeError:  # a value that is not a text (None, a number, a date)
+        return _plain_row_cells(r, row)
+    filled = tuple(map(bool, row))
+    if filled in _PLAIN_SHAPES:
+        shape = _PLAIN_SHAPES[filled]
+    elif len(_PLAIN_SHAPES) < 1024:
+        shape = _PLAIN_SHAPES[filled] = _plain_shape(filled)
+    else:
+        shape = None
+    if shape is None or len(joined) > 32767 or "&" in joined or "<" in joined or ">" in joined or "\r" in joined \
+            or "_x" in joined or not (joined.isprintable() or joined.replace("\n", " ").isprintable()):
+        return _plain_row_cells(r, row)
+    parts, take, end = shape
+    rs = str(r)
+    parts = parts.copy()
+    parts[1::4] = [rs] * (len(parts) // 4)
+    parts[3::4] = take(row)
+    return '<row r="' + rs + "".join(parts) + end
+
+
+def _plain_row_cells(r: int, row: tuple[Any, ...]) -> str:
+    """:func:`_plain_row_xml` cell by cell (a text cell without anything to escape written directly)."""
     cells = []
     rs = str(r)
     for c, v in enumerate(row, start=1):

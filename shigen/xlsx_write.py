@@ -38,6 +38,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .background import Background
+
 # XML text that needs no escaping: no &, <, >, control characters, or a literal _xHHHH_ (xlsxwriter's escape),
 # and no leading / trailing whitespace (that needs xml:space="preserve"). Strings like this are written as they are.
 _PLAIN = re.compile(r"(?!\s)[^&<>\x00-\x08\x0b-\x1f\ufffe\uffff]*(?<!\s)\Z")
@@ -555,14 +557,11 @@ class Packing:
     ``shigen assign`` must know every book is on disk before it records them (issue 11)."""
 
     def __init__(self) -> None:
-        from concurrent.futures import Future, ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shigen-zip")
-        self._pending: Future[None] | None = None
+        self._pending: Background | None = None
 
     def submit(self, job: Any) -> None:
         self.wait()
-        self._pending = self._pool.submit(job)
+        self._pending = Background(job, name="shigen-zip")
 
     def wait(self) -> None:
         """Until the workbook handed over last is written (its error, if any, raised here)."""
@@ -571,7 +570,10 @@ class Packing:
             pending.result()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        """The thread stopped (when the block failed already: its own error, if any, is not raised again)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.join()
 
 
 @contextlib.contextmanager

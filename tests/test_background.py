@@ -20,11 +20,11 @@ def test_runs_at_once_and_result_waits() -> None:
 
     bg = Background(work, name="shigen-test")
     assert started.wait(10)  # started without being asked
-    assert bg.error is None and not done  # still running: nothing to report yet
+    assert bg.error is None and not done and bg.is_alive()  # still running: nothing to report yet
     assert any(t.name == "shigen-test" and t.daemon for t in threading.enumerate())
     release.set()
     bg.result()
-    assert done == [1]
+    assert done == [1] and not bg.is_alive()
     assert not any(t.name == "shigen-test" for t in threading.enumerate())  # joined
 
 

@@ -85,3 +85,17 @@ def test_report_text_quick_checks_equal_the_regexes(text):
             expected = RB._XML_SPECIAL.sub(lambda m: RB._XML_ESCAPE[m.group()], expected)
     assert RB._xml_text(text) == expected
     assert RB._edge_space(text) == (RB._SPACE_AT_END.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_REPORT_ALPHABET, max_size=30) | st.text(max_size=30))
+@example(" a")
+@example("a&b")
+@example("a\n")
+def test_report_cells_escape_as_xml_text_and_edge_space_say(text):
+    """_row_xml's inlined checks (issue 18) write each text cell as _xml_text and _edge_space decide."""
+    text = text.replace("\n", "")  # a second line only changes the style (tested through the report's own tests)
+    row = RB._row_xml(2, (text,), ["A"], 3, 4, {})
+    space = ' xml:space="preserve"' if RB._edge_space(text) else ""
+    cell = f'<c r="A2" s="3" t="inlineStr"><is><t{space}>{RB._xml_text(text)}</t></is></c>' if text else ""
+    assert row == f'<row r="2">{cell}</row>'

@@ -187,3 +187,41 @@ def test_addresses_in_cities_named_with_numbers_are_checked_one_by_one(data, row
     want = {(i, f"postal-{s}") for i, r in enumerate(records)
             if (s := check_address(data, r["postal_code"], r["address"]).status) != "ok"}
     assert got == want and any(code == "postal-mismatch" for _, code in want)
+
+
+@pytest.fixture(scope="module")
+def one_by_one(data):
+    """A PostalData of its own answering code_for_key address by address (its caches shared by the cases below)."""
+    found = PostalData(data.db_path)
+    yield found
+    found.close()
+
+
+@pytest.mark.parametrize("municipality", ["", "千葉県旭市", "岐阜県高山市", "東京都府中市", "みどり県(13市町 合同)"])
+def test_codes_for_many_addresses_at_once_are_code_for_key_one_by_one(data, rows, one_by_one, municipality):
+    """codes_for_keys (an import's addresses in one call, the towns of all their cities in one scan) gives what
+    code_for_key gives address by address: with and without a prefecture, the catalogue's own city standing in,
+    a city name two prefectures share (府中市), a town of the own city named like another city (朝日町 in 高山市),
+    towns split by 番地, text that names no city."""
+    from shigen.postal import place_keys
+
+    sample, _ = rows
+    named = [r for r in sample if r[3]][:120]
+    rng = random.Random(7)
+    addresses = ["東京都府中市宮町1-1", "広島県府中市府川町1", "府中市宮町1-1", "朝日町寺附1-2", "岐阜県高山市朝日町寺附1",
+                 "本郷市池作町1-10-13", "", "イ1234", "旭市イ1234", "1234イ",
+                 "東京都イ1234", "千葉県イ1234"]
+    for _code, pref, city, town, _ in named:
+        addresses += [f"{pref}{city}{town}{rng.randrange(1, 40)}-{rng.randrange(1, 9)}", f"{city}{town}1",
+                      f"{town}{rng.randrange(1, 9)}丁目", f"{city}{town}北{rng.randrange(1, 9)}"]
+    keys = place_keys(addresses)
+    many = PostalData(data.db_path)  # fresh caches: nothing read yet
+    try:
+        want = [one_by_one.code_for_key(k, municipality) for k in keys]
+        got = many.codes_for_keys(keys, municipality)
+        assert got == want
+        assert sum(1 for c in got if c) > 50 and "" in got
+        assert len(many._city_towns) > 2  # the towns were read for many cities at once …
+        assert all(many._city_towns[c] == one_by_one.towns(*c) for c in many._city_towns)  # … as towns() reads them
+    finally:
+        many.close()

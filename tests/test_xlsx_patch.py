@@ -548,3 +548,69 @@ def test_filled_width_is_the_last_filled_column_of_any_row(rows):
     expected = max((max((c for c, v in enumerate(row, start=1) if v not in ("", None)), default=0) for row in rows),
                    default=0)
     assert xlsx_patch._filled_width(rows) == expected
+
+
+@pytest.fixture(scope="module")
+def resources_writer(tmp_path_factory):
+    """A ResourcesWriter prepared on a real master's 資源一覧 (as write_patched prepares it), and its shared strings.
+    One for all the examples: the templates it keeps are then also used again by later rows."""
+    ws = make_workspace(tmp_path_factory.mktemp("writer"), [record()])
+    cat = load(ws)
+    cat.extra_columns.append("民生委員メモ")  # a column of the user's the catalogue adds
+    with zipfile.ZipFile(ws.catalogue) as zin:
+        parts, _ = xlsx_patch._sheet_parts(zin)
+        styles = xlsx_patch.Styles(zin.read("xl/styles.xml"))
+        with zin.open(parts[S.SHEET_RESOURCES]) as fh:
+            stream = xlsx_patch.SheetStream(fh)
+            writer = xlsx_patch.ResourcesWriter(cat, styles)
+            writer.prepare(stream)
+            sst = xlsx_patch.load_shared_strings(zin, xlsx_patch._shared_strings_part(zin), writer.sst_needed)
+            writer.resolve(sst)
+    return writer, sst
+
+
+_ROW_KEYS = ["name", "kana", "last_confirmed", "phone", "updated_at", "content", "id", "notes", "consent_date", "fee"]
+_ROW_TEXTS = st.sampled_from(["", "みどり配食", "2026-04-01", "2027/3/31", "令和8年4月1日", "a&b", "x<y", "y>z", "改行\nあり",
+                              "CR\rあり", "_x0041_", "制御\x01", "{0}{1}", "}{", "料\ufffe", "0479-62-1111"])
+
+
+@given(st.lists(st.tuples(st.lists(st.tuples(st.sampled_from(_ROW_KEYS), _ROW_TEXTS), max_size=10).map(dict),
+                          st.sampled_from([{}, {}, {}, {"民生委員メモ": "メモ"}])), min_size=1, max_size=8))
+@settings(max_examples=150, deadline=None)
+@example([({"name": "A", "phone": "0479-62-1111"}, {}), ({"name": "B", "phone": "0479-62-2222"}, {})])
+@example([({"name": "A", "last_confirmed": "2026-04-01", "fee": "無料"}, {}),
+          ({"name": "B&C", "last_confirmed": "2026-04-01", "fee": "無料"}, {})])
+@example([({"name": "{0}", "consent_date": "2026-04-01"}, {}), ({"name": "", "consent_date": "2026-04-01"}, {})])
+@example([({"kana": "ab"}, {})])
+def test_new_row_templates_write_what_the_cell_by_cell_path_writes(resources_writer, rows):
+    """_new_row's per-shape templates (issue 18) give the same bytes as _new_row_general for the same record:
+    empty values, escaping, _xHHHH_, control characters, braces, dates (each distinct date once), extra columns,
+    one shape used by several rows."""
+    from shigen.model import Record
+
+    writer, sst = resources_writer
+    for r, (values, extra) in enumerate(rows, start=2):
+        fast, slow = Record(dict(values), dict(extra)), Record(dict(values), dict(extra))
+        assert writer._new_row(r, fast, sst) == writer._new_row_general(r, slow, sst)
+        assert fast.row == slow.row == r
+
+
+_APPEND_VALUES = st.sampled_from(["", None, "2026-12-01 09:00:00", "bench", "import", "S00012", "(新規登録)", "a&b",
+                                  "x<y", "y>z", "CR\rあり", "改行\nあり", "_x0041_", "制御\x01", "料\ufffe", 3, 1.5,
+                                  dt.date(2026, 4, 1)])
+
+
+@given(st.lists(st.lists(_APPEND_VALUES, min_size=1, max_size=9).map(tuple), min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+@example([("2026-12-01 09:00:00", "bench", "import", "S00001", "(新規登録)", "", "A", "a.xlsx:2"),
+          ("2026-12-01 09:00:00", "bench", "import", "S00002", "(新規登録)", "", "B&C", "a.xlsx:3")])
+def test_appended_row_templates_write_what_the_cell_by_cell_path_writes(rows):
+    """_plain_row_xml's templates for rows of texts (issue 18: 履歴's 200,000 rows) give _plain_row_cells' bytes."""
+    def written(make, r, row):
+        try:
+            return make(r, row)
+        except xlsx_patch.Fallback as exc:  # a date: no date style in an appended sheet (the openpyxl path)
+            return repr(exc)
+
+    for r, row in enumerate(rows, start=5):
+        assert written(xlsx_patch._plain_row_xml, r, row) == written(xlsx_patch._plain_row_cells, r, row)

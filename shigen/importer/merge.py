@@ -208,10 +208,11 @@ class WarmUp:
     def __init__(self, steps: Sequence[Callable[[], object]]) -> None:
         import threading
 
+        from ..background import Background
+
         self._steps = list(steps)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="shigen-warm-up", daemon=True)
-        self._thread.start()
+        self._thread = Background(self._run, name="shigen-warm-up")
 
     def _run(self) -> None:
         for step in self._steps:

@@ -292,8 +292,7 @@ def _postal_suggestions(rows: list[dict[str, str]], municipality: str, cache: di
     if data is None:
         cache.update(dict.fromkeys(addresses, ""))
         return
-    for address, key in zip(addresses, place_keys(addresses), strict=True):
-        cache[address] = data.code_for_key(key, municipality)
+    cache.update(zip(addresses, data.codes_for_keys(place_keys(addresses), municipality), strict=True))
 
 
 def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[str, str]) -> str:
