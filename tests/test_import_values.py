@@ -274,7 +274,8 @@ def test_plain_phone_fast_path_equals_the_general_steps(columns, labelled, area_
     def run() -> tuple[object, ...]:
         out = V.Normalised({})
         notes: list[str] = []
-        V._assign_phones(cells, labelled_cells, ctx, out, notes)
+        V._assign_phones([(key, c.value, c.header) for key in V.TEXT_PHONE_KEYS for c in cells.get(key, [])],
+                         labelled_cells, ctx, out, notes)
         return out.values, out.explicit, out.warnings, out.changed, notes
 
     fast = run()

@@ -22,7 +22,7 @@ from . import columns as C
 from . import mapper as M
 from .reading import SheetGrid
 from .report import ImportFinding
-from .values import Cell, is_ditto, match_district, raw_text
+from .values import is_ditto, match_district, raw_text
 
 HEADER_SCAN_ROWS = 20
 MAPPER_SAMPLE = 300  # body rows whose values the mapper looks at
@@ -64,7 +64,7 @@ class ColumnPlan:
 class BodyRecord:
     row: int  # 1-based Excel row of the record's first row
     last_row: int
-    cells: list[Cell]
+    values: dict[int, Any]  # the record's non-blank cells by column (0-based), as read (see SheetLayout.slots)
     section_genre: str = ""
     section_district: str = ""
 
@@ -76,6 +76,8 @@ class SheetLayout:
     above: list[str] = field(default_factory=list)  # title / date / note lines above the header
     as_of: str = ""  # 「令和5年4月1日現在」 → ISO date
     records: list[BodyRecord] = field(default_factory=list)
+    # the columns a record's values are read by: (column, header, target, label) — values.RowPlan of the sheet
+    slots: list[tuple[int, str, str, str]] = field(default_factory=list)
     rows_read: int = 0  # body rows looked at (below the header)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (row, reason, text)
     warnings: list[ImportFinding] = field(default_factory=list)  # (row, header, message) + code
@@ -363,6 +365,8 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     n = len(rows)
     col_index = [p.index for p in cols]
     has_merges = bool(merges.h_top)
+    ascending = col_index == sorted(col_index)
+    one_name = len(name_cols) == 1
     while r < n:
         end = span.get(r, r)
         row0 = r
@@ -408,9 +412,10 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
             continue
         texts = {c: v.strip().replace("\u3000", " ") if v.__class__ is str else _quick_text(v)  # _quick_text inline
                  for c, v in own.items()}
-        ordered = [texts[c] for c in sorted(texts)]
+        # (a row's cells are read in column order: sorted already when the plan's columns are)
+        ordered = list(texts.values()) if ascending else [texts[c] for c in sorted(texts)]
         first = ordered[0]
-        name_text = next((texts[c] for c in name_cols if c in texts), "")
+        name_text = texts.get(name_cols[0], "") if one_name else next((texts[c] for c in name_cols if c in texts), "")
         if sum(1 for c, t in texts.items() if t == header_texts.get(c)) >= max(2, len(texts) // 2):
             out.skipped.append((excel_row, SKIP_REPEAT_HEADER, " ".join(ordered)[:80]))
             continue
@@ -451,7 +456,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
 
     # ditto marks and group columns filled only on a group's first row
     group_cols = _group_columns(cols, pending)
-    plan_cells = [(p.index, p.header, p.target, p.label) for p in cols]
+    out.slots = [(p.index, p.header, p.target, p.label) for p in cols]
     previous: dict[int, Any] = {}
     last_section: tuple[str, str] | None = None
     col_plan = [(p.index, p.header, p.index in group_cols) for p in cols]
@@ -479,8 +484,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                     del values[c]
                     out.warnings.append(ImportFinding.of(row0 + 1, header, "ditto-without-value"))
         previous = values  # not changed after this row
-        cells = [Cell(header, target, values[c], label) for c, header, target, label in plan_cells if c in values]
-        out.records.append(BodyRecord(row0 + 1, end + 1, cells, sec[0], sec[1]))
+        out.records.append(BodyRecord(row0 + 1, end + 1, values, sec[0], sec[1]))
     return out
 
 

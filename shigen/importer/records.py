@@ -27,7 +27,15 @@ from .report import (
     ReadRow,
     SheetReport,
 )
-from .values import Context, Normalised, district_from_address, is_placeholder, match_district, normalise
+from .values import (
+    Context,
+    Normalised,
+    RowPlan,
+    district_from_address,
+    is_placeholder,
+    match_district,
+    normalise_row,
+)
 
 _TAKEN: set[str] = set()  # stands for a Normalised.explicit already turned into its shared frozenset (never added to)
 GENERIC_SHEET_NAMES = {"sheet", "一覧", "リスト", "名簿", "台帳", "データ", "集計", "目次", "索引", "注意事項", "説明", "表紙"}
@@ -211,14 +219,15 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
                       genre_column=any(p.target == "genre" for p in layout.columns))
         # each body row is let go once normalised (its cells are no longer needed): a 200,000-row sheet never holds
         # its raw cells and its records at the same time in full
+        plan = RowPlan(layout.slots)  # the sheet's columns worked out once for all its rows
         bodies = layout.records
         layout.records = []
         bodies.reverse()
         normalised: list[tuple[int, Normalised, frozenset[str]]] = []
         while bodies:
             body = bodies.pop()
-            norm = normalise(body.cells, ctx, section_genre=body.section_genre,
-                             section_district=body.section_district, district_later=True)
+            norm = normalise_row(plan, body.values, ctx, section_genre=body.section_genre,
+                                 section_district=body.section_district, district_later=True)
             if norm.unmatched_district:
                 added = _add_district(norm.unmatched_district, cat, result,
                                       f"{path.name}{':' + grid.name if grid.name else ''} {body.row}行目の列")

@@ -210,7 +210,7 @@ class Cell:
         return self.label or self.header
 
 
-@dataclass
+@dataclass(slots=True)
 class Normalised:
     values: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)  # foreign IDs → extra columns
@@ -222,7 +222,8 @@ class Normalised:
     unmatched_genre: str = ""
     unmatched_district: str = ""
     # normalise(district_later=True): the district is to come from the address (the caller finds every row's at once
-    # with TownIndex.districts_of) and goes in ``values`` at this position (-1: not wanted)
+    # with TownIndex.districts_of) and goes in ``values`` at this position (-1: not wanted), where an empty
+    # "district" holds its place until district_from_address fills it or takes it out
     district_at: int = -1
 
 
@@ -434,26 +435,24 @@ def _numbers_in(text: str, role: str, header: str, combined: bool) -> tuple[list
     return numbers, leftover
 
 
-def _plain_phone_cells(cells: dict[str, list[Cell]]) -> list[tuple[str, str, str]] | None:
+def _plain_phone_cells(cells: list[tuple[str, object, str]]) -> list[tuple[str, str, str]] | None:
     """(key, number, header) of a row's 電話 / 携帯 / FAX cells when each is one plain number (0479-62-1111, also
     once tidied: 0479－62－1111), in the order :func:`_assign_phones` reads them; None when any cell is something
     else (a label, a note, a number Excel stored, a 「電話・FAX」 column) or there is no cell.
 
-    Such a cell has nothing for the general steps to do: it is no placeholder or mark, the repairs (+81, brackets,
-    a lost leading 0) do not apply, it is no 「なし」 or 「同上」, and the number is the whole text."""
-    if C.COMBINED_PHONE_FAX in cells:
-        return None
-    found = []
-    for key in ("phone", "mobile", "fax"):
-        for cell in cells.get(key, ()):
-            value = cell.value
-            if value.__class__ is not str:
+    ``cells`` are the row's phone cells (key, raw value, header) in :data:`TEXT_PHONE_KEYS` order. Such a cell has
+    nothing for the general steps to do: it is no placeholder or mark, the repairs (+81, brackets, a lost leading 0)
+    do not apply, it is no 「なし」 or 「同上」, and the number is the whole text."""
+    found: list[tuple[str, str, str]] = []
+    for key, value, header in cells:
+        if key == C.COMBINED_PHONE_FAX or type(value) is not str:
+            return None
+        text = value
+        if not (text.isascii() and _ONE_PLAIN_NUMBER.fullmatch(text)):
+            text = tidy_value(text)
+            if not (text.isascii() and _ONE_PLAIN_NUMBER.fullmatch(text)):
                 return None
-            if not (value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value)):
-                value = tidy_value(value)
-                if not (value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value)):
-                    return None
-            found.append((key, value, cell.header))
+        found.append((key, text, header))
     return found or None
 
 
@@ -479,8 +478,10 @@ def _assign_plain_phones(plain: list[tuple[str, str, str]], area_code: str, out:
     return True
 
 
-def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, str]], ctx: Context,
+def _assign_phones(cells: list[tuple[str, object, str]], labelled: list[tuple[str, str, str]], ctx: Context,
                    out: Normalised, notes: list[str]) -> None:
+    """The row's phone cells ((key, raw value, header) in :data:`TEXT_PHONE_KEYS` order) and the numbers labelled
+    in other cells → 電話番号 / 携帯電話 / FAX and 備考."""
     if not labelled:
         plain = _plain_phone_cells(cells)
         if plain is not None and _assign_plain_phones(plain, ctx.area_code, out, notes):
@@ -489,46 +490,44 @@ def _assign_phones(cells: dict[str, list[Cell]], labelled: list[tuple[str, str, 
     marks: dict[str, str] = {}
     fax_same = False
     fax_none = False
-    for key in TEXT_PHONE_KEYS:
-        for cell in cells.get(key, []):
-            value = cell.value
-            if value.__class__ is str and value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value):
-                # the usual cell, 0479-62-1111 (ASCII digits and hyphens): nothing to tidy, repair or leave over
-                numbers.append(_Number("" if key == C.COMBINED_PHONE_FAX else key, value, cell.header))
-                continue
-            text = tidy_value(raw_text(value))
-            if not text or is_placeholder(text):
-                continue
-            if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
-                _warn(out, cell.header, "placeholder-mark", value=text, detail="番号がなければそのまま残します。")
-                marks.setdefault("phone" if key == C.COMBINED_PHONE_FAX else key, text)
-                continue
-            is_number = isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)
-            text, repairs = _phone_repairs(text, is_number)
-            for code, values in repairs:
-                _warn(out, cell.header, code, **values)
-            if text in NO_NUMBER_WORDS:
-                if key == "fax":
-                    fax_none = True
-                continue
-            if key == "fax" and SAME_AS_PHONE.match(text.replace(" ", "")):
-                fax_same = True
-                out.changed += 1
-                continue
-            combined = key == C.COMBINED_PHONE_FAX
-            role = "phone" if combined else key
-            found, leftover = _numbers_in(text, role, cell.header, combined)
-            if not found:
-                phone = normalize_phone(text, ctx.area_code)
-                if phone.valid:
-                    found = [_Number(role, text, cell.header)]
-                    leftover = ""
-                else:
-                    found = [_Number(role, text, cell.header)]  # kept as written, flagged below
-                    leftover = ""
-            numbers.extend(found)
-            if leftover and not _DIGITS_ONLY_RE.fullmatch(leftover) and leftover not in TRIVIAL_PHONE_NOTES:
-                notes.append(f"{cell.header}: {leftover}")
+    for key, value, header in cells:
+        if type(value) is str and value.isascii() and _ONE_PLAIN_NUMBER.fullmatch(value):
+            # the usual cell, 0479-62-1111 (ASCII digits and hyphens): nothing to tidy, repair or leave over
+            numbers.append(_Number("" if key == C.COMBINED_PHONE_FAX else key, value, header))
+            continue
+        text = tidy_value(raw_text(value))
+        if not text or is_placeholder(text):
+            continue
+        if text in PLACEHOLDER_MARKS:  # kept as written when no number is found (audit flags it)
+            _warn(out, header, "placeholder-mark", value=text, detail="番号がなければそのまま残します。")
+            marks.setdefault("phone" if key == C.COMBINED_PHONE_FAX else key, text)
+            continue
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        text, repairs = _phone_repairs(text, is_number)
+        for code, values in repairs:
+            _warn(out, header, code, **values)
+        if text in NO_NUMBER_WORDS:
+            if key == "fax":
+                fax_none = True
+            continue
+        if key == "fax" and SAME_AS_PHONE.match(text.replace(" ", "")):
+            fax_same = True
+            out.changed += 1
+            continue
+        combined = key == C.COMBINED_PHONE_FAX
+        role = "phone" if combined else key
+        found, leftover = _numbers_in(text, role, header, combined)
+        if not found:
+            phone = normalize_phone(text, ctx.area_code)
+            if phone.valid:
+                found = [_Number(role, text, header)]
+                leftover = ""
+            else:
+                found = [_Number(role, text, header)]  # kept as written, flagged below
+                leftover = ""
+        numbers.extend(found)
+        if leftover and not _DIGITS_ONLY_RE.fullmatch(leftover) and leftover not in TRIVIAL_PHONE_NOTES:
+            notes.append(f"{header}: {leftover}")
     unlabelled = [n for n in numbers if not n.role]  # 「電話・FAX」 columns: the first number is the phone
     for i, n in enumerate(unlabelled):
         n.role = "phone" if i == 0 and not any(m.role == "phone" for m in numbers) else "fax"
@@ -613,16 +612,13 @@ def _digits_dash(text: str) -> str:
 def district_from_address(out: Normalised, district: str) -> None:
     """The district of ``normalise(…, district_later=True)`` put where :func:`normalise` would have put it (the
     values keep their order)."""
-    at = out.district_at
-    if at < 0 or not district:
+    if out.district_at < 0:
         return
-    values = out.values
-    if at >= len(values):
-        values["district"] = district
-        return
-    items = list(values.items())
-    items.insert(at, ("district", district))
-    out.values = dict(items)
+    if district:
+        out.values["district"] = district  # in the place normalise_row kept for it
+    else:
+        del out.values["district"]
+    out.district_at = -1  # placed
 
 
 # --- genre / district ------------------------------------------------------------------------
@@ -677,6 +673,8 @@ def _plain_label(name: str) -> str:
 def join_address(pieces: list[tuple[str, str]]) -> str:
     """Address parts (text, header) joined once: 「東京都中央区」+「東京都中央区京橋2-6-7」 is the second alone,
     「北海道札幌市中央区」+「中央区南一条…」 does not repeat 中央区, a building name (方書) is set off by a space."""
+    if len(pieces) == 1:  # one part (nearly always): the loop below gives it stripped
+        return pieces[0][0].strip()
     out = ""
     for text, header in pieces:
         t = text.strip()
@@ -696,18 +694,19 @@ def join_address(pieces: list[tuple[str, str]]) -> str:
     return out
 
 
-def _joined_address(cells: list[Cell], out: Normalised) -> str:
-    prefixes = [c for c in cells if c.target == C.ADDRESS_PREFIX]
-    rest = [c for c in cells if c.target != C.ADDRESS_PREFIX]
+def _joined_address(cells: list[tuple[str, object, str]], out: Normalised) -> str:
+    """The address of a row's address cells ((target, raw value, header): 住所, 所在地_町字, 都道府県名 …)."""
+    if len(cells) > 1:  # the prefixes (都道府県名 / 市区町村名) first
+        cells = [c for c in cells if c[0] == C.ADDRESS_PREFIX] + [c for c in cells if c[0] != C.ADDRESS_PREFIX]
     pieces = []
     marks = []
-    for c in prefixes + rest:
-        t = tidy_value(raw_text(c.value))
+    for _, value, header in cells:
+        t = tidy_value(raw_text(value))
         if t in PLACEHOLDER_MARKS:
-            marks.append((t, c.header))
+            marks.append((t, header))
             continue
         if t and not is_placeholder(t):
-            pieces.append((t, c.header))
+            pieces.append((t, header))
     for t, header in marks:
         if pieces:  # 「東京都中央区」+「＊」: the part withheld is left out of the address
             _warn(out, header, "placeholder-not-joined", value=t)
@@ -785,29 +784,30 @@ def _resolve_genre_of(genre_texts: list[str], ctx: Context, out: Normalised, tex
     _warn(out, header, "genre-unmatched", value=text)
 
 
-def _org_notes(cells: list[Cell], ctx: Context, out: Normalised) -> list[str]:
-    """The organisation's address, postal code, phone, FAX, URL, e-mail as labelled 備考 lines."""
+def _org_notes(cells: list[tuple[str, str, object, str]], ctx: Context, out: Normalised) -> list[str]:
+    """The organisation's address, postal code, phone, FAX, URL, e-mail as labelled 備考 lines (``cells``: the
+    row's org: cells as (target, name, raw value, header))."""
     lines: list[tuple[str, str, str]] = []
-    groups: dict[str, list[Cell]] = {}
+    groups: dict[str, list[tuple[str, str, object, str]]] = {}
     for c in cells:
-        groups.setdefault(c.target.split(":", 1)[1], []).append(c)
+        groups.setdefault(c[0].split(":", 1)[1], []).append(c)
     for kind, group in groups.items():
-        label = _plain_label(group[0].name)
+        label = _plain_label(group[0][1])
         if kind == "address":
             pieces = []
-            for c in group:
-                t = tidy_value(raw_text(c.value))
+            for _, _, raw, header in group:
+                t = tidy_value(raw_text(raw))
                 if t and not is_placeholder(t) and t not in PLACEHOLDER_MARKS:
-                    pieces.append((t, c.header))
+                    pieces.append((t, header))
             value = join_address(pieces)
         else:
             values = []
-            for c in group:
-                t = tidy_value(raw_text(c.value))
+            for _, _, raw, _ in group:
+                t = tidy_value(raw_text(raw))
                 if not t or is_placeholder(t) or t in PLACEHOLDER_MARKS:
                     continue
                 if kind in ("phone", "fax", "mobile"):
-                    t, _ = prepare_phone_text(t, isinstance(c.value, (int, float)))
+                    t, _ = prepare_phone_text(t, isinstance(raw, (int, float)))
                     phone = fast_phone(t, "")
                     t = phone.number if phone.valid else t
                 elif kind == "postal_code":
@@ -835,7 +835,7 @@ def _damage_warnings(out: Normalised) -> None:
             continue
         if "\ufffd" in v:
             _warn(out, S.header(key), "damaged-text", value=v[:40])
-        elif key in ("address", "name") and _MID_QUESTION.search(v):
+        elif key in ("address", "name") and ("?" in v or "？" in v) and _MID_QUESTION.search(v):
             _warn(out, S.header(key), "lost-character", value=v[:40])
 
 
@@ -943,57 +943,158 @@ _BY_KIND_KEYS = frozenset(
 
 
 # --- the row -----------------------------------------------------------------------------------
+_Member = tuple[int, int, str, str]  # (slot position, key of the row's dict, header, name)
+_ADDRESS_TARGETS = ("address", C.ADDRESS_PART, C.ADDRESS_PREFIX)
+
+
+class RowPlan:
+    """A sheet's columns as :func:`normalise_row` reads them, worked out once per sheet (every row of a sheet has
+    the same columns): which column goes to which field and step, the names they are kept under.
+
+    ``slots`` are (key, header, target, label) in column order; a row is a dict key → raw value holding the
+    row's non-blank cells (a key missing = the cell is blank). Everything here is what :func:`normalise` used to
+    work out from a row's cells each time, in the same order (a field's columns in column order)."""
+
+    def __init__(self, slots: Iterable[tuple[int, str, str, str]]) -> None:
+        self.by_target: dict[str, list[tuple[int, str]]] = {}  # target → [(key, header)] in column order
+        members: dict[str, list[_Member]] = {}
+        self.ids: list[tuple[int, str]] = []  # (key, the extra column an ID is kept in)
+        extras: dict[str, list[tuple[int, str]]] = {C.FOREIGN_ID: [], C.EXTRA_COLUMN: [], C.UNMAPPED: []}
+        self.latlon: list[tuple[int, str]] = []  # (key, name)
+        self.address: list[tuple[int, str, str]] = []  # (key, header, target)
+        self.genre: list[int] = []
+        self.hours_end: list[int] = []
+        phones: dict[str, list[tuple[str, int, str]]] = {key: [] for key in TEXT_PHONE_KEYS}
+        self.phone_ext: list[tuple[int, str]] = []  # (key, name)
+        self.org: list[tuple[int, str, str, str]] = []  # (key, target, name, header)
+        self.note_labelled: list[tuple[int, str]] = []  # (key, plain label)
+        for pos, (key, header, target, label) in enumerate(slots):
+            name = label or header
+            self.by_target.setdefault(target, []).append((key, header))
+            if target in _TEXT_TARGETS:
+                members.setdefault(target, []).append((pos, key, header, name))
+            if target == "id":
+                self.ids.append((key, f"元の{header}" if header in S.FIELD_BY_HEADER or header in C.ID_NAMES
+                                 else header))
+            elif target in extras:
+                extras[target].append((key, extra_column_name(Cell(header, target, None, label))))
+            elif target == LATLON:
+                self.latlon.append((key, name))
+            elif target in _ADDRESS_TARGETS:
+                self.address.append((key, header, target))
+            elif target == "genre":
+                self.genre.append(key)
+            elif target == C.HOURS_END:
+                self.hours_end.append(key)
+            elif target in phones:
+                phones[target].append((target, key, header))
+            elif target == PHONE_EXTENSION:
+                self.phone_ext.append((key, name))
+            elif target.startswith("org:"):
+                self.org.append((key, target, name, header))
+            elif target == NOTE_LABELLED:
+                self.note_labelled.append((key, _plain_label(name)))
+        self.extras = [*extras[C.FOREIGN_ID], *extras[C.EXTRA_COLUMN], *extras[C.UNMAPPED]]
+        self.phones = [m for key in TEXT_PHONE_KEYS for m in phones[key]]
+        # the text fields in the order of their first column; with a field of several columns the order is the
+        # order of each field's first non-blank cell, worked out per row (text_fields)
+        self.texts: list[tuple[str, tuple[_Member, ...]]] = [(t, tuple(ms)) for t, ms in members.items()]
+        self.several = any(len(ms) > 1 for _, ms in self.texts)
+
+    def text_fields(self, row: dict[int, object]) -> list[tuple[str, tuple[_Member, ...]]]:
+        """The text fields of a row in the order of their first non-blank cell."""
+        if not self.several:
+            return self.texts
+        order = []
+        for target, ms in self.texts:
+            for m in ms:
+                if m[1] in row:
+                    order.append((m[0], target, ms))
+                    break
+        order.sort()
+        return [(t, ms) for _, t, ms in order]
+
+    def first_header(self, row: dict[int, object], target: str) -> str:
+        """The header of the row's first non-blank cell of ``target`` (KeyError when there is none)."""
+        for key, header in self.by_target[target]:
+            if key in row:
+                return header
+        raise KeyError(target)
+
+
+@lru_cache(maxsize=256)
+def _plan_of(slots: tuple[tuple[str, str, str], ...]) -> RowPlan:
+    return RowPlan((i, h, t, label) for i, (h, t, label) in enumerate(slots))
+
+
 def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", section_district: str = "",
               district_later: bool = False) -> Normalised:
-    """One source row → catalogue values (see the module docstring for the steps).
+    """One source row → catalogue values (see the module docstring for the steps): :func:`normalise_row` of the
+    cells' plan."""
+    plan = _plan_of(tuple((c.header, c.target, c.label) for c in cells))
+    return normalise_row(plan, {i: c.value for i, c in enumerate(cells)}, ctx, section_genre=section_genre,
+                         section_district=section_district, district_later=district_later)
+
+
+def normalise_row(plan: RowPlan, row: dict[int, object], ctx: Context, *, section_genre: str = "",
+                  section_district: str = "", district_later: bool = False) -> Normalised:
+    """One source row (``row``: the non-blank cells by the keys of ``plan``) → catalogue values.
 
     With ``district_later`` a district derived from the address is left to the caller (``district_at`` says where;
     :func:`district_from_address` fills it): a sheet's addresses are then matched to towns in one pass."""
     out = Normalised({})
     notes: list[str] = []
-    by_target: dict[str, list[Cell]] = {}
-    for cell in cells:
-        by_target.setdefault(cell.target, []).append(cell)
 
     # IDs: another system's numbers are kept in extra columns; an S00012-like value is only a hint
-    for cell in by_target.get("id", []):
-        text = clean_value(raw_text(cell.value))
+    for k, column in plan.ids:
+        if k not in row:
+            continue
+        text = clean_value(raw_text(row[k]))
         if not text:
             continue
-        column = f"元の{cell.header}" if cell.header in S.FIELD_BY_HEADER or cell.header in C.ID_NAMES else cell.header
         if re.fullmatch(r"S\d{5,}", text) and not out.shigen_id:
             out.shigen_id = text
             out.id_column = column
         out.extra[column] = text
-    for cell in by_target.get(C.FOREIGN_ID, []) + by_target.get(C.EXTRA_COLUMN, []) + by_target.get(C.UNMAPPED, []):
-        text = clean_value(raw_text(cell.value))
+    for k, column in plan.extras:
+        if k not in row:
+            continue
+        text = clean_value(raw_text(row[k]))
         if text and not is_placeholder(text):
-            out.extra[extra_column_name(cell)] = text
-    for cell in by_target.get(LATLON, []):  # 「34.35423472,133.99511139」 → 緯度 / 経度
-        text = clean_value(raw_text(cell.value))
+            out.extra[column] = text
+    for k, name in plan.latlon:  # 「34.35423472,133.99511139」 → 緯度 / 経度
+        if k not in row:
+            continue
+        text = clean_value(raw_text(row[k]))
         m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*[,、\s]\s*(-?\d+(?:\.\d+)?)", text)
         if m:
             out.extra["緯度"], out.extra["経度"] = m.group(1), m.group(2)
         elif text:
-            out.extra[cell.name] = text
+            out.extra[name] = text
 
     # text of every field; a field taken by several columns (genre, phones) is handled below
     texts: dict[str, str] = {}
     text_cache = _field_text.cache
     raw_values: dict[str, object] = {}
     raw_strs: dict[str, str] = {}
-    for target, group in by_target.items():
-        if target not in _TEXT_TARGETS:
-            continue
+    for target, members in plan.text_fields(row):
+        if len(members) == 1:
+            if members[0][1] not in row:
+                continue
+            group: tuple[_Member, ...] = members
+        else:
+            group = tuple(m for m in members if m[1] in row)
+            if not group:
+                continue
         if len(group) == 1:  # one column for the field (nearly always): as below, without the joining
-            cell = group[0]
-            value = cell.value
-            raw = value if value.__class__ is str else raw_text(value)
-            t = text_cache.get((raw, target))
+            _, k, header, _ = group[0]
+            value = row[k]
+            raw = value if type(value) is str else raw_text(value)
+            t = text_cache.get((raw, target))  # the remembered text, without a call (most cells of a long list)
             if t is None:
                 t = _field_text(raw, target)
-            if t in PLACEHOLDER_MARKS:
-                _warn(out, cell.header, "placeholder-mark", value=t, detail="そのまま残しました。")
+            if t in PLACEHOLDER_MARKS:  # kept as written (audit flags it, public lists leave it out) and reported
+                _warn(out, header, "placeholder-mark", value=t, detail="そのまま残しました。")
             if t and t.strip() not in PLACEHOLDERS:
                 texts[target] = t
                 raw_values[target] = value
@@ -1001,30 +1102,33 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             continue
         parts = []
         first = ""
-        for cell in group:
-            raw = raw_text(cell.value)
+        for _, k, header, _ in group:
+            raw = raw_text(row[k])
             first = first or raw
-            t = text_cache.get((raw, target))  # the remembered text, without a call (most cells of a long list)
+            t = text_cache.get((raw, target))
             if t is None:
                 t = _field_text(raw, target)
-            if t in PLACEHOLDER_MARKS:  # kept as written (audit flags it, public lists leave it out) and reported
-                _warn(out, cell.header, "placeholder-mark", value=t, detail="そのまま残しました。")
+            if t in PLACEHOLDER_MARKS:
+                _warn(out, header, "placeholder-mark", value=t, detail="そのまま残しました。")
             if t and not is_placeholder(t) and t not in parts:
                 parts.append(t)
         if parts:
             texts[target] = "\n".join(parts) if len(parts) == 1 else "\n".join(
-                [parts[0]] + [f"{c.name}: {p}" for c, p in zip(group[1:], parts[1:], strict=False)])
-            raw_values[target] = group[0].value if len(parts) == 1 else texts[target]
+                [parts[0]] + [f"{m[3]}: {p}" for m, p in zip(group[1:], parts[1:], strict=False)])
+            raw_values[target] = row[group[0][1]] if len(parts) == 1 else texts[target]
             raw_strs[target] = first if len(parts) == 1 else texts[target]
-    address_cells = [c for c in cells if c.target in ("address", C.ADDRESS_PART, C.ADDRESS_PREFIX)]
-    if address_cells:
-        joined = _joined_address(address_cells, out)
-        if joined:
-            texts["address"] = joined
-            raw_strs["address"] = joined
+    if plan.address:
+        address_cells = [(target, row[k], header) for k, header, target in plan.address if k in row]
+        if address_cells:
+            joined = _joined_address(address_cells, out)
+            if joined:
+                texts["address"] = joined
+                raw_strs["address"] = joined
     genre_texts = []
-    for cell in by_target.get("genre", []):
-        t = tidy_value(raw_text(cell.value))
+    for k in plan.genre:
+        if k not in row:
+            continue
+        t = tidy_value(raw_text(row[k]))
         if t and not is_placeholder(t) and t not in genre_texts:
             genre_texts.append(t)
 
@@ -1035,7 +1139,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         if not moved:
             continue
         texts[target] = own
-        header = by_target[target][0].header
+        header = plan.first_header(row, target)
         for key, value in moved:
             out.changed += 1
             if key in ("phone", "fax", "mobile"):
@@ -1065,7 +1169,7 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             if valid:
                 for lab, num in valid:
                     role = {"FAX": "fax", "携帯": "mobile"}.get(lab, "phone")
-                    labelled_phones.append((role, num, by_target["address"][0].header))
+                    labelled_phones.append((role, num, plan.first_header(row, "address")))
                     line = line.replace(num, " ")
                 line = re.sub(r"(?i)(TEL|FAX|電話|携帯)\s*[:：.]?", " ", line)
                 line = re.sub(r"\s+", " ", line).strip(" /、,()（）")
@@ -1074,18 +1178,23 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         texts["address"] = "\n".join(addr_lines)
         out.changed += 1
     # hours = 開始時間 ～ 終了時間
-    ends = [clean_value(raw_text(c.value)) for c in by_target.get(C.HOURS_END, [])]
-    ends = [e for e in ends if e and not is_placeholder(e)]
-    if ends:
-        start = texts.get("hours", "")
-        texts["hours"] = f"{start}～{ends[0]}" if start else f"～{ends[0]}"
+    if plan.hours_end:
+        ends = [clean_value(raw_text(row[k])) for k in plan.hours_end if k in row]
+        ends = [e for e in ends if e and not is_placeholder(e)]
+        if ends:
+            start = texts.get("hours", "")
+            texts["hours"] = f"{start}～{ends[0]}" if start else f"～{ends[0]}"
 
     # phones
-    _assign_phones(by_target, labelled_phones, ctx, out, notes)
-    for cell in by_target.get(PHONE_EXTENSION, []):  # 内線番号: an extra column (export --format opendata reads it back)
-        ext = clean_value(raw_text(cell.value))
+    phone_cells = [(target, row[k], header) for target, k, header in plan.phones if k in row]
+    if phone_cells or labelled_phones:  # (no cell and nothing labelled: nothing to place)
+        _assign_phones(phone_cells, labelled_phones, ctx, out, notes)
+    for k, name in plan.phone_ext:  # 内線番号: an extra column (export --format opendata reads it back)
+        if k not in row:
+            continue
+        ext = clean_value(raw_text(row[k]))
         if ext and not is_placeholder(ext):
-            out.extra[cell.name] = ext
+            out.extra[name] = ext
 
     # everything else by kind
     for key, text in texts.items():
@@ -1123,13 +1232,16 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
         _resolve_genre(genre_texts, ctx, out, texts)
 
     # the organisation's details (申請者・法人・設置者 …) → 備考, labelled
-    org_cells = [c for c in cells if c.target.startswith("org:")]
-    if org_cells:
-        notes.extend(_org_notes(org_cells, ctx, out))
-    for cell in by_target.get(NOTE_LABELLED, []):
-        text = clean_value(raw_text(cell.value))
+    if plan.org:
+        org_cells = [(target, name, row[k], header) for k, target, name, header in plan.org if k in row]
+        if org_cells:
+            notes.extend(_org_notes(org_cells, ctx, out))
+    for k, label in plan.note_labelled:
+        if k not in row:
+            continue
+        text = clean_value(raw_text(row[k]))
         if text and not is_placeholder(text) and text not in PLACEHOLDER_MARKS:
-            notes.append(f"{_plain_label(cell.name)}: {text}")
+            notes.append(f"{label}: {text}")
 
     # genre and district from the sheet, section headings and options when the row says nothing
     if not out.values.get("genre"):
@@ -1148,8 +1260,9 @@ def normalise(cells: list[Cell], ctx: Context, *, section_genre: str = "", secti
             out.values["district"] = district
             out.explicit.add("district")
         elif district_later:
-            if out.values.get("address"):
+            if out.values.get("address"):  # its place kept: district_from_address fills it or takes it out
                 out.district_at = len(out.values)
+                out.values["district"] = ""
         else:  # derived from the address: filled for new records, never overwrites a master's district
             district = district_for_address(out.values.get("address", ""), ctx.districts)
             if district:
