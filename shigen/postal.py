@@ -19,6 +19,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -252,20 +253,29 @@ class PostalData:
             return found
         if self._all_towns:
             return []
-        rows: dict[tuple[str, str], dict[str, set[str]]] = {}
         if len(self._city_towns) < CITIES_ONE_BY_ONE:
             query = self._conn.execute("select code, prefecture, city, neighborhood from postal_data "
                                        "where prefecture = ? and city = ?", key)
         else:
             query = self._conn.execute("select code, prefecture, city, neighborhood from postal_data")
             self._all_towns = True
+        self._store_towns(query, None)
+        return self._city_towns.setdefault(key, [])
+
+    def _store_towns(self, query: Iterable[tuple[str, str, str, str | None]],
+                     wanted: set[tuple[str, str]] | None) -> None:
+        """The towns of a scan's rows (code, prefecture, city, town), per city (only ``wanted`` ones when given),
+        longest town first, kept for :meth:`towns`; a city already kept stays as it is."""
+        rows: dict[tuple[str, str], dict[str, set[str]]] = {}
         for code, pref, name, town in query:
-            rows.setdefault((pref, name), {}).setdefault(place_key(town or ""), set()).add(code)
+            if wanted is None or (pref, name) in wanted:
+                rows.setdefault((pref, name), {}).setdefault(place_key(town or ""), set()).add(code)
+        for k in wanted or ():
+            rows.setdefault(k, {})  # a wanted city without a row: no towns (as towns() finds for it)
         for k, per_town in rows.items():
             if k not in self._city_towns:
                 self._city_towns[k] = sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
                                              key=lambda x: -len(x[0]))
-        return self._city_towns.setdefault(key, [])
 
     def _named_towns(self, city: tuple[str, str]) -> dict[str, list[tuple[str, str, bool]]]:
         """The named towns of :meth:`towns` by their first character (same order: longest first)."""
@@ -289,60 +299,31 @@ class PostalData:
 
     def code_for_key(self, key: str, municipality: str = "") -> str:
         """:meth:`code_for_address` of an address already in :func:`place_key` form (many at once:
-        :func:`place_keys`)."""
-        readings = [self.split_key(key, municipality)]
-        own = self._own_city(municipality)
-        if own is not None and not _PREFECTURE.match(key):
-            readings.insert(0, (own, key))  # 朝日町寺附1-2 in 高山市: the catalogue's own town before a city 朝日町
-        for city, rest in readings:
-            if city is not None:
-                found = self._code_in_city(city, rest)
-                if found is not None:
-                    return found
-        return ""
+        :func:`place_keys`, :meth:`codes_for_keys`)."""
+        return self._code_of_split(key, self.split_key(key, municipality), self._own_city(municipality))
 
     def codes_for_keys(self, keys: list[str], municipality: str = "") -> list[str]:
-        """``[code_for_key(k, municipality) for k in keys]`` for many addresses at once (an import's 20,000):
-        the city of each found with the index and the catalogue's own city looked up once, and the towns of every
-        city they name read in one scan of the data (:meth:`read_towns`) instead of one scan per city."""
+        """``[code_for_key(k, municipality) for k in keys]`` for many addresses at once (an import's 20,000, each
+        once): the towns of every city they name read in one scan of the data (:meth:`read_towns`) instead of one
+        scan per city."""
         own = self._own_city(municipality)
-        cities = self._city_index()
-        lengths = self._city_lengths
-        prefecture_of = _PREFECTURE.match
-        readings: list[tuple[tuple[str, str] | None, str, bool]] = []  # (city, rest, no prefecture named)
-        for key in keys:
-            m = prefecture_of(key)
-            prefecture, rest = (m.group(), key[m.end():]) if m else ("", key)
-            city: tuple[str, str] | None = None
-            for length in lengths.get(rest[:2], ()):  # _split_key, with the look-ups above done once
-                if length > 12 or length > len(rest):
-                    continue
-                found = cities.get(rest[:length])
-                if found:
-                    matches = [c for c in found if not prefecture or c[0] == prefecture]
-                    if len(matches) > 1 and own in matches:
-                        matches = [own]
-                    city = matches[0] if len(matches) == 1 else None
-                    rest = rest[length:]
-                    break
-            else:
-                if own is not None and (not prefecture or prefecture == own[0]):
-                    city = own
-            readings.append((city, rest, m is None))
-        wanted = {city for city, _, _ in readings if city is not None}
-        if own is not None:
-            wanted.add(own)
-        self.read_towns(wanted)
-        out = []
-        code_in_city = self._code_in_city
-        for key, (city, rest, no_prefecture) in zip(keys, readings, strict=True):
-            code = None
-            if own is not None and no_prefecture:  # 朝日町寺附1-2 in 高山市: the own town before a city 朝日町
-                code = code_in_city(own, key)
-            if code is None and city is not None:
-                code = code_in_city(city, rest)
-            out.append(code or "")
-        return out
+        splits = [self._split_key(key, municipality) for key in keys]  # (each address once: not kept per key)
+        self.read_towns({city for city, _ in splits if city is not None} | ({own} if own is not None else set()))
+        return [self._code_of_split(key, split, own) for key, split in zip(keys, splits, strict=True)]
+
+    def _code_of_split(self, key: str, split: tuple[tuple[str, str] | None, str],
+                       own: tuple[str, str] | None) -> str:
+        """The code of ``key`` split into (city, rest) by :meth:`split_key`, '' when none or several fit."""
+        if own is not None and not _PREFECTURE.match(key):  # 朝日町寺附1-2 in 高山市: the own town before a city 朝日町
+            found = self._code_in_city(own, key)
+            if found is not None:
+                return found
+        city, rest = split
+        if city is not None:
+            found = self._code_in_city(city, rest)
+            if found is not None:
+                return found
+        return ""
 
     def read_towns(self, cities: set[tuple[str, str]]) -> None:
         """The towns of several cities (:meth:`towns`) read in one scan of the data, not one scan each. The rows
@@ -352,18 +333,12 @@ class PostalData:
         if self._all_towns or len(todo) < 2:
             return
         names = sorted({name for _, name in todo})
-        wanted = set(todo)
-        rows: dict[tuple[str, str], dict[str, set[str]]] = {c: {} for c in todo}
         for chunk in range(0, len(names), 500):  # SQLite's limit on parameters is far above; kept small anyway
             part = names[chunk:chunk + 500]
-            query = self._conn.execute("select code, prefecture, city, neighborhood from postal_data "
-                                       f"where city in ({','.join('?' * len(part))})", part)
-            for code, pref, name, town in query:
-                if (pref, name) in wanted:
-                    rows[(pref, name)].setdefault(place_key(town or ""), set()).add(code)
-        for k, per_town in rows.items():
-            self._city_towns[k] = sorted(((t, min(codes), len(codes) > 1) for t, codes in per_town.items()),
-                                         key=lambda x: -len(x[0]))
+            named = set(part)
+            self._store_towns(self._conn.execute("select code, prefecture, city, neighborhood from postal_data "
+                                                 f"where city in ({','.join('?' * len(part))})", part),
+                              {c for c in todo if c[1] in named})
 
     def _code_in_city(self, city: tuple[str, str], rest: str) -> str | None:
         """The code of ``rest`` in ``city``: None when no town fits, '' when more than one code might."""
