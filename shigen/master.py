@@ -245,11 +245,7 @@ def _load_catalogue(path: Path, while_opening: Callable[[], object] | None = Non
                 "shigen の台帳ではないか、シート名が変えられています。シート名を元に戻してください。",
                 path=path,
             )
-        cat = Catalogue(path=path)
-        cat.districts = _read_districts(wb)
-        cat.genres = _read_genres(wb)
-        cat.coordinators = _read_coordinators(wb)
-        cat.settings, cat.last_id = _read_settings(wb)
+        cat = _settings_catalogue(wb, path)
         cat.assignments = _read_assignments(wb)
         cat.inquiries = read_inquiries(wb)
         if helper is not None:
@@ -1289,9 +1285,17 @@ def load_settings_workbook(path: Path) -> Catalogue:
             "シート名を『地区』『ジャンル』『コーディネーター』『設定』にしてください。",
             path=path,
         )
+    cat = _settings_catalogue(wb, path)
+    cat.last_id = 0  # (the IDs of another workbook are not this master's)
+    return cat
+
+
+def _settings_catalogue(wb: Any, path: Path) -> Catalogue:
+    """A Catalogue of ``path`` holding the settings sheets of ``wb`` (地区, ジャンル, コーディネーター, 設定 and the
+    last ID given), read the one way for the master and for any settings workbook."""
     cat = Catalogue(path=path)
     cat.districts = _read_districts(wb)
     cat.genres = _read_genres(wb)
     cat.coordinators = _read_coordinators(wb)
-    cat.settings, _ = _read_settings(wb)
+    cat.settings, cat.last_id = _read_settings(wb)
     return cat
