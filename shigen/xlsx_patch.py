@@ -151,12 +151,17 @@ _NEEDS_ESC = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uff
 _NEEDS_ESC_OR_X = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x")  # one scan for both
 
 
+def _nothing_to_escape(text: str) -> bool:
+    """True when ``text`` goes into ``<t>`` as it is, found by scans several times faster than the regex on long
+    free text: no ``&<>``, CR or literal ``_x``, and printable apart from line breaks (so no control character,
+    surrogate or U+FFFE/U+FFFF). True only when :data:`_NEEDS_ESC_OR_X` finds nothing (tested)."""
+    return not ("&" in text or "<" in text or ">" in text or "\r" in text or "_x" in text) and (
+        text.isprintable() or text.replace("\n", " ").isprintable())
+
+
 def _text_xml(text: str) -> str:
     """A text's content of ``<t>``: Excel's _xHHHH_ escape kept literal, XML escaped (as ``cell_xml`` writes it)."""
-    if not ("&" in text or "<" in text or ">" in text or "\r" in text or "_x" in text) and (
-            text.isprintable() or text.replace("\n", " ").isprintable()):
-        # nothing to escape, found by scans several times faster than the regex on long free text: a printable
-        # text has no control character, surrogate or U+FFFE/U+FFFF (same answer as _NEEDS_ESC_OR_X, tested)
+    if _nothing_to_escape(text):
         return text
     if _NEEDS_ESC_OR_X.search(text) is None:
         return text
@@ -545,19 +550,26 @@ def _same(old: Any, new: Any, date1904: bool = False) -> bool:
 
 # --- the sheets -----------------------------------------------------------------------------
 class _RowShape:
-    """The fixed XML of a new row with one set of fields (:meth:`ResourcesWriter._row_shape`): ``parts`` with the row
-    number at every 4th place from 1 and ``take(values)`` at every 4th from 3 (a date replaced by its cell after the
+    """The fixed XML of a row with one set of filled cells (a new record's row, :meth:`ResourcesWriter._row_shape`;
+    an appended row of texts, :func:`_plain_shape`): ``parts`` with the row number at every 4th place from 1 and the
+    texts ``take`` picks from the row at every 4th from 3 (for a new record, a date replaced by its cell after the
     number first: ``dates`` = (position, column, key, letters)), then ``end``."""
 
-    __slots__ = ("dates", "end", "numbers", "parts", "take")
+    __slots__ = ("cells", "dates", "end", "parts", "take")
 
     def __init__(self, parts: list[str], take: Any, dates: tuple[tuple[int, int, str, str], ...], end: str) -> None:
         self.parts = parts
         self.take = take
         self.dates = dates
         self.end = end
-        n = len(parts) // 4
-        self.numbers = lambda rs: [rs] * n
+        self.cells = len(parts) // 4
+
+    def fill(self, rs: str, texts: Any) -> str:
+        """The row numbered ``rs`` holding ``texts`` (one per cell, nothing in them to escape)."""
+        parts = self.parts.copy()
+        parts[1::4] = [rs] * self.cells
+        parts[3::4] = texts
+        return '<row r="' + rs + "".join(parts) + self.end  # parts[0] begins with '">'
 
 
 class ResourcesWriter:
@@ -796,19 +808,15 @@ class ResourcesWriter:
             joined = "".join(texts)
         except TypeError:  # a value that is not a text
             return self._new_row_general(r, record, sst)
-        if "" in texts or len(joined) > 32767 or "&" in joined or "<" in joined or ">" in joined or "\r" in joined \
-                or "_x" in joined or not (joined.isprintable() or joined.replace("\n", " ").isprintable()):
+        if "" in texts or len(joined) > 32767 or not _nothing_to_escape(joined):
             return self._new_row_general(r, record, sst)  # an empty value, escaping, a text too long: cell by cell
         rs = str(r)
         if shape.dates:
             texts = list(texts)
             for i, c, key, head in shape.dates:
                 texts[i] = self._date_tail(c, key, texts[i], head, rs)
-        parts = shape.parts.copy()
-        parts[1::4] = shape.numbers(rs)
-        parts[3::4] = texts
         record.row = r
-        return ('<row r="' + rs + "".join(parts) + shape.end).encode("utf-8")  # parts[0] begins with '">'
+        return shape.fill(rs, texts).encode("utf-8")
 
     def _row_shape(self, keys: tuple[str, ...]) -> _RowShape | None:
         """The fixed XML of a new row whose fields are ``keys`` (None when none is a column of the table)."""
@@ -944,12 +952,11 @@ _CELL_HEADS = [f'<c r="{x}' for x in _LETTERS]
 _PLAIN_TAILS: dict[tuple[int, str], str] = {}  # (column, short text) → its cell after the row number
 
 
-_PLAIN_SHAPES: dict[tuple[bool, ...], tuple[list[str], Any, str] | None] = {}  # filled columns → fixed XML
+_PLAIN_SHAPES: dict[tuple[bool, ...], _RowShape | None] = {}  # filled columns → fixed XML
 
 
-def _plain_shape(filled: tuple[bool, ...]) -> tuple[list[str], Any, str] | None:
-    """The fixed XML of an appended row of texts whose filled columns are ``filled`` (as _RowShape: parts with the
-    row number at every 4th place from 1 and the values at every 4th from 3, the take, the end)."""
+def _plain_shape(filled: tuple[bool, ...]) -> _RowShape | None:
+    """The fixed XML of an appended row of texts whose filled columns are ``filled``."""
     import operator
 
     cols = [c for c, f in enumerate(filled, start=1) if f]
@@ -961,7 +968,7 @@ def _plain_shape(filled: tuple[bool, ...]) -> tuple[list[str], Any, str] | None:
         parts += [close + _CELL_HEADS[c], "", '" t="inlineStr"><is><t xml:space="preserve">', ""]
         close = "</t></is></c>"
     take = operator.itemgetter(*(c - 1 for c in cols)) if len(cols) > 1 else (lambda row, i=cols[0] - 1: (row[i],))
-    return parts, take, close + "</row>"
+    return _RowShape(parts, take, (), close + "</row>")
 
 
 def _plain_row_xml(r: int, row: tuple[Any, ...]) -> str:
@@ -980,15 +987,9 @@ def _plain_row_xml(r: int, row: tuple[Any, ...]) -> str:
         shape = _PLAIN_SHAPES[filled] = _plain_shape(filled)
     else:
         shape = None
-    if shape is None or len(joined) > 32767 or "&" in joined or "<" in joined or ">" in joined or "\r" in joined \
-            or "_x" in joined or not (joined.isprintable() or joined.replace("\n", " ").isprintable()):
+    if shape is None or len(joined) > 32767 or not _nothing_to_escape(joined):
         return _plain_row_cells(r, row)
-    parts, take, end = shape
-    rs = str(r)
-    parts = parts.copy()
-    parts[1::4] = [rs] * (len(parts) // 4)
-    parts[3::4] = take(row)
-    return '<row r="' + rs + "".join(parts) + end
+    return shape.fill(str(r), shape.take(row))
 
 
 def _plain_row_cells(r: int, row: tuple[Any, ...]) -> str:
