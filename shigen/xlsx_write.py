@@ -13,7 +13,8 @@ and any cell or sheet outside the fast path falls back to it. Two ways to hand o
   (``tests/xlsx_canon.py``).
 
 Relies on xlsxwriter internals (``Worksheet._write_rows``, ``table``, ``str_table``; written against 3.3):
-the byte comparison test fails first if a new version changes them.
+the byte comparison test fails first if a new version changes them, and on any other release the workbooks are
+written through xlsxwriter's public API (:func:`fast_path_fits`) until the fast path is checked against it.
 
 The package itself is zipped by :func:`write_package` (deflate level :data:`ZIP_LEVEL`), in line or — through
 :func:`packing` — by one background thread while the caller builds the next workbook (issue 18).
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import threading
@@ -89,7 +91,10 @@ def _classes() -> tuple[type, type]:
 def preload() -> None:
     """Import xlsxwriter and build the fast classes now: ``shigen assign`` does it in a thread while the master
     is parsed (issue 18)."""
-    _classes()
+    if use_fast_path():
+        _classes()
+    else:
+        import xlsxwriter  # noqa: F401
 
 
 def _build_classes() -> tuple[type, type]:
@@ -512,6 +517,21 @@ def emit_row(ws: Any, row: int, cells: list[tuple[int, Any, Any]]) -> None:
 
 
 FAST = True  # tests set this to False to write the same workbook with plain xlsxwriter
+FAST_FOR = "3.3."  # the xlsxwriter release whose internals the fast path is written and tested against
+
+
+@functools.lru_cache(maxsize=1)
+def fast_path_fits() -> bool:
+    """The installed xlsxwriter is the release the fast path was written for (:data:`FAST_FOR`). With any other,
+    workbooks are written through xlsxwriter's public API: slower, never wrong."""
+    import xlsxwriter
+
+    return str(getattr(xlsxwriter, "__version__", "")).startswith(FAST_FOR)
+
+
+def use_fast_path() -> bool:
+    """Workbooks are made with the fast classes (:data:`FAST`, on the xlsxwriter they were written for)."""
+    return FAST and fast_path_fits()
 
 
 def new_workbook(path: Path, *, constant_memory: bool = False, fast: bool | None = None) -> Any:
@@ -519,13 +539,13 @@ def new_workbook(path: Path, *, constant_memory: bool = False, fast: bool | None
 
     ``constant_memory``: each row goes to disk when the next one starts (for sheets written strictly row by row,
     like 回収状況.xlsx; a 200,000-row sheet otherwise costs hundreds of MB). ``fast=False`` gives plain
-    xlsxwriter (the tests compare both); the default is :data:`FAST`."""
+    xlsxwriter (the tests compare both); the default is :data:`FAST`, on the xlsxwriter it was written for."""
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                "constant_memory": constant_memory,
                # the package's parts are put together in memory, not as temporary files (one per part): only
                # without constant_memory, whose point is not to hold a large sheet in memory
                "in_memory": not constant_memory}
-    if FAST if fast is None else fast:
+    if use_fast_path() if fast is None else fast:
         return _classes()[0](str(path), options)
     import xlsxwriter
 

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import zipfile
 
+import openpyxl
 import pytest
 from builders import load, make_workspace, record
 from hypothesis import example, given, settings
@@ -303,3 +304,26 @@ def test_plain_text_is_what_the_regex_says(text):
 def test_texts_are_all_plain_exactly_when_each_one_is(texts):
     """The shared strings are looked at a chunk at a time (``_all_plain``): the same answer as one at a time."""
     assert xlsx_write._all_plain(texts) == all(map(xlsx_write._plain, texts))
+
+
+def test_the_fast_path_runs_only_on_the_xlsxwriter_it_was_written_for(tmp_path, monkeypatch):
+    """The fast path leans on xlsxwriter's internals: on the release it was written for it is used (and the tests
+    above compare it with plain xlsxwriter — on a new release this fails first, to say: check it again); on any
+    other release a user's workbooks are written through the public API, the same cells."""
+    import xlsxwriter
+
+    assert xlsx_write.fast_path_fits(), "a new xlsxwriter: check the fast path against it, then FAST_FOR"
+    assert isinstance(xlsx_write.new_workbook(tmp_path / "a.xlsx"), xlsx_write._classes()[0])
+
+    monkeypatch.setattr(xlsxwriter, "__version__", "3.4.0")
+    xlsx_write.fast_path_fits.cache_clear()
+    try:
+        wb = xlsx_write.new_workbook(tmp_path / "b.xlsx")
+        assert type(wb) is xlsxwriter.Workbook
+        ws = wb.add_worksheet("一覧")
+        xlsx_write.emit_row(ws, 0, [(0, "名称", None), (1, 12, None)])
+        wb.close()
+        rows = list(openpyxl.load_workbook(tmp_path / "b.xlsx")["一覧"].iter_rows(values_only=True))
+        assert rows == [("名称", 12)]
+    finally:
+        xlsx_write.fast_path_fits.cache_clear()

@@ -74,7 +74,7 @@ class _Writer:
         self.cat, self.sel, self.meta = cat, sel, meta
         # xlsxwriter's Workbook whose sheets store and write text cells with fewer calls (the same bytes:
         # shigen.xlsx_write; tests/test_export.py compares it with plain xlsxwriter)
-        workbook = xlsx_write._classes()[0] if xlsx_write.FAST else xlsxwriter.Workbook
+        workbook = xlsx_write._classes()[0] if xlsx_write.use_fast_path() else xlsxwriter.Workbook
         self.wb = workbook(str(path), {
             "strings_to_formulas": False,
             "strings_to_urls": False,
