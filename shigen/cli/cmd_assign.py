@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -45,17 +44,14 @@ def assign_command(
 
     from ..assign import fiscal_year
     from ..assign_run import run_assign
-    from .render import console, done, err_console, say, show, table, warn
+    from .render import done, printing_warm_up, say, show, table, warn
 
     day = parse_as_of(as_of)
     year = (year or fiscal_year(day or dt.date.today())).strip()
     if not (year.isdigit() and len(year) == 4):
         raise typer.BadParameter(f"--year の年度『{year}』は 2027 のような西暦4桁で指定してください。", param_hint="--year")
-    # while the master is parsed, a thread also loads what the table printed at the end needs (rich's table and
-    # consoles, its emoji table and character widths: ~0.05–0.1 s of imports at the first print)
-    printing: list[Callable[[], object]] = [
-        lambda: table(None, ["-"], []), console, err_console, lambda: console().render_str("✔ あ").cell_len,
-    ] if fmt == "table" else []
+    # while the master is parsed, its thread also loads what the table printed at the end needs
+    printing = printing_warm_up() if fmt == "table" else []
     result = run_assign(state(ctx).workspace, method=by, year=year, as_of=day, only_due=only_due,
                         dry_run=dry_run, fresh=fresh, warm_up=printing)
     plan = result.plan

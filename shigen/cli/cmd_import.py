@@ -47,14 +47,11 @@ def import_command(
     """
     from ..errors import EXIT_FINDINGS, EXIT_OK
     from ..importer import run_import
-    from .render import console, done, err_console, say, show, table, warn
+    from .render import done, printing_warm_up, say, show, table, warn
 
     st = state(ctx)
-    # while the first file is read, a thread loads what the summary printed at the end needs: rich's table, the
-    # consoles, and (render_str, measured) rich's emoji table and character widths, ~0.1 s of imports at first print
-    printing: list[Callable[[], object]] = [
-        lambda: table(None, ["-"], []), console, err_console, lambda: console().render_str("✔ あ").cell_len,
-    ] if output_format == "table" else []
+    # while the first file is read, a thread loads what the summary printed at the end needs
+    printing = printing_warm_up() if output_format == "table" else []
     result = run_import(st.workspace, list(paths), by=by or current_user(), sheet=sheet, genre=genre,
                         district=district, mapping=mapping, skip_bad=skip_bad, dry_run=dry_run, warm_up=printing)
     if save_mapping is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -38,6 +38,13 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
     return t
+
+
+def printing_warm_up() -> list[Callable[[], object]]:
+    """What the first printed table needs — rich's table and the consoles, and (render_str, measured) rich's emoji
+    table and character widths: ~0.1 s of imports — as steps for a command's background thread while it reads its
+    input (python-calamine lets go of the GIL), so the summary at the end prints at once."""
+    return [lambda: table(None, ["-"], []), console, err_console, lambda: console().render_str("✔ あ").cell_len]
 
 
 def show(*renderables: Any) -> None:
