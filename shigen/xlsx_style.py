@@ -160,13 +160,15 @@ def xw_table_sheet(workbook: XlsxWorkbook, name: str, header: Sequence[str], row
                    right: Iterable[int] = (), at_once: bool = False) -> XlsxWorksheet:
     """A plain table sheet: optional title line, styled header, text cells, filter, frozen header, A4 print.
 
-    Numbers and the columns in ``right`` (e.g. 「95%」 text) are right-aligned; dates become date cells shown
+    Numbers and the columns in ``right`` (e.g. 「95%」 text) are right-aligned, one character in from the edge; dates become date cells shown
     yyyy/mm/dd; row heights follow wrapped text (Excel does this by itself, LibreOffice does not).
     ``at_once``: the rows go through ``xlsx_write.emit_row`` (faster; styles numbered by first use)."""
     ws = workbook.add_worksheet(name)
     head = xw_header_format(workbook)
     body = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "text_wrap": True})
-    body_right = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "align": "right"})
+    # right-aligned cells keep one character's gap from the column to their right: printed, 「0」 and 「佐藤 花子.xlsx」
+    # beside it ran together as 「0佐藤 花子.xlsx」
+    body_right = workbook.add_format({"font_name": FONT_NAME, "valign": "top", "align": "right", "indent": 1})
     right = set(right)
     date_fmt = None
     widths = list(widths or fit_widths(header, rows))
@@ -203,7 +205,7 @@ def xw_table_sheet(workbook: XlsxWorkbook, name: str, header: Sequence[str], row
                 day = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
                 cells.append((c, day, date_fmt))
             elif isinstance(value, (int, float)):
-                cells.append((c, value, body))
+                cells.append((c, value, body_right))
             else:
                 text = str(value)
                 cells.append((c, text, body_right if c in right else body))

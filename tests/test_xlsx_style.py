@@ -112,3 +112,24 @@ def test_table_sheets_text_cells_take_a_short_path_with_the_same_result(tmp_path
         with zipfile.ZipFile(path) as z:
             parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
     assert parts[0] == parts[1]
+
+
+def test_table_sheets_right_aligned_cells_keep_a_gap_to_the_next_column(tmp_path) -> None:
+    """Numbers and ``right`` columns are right-aligned one character in: printed, a count did not run into the text
+    of the column beside it (担当一覧: 「0佐藤 花子.xlsx」)."""
+    import openpyxl
+
+    from shigen import xlsx_write
+
+    path = tmp_path / "表.xlsx"
+    wb = xlsx_write.new_workbook(path)
+    xw_table_sheet(wb, "表", ["件数", "割合", "ファイル"], [[38, "25.2%", "佐藤 花子.xlsx"], [0, "0.0%", "鈴木.xlsx"]],
+                   right=(1,), at_once=True)
+    wb.close()
+    sheet = openpyxl.load_workbook(path)["表"]
+    for row in sheet.iter_rows(min_row=2):
+        count, share, name = row
+        assert isinstance(count.value, int)
+        for cell in (count, share):
+            assert cell.alignment.horizontal == "right" and cell.alignment.indent == 1
+        assert name.alignment.horizontal in (None, "general", "left") and not name.alignment.indent
