@@ -1115,8 +1115,37 @@ def _few_shared_strings(data: bytes, i0: int, wanted: set[int], skip: int) -> di
     return out
 
 
-def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, value: str) -> bytes:
-    """設定: the value of 最後に振ったID (row added when missing), like master._write_setting_value."""
+_SETTINGS_AHEAD: dict[tuple[Any, ...], tuple[Any, list[Any], dict[int, str]]] = {}  # read_settings_ahead's
+
+
+def read_settings_ahead(path: Path) -> None:
+    """Read the master's 設定 sheet and the shared strings it uses now, for the save's :func:`_settings_sheet`:
+    ``shigen assign`` calls this in a thread while python-calamine parses the master (the 設定 strings sit at the
+    end of the shared-string table, 0.1 s into it at 20,000 records, issue 18). Kept with the file's content hash:
+    the save takes it only for the master it loaded (``cat.read_as``, which the save checks the file still is).
+    Any error here is left for the save to meet."""
+    import hashlib
+
+    before = path.stat()
+    digest = hashlib.sha256()  # (as master.fingerprint hashes the file)
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    with zipfile.ZipFile(path) as zin:
+        parts, _ = _sheet_parts(zin)
+        part = parts.get(S.SHEET_SETTINGS)
+        if part is None or part not in zin.namelist():
+            return
+        sst_part = _shared_strings_part(zin)
+        read = _read_settings(zin.read(part), zin, sst_part)
+    after = path.stat()
+    _SETTINGS_AHEAD.clear()  # (one master at a time)
+    if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):  # (not written meanwhile)
+        _SETTINGS_AHEAD[(str(path), digest.hexdigest(), part, sst_part)] = read
+
+
+def _read_settings(data: bytes, zin: zipfile.ZipFile, sst_part: str | None) -> tuple[Any, list[Any], dict[int, str]]:
+    """設定's rows (the stream, each row with its cells) and the shared strings of its keys."""
     import io
 
     stream = SheetStream(io.BytesIO(data))
@@ -1125,7 +1154,14 @@ def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, val
     wanted = set()
     for _, _, cells in parsed[1:]:
         wanted |= _shared_indices(cells, {1})
-    sst = some_shared_strings(zin, sst_part, wanted)
+    return stream, parsed, some_shared_strings(zin, sst_part, wanted)
+
+
+def _settings_sheet(data: bytes, zin: zipfile.ZipFile, sst_part: str | None, value: str,
+                    read: tuple[Any, list[Any], dict[int, str]] | None = None) -> bytes:
+    """設定: the value of 最後に振ったID (row added when missing), like master._write_setting_value. ``read``:
+    :func:`_read_settings` of ``data``, done already (:func:`read_settings_ahead`)."""
+    stream, parsed, sst = read if read is not None else _read_settings(data, zin, sst_part)
 
     out = [stream.head, b"<sheetData>"]
     found = False
@@ -1248,8 +1284,10 @@ def write_patched(cat: Any, path: Path, tmp: Path) -> None:
                 rewritten[parts[name]] = rewrite_table_sheet(zin.read(parts[name]), rows)
             settings_xml = rewritten.pop(settings_part)
         else:
+            loaded = getattr(getattr(cat, "read_as", None), "sha256", None)  # (the content the records came from)
+            ahead = _SETTINGS_AHEAD.pop((str(path), loaded, settings_part, sst_part), None) if loaded else None
             settings_xml = _settings_sheet(zin.read(settings_part), zin, sst_part,
-                                           f"S{cat.last_id:05d}" if cat.last_id else "")
+                                           f"S{cat.last_id:05d}" if cat.last_id else "", ahead)
 
         calc = [n for n in names if n.lower() == "xl/calcchain.xml"]
 
