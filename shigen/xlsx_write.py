@@ -595,7 +595,7 @@ def write_package(filename: str | Path, parts: list[tuple[str, bytes]], allow_zi
             out.filelist.append(info)
             out.NameToInfo[info.filename] = info
             out.start_dir = buffer.tell()
-    with open(filename, "wb") as f:
+    with Path(filename).open("wb") as f:
         f.write(buffer.getbuffer())
 
 
@@ -655,7 +655,7 @@ def packing() -> Any:
     import sys
 
     interval = sys.getswitchinterval()
-    shorter = SWITCH_INTERVAL < interval  # (a shorter one someone set is left alone)
+    shorter = interval > SWITCH_INTERVAL  # (a shorter one someone set is left alone)
     if shorter:
         sys.setswitchinterval(SWITCH_INTERVAL)
     p = Packing()
