@@ -66,7 +66,7 @@ def test_the_switch_interval_is_short_only_while_packing(tmp_path):
 def test_another_python_zips_through_writestr(tmp_path, monkeypatch):
     """zipfile's bookkeeping is filled by hand only on the Pythons it was checked on; elsewhere writestr does it
     (the same bytes). On a new CPython this test and the byte-for-byte one above are what to run first."""
-    assert xlsx_write.FAST_ZIP == ((3, 11) <= sys.version_info[:2] <= (3, 13))
+    assert ((3, 11) <= sys.version_info[:2] <= (3, 13)) == xlsx_write.FAST_ZIP
     calls = []
     monkeypatch.setattr(xlsx_write, "_write_package_slowly", lambda *a, **k: calls.append(a))
     monkeypatch.setattr(xlsx_write, "FAST_ZIP", False)
