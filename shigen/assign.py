@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -267,13 +266,8 @@ def latest_plan(assignments: Iterable[Assignment], year: str) -> dict[str, str]:
 def is_city_wide(area: str) -> bool:
     """:func:`shigen.model.is_city_wide`, remembered per area text: the plan asks it twice per record and the book
     grouping once more (issue 18). A messy catalogue of 20,000 records holds ~6,300 distinct 対応エリア (a cache of
-    4,096 kept missing), and a miss is one regex search for all the words (what ``any(word in area …)`` asks)."""
-    if type(area) is not str:
-        return _is_city_wide(area)
-    return _CITY_WIDE.search(area) is not None
-
-
-_CITY_WIDE = re.compile("|".join(map(re.escape, S.CITY_WIDE_WORDS)))
+    4,096 kept missing)."""
+    return _is_city_wide(area)
 
 
 def plan_assignments(cat: Catalogue, *, method: str, year: str, as_of: dt.date | None = None,
