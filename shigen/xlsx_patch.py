@@ -62,18 +62,21 @@ class BackgroundWriter:
     thread compresses one piece while the caller builds the XML of the next (issue 18: ~2.5 s of the save of a
     200,000-row import). At most ``depth`` pieces wait, so memory stays bounded. An error in the thread is raised
     again in the caller, by the next ``write`` or by ``close`` (the ``with`` block's end); the thread is always
-    stopped before the block is left, so the member is never written to from two threads."""
+    stopped before the block is left, so the member is never written to from two threads. While the thread runs the
+    GIL switch interval is short (:class:`~shigen.background.ShortSwitching`: the thread gets the GIL back sooner
+    after each deflate)."""
 
     def __init__(self, sink: IO[bytes], depth: int = 3) -> None:
         import queue
 
-        from .background import Background
+        from .background import Background, ShortSwitching
 
         self._sink = sink
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._closed = False
         self._thread = Background(self._run, name="shigen-deflate")
+        self._switching = ShortSwitching()
 
     def _run(self) -> None:
         while True:
@@ -95,8 +98,11 @@ class BackgroundWriter:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            self._queue.put(None)
-            self._thread.join()
+            try:
+                self._queue.put(None)
+                self._thread.join()
+            finally:
+                self._switching.restore()
         if self._error is not None:
             raise self._error
 

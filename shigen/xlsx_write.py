@@ -41,7 +41,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .background import Background
+from .background import SWITCH_INTERVAL as _SWITCH_INTERVAL
+from .background import Background, ShortSwitching
 
 # XML text that needs no escaping: no &, <, >, control characters, or a literal _xHHHH_ (xlsxwriter's escape),
 # and no leading / trailing whitespace (that needs xml:space="preserve"). Strings like this are written as they are.
@@ -644,8 +645,9 @@ class Packing:
             pending.join()
 
 
-SWITCH_INTERVAL = 0.001
-"""The interpreter's GIL switch interval (s) while a :func:`packing` thread runs (Python's default is 0.005).
+SWITCH_INTERVAL = _SWITCH_INTERVAL
+"""The interpreter's GIL switch interval (s) while a :func:`packing` thread runs (Python's default is 0.005):
+:data:`shigen.background.SWITCH_INTERVAL`.
 
 The packer spends its time in zlib, without the GIL, but needs the GIL back after each call; the main thread,
 building the next workbook in Python, gives it up only when the interval has passed. At 5 ms the packer waited so
@@ -659,12 +661,7 @@ def packing() -> Any:
     """``with packing() as p: … atomic_close(wb, tmp, path, p) …``: every workbook is written (or its error
     raised) when the block ends; on an error inside the block the thread still finishes before it propagates.
     Inside the block the GIL switch interval is :data:`SWITCH_INTERVAL` (set back afterwards)."""
-    import sys
-
-    interval = sys.getswitchinterval()
-    shorter = interval > SWITCH_INTERVAL  # (a shorter one someone set is left alone)
-    if shorter:
-        sys.setswitchinterval(SWITCH_INTERVAL)
+    switching = ShortSwitching(SWITCH_INTERVAL)
     p = Packing()
     try:
         yield p
@@ -673,8 +670,7 @@ def packing() -> Any:
         try:
             p.close()
         finally:
-            if shorter:
-                sys.setswitchinterval(interval)
+            switching.restore()
 
 
 def tmp_path(path: Path) -> Path:

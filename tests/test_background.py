@@ -44,3 +44,50 @@ def test_join_does_not_raise() -> None:
     bg = Background(lambda: 1 / 0)
     bg.join()  # a caller failing already waits without a second error
     assert isinstance(bg.error, ZeroDivisionError)
+
+
+def test_short_switching_sets_the_interval_back_once_and_keeps_a_shorter_one() -> None:
+    import sys
+
+    from shigen.background import SWITCH_INTERVAL, ShortSwitching
+
+    before = sys.getswitchinterval()
+    switching = ShortSwitching()
+    assert sys.getswitchinterval() == pytest.approx(min(before, SWITCH_INTERVAL), abs=2e-6)
+    inner = ShortSwitching()  # nested: finds it short already, changes nothing
+    inner.restore()
+    assert sys.getswitchinterval() == pytest.approx(min(before, SWITCH_INTERVAL), abs=2e-6)
+    switching.restore()
+    assert sys.getswitchinterval() == before
+    sys.setswitchinterval(0.0002)
+    mine = sys.getswitchinterval()
+    try:
+        ShortSwitching().restore()
+        assert sys.getswitchinterval() == mine
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_the_deflate_thread_of_a_save_runs_with_a_short_switch_interval(tmp_path) -> None:
+    """xlsx_patch.BackgroundWriter: short while its thread runs, set back when it is closed, also after an error."""
+    import io
+    import sys
+
+    from shigen.background import SWITCH_INTERVAL
+    from shigen.xlsx_patch import BackgroundWriter
+
+    before = sys.getswitchinterval()
+    sink = io.BytesIO()
+    with BackgroundWriter(sink) as out:
+        assert sys.getswitchinterval() == pytest.approx(min(before, SWITCH_INTERVAL), abs=2e-6)
+        out.write(b"abc")
+    assert sink.getvalue() == b"abc" and sys.getswitchinterval() == before
+
+    class Broken(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), BackgroundWriter(Broken()) as out:
+        out.write(b"abc")
+        out.close()
+    assert sys.getswitchinterval() == before

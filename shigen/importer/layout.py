@@ -12,6 +12,7 @@ header, a section row vs. a record) and share the merged-cell index.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -304,11 +305,12 @@ def _is_footnote(first: str, count: int) -> bool:
 
 
 _SPACES = re.compile(r"\s+")
+_TOTAL_FIRST = "合小総計全以件"  # what a text _is_total takes begins with (or it is empty)
 
 
 def _is_total(texts: list[str]) -> bool:
     for t in texts:
-        if t[:1] not in "合小総計全以件":
+        if t[:1] not in _TOTAL_FIRST:
             continue
         k = _SPACES.sub("", t)
         if k in _TOTAL_WORDS or _TOTAL_RE.match(k):
@@ -367,6 +369,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     has_merges = bool(merges.h_top)
     ascending = col_index == sorted(col_index)
     one_name = len(name_cols) == 1
+    extended: set[int] = set()  # records (by their place in pending) a row below added cells to
     while r < n:
         end = span.get(r, r)
         row0 = r
@@ -374,20 +377,30 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
         values: dict[int, Any] = {}
         copied: set[int] = set()  # cells filled from a group cell merged down from a record above
         if end == row0:  # the common case: one sheet row per record
+            # one pass builds both the record's cells and ``texts`` (each own cell's _quick_text), the strip that
+            # tells a blank cell done once (issue 18: a dict comprehension over the cells again cost ~10 % here)
+            texts: dict[int, str] = {}
             row = rows[row0]
             width = len(row)
             for c in col_index:
                 value = row[c] if c < width else ""
-                if not value.strip() if value.__class__ is str else _blank(value):
-                    if has_merges:
-                        rng = merges.range_of(row0, c)
-                        if rng and rng[0] < row0 and rng[1] == c and rng[0] >= start:
-                            value = _cell(rows, rng[0], rng[1])  # a group cell merged down over several records
-                            copied.add(c)
-                            if not _blank(value):
-                                values[c] = value
+                if value.__class__ is str:
+                    t = value.strip()
+                    if t:
+                        values[c] = value
+                        texts[c] = t.replace("\u3000", " ")  # _quick_text inline
+                        continue
+                elif not _blank(value):
+                    values[c] = value
+                    texts[c] = _quick_text(value)
                     continue
-                values[c] = value
+                if has_merges:
+                    rng = merges.range_of(row0, c)
+                    if rng and rng[0] < row0 and rng[1] == c and rng[0] >= start:
+                        value = _cell(rows, rng[0], rng[1])  # a group cell merged down over several records
+                        copied.add(c)
+                        if not _blank(value):
+                            values[c] = value
         else:  # a record spanning several rows (its 名称 cell merged downwards): each column's parts joined
             for c in col_index:
                 parts: list[Any] = []
@@ -404,29 +417,31 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                 joined: Any = parts[0] if len(parts) == 1 else "\n".join(_text(x) for x in parts)
                 if not _blank(joined):
                     values[c] = joined
+            texts = {c: _quick_text(v) for c, v in values.items() if c not in copied}
         out.rows_read += end - row0 + 1
         excel_row = row0 + 1
-        own = {c: v for c, v in values.items() if c not in copied} if copied else values  # (own is only read)
-        if not own:
+        if not texts:  # (texts has a key for each of the record's own cells)
             out.skipped.append((excel_row, SKIP_BLANK, ""))
             continue
-        texts = {c: v.strip().replace("\u3000", " ") if v.__class__ is str else _quick_text(v)  # _quick_text inline
-                 for c, v in own.items()}
+        count = len(texts)
         # (a row's cells are read in column order: sorted already when the plan's columns are)
         ordered = list(texts.values()) if ascending else [texts[c] for c in sorted(texts)]
         first = ordered[0]
         name_text = texts.get(name_cols[0], "") if one_name else next((texts[c] for c in name_cols if c in texts), "")
-        if sum(1 for c, t in texts.items() if t == header_texts.get(c)) >= max(2, len(texts) // 2):
+        # the cells equal to their column's header, counted in C (every key of texts is a column of the plan)
+        if sum(map(operator.eq, texts.values(), map(header_texts.__getitem__, texts))) >= max(2, count // 2):
             out.skipped.append((excel_row, SKIP_REPEAT_HEADER, " ".join(ordered)[:80]))
             continue
-        if _is_total(ordered[:2]) and (not name_text or _is_total([name_text]) or _COUNT_RE.match(name_text)):
+        # _is_total's own first test of its texts, here, spares the call for nearly every row
+        if (first[:1] in _TOTAL_FIRST or count > 1 and ordered[1][:1] in _TOTAL_FIRST) and _is_total(ordered[:2]) \
+                and (not name_text or _is_total([name_text]) or _COUNT_RE.match(name_text)):
             out.skipped.append((excel_row, SKIP_TOTAL, " ".join(ordered)[:80]))
             continue
-        if _is_footnote(first, len(texts)) and (not name_text or len(texts) == 1):
+        if (not name_text or count == 1) and _is_footnote(first, count):  # (a record with a name and more: not one)
             out.skipped.append((excel_row, SKIP_FOOTNOTE, " ".join(ordered)[:80]))
             continue
-        if len(texts) == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts,
-                                               group_idx):
+        if count == 1 and _is_section(grid, merges, row0, next(iter(texts)), first, name_cols, genres, districts,
+                                      group_idx):
             label = _section_label(first)
             g = _genre_of_label(label, genres)
             d = match_district(label, districts) or _district_in(label, districts)
@@ -441,12 +456,14 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
             if pending:
                 # a row without a name under a record: its text belongs to the record above
                 p0, _, pvals = pending[-1]
+                own = {c: v for c, v in values.items() if c not in copied} if copied else values
                 for c, v in own.items():
                     t = _text(v)
                     if is_ditto(t):
                         continue
                     old = pvals.get(c)
                     pvals[c] = v if _blank(old) else f"{_text(old)}\n{t}"
+                extended.add(len(pending) - 1)
                 out.warnings.append(ImportFinding.of(excel_row, "名称", "row-continues-record", row=p0 + 1))
                 continue
             out.skipped.append((excel_row, SKIP_NO_NAME, " ".join(ordered)[:80]))
@@ -460,11 +477,35 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     previous: dict[int, Any] = {}
     last_section: tuple[str, str] | None = None
     col_plan = [(p.index, p.header, p.index in group_cols) for p in cols]
+    header_of = {p.index: p.header for p in cols}
     ditto: dict[str, bool] = {}  # is_ditto of each short text seen (a long list repeats its short values)
-    for (row0, end, values), sec in zip(pending, sections, strict=True):
+    for i, ((row0, end, values), sec) in enumerate(zip(pending, sections, strict=True)):
         if sec != last_section:
             previous = {}
             last_section = sec
+        if not group_cols and i not in extended:
+            # nothing to fill from the row above, and the record's cells in the plan's column order (only a row
+            # below adds cells out of it): the loop below, over the cells the record has rather than every column
+            # of the plan (issue 18: most records have no short text, let alone a ditto mark)
+            marked: list[int] | None = None
+            for c, v in values.items():
+                if isinstance(v, str) and len(v) <= 6:
+                    mark = ditto.get(v)
+                    if mark is None:
+                        mark = is_ditto(v)
+                        if len(ditto) < 100_000:
+                            ditto[v] = mark
+                    if mark:
+                        marked = [c] if marked is None else [*marked, c]
+            for c in marked or ():
+                if c in previous:
+                    values[c] = previous[c]
+                else:
+                    del values[c]
+                    out.warnings.append(ImportFinding.of(row0 + 1, header_of[c], "ditto-without-value"))
+            previous = values  # not changed after this row
+            out.records.append(BodyRecord(row0 + 1, end + 1, values, sec[0], sec[1]))
+            continue
         for c, header, grouped in col_plan:
             v = values.get(c)
             if v is None:
