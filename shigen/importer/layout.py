@@ -12,6 +12,7 @@ header, a section row vs. a record) and share the merged-cell index.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -266,11 +267,19 @@ def plan_columns(headers: list[str], body: list[list[Any]], mapping: C.Mapping |
             v = row[c]
             if not _blank(v):
                 columns[c].append(v)
-    # a column with data further down but none in the sample still needs a plan
-    for row in body[MAPPER_SAMPLE:]:
-        for c in range(min(width, len(row))):
-            if not columns[c] and not _blank(row[c]):
+    # a column with data further down but none in the sample still needs a plan: its first value below the sample
+    # (only those columns looked at, and no further than their values: issue 18)
+    missing = [c for c in range(width) if not columns[c]]
+    for row in itertools.islice(body, MAPPER_SAMPLE, None):
+        if not missing:
+            break
+        found = False
+        for c in missing:
+            if c < len(row) and not _blank(row[c]):
                 columns[c].append(row[c])
+                found = True
+        if found:
+            missing = [c for c in missing if not columns[c]]
     plans: list[ColumnPlan] = []
     for d in M.decide(headers, columns, mapping):
         header = d.header or f"(見出しなし {column_letter(d.index)}列)"

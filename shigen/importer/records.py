@@ -224,6 +224,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         layout.records = []
         bodies.reverse()
         normalised: list[tuple[int, Normalised, frozenset[str]]] = []
+        last_set: frozenset[str] | None = None  # (a copy of) the previous row's Normalised.explicit, and its shared one
+        last_shared: frozenset[str] = frozenset()
         while bodies:
             body = bodies.pop()
             norm = normalise_row(plan, body.values, ctx, section_genre=body.section_genre,
@@ -233,9 +235,11 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
                                       f"{path.name}{':' + grid.name if grid.name else ''} {body.row}行目の列")
                 if added:
                     norm.values["district"] = added
-            explicit = frozenset(norm.explicit | {"source"})
-            norm.explicit = _TAKEN  # the row's own set let go: the shared frozenset below is kept instead
-            normalised.append((body.row, norm, explicit_sets.setdefault(explicit, explicit)))  # rows mostly share one
+            if norm.explicit != last_set:  # (rows mostly name the same fields as the row before: one compare then)
+                explicit = frozenset(norm.explicit | {"source"})
+                last_set, last_shared = frozenset(norm.explicit), explicit_sets.setdefault(explicit, explicit)
+            norm.explicit = _TAKEN  # the row's own set let go: the shared frozenset is kept instead
+            normalised.append((body.row, norm, last_shared))
         # the columns that need every row at once: districts from the addresses (the towns of the 地区 sheet,
         # which the rows above only add districts without towns to) and the 郵便番号 the addresses determine
         districts = town_index(cat.districts).districts_of(
@@ -260,7 +264,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
                                 norm.unmatched_genre, norm.id_column, listed_source))
             sr.records += 1
             sr.normalised += norm.changed
-            sr.warnings.extend(ImportFinding(row, h, m, code, hint) for h, code, m, hint in norm.warnings)
+            if norm.warnings:
+                sr.warnings.extend(ImportFinding(row, h, m, code, hint) for h, code, m, hint in norm.warnings)
         sr.warnings.sort(key=lambda w: w[0])
     if seen and not any_table:
         hidden = [s.sheet for s in report.sheets if s.status == SHEET_HIDDEN]
