@@ -555,9 +555,9 @@ def _same(old: Any, new: Any, date1904: bool = False) -> bool:
 
 
 # --- the sheets -----------------------------------------------------------------------------
-class _RowShape:
+class RowShape:
     """The fixed XML of a row with one set of filled cells (a new record's row, :meth:`ResourcesWriter._row_shape`;
-    an appended row of texts, :func:`_plain_shape`): ``parts`` with the row number at every 4th place from 1 and the
+    an appended row of texts, :func:`_plain_shape`; a row of the import report, ``report_book._RowWriter``): ``parts`` with the row number at every 4th place from 1 and the
     texts ``take`` picks from the row at every 4th from 3 (for a new record, a date replaced by its cell after the
     number first: ``dates`` = (position, column, key, letters)), then ``end``."""
 
@@ -586,7 +586,7 @@ class ResourcesWriter:
         self.placed: dict[int, Any] = {}  # Excel row → record (cells.place_records), set before write()
         self._new_cell_pieces: dict[str, tuple[int, str, str | None]] | None = None
         self._new_dates: dict[tuple[int, str], str] = {}  # (column, ISO date) → its cell after the reference
-        self._row_shapes: dict[tuple[str, ...], _RowShape | None] = {}  # filled keys of a new row → its template
+        self._row_shapes: dict[tuple[str, ...], RowShape | None] = {}  # filled keys of a new row → its template
 
     def prepare(self, stream: SheetStream) -> None:
         """Reads row 1 (the header) and works out the columns."""
@@ -792,7 +792,7 @@ class ResourcesWriter:
         """A record below the last row: what ``_record_cells`` writes with no cell there yet.
 
         Rows with the same fields (the keys of their values, in order, none empty) share one list of the row's fixed
-        XML (:class:`_RowShape`) into which the row number and the values are put by slice assignment, and one
+        XML (:class:`RowShape`) into which the row number and the values are put by slice assignment, and one
         ``join``; whether any value needs escaping is one scan of them all. Rows with extra columns or an empty value,
         and a text needing escaping or too long, go cell by cell (:meth:`_new_row_general`): the XML is the same
         byte for byte (tests/test_xlsx_patch.py)."""
@@ -824,7 +824,7 @@ class ResourcesWriter:
         record.row = r
         return shape.fill(rs, texts).encode("utf-8")
 
-    def _row_shape(self, keys: tuple[str, ...]) -> _RowShape | None:
+    def _row_shape(self, keys: tuple[str, ...]) -> RowShape | None:
         """The fixed XML of a new row whose fields are ``keys`` (None when none is a column of the table)."""
         import operator
 
@@ -850,7 +850,7 @@ class ResourcesWriter:
                 close = "</t></is></c>"
         names = [k for _, k in cols]
         take = operator.itemgetter(*names) if len(names) > 1 else (lambda v, k=names[0]: (v[k],))
-        return _RowShape(parts, take, tuple(dates), close + "</row>")
+        return RowShape(parts, take, tuple(dates), close + "</row>")
 
     def _date_tail(self, c: int, key: str, text: str, head: str, rs: str) -> str:
         """A new row's date cell after '<c r="B12' (once per distinct date and column)."""
@@ -958,10 +958,10 @@ _CELL_HEADS = [f'<c r="{x}' for x in _LETTERS]
 _PLAIN_TAILS: dict[tuple[int, str], str] = {}  # (column, short text) → its cell after the row number
 
 
-_PLAIN_SHAPES: dict[tuple[bool, ...], _RowShape | None] = {}  # filled columns → fixed XML
+_PLAIN_SHAPES: dict[tuple[bool, ...], RowShape | None] = {}  # filled columns → fixed XML
 
 
-def _plain_shape(filled: tuple[bool, ...]) -> _RowShape | None:
+def _plain_shape(filled: tuple[bool, ...]) -> RowShape | None:
     """The fixed XML of an appended row of texts whose filled columns are ``filled``."""
     import operator
 
@@ -974,7 +974,7 @@ def _plain_shape(filled: tuple[bool, ...]) -> _RowShape | None:
         parts += [close + _CELL_HEADS[c], "", '" t="inlineStr"><is><t xml:space="preserve">', ""]
         close = "</t></is></c>"
     take = operator.itemgetter(*(c - 1 for c in cols)) if len(cols) > 1 else (lambda row, i=cols[0] - 1: (row[i],))
-    return _RowShape(parts, take, (), close + "</row>")
+    return RowShape(parts, take, (), close + "</row>")
 
 
 def _plain_row_xml(r: int, row: tuple[Any, ...]) -> str:

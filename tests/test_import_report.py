@@ -99,3 +99,29 @@ def test_report_cells_escape_as_xml_text_and_edge_space_say(text):
     space = ' xml:space="preserve"' if RB._edge_space(text) else ""
     cell = f'<c r="A2" s="3" t="inlineStr"><is><t{space}>{RB._xml_text(text)}</t></is></c>' if text else ""
     assert row == f'<row r="2">{cell}</row>'
+
+
+_ROW_VALUES = (st.text(alphabet=_REPORT_ALPHABET, max_size=12) | st.text(alphabet="あい料 S0_x:", max_size=12)
+               | st.sampled_from(["", "", "新規", "S00001", "import.xlsx:一覧:4", " 前", "後 ", "a\nb", "_x0041_"])
+               | st.none() | st.integers(-5, 5) | st.floats(allow_nan=False, width=32))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_ROW_VALUES, min_size=0, max_size=7).map(tuple), min_size=1, max_size=6),
+       st.sampled_from([{}, {1: 12}, {4: 20, 6: 40}]))
+@example([("import.xlsx:一覧:4", "新規", "S00001", "みどり会館", "", "", "")] * 3, {})
+@example([("a", "b"), ("a", " b"), ("a&b", "c"), ("a", None)], {})
+@example([("a" * 20_000, "b" * 20_000)], {})
+def test_the_report_rows_written_the_quick_way_are_row_xml_s(rows, wrapped):
+    """_RowWriter (issue 18) gives what _row_xml gives, row by row, whatever the row holds (its shapes reused)."""
+    letters = ["A", "B", "C", "D", "E", "F", "G"]
+    write = RB._RowWriter(letters, 3, 4, wrapped)
+    for r, row in enumerate(rows * 2, start=2):
+        assert write(r, row) == RB._row_xml(r, row, letters, 3, 4, wrapped)
+
+
+def test_a_plain_row_of_texts_takes_the_quick_way():
+    write = RB._RowWriter(["A", "B", "C", "D"], 3, 4, {})
+    row = ("import.xlsx:一覧:4", "新規", "", "みどり会館")
+    assert write(7, row) == RB._row_xml(7, row, ["A", "B", "C", "D"], 3, 4, {})
+    assert write._shapes[(True, True, False, True)] is not None  # filled from its shape, not cell by cell
