@@ -559,6 +559,7 @@ def _group_columns(cols: list[ColumnPlan], pending: list[tuple[int, int, dict[in
             seen += 1
             if t == last:
                 repeats += 1
+                break  # a value written again on the next record: not a group column, whatever follows (issue 18)
             last = t
         if blanks and seen and repeats == 0:
             out.add(p.index)

@@ -199,7 +199,7 @@ class Outcome:
 
     def to_row(self) -> tuple[str, ...]:
         rec = self.row.record
-        changes = "\n".join(f"{h}: {o or '(空)'} → {n}" for h, o, n in self.changes)
+        changes = "\n".join(f"{h}: {o or '(空)'} → {n}" for h, o, n in self.changes) if self.changes else ""
         return (rec.get("source"), self.status, self.record_id, rec.get("name"), self.matched_by,
                 changes or self.reason, "、".join(self.candidates))
 
