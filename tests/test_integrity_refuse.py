@@ -252,3 +252,32 @@ def test_temp_files_of_a_killed_assign_are_removed_by_the_next(tmp_path):
     dead.write_bytes(b"PK half")
     run_assign(ws, method="district", year="2027", as_of=dt.date(2027, 4, 1))
     assert not dead.exists()
+
+
+@pytest.mark.parametrize(("where", "text", "refused"), [
+    ("value", "あ" * 32_767, False),  # a full cell of characters that count once
+    ("value", "😀" * 16_383, False),  # 32,766 as Excel counts them
+    ("value", "😀" * 16_384, True),  # 32,768
+    ("value", "a" * 40_000, True),
+    ("extra", "a" * 32_767, False),
+    ("extra", "😀" * 16_384, True),
+])
+def test_a_cell_excel_cannot_hold_is_refused_before_anything_is_written(tmp_path, where, text, refused):
+    """master._check_limits measures every value of every record at once and then only the records it must
+    (issue 18): the same first refusal as record by record, naming the record and the column."""
+    ws = make_workspace(tmp_path, [record(name=f"店{i}") for i in range(30)])
+    cat = load(ws)
+    target = cat.records[17]
+    if where == "value":
+        target.values["notes"] = text
+    else:
+        target.extra["利用者の声"] = text
+        cat.extra_columns.append("利用者の声")
+    before = ws.catalogue.read_bytes()
+    if not refused:
+        master._check_limits(cat)
+        return
+    with pytest.raises(InputError) as info:
+        save_catalogue(cat)
+    assert f"ID {target.id}" in info.value.text and ("備考" if where == "value" else "利用者の声") in info.value.text
+    assert ws.catalogue.read_bytes() == before
