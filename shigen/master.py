@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import operator
 import os
 import re
 import shutil
@@ -23,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, islice, repeat
+from itertools import compress, islice, repeat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -1046,10 +1045,7 @@ def _backup_and_replace(cat: Catalogue, tmp: Path, path: Path) -> Path | None:
 def _check_limits(cat: Catalogue) -> None:
     """Refuse (before writing anything) what Excel cannot hold; warn when a sheet nears Excel's row limit."""
     half = CELL_LIMIT // 2
-    # every value of every record measured in one pass in C (issue 18): when none is over half a cell, only records
-    # with extra columns need looking at one by one (a value's check below cannot fail then)
-    longest = max(map(len, chain.from_iterable(map(dict.values, map(_VALUES_OF, cat.records)))), default=0)
-    for r in cat.records if longest > half else filter(_EXTRA_OF, cat.records):
+    for r in cat.records:
         if max(map(len, r.values.values()), default=0) <= half and not r.extra:
             continue  # the common case, checked in C
         for key, v in r.values.items():
@@ -1074,10 +1070,6 @@ def _check_limits(cat: Catalogue) -> None:
     if rows > cells.ROW_LIMIT * cells.ROW_WARN:
         log.warning("シート『%s』が %s 行になりました。Excel の上限 %s 行に近づいています。", S.SHEET_RESOURCES,
                     f"{rows:,}", f"{cells.ROW_LIMIT:,}")
-
-
-_VALUES_OF = operator.attrgetter("values")
-_EXTRA_OF = operator.attrgetter("extra")
 
 
 def _excel_len(text: str) -> int:

@@ -263,8 +263,8 @@ def test_temp_files_of_a_killed_assign_are_removed_by_the_next(tmp_path):
     ("extra", "😀" * 16_384, True),
 ])
 def test_a_cell_excel_cannot_hold_is_refused_before_anything_is_written(tmp_path, where, text, refused):
-    """master._check_limits measures every value of every record at once and then only the records it must
-    (issue 18): the same first refusal as record by record, naming the record and the column."""
+    """master._check_limits: Excel's characters (UTF-16 units) per cell, for shigen's values and the extra columns,
+    refused before anything is written, naming the record and the column."""
     ws = make_workspace(tmp_path, [record(name=f"店{i}") for i in range(30)])
     cat = load(ws)
     target = cat.records[17]
