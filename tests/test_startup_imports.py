@@ -46,3 +46,22 @@ def test_the_audit_package_still_offers_its_lazy_names() -> None:
     import shigen.audit as audit
 
     assert audit.AuditResult.__name__ == "AuditResult" and callable(audit.write_xlsx)
+
+
+def test_an_import_reads_its_first_file_before_the_sheet_modules_are_needed() -> None:
+    """records leaves .layout / .values / .columns / .mapper to the moment a sheet is read (merge.WarmUp imports them
+    meanwhile, issue 18): the command's start does not import them."""
+    mods = _modules_after("import shigen.cli, shigen.importer, shigen.master\nfrom shigen.importer import run_import")
+    assert not {"shigen.importer.layout", "shigen.importer.values", "shigen.importer.columns",
+                "shigen.importer.mapper"} & mods
+
+
+def test_the_import_warm_up_imports_the_sheet_modules_first(tmp_path: Path) -> None:
+    mods = _modules_after(
+        "from pathlib import Path\n"
+        "from shigen.importer import merge\n"
+        "from shigen.master import load_catalogue\n"
+        f"cat = load_catalogue(Path({str(make_workspace(tmp_path / 'ws', []).catalogue)!r}))\n"
+        "merge._warm_up_steps(cat, writing=True)[0]()\n"
+    )
+    assert {"shigen.importer.layout", "shigen.importer.values", "shigen.importer.mapper"} <= mods

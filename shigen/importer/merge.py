@@ -247,9 +247,10 @@ def _first_file_size(paths: list[Path]) -> int:
 
 
 def _warm_up_steps(cat: Catalogue, *, writing: bool) -> list[Callable[[], object]]:
-    """The one-time work of an import that does not depend on the input, most valuable first: the postal data's
-    city index and the catalogue's own city (~0.1 s), phonenumbers' metadata, the modules that save and report
-    (lxml, which the save reads the workbook's structure with: ~0.05 s).
+    """The one-time work of an import that does not depend on the input, most valuable first: the modules that read
+    a sheet (.layout, .values, .mapper, .columns: ~15 ms), the postal data's city index and the catalogue's own city
+    (~0.1 s), phonenumbers' metadata, the modules that save and report (lxml, which the save reads the workbook's
+    structure with: ~0.05 s).
     Each only fills caches: the results are the same whether or not it ran first."""
     import importlib
     from functools import partial
@@ -266,7 +267,9 @@ def _warm_up_steps(cat: Catalogue, *, writing: bool) -> list[Callable[[], object
             if municipality:
                 data.code_for_address(municipality, municipality)  # the towns of the catalogue's own city
 
-    steps: list[Callable[[], object]] = [postal, lambda: normalize_phone("0479-62-1111", cat.settings.area_code)]
+    # the sheet's modules first: needed as soon as the file is read (records imports them only then)
+    steps: list[Callable[[], object]] = [partial(importlib.import_module, "shigen.importer.layout"), postal,
+                                         lambda: normalize_phone("0479-62-1111", cat.settings.area_code)]
     if writing:
         steps += [partial(importlib.import_module, m) for m in ("shigen.xlsx_patch", "lxml.etree", "xlsxwriter")]
     return steps

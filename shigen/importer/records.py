@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..errors import InputError, UsageError
 from ..model import Catalogue, Record, match_genre, town_index
-from . import columns as C
-from .layout import read_layout
 from .reading import SheetGrid, SourceFile, find_inputs, read_file
 from .report import (
     SHEET_EMPTY,
@@ -27,15 +26,13 @@ from .report import (
     ReadRow,
     SheetReport,
 )
-from .values import (
-    Context,
-    Normalised,
-    RowPlan,
-    district_from_address,
-    is_placeholder,
-    match_district,
-    normalise_row,
-)
+
+# .layout, .values and .columns (with .mapper) are imported where they are first used, not with this module: an import
+# reads its first file before it needs any of them, and meanwhile merge.WarmUp's thread imports them (issue 18: ~15 ms
+# of the command's start off its own thread)
+if TYPE_CHECKING:
+    from . import columns as C
+    from .values import Normalised
 
 _TAKEN: set[str] = set()  # stands for a Normalised.explicit already turned into its shared frozenset (never added to)
 GENERIC_SHEET_NAMES = {"sheet", "一覧", "リスト", "名簿", "台帳", "データ", "集計", "目次", "索引", "注意事項", "説明", "表紙"}
@@ -47,6 +44,8 @@ def _source_label(path: Path, sheet: str, row: int, is_csv: bool) -> str:
 
 def _first_row_texts(grid: SheetGrid) -> list[str]:
     """The cells of the first row with two or more values (what the user would call the columns)."""
+    from . import columns as C
+
     for row in grid.rows[:20]:
         texts = [C.header_text(v) for v in row if v not in ("", None)]
         if len(texts) >= 2:
@@ -68,6 +67,7 @@ def _add_district(name: str, cat: Catalogue, result: ReadResult, where: str) -> 
     """A district named by the input but missing from the 地区 sheet: added (第2層, no towns) and reported."""
     from ..model import District
     from ..text import clean_text
+    from .values import match_district
 
     name = clean_text(name).replace(" ", "")
     if not name or len(name) > 30:
@@ -90,6 +90,8 @@ def _new_sheet_district(name: str, cat: Catalogue, result: ReadResult) -> str:
 
 
 def _sheet_district(name: str, cat: Catalogue) -> str:
+    from .values import match_district
+
     found = match_district(name, cat.districts)
     if found:
         return found
@@ -118,12 +120,18 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
     option_district = ""
     result = ReadResult()
     if district:
+        from .values import match_district
+
         option_district = match_district(district, cat.districts)
         if not option_district:  # never dropped: added to the 地区 sheet (第2層, towns empty) and reported
             option_district = _add_district(district, cat, result, "--district")
             if not option_district:
                 raise UsageError(f"--district『{district}』を地区名として読めません。", "地区名を指定してください。")
-    mp = C.load_mapping(mapping) if mapping else None
+    mp = None
+    if mapping:
+        from . import columns as C
+
+        mp = C.load_mapping(mapping)
     files = find_inputs(paths, exclude=[cat.path])
     if not files:
         raise UsageError("取り込める一覧ファイル(.xlsx .xlsm .xls .ods .csv .tsv .geojson)が見つかりません。",
@@ -165,6 +173,10 @@ def read_paths(paths: list[Path], cat: Catalogue, *, sheet: str | None = None, g
 def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, sheet: str | None, option_genre: str,
                  option_district: str, mapping: C.Mapping | None,
                  result: ReadResult | None = None) -> tuple[list[ReadRow], bool]:
+    from . import columns as C
+    from .layout import read_layout
+    from .values import Context, RowPlan, district_from_address, is_placeholder, normalise_row
+
     result = result if result is not None else ReadResult()
     rows: list[ReadRow] = []
     seen_columns: list[str] = []
@@ -244,7 +256,8 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
         # which the rows above only add districts without towns to) and the 郵便番号 the addresses determine
         districts = town_index(cat.districts).districts_of(
             n.values["address"] for _, n, _ in normalised if n.district_at >= 0)
-        _postal_suggestions([n.values for _, n, _ in normalised], cat.settings.municipality, postal_codes)
+        _postal_suggestions([n.values for _, n, _ in normalised], cat.settings.municipality, postal_codes,
+                            is_placeholder)
         normalised.reverse()
         while normalised:
             row, norm, explicit = normalised.pop()
@@ -256,7 +269,7 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
             if not values.get("status"):
                 values["status"] = S.STATUS_ACTIVE
             record = Record(values, dict(norm.extra), row)
-            suggestion = _postal_suggestion(values, cat.settings.municipality, postal_codes)
+            suggestion = _postal_suggestion(values, cat.settings.municipality, postal_codes, is_placeholder)
             if suggestion:
                 sr.warnings.append(ImportFinding.of(row, S.header("postal_code"), "postal-code-from-address",
                                                     postal=f"{suggestion[:3]}-{suggestion[3:]}"))
@@ -281,14 +294,17 @@ def _read_source(source: SourceFile, report: FileReport, cat: Catalogue, *, shee
     return rows, seen
 
 
-def _postal_wanted(values: dict[str, str]) -> bool:
+def _postal_wanted(values: dict[str, str], is_placeholder: Callable[[str], bool]) -> bool:
     address = values.get("address", "")
     return bool(address) and not values.get("postal_code") and not is_placeholder(address)
 
 
-def _postal_suggestions(rows: list[dict[str, str]], municipality: str, cache: dict[str, str]) -> None:
-    """:func:`_postal_suggestion` of many rows: the addresses not yet in ``cache`` put in place_key form in one pass."""
-    addresses = list(dict.fromkeys(v["address"] for v in rows if _postal_wanted(v) and v["address"] not in cache))
+def _postal_suggestions(rows: list[dict[str, str]], municipality: str, cache: dict[str, str],
+                        is_placeholder: Callable[[str], bool]) -> None:
+    """:func:`_postal_suggestion` of many rows: the addresses not yet in ``cache`` put in place_key form in one pass.
+    ``is_placeholder``: :func:`.values.is_placeholder` (passed in, not imported per row: see the imports above)."""
+    addresses = list(dict.fromkeys(v["address"] for v in rows
+                                   if _postal_wanted(v, is_placeholder) and v["address"] not in cache))
     if not addresses:
         return
     from ..postal import place_keys, postal_data
@@ -300,9 +316,11 @@ def _postal_suggestions(rows: list[dict[str, str]], municipality: str, cache: di
     cache.update(zip(addresses, data.codes_for_keys(place_keys(addresses), municipality), strict=True))
 
 
-def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[str, str]) -> str:
+def _postal_suggestion(values: dict[str, str], municipality: str, cache: dict[str, str],
+                       is_placeholder: Callable[[str], bool]) -> str:
     """The 7 digits of a missing 郵便番号 that the address determines (Japan Post's data), '' if none: said (code
-    ``postal-code-from-address``), not filled — `shigen fix` fills it."""
+    ``postal-code-from-address``), not filled — `shigen fix` fills it. ``is_placeholder`` as for
+    :func:`_postal_suggestions`."""
     address = values.get("address", "")
     if values.get("postal_code") or not address or is_placeholder(address):
         return ""
