@@ -57,3 +57,44 @@ _TEXT_PIECES = st.sampled_from([
 @example("本町1-2-3")
 def test_tidy_value_equals_the_plain_steps(text: str) -> None:
     assert V.tidy_value(text) == _tidy_value_plain(text)
+
+
+def _split_labelled_plain(text: str, own: str) -> tuple[str, list[tuple[str, str]]]:
+    """split_labelled as it was written first: the pattern over the whole text, every part joined the same way."""
+    matches = list(V._LABEL_RE.finditer(text))
+    if not matches:
+        return text, []
+    own_parts: list[str] = [text[: matches[0].start()]]
+    found: list[tuple[str, str]] = []
+    for i, m in enumerate(matches):
+        label = m.group("b") or m.group("c")
+        key = V.INLINE_LABELS[label]
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        segment = text[m.end(): end]
+        line, _, tail = segment.partition("\n")
+        rest = ""
+        if not m.group("b") or line.strip():
+            segment, rest = line, tail
+        value = segment.strip(" \n、,。/")
+        if key == own:
+            own_parts.append(segment.strip(" \n"))
+        elif value:
+            found.append((key, value))
+        if rest.strip():
+            own_parts.append(rest)
+    return "\n".join(p.strip(" \n") for p in own_parts if p.strip(" \n、,/")), found
+
+
+_LABEL_PIECES = st.sampled_from([
+    "料金", "定休日", "TEL", "対象", "対象者", "：", ":", "【", "】", " ", "\n", "、", "。", "/", "■", "円", "500", "a",
+    "営業時間", "9時", ",", "備考"])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_LABEL_PIECES, max_size=24).map("".join), st.sampled_from(["content", "fee", "notes", "target"]))
+@example("無料でご利用いただけます。 料金: 実費のみ", "content")
+@example("。 料金: 500円\n残り", "content")
+@example("料金: 500円", "fee")
+@example("【料金】\n500円\n【定休日】日曜", "notes")
+def test_split_labelled_equals_the_plain_steps(text: str, own: str) -> None:
+    assert V.split_labelled(text, own) == _split_labelled_plain(text, own)

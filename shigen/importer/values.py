@@ -391,7 +391,10 @@ def split_labelled(text: str, own: str) -> tuple[str, list[tuple[str, str]]]:
             found.append((key, value))
         if rest.strip():
             own_parts.append(rest)
-    own_text = "\n".join(p.strip(" \n") for p in own_parts if p.strip(" \n、,/"))
+    if len(own_parts) == 1:  # the text before the one label (「…。 料金: 500円」): as the join below, without it
+        own_text = own_parts[0].strip(" \n") if own_parts[0].strip(" \n、,/") else ""
+    else:
+        own_text = "\n".join([p.strip(" \n") for p in own_parts if p.strip(" \n、,/")])
     return own_text, found
 
 
