@@ -55,6 +55,19 @@ def kill_when(proc: subprocess.Popen, ready, timeout: float = 300) -> bool:
     raise AssertionError("the command neither finished nor reached the moment")
 
 
+def locked_then(folder: Path, seconds: float):
+    """``seconds`` after the command has taken the master's lock (it holds it from reading to saving): a moment while
+    the inputs are read, whatever the machine's speed (a fixed time from the start was after the end on a fast one)."""
+    lock = folder / ".catalogue.xlsx.lock"
+    since: list[float] = []
+
+    def ready() -> bool:
+        if not since and lock.exists():
+            since.append(time.monotonic())
+        return bool(since) and time.monotonic() - since[0] >= seconds
+    return ready
+
+
 def temp_file(folder: Path):
     return lambda: any(folder.glob(".catalogue.tmp-*"))
 
@@ -110,7 +123,8 @@ def test_kill_9_during_a_20000_record_import_and_a_collect(big_import):
         return sum(r.name.startswith("大量の店") for r in cat.records) == RECORDS
 
     old = digest(master)
-    moments = [after(rng.uniform(0.3, 2.5)), temp_file(folder)] + [after(rng.uniform(0.3, 12)) for _ in range(EXTRA_KILLS)]
+    moments = [locked_then(folder, rng.uniform(0, 0.25)), temp_file(folder)] + [
+        after(rng.uniform(0.3, 12)) for _ in range(EXTRA_KILLS)]
     states = []
     for ready in moments:
         killed = kill_when(shigen(root, "import", str(data), "--by", "テスト"), ready)
