@@ -98,3 +98,21 @@ _LABEL_PIECES = st.sampled_from([
 @example("【料金】\n500円\n【定休日】日曜", "notes")
 def test_split_labelled_equals_the_plain_steps(text: str, own: str) -> None:
     assert V.split_labelled(text, own) == _split_labelled_plain(text, own)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=5, max_size=5), st.sampled_from([10, 11]),
+       st.text(alphabet="0123456789", min_size=5, max_size=5))
+@example("47962", 10, "11111")
+@example("01120", 11, "61023")  # after 00 the int loses a 0: the library's own parse decides
+@example("90123", 11, "45678")
+@example("12000", 10, "11900")
+def test_grouping_of_equals_the_library_parse(prefix: str, length: int, rest: str) -> None:
+    """text._grouping_of (formatted from the number _valid_plain checked) is the grouping of the library's parse."""
+    from shigen import text as T
+
+    digits = ("0" + prefix + rest * 2)[:length]
+    if not T._valid_plain(digits):
+        return
+    found = T._library_phone(digits, "")
+    assert T._grouping_of(digits) == (tuple(len(p) for p in found.number.split("-")) if found.valid else None)
