@@ -325,10 +325,7 @@ def normalize_phone(value: str, default_area_code: str = "") -> Phone:
             if key in _GROUPING:
                 groups = _GROUPING[key]
             else:
-                groups = None
-                if _valid_plain(digits):
-                    found = _library_phone(digits, "")
-                    groups = tuple(len(p) for p in found.number.split("-")) if found.valid else None
+                groups = _grouping_of(digits) if _valid_plain(digits) else None
                 if len(_GROUPING) < 100_000:
                     _GROUPING[key] = groups
             if groups is None:
@@ -357,6 +354,24 @@ def _valid_plain(digits: str) -> bool:
         if len(_VALID_PREFIX) < 100_000:
             _VALID_PREFIX[key] = valid
     return valid
+
+
+def _grouping_of(digits: str) -> tuple[int, ...] | None:
+    """The lengths of the groups of the national form of a valid (:func:`_valid_plain`) number of 10–11 digits:
+    (4, 2, 4) for 0479621111 → 0479-62-1111.
+
+    Formatted straight from the number :func:`_valid_plain` checked, without the library's ``parse`` (a third of
+    the time of a number seen first: 52 → 15 µs; a messy 20,000-row list has ~960 first sights, issue 18): for a
+    national number not starting with 0 it gives what parsing the digits gives (checked for every first six digits
+    01xxxx–09xxxx at both lengths). After 00 the number read as an int loses a 0, so those go through
+    :func:`_library_phone` as before."""
+    if digits[1] != "0":
+        from phonenumbers import PhoneNumber, PhoneNumberFormat, format_number
+
+        number = format_number(PhoneNumber(country_code=81, national_number=int(digits[1:])), PhoneNumberFormat.NATIONAL)
+        return tuple(len(p) for p in number.split("-"))
+    found = _library_phone(digits, "")
+    return tuple(len(p) for p in found.number.split("-")) if found.valid else None
 
 
 def phone_digits(value: str, default_area_code: str = "") -> str:

@@ -230,15 +230,19 @@ from hypothesis import strategies as st  # noqa: E402
 from shigen.importer import values as V  # noqa: E402
 
 _PIECES = st.sampled_from(["料金", "利用料金", "定休日", "TEL", "電話", "E-mail", "利用できるエリア", "：", ":", "【", "】",
-                           " ", "\u3000", "\n", "\t", "、", "。", "/", "■", "・", "円", "a", "時間", "間"])
+                           " ", "\u3000", "\n", "\t", "、", "。", "/", "■", "・", "円", "a", "時間", "間", "営業時間",
+                           "対象", "対象者", "者", "HP", "●", "〇", "／", ",", "料", "金", "休日", "定休"])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 @example("■ 利用できるエリア ：市内全域\n料金：500円")
 @example("営業：9時 利用料金 ： 800円、定休日:日曜")
 @example("【料金】無料\n【 定休日 】\n日曜")
 @example("a:b ・  電話番号：0479-62-1111")
+@example("● \u3000営業時間 :9時、 対象者：● 対象 ：高齢者")
+@example("料金料金: 定休日定休日：月 ■■料金:")
+@example("・ 休日:土 /HP:x 時間 時間:")
 def test_label_matches_equal_finditer(text: str) -> None:
     def sig(ms):  # type: ignore[no-untyped-def]
         return [(m.span(), m.groupdict()) for m in ms]
