@@ -488,6 +488,15 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
     col_plan = [(p.index, p.header, p.index in group_cols) for p in cols]
     header_of = {p.index: p.header for p in cols}
     ditto: dict[str, bool] = {}  # is_ditto of each short text seen (a long list repeats its short values)
+
+    def is_mark(v: str) -> bool:
+        mark = ditto.get(v)
+        if mark is None:
+            mark = is_ditto(v)
+            if len(ditto) < 100_000:
+                ditto[v] = mark
+        return mark
+
     for i, ((row0, end, values), sec) in enumerate(zip(pending, sections, strict=True)):
         if sec != last_section:
             previous = {}
@@ -498,14 +507,8 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
             # of the plan (issue 18: most records have no short text, let alone a ditto mark)
             marked: list[int] | None = None
             for c, v in values.items():
-                if isinstance(v, str) and len(v) <= 6:
-                    mark = ditto.get(v)
-                    if mark is None:
-                        mark = is_ditto(v)
-                        if len(ditto) < 100_000:
-                            ditto[v] = mark
-                    if mark:
-                        marked = [c] if marked is None else [*marked, c]
+                if isinstance(v, str) and len(v) <= 6 and is_mark(v):
+                    marked = [c] if marked is None else [*marked, c]
             for c in marked or ():
                 if c in previous:
                     values[c] = previous[c]
@@ -521,12 +524,7 @@ def read_layout(grid: SheetGrid, *, genres: list[Genre], districts: list[Distric
                 if grouped and c in previous:
                     values[c] = previous[c]
             elif isinstance(v, str) and len(v) <= 6:
-                mark = ditto.get(v)
-                if mark is None:
-                    mark = is_ditto(v)
-                    if len(ditto) < 100_000:
-                        ditto[v] = mark
-                if not mark:
+                if not is_mark(v):
                     continue
                 if c in previous:
                     values[c] = previous[c]
