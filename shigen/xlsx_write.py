@@ -41,7 +41,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .background import SWITCH_INTERVAL as _SWITCH_INTERVAL
 from .background import Background, ShortSwitching
 
 # XML text that needs no escaping: no &, <, >, control characters, or a literal _xHHHH_ (xlsxwriter's escape),
@@ -645,23 +644,20 @@ class Packing:
             pending.join()
 
 
-SWITCH_INTERVAL = _SWITCH_INTERVAL
-"""The interpreter's GIL switch interval (s) while a :func:`packing` thread runs (Python's default is 0.005):
-:data:`shigen.background.SWITCH_INTERVAL`.
-
-The packer spends its time in zlib, without the GIL, but needs the GIL back after each call; the main thread,
-building the next workbook in Python, gives it up only when the interval has passed. At 5 ms the packer waited so
-long that the main thread then waited for it (79 books of a 20,000-record assign: write_plan 2.4–2.6 s of wall time
-for 2.0–2.1 s of main-thread CPU); at 1 ms, with :func:`write_package`'s fewer calls, the zip work overlaps
-(2.1–2.4 s), and the main thread's CPU time stays the same (issue 18)."""
+# While a packing() thread runs, the GIL switch interval is background.SWITCH_INTERVAL (ShortSwitching). The packer
+# spends its time in zlib, without the GIL, but needs the GIL back after each call; the main thread, building the next
+# workbook in Python, gives it up only when the interval has passed. At Python's default 5 ms the packer waited so long
+# that the main thread then waited for it (79 books of a 20,000-record assign: write_plan 2.4–2.6 s of wall time for
+# 2.0–2.1 s of main-thread CPU); at 1 ms, with write_package's fewer calls, the zip work overlaps (2.1–2.4 s), and the
+# main thread's CPU time stays the same (issue 18).
 
 
 @contextlib.contextmanager
 def packing() -> Any:
     """``with packing() as p: … atomic_close(wb, tmp, path, p) …``: every workbook is written (or its error
     raised) when the block ends; on an error inside the block the thread still finishes before it propagates.
-    Inside the block the GIL switch interval is :data:`SWITCH_INTERVAL` (set back afterwards)."""
-    switching = ShortSwitching(SWITCH_INTERVAL)
+    Inside the block the GIL switch interval is :data:`shigen.background.SWITCH_INTERVAL` (set back afterwards)."""
+    switching = ShortSwitching()
     p = Packing()
     try:
         yield p

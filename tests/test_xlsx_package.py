@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shigen import xlsx_write
+from shigen import background, xlsx_write
 
 _NAME = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
 _DATA = st.one_of(st.binary(max_size=3000),
@@ -49,7 +49,7 @@ def test_the_switch_interval_is_short_only_while_packing(tmp_path):
     when the block fails, and a shorter interval someone set is kept."""
     before = sys.getswitchinterval()
     with xlsx_write.packing():
-        assert sys.getswitchinterval() == pytest.approx(min(before, xlsx_write.SWITCH_INTERVAL), abs=2e-6)
+        assert sys.getswitchinterval() == pytest.approx(min(before, background.SWITCH_INTERVAL), abs=2e-6)
     assert sys.getswitchinterval() == before
     with pytest.raises(RuntimeError, match="boom"), xlsx_write.packing():
         raise RuntimeError("boom")
