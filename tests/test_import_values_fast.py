@@ -116,3 +116,26 @@ def test_grouping_of_equals_the_library_parse(prefix: str, length: int, rest: st
         return
     found = T._library_phone(digits, "")
     assert T._grouping_of(digits) == (tuple(len(p) for p in found.number.split("-")) if found.valid else None)
+
+
+_NUMBERS = ["0479-62-1111", "0479621111", "03-1234-5678", "090-1234-5678", "08012345678", "0120-123-456",
+            "0436-22-3333", "070-1111-2222"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["phone", "fax", "mobile"]), st.sampled_from(_NUMBERS)),
+                min_size=1, max_size=3))
+def test_plain_phones_are_placed_as_place_phones_places_them(cells: list[tuple[str, str]]) -> None:
+    """_assign_plain_phones' short way for the usual row (a 電話 and maybe a FAX) puts the numbers where
+    _place_phones puts them: the same values in the same order, the same notes and warnings, for any row."""
+    plain = [(key, text, f"列{i}") for i, (key, text) in enumerate(cells)]
+    fast, fast_notes = V.Normalised({}), []
+    assert V._assign_plain_phones(plain, "0479", fast, fast_notes)
+    slow, slow_notes = V.Normalised({}), []
+    formatted = []
+    for key, text, header in plain:
+        phone = V.normalize_phone(text, "0479")
+        formatted.append((key, phone.number, phone.mobile, header))
+    V._place_phones(formatted, {}, False, slow, slow_notes)
+    assert list(fast.values.items()) == list(slow.values.items())
+    assert fast.explicit == slow.explicit and fast_notes == slow_notes and fast.warnings == slow.warnings
